@@ -1,0 +1,91 @@
+import type { RepoConfig } from "../config/repo-config.ts";
+import type { Plan, Task, Usage } from "../tasks/model.ts";
+
+/**
+ * What the task pipeline needs from an agent. The foundation drives these
+ * interfaces; the tool-calling agent (agent/loop) implements them. Tests of the
+ * foundation use doubles that keep the same contract.
+ */
+
+/** Untrusted thread text, already filtered (writers only, before the trigger) and sanitized. */
+export interface ThreadContext {
+  title: string;
+  body: string;
+  comments: { author: string; body: string }[];
+}
+
+export interface Progress {
+  /** One line on what the agent did so far, e.g. "read 6 files, edited 2". */
+  activity(line: string): void;
+  /** Cumulative usage of the task so far. */
+  usage(usage: Usage): void;
+  /** The executor entered the test phase (`testing`) or went back to editing (`working`). */
+  phase?(phase: "working" | "testing"): void;
+}
+
+export interface PlanRequest {
+  task: Task;
+  thread: ThreadContext;
+  config: RepoConfig;
+  /** The task's working copy, checked out at the base branch. */
+  workdir: string;
+  previousPlan: Plan | null;
+  feedback: string | null;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+export type PlanOutcome =
+  | { kind: "plan"; plan: Plan; usage: Usage }
+  | { kind: "answer"; answer: string; usage: Usage };
+
+export interface ExecuteRequest {
+  task: Task;
+  plan: Plan;
+  thread: ThreadContext;
+  config: RepoConfig;
+  workdir: string;
+  /** Follow-up feedback on a pull request (`/jules <feedback>` on the PR), with file and line for review comments. */
+  feedback: string | null;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+export interface TestReport {
+  command: string | null;
+  passed: boolean | null;
+  /** Trimmed output, safe to show. */
+  summary: string;
+}
+
+export interface ExecuteOutcome {
+  /** What changed and why, for the pull request body. */
+  summary: string;
+  tests: TestReport;
+  usage: Usage;
+}
+
+export interface Planner {
+  plan(request: PlanRequest): Promise<PlanOutcome>;
+}
+
+export interface Executor {
+  execute(request: ExecuteRequest): Promise<ExecuteOutcome>;
+}
+
+export interface Agent extends Planner, Executor {}
+
+/**
+ * An error the agent reports to the person in the thread (budget hit, model
+ * unreachable, ...). `phase` and `hint` end up in the status comment.
+ */
+export class AgentError extends Error {
+  readonly hint: string;
+  readonly usage: Usage | undefined;
+  constructor(message: string, hint: string, usage?: Usage) {
+    super(message);
+    this.name = "AgentError";
+    this.hint = hint;
+    this.usage = usage;
+  }
+}

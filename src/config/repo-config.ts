@@ -1,0 +1,88 @@
+import { z } from "zod";
+
+/**
+ * `.github/jules.yml`: per-repository settings, read with Probot's config
+ * loader from the default branch (so `_extends` and the owner's `.github`
+ * repository give organisation-wide defaults). Every field is described: the
+ * JSON Schema in `schema/jules.schema.json` is generated from this file
+ * (`npm run schema`) and a test fails when the checked-in copy is stale.
+ */
+export const RepoConfigSchema = z
+  .object({
+    command: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/i, "a single word of letters, digits or dashes, without the slash")
+      .default("jules")
+      .describe("The command word people type after a slash to talk to OpenJules, e.g. `jules` for `/jules fix ...`."),
+    label: z
+      .string()
+      .min(1)
+      .max(50)
+      .default("jules")
+      .describe("Adding this label to an issue (or opening an issue with it) starts a task from the issue."),
+    approval: z
+      .enum(["required", "auto"])
+      .default("required")
+      .describe("`required`: a writer must `/approve` the plan before any code is changed. `auto`: work starts as soon as the plan is posted."),
+    approvers: z
+      .enum(["writers", "others"])
+      .default("writers")
+      .describe("Who may approve a plan. `writers`: anyone with write access (admin, maintain, write). `others`: a writer other than the person who asked (four-eyes rule)."),
+    instructions: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Path of a file with instructions for the agent, used instead of AGENTS.md, .github/copilot-instructions.md or CLAUDE.md."),
+    provider: z
+      .enum(["openai", "anthropic", "openai-compatible"])
+      .optional()
+      .describe("LLM provider for this repository; must be allowed by the operator (JULES_ALLOWED_MODELS)."),
+    model: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Model for this repository; must be in the operator's allowlist (JULES_ALLOWED_MODELS)."),
+    budgets: z
+      .object({
+        max_turns: z.number().int().positive().optional().describe("Maximum model turns per phase; capped by the operator's JULES_MAX_TURNS."),
+        max_tokens: z.number().int().positive().optional().describe("Maximum input+output tokens per task; capped by JULES_MAX_TOKENS."),
+        max_cost_usd: z.number().positive().optional().describe("Maximum estimated cost per task in US dollars; capped by JULES_MAX_COST_USD."),
+        max_minutes: z.number().positive().optional().describe("Maximum wall time per phase in minutes; capped by JULES_MAX_MINUTES."),
+      })
+      .strict()
+      .default({})
+      .describe("Per-task budgets, each capped by the operator's limit of the same name."),
+    deny_paths: z
+      .array(z.string().min(1))
+      .default([".github/workflows/**"])
+      .describe("Glob patterns of paths the agent may never write; a diff touching them is refused."),
+    setup: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Shell command that installs the repository's dependencies before tests (detected when absent)."),
+    test: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("Shell command that runs the repository's tests (detected when absent)."),
+    setup_network: z
+      .boolean()
+      .default(false)
+      .describe("Allow the setup command network access (never secrets). Tests and the agent's commands never have network."),
+    on_test_failure: z
+      .enum(["draft_pr", "branch_only", "abort"])
+      .default("draft_pr")
+      .describe("What to do when tests still fail at the end: open a draft PR marked as failing, push the branch only, or stop without pushing."),
+    draft: z.boolean().default(true).describe("Open pull requests as drafts."),
+    labels: z.array(z.string().min(1)).default([]).describe("Labels added to the pull requests OpenJules opens."),
+  })
+  .strict()
+  .describe("OpenJules settings for this repository (.github/jules.yml).");
+
+export type RepoConfig = z.output<typeof RepoConfigSchema>;
+
+export const CONFIG_PATH = ".github/jules.yml";
+export const CONFIG_FILE = "jules.yml";
+
+export const defaultRepoConfig = (): RepoConfig => RepoConfigSchema.parse({});

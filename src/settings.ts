@@ -1,0 +1,176 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * The process's settings: `process.env` is read here, once, validated into one
+ * typed object, and handed to whatever needs it. Nothing else reads the
+ * environment. `.env.example` documents each variable.
+ */
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const num = (def: number) => z.coerce.number().positive().default(def);
+const list = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+const optionalText = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== "" ? s.trim() : undefined));
+const url = z
+  .string()
+  .optional()
+  .transform((s) => (s && s.trim() !== "" ? s.trim() : undefined))
+  .pipe(z.url({ message: "must be a URL such as https://example.com/v1" }).optional());
+
+const EnvSchema = z.object({
+  APP_ID: z.coerce.number({ message: "must be the numeric App ID shown on the GitHub App's settings page" }).int().positive(),
+  PRIVATE_KEY: optionalText,
+  PRIVATE_KEY_PATH: optionalText,
+  WEBHOOK_SECRET: z.string({ message: "is required: the webhook secret you set when registering the GitHub App" }).min(1, "must not be empty"),
+  WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
+  WEBHOOK_PROXY_URL: url,
+  PORT: int(3000, 0),
+  HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
+  GHE_HOST: optionalText,
+  GHE_PROTOCOL: z.enum(["https", "http"]).default("https"),
+
+  JULES_PROVIDER: z.enum(["openai", "anthropic", "openai-compatible", "none"]).default("none"),
+  JULES_MODEL: optionalText,
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: url,
+  ANTHROPIC_API_KEY: optionalText,
+  ANTHROPIC_BASE_URL: url,
+  JULES_ALLOWED_MODELS: list,
+  JULES_MAX_TURNS: int(40, 1),
+  JULES_MAX_TOKENS: int(2_000_000, 1),
+  JULES_MAX_COST_USD: num(5),
+  JULES_MAX_MINUTES: num(30),
+  JULES_LLM_TIMEOUT_MS: int(120_000, 1),
+  JULES_PRICES: optionalText,
+
+  JULES_DATA_DIR: z.string().default("./.jules-data"),
+  JULES_ALLOWED_BOTS: list,
+  JULES_WORKER_CONCURRENCY: int(2, 1),
+  JULES_JOB_ATTEMPTS: int(3, 1),
+  JULES_JOB_LEASE_MS: int(60_000, 100),
+  JULES_GITHUB_WRITE_INTERVAL_MS: int(1000, 0),
+  JULES_GITHUB_MAX_RETRIES: int(3, 0),
+});
+
+export type ProviderName = "openai" | "anthropic" | "openai-compatible";
+
+export interface Settings {
+  github: {
+    appId: number;
+    privateKey: string;
+    webhookSecret: string;
+    webhookPath: string;
+    webhookProxyUrl: string | undefined;
+    /** REST API base URL: api.github.com, or `<protocol>://<GHE_HOST>/api/v3`. */
+    baseUrl: string | undefined;
+    /** Pause between two writes to GitHub for one installation. */
+    writeIntervalMs: number;
+    maxRetries: number;
+    /** Bots (by app slug, e.g. `dependabot`, or login `name[bot]`) whose commands are honoured. */
+    allowedBots: string[];
+  };
+  server: { port: number; host: string };
+  log: { level: z.output<typeof EnvSchema>["LOG_LEVEL"]; format: "json" | "pretty" };
+  dataDir: string;
+  agent: {
+    provider: ProviderName | "none";
+    model: string | undefined;
+    openai: { apiKey: string | undefined; baseUrl: string | undefined };
+    anthropic: { apiKey: string | undefined; baseUrl: string | undefined };
+    /** `provider:model` pairs (or bare model names) a repository may choose in jules.yml. */
+    allowedModels: string[];
+    caps: { maxTurns: number; maxTokens: number; maxCostUsd: number; maxMinutes: number };
+    timeoutMs: number;
+    /** Operator price table override (JSON text or a path to a JSON file), parsed by agent/usage. */
+    prices: string | undefined;
+  };
+  worker: { concurrency: number; jobAttempts: number; leaseMs: number };
+}
+
+export class SettingsError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`OpenJules cannot start, fix these settings (see .env.example):\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "SettingsError";
+    this.problems = problems;
+  }
+}
+
+export function loadSettings(env: Record<string, string | undefined> = process.env): Settings {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new SettingsError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "?")} ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const privateKey = readPrivateKey(e.PRIVATE_KEY, e.PRIVATE_KEY_PATH, problems);
+  const provider = e.JULES_PROVIDER;
+  if (provider !== "none" && !e.JULES_MODEL) problems.push(`JULES_MODEL is required when JULES_PROVIDER is ${provider}`);
+  if (provider === "openai" && !e.OPENAI_API_KEY) problems.push("OPENAI_API_KEY is required when JULES_PROVIDER is openai");
+  if (provider === "anthropic" && !e.ANTHROPIC_API_KEY) problems.push("ANTHROPIC_API_KEY is required when JULES_PROVIDER is anthropic");
+  if (provider === "openai-compatible" && !e.OPENAI_BASE_URL) {
+    problems.push("OPENAI_BASE_URL is required when JULES_PROVIDER is openai-compatible (e.g. http://localhost:11434/v1 for Ollama)");
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+
+  return {
+    github: {
+      appId: e.APP_ID,
+      privateKey,
+      webhookSecret: e.WEBHOOK_SECRET,
+      webhookPath: e.WEBHOOK_PATH,
+      webhookProxyUrl: e.WEBHOOK_PROXY_URL,
+      baseUrl: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}/api/v3` : undefined,
+      writeIntervalMs: e.JULES_GITHUB_WRITE_INTERVAL_MS,
+      maxRetries: e.JULES_GITHUB_MAX_RETRIES,
+      allowedBots: e.JULES_ALLOWED_BOTS,
+    },
+    server: { port: e.PORT, host: e.HOST },
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
+    dataDir: resolve(e.JULES_DATA_DIR),
+    agent: {
+      provider,
+      model: e.JULES_MODEL,
+      openai: { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL },
+      anthropic: { apiKey: e.ANTHROPIC_API_KEY, baseUrl: e.ANTHROPIC_BASE_URL },
+      allowedModels: e.JULES_ALLOWED_MODELS,
+      caps: { maxTurns: e.JULES_MAX_TURNS, maxTokens: e.JULES_MAX_TOKENS, maxCostUsd: e.JULES_MAX_COST_USD, maxMinutes: e.JULES_MAX_MINUTES },
+      timeoutMs: e.JULES_LLM_TIMEOUT_MS,
+      prices: e.JULES_PRICES,
+    },
+    worker: { concurrency: e.JULES_WORKER_CONCURRENCY, jobAttempts: e.JULES_JOB_ATTEMPTS, leaseMs: e.JULES_JOB_LEASE_MS },
+  };
+}
+
+function readPrivateKey(inline: string | undefined, path: string | undefined, problems: string[]): string {
+  let key = inline;
+  if (!key && path) {
+    try {
+      key = readFileSync(path, "utf8");
+    } catch (error) {
+      problems.push(`PRIVATE_KEY_PATH points to ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      return "";
+    }
+  }
+  if (!key) {
+    problems.push("PRIVATE_KEY or PRIVATE_KEY_PATH is required: the .pem key downloaded from the GitHub App's settings page");
+    return "";
+  }
+  // Single-line forms: "\n" escapes, or the whole PEM base64-encoded.
+  key = key.replace(/\\n/g, "\n");
+  if (!key.includes("-----BEGIN")) {
+    const decoded = Buffer.from(key, "base64").toString("utf8");
+    if (decoded.includes("-----BEGIN")) key = decoded;
+    else problems.push("PRIVATE_KEY is not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----, raw or base64-encoded)");
+  }
+  return key;
+}

@@ -1,0 +1,109 @@
+/**
+ * The task: the durable record of one request to OpenJules, from the trigger to
+ * a pull request (or a failure, or a cancellation). Plain data, no behaviour.
+ */
+
+export const TASK_STATES = [
+  "queued",
+  "planning",
+  "awaiting_approval",
+  "revising",
+  "approved",
+  "working",
+  "testing",
+  "done",
+  "failed",
+  "cancelled",
+] as const;
+
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const TERMINAL_STATES: readonly TaskState[] = ["done", "failed", "cancelled"];
+
+/** The phases a person sees in the status checklist. */
+export type Phase = "queued" | "planning" | "approval" | "working" | "testing" | "pull_request";
+
+/** Where a task lives on GitHub. */
+export interface TaskRef {
+  installationId: number;
+  owner: string;
+  repo: string;
+  /** Issue (or pull request) number the conversation happens in. */
+  issueNumber: number;
+}
+
+export interface PlanStep {
+  title: string;
+  detail?: string | undefined;
+  files: string[];
+}
+
+/** A plan as the agent submits it (validated with a zod schema in agent/plan.ts). */
+export interface Plan {
+  summary: string;
+  steps: PlanStep[];
+  risks: string[];
+  verification: string;
+}
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  calls: number;
+  wallMs: number;
+  costUsd: number;
+}
+
+export interface Failure {
+  /** The phase that failed, in words a person reads ("planning", "tests", ...). */
+  phase: string;
+  reason: string;
+  /** What the person in the thread can do next. */
+  hint: string;
+}
+
+export interface Task extends TaskRef {
+  id: string;
+  state: TaskState;
+  /** What the person asked for; empty means "the issue itself is the task". */
+  instruction: string;
+  /** Title of the issue at trigger time (context for the agent and the PR title). */
+  issueTitle: string;
+  requestedBy: string;
+  /** The comment that started the task, if a comment did (labels have none). */
+  triggerCommentId: number | null;
+  /** Base branch for the pull request (the repository's default unless the command named one). */
+  baseBranch: string | null;
+  statusCommentId: number | null;
+  planCommentId: number | null;
+  plan: Plan | null;
+  planHash: string | null;
+  /** How many plans were made (1 for the first, +1 per revision). */
+  planVersion: number;
+  /** Feedback given with the last `/revise`, consumed by the next planning run. */
+  revisionFeedback: string | null;
+  approvedBy: string | null;
+  approvedPlanHash: string | null;
+  /** An answer instead of a plan, for questions that need no code change. */
+  answer: string | null;
+  branch: string | null;
+  pullRequestNumber: number | null;
+  pullRequestUrl: string | null;
+  failure: Failure | null;
+  usage: Usage | null;
+  /** One line on what the agent did so far ("read 6 files, edited 2"). */
+  activity: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskEvent {
+  taskId: string;
+  at: string;
+  from: TaskState | null;
+  to: TaskState;
+  actor: string;
+  reason: string;
+}
+
+export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, calls: 0, wallMs: 0, costUsd: 0 });

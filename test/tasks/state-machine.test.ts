@@ -1,0 +1,34 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { TASK_STATES, type TaskState } from "../../src/tasks/model.ts";
+import { assertTransition, canTransition, IllegalTransitionError, isTerminal } from "../../src/tasks/state-machine.ts";
+
+describe("task state machine", () => {
+  it("walks the happy path", () => {
+    const path: TaskState[] = ["queued", "planning", "awaiting_approval", "revising", "awaiting_approval", "approved", "working", "testing", "working", "testing", "done"];
+    for (let i = 1; i < path.length; i++) assertTransition(path[i - 1]!, path[i]!);
+  });
+
+  it("rejects illegal moves with a clear error", () => {
+    for (const [from, to] of [
+      ["queued", "approved"],
+      ["planning", "working"],
+      ["awaiting_approval", "working"],
+      ["approved", "done"],
+      ["done", "failed"],
+      ["cancelled", "queued"],
+      ["failed", "planning"],
+    ] as [TaskState, TaskState][]) {
+      assert.equal(canTransition(from, to), false, `${from} → ${to}`);
+      assert.throws(() => assertTransition(from, to), (e: unknown) => e instanceof IllegalTransitionError && e.message.includes(`"${from}" to "${to}"`));
+    }
+  });
+
+  it("lets every live state fail or be cancelled, and no terminal state move", () => {
+    for (const s of TASK_STATES) {
+      assert.equal(canTransition(s, "failed"), !isTerminal(s));
+      assert.equal(canTransition(s, "cancelled"), !isTerminal(s));
+      if (isTerminal(s)) for (const t of TASK_STATES) assert.equal(canTransition(s, t), false);
+    }
+  });
+});
