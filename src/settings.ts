@@ -61,6 +61,9 @@ const EnvSchema = z.object({
   JULES_GITHUB_MAX_RETRIES: int(3, 0),
 });
 
+/** Every environment variable OpenJules reads (each is documented in .env.example). */
+export const SETTING_NAMES = Object.keys(EnvSchema.shape);
+
 export type ProviderName = "openai" | "anthropic" | "openai-compatible";
 
 export interface Settings {

@@ -3,7 +3,7 @@ import type { Task, TaskEvent, TaskState } from "../tasks/model.ts";
 /** Fields given when a task is created; the store fills in the rest. */
 export type NewTask = Pick<
   Task,
-  "installationId" | "owner" | "repo" | "issueNumber" | "instruction" | "issueTitle" | "requestedBy" | "triggerCommentId" | "baseBranch"
+  "installationId" | "owner" | "repo" | "issueNumber" | "kind" | "cloneUrl" | "instruction" | "issueTitle" | "requestedBy" | "triggerCommentId" | "baseBranch"
 >;
 
 /** Fields that may change without a state transition. */

@@ -62,9 +62,15 @@ export interface Failure {
   hint: string;
 }
 
+/** `issue`: a task started from an issue; `follow_up`: more commits on a pull request OpenJules opened. */
+export type TaskKind = "issue" | "follow_up";
+
 export interface Task extends TaskRef {
   id: string;
+  kind: TaskKind;
   state: TaskState;
+  /** `repository.clone_url` from the webhook payload (so GitHub Enterprise Server works). */
+  cloneUrl: string;
   /** What the person asked for; empty means "the issue itself is the task". */
   instruction: string;
   /** Title of the issue at trigger time (context for the agent and the PR title). */

@@ -1,0 +1,55 @@
+import type { RepoConfig } from "../config/repo-config.ts";
+import type { Settings } from "../settings.ts";
+import type { Usage } from "../tasks/model.ts";
+import { AgentError } from "./ports.ts";
+
+/**
+ * Budgets of a task: each is the repository's value from jules.yml capped by
+ * the operator's limit of the same name. Turns and wall time count per phase
+ * (planning, execution); tokens and cost count for the whole task. The loop
+ * asks `exceeded` before every model call and stops with `budgetError`, which
+ * names the budget and how to raise it.
+ */
+
+export interface Budget {
+  maxTurns: number;
+  maxTokens: number;
+  maxCostUsd: number;
+  maxWallMs: number;
+}
+
+export type BudgetName = "turns" | "tokens" | "cost" | "time";
+
+export function effectiveBudget(repo: RepoConfig["budgets"], caps: Settings["agent"]["caps"]): Budget {
+  const capped = (value: number | undefined, cap: number) => (value === undefined ? cap : Math.min(value, cap));
+  return {
+    maxTurns: capped(repo.max_turns, caps.maxTurns),
+    maxTokens: capped(repo.max_tokens, caps.maxTokens),
+    maxCostUsd: capped(repo.max_cost_usd, caps.maxCostUsd),
+    maxWallMs: capped(repo.max_minutes, caps.maxMinutes) * 60_000,
+  };
+}
+
+export function exceeded(budget: Budget, state: { turns: number; usage: Usage; elapsedMs: number }): BudgetName | null {
+  if (state.turns >= budget.maxTurns) return "turns";
+  if (state.usage.inputTokens + state.usage.outputTokens >= budget.maxTokens) return "tokens";
+  if (state.usage.costUsd >= budget.maxCostUsd) return "cost";
+  if (state.elapsedMs >= budget.maxWallMs) return "time";
+  return null;
+}
+
+const DESCRIBE: Record<BudgetName, (b: Budget) => { what: string; key: string; cap: string }> = {
+  turns: (b) => ({ what: `its limit of ${b.maxTurns} model turns`, key: "max_turns", cap: "JULES_MAX_TURNS" }),
+  tokens: (b) => ({ what: `its budget of ${b.maxTokens.toLocaleString("en-US")} tokens`, key: "max_tokens", cap: "JULES_MAX_TOKENS" }),
+  cost: (b) => ({ what: `its budget of $${b.maxCostUsd.toFixed(2)} (estimated)`, key: "max_cost_usd", cap: "JULES_MAX_COST_USD" }),
+  time: (b) => ({ what: `its time limit of ${Math.round(b.maxWallMs / 60_000)} minutes`, key: "max_minutes", cap: "JULES_MAX_MINUTES" }),
+};
+
+export function budgetError(name: BudgetName, budget: Budget, phase: string, usage: Usage): AgentError {
+  const d = DESCRIBE[name](budget);
+  return new AgentError(
+    `${phase} stopped: the task reached ${d.what}`,
+    `Narrow the request, or raise budgets.${d.key} in .github/jules.yml (the operator caps it with ${d.cap}).`,
+    usage,
+  );
+}

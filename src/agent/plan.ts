@@ -1,0 +1,35 @@
+import { z } from "zod";
+import type { Plan } from "../tasks/model.ts";
+
+/**
+ * The plan as structured data: the zod schema the `submit_plan` tool accepts
+ * (its JSON Schema is what the model sees) and that the pipeline can use to
+ * validate a stored plan. Its output type is exactly `Plan` of tasks/model.ts.
+ */
+
+const repoPath = z
+  .string()
+  .min(1)
+  .refine((p) => !p.startsWith("/") && !p.split(/[\\/]/).includes(".."), "must be a path relative to the repository root, without ..");
+
+export const PlanStepSchema = z.object({
+  title: z.string().min(1).max(200).describe("What this step does, in one short sentence."),
+  detail: z.string().max(4000).optional().describe("How, in a few sentences: functions to change, approach, edge cases."),
+  files: z.array(repoPath).max(50).describe("Files this step expects to create or change (relative paths); may be empty."),
+});
+
+export const PlanSchema = z.object({
+  summary: z.string().min(1).max(4000).describe("What will change and why, in two to four sentences."),
+  steps: z.array(PlanStepSchema).min(1).max(30).describe("Ordered steps."),
+  risks: z.array(z.string().min(1).max(1000)).max(20).default([]).describe("Risks, open questions or assumptions the reviewer should check."),
+  verification: z.string().min(1).max(2000).describe("How the change will be verified: tests to add or run, commands, manual checks."),
+});
+
+// Compile-time check that the schema produces the shared Plan type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _planMatches: Same<z.output<typeof PlanSchema>, Plan> = true;
+void _planMatches;
+
+export function parsePlan(value: unknown): Plan {
+  return PlanSchema.parse(value);
+}

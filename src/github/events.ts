@@ -1,0 +1,117 @@
+/**
+ * Webhook payloads turned into the few typed events OpenJules acts on. These
+ * are what the webhook handlers enqueue (as `inbound` jobs) and what the
+ * worker dispatches; they carry everything the worker needs so it never has
+ * to look at a raw payload.
+ */
+
+export interface RepoInfo {
+  owner: string;
+  repo: string;
+  /** `repository.clone_url`, so GitHub Enterprise Server works. */
+  cloneUrl: string;
+  defaultBranch: string;
+  /** `repository.size` in KB, an early hint for the size limit. */
+  sizeKb: number;
+}
+
+export interface Actor {
+  login: string;
+  id: number;
+  /** "User", "Bot" or "Organization". */
+  type: string;
+  /** Slug of the GitHub App that made the comment, if one did. */
+  appSlug: string | null;
+  appId: number | null;
+}
+
+interface Base {
+  installationId: number;
+  repo: RepoInfo;
+  issueNumber: number;
+  isPullRequest: boolean;
+}
+
+export interface CommentEvent extends Base {
+  kind: "comment";
+  /** `issue`: issue or PR conversation comment; `review_comment`: on a diff line; `review`: a review's body. */
+  source: "issue" | "review_comment" | "review";
+  commentId: number;
+  body: string;
+  author: Actor;
+  createdAt: string;
+  /** Where a review comment points. */
+  location: { path: string; line: number | null } | null;
+}
+
+export interface LabelEvent extends Base {
+  kind: "labeled";
+  label: string;
+  issueTitle: string;
+  sender: Actor;
+}
+
+export interface OpenedEvent extends Base {
+  kind: "opened";
+  labels: string[];
+  issueTitle: string;
+  sender: Actor;
+}
+
+export interface ClosedEvent extends Base {
+  kind: "closed";
+  sender: Actor;
+}
+
+export type InboundEvent = CommentEvent | LabelEvent | OpenedEvent | ClosedEvent;
+
+/** The structural subset of webhook payloads read here. */
+interface PayloadUser {
+  login: string;
+  id: number;
+  type?: string;
+}
+interface PayloadApp {
+  id: number;
+  slug?: string;
+}
+interface PayloadRepo {
+  name: string;
+  owner: { login: string };
+  clone_url: string;
+  default_branch: string;
+  size?: number;
+}
+
+export function repoInfo(repository: PayloadRepo): RepoInfo {
+  return {
+    owner: repository.owner.login,
+    repo: repository.name,
+    cloneUrl: repository.clone_url,
+    defaultBranch: repository.default_branch,
+    sizeKb: repository.size ?? 0,
+  };
+}
+
+export function actor(user: PayloadUser | null | undefined, app?: PayloadApp | null): Actor {
+  return {
+    login: user?.login ?? "ghost",
+    id: user?.id ?? 0,
+    type: user?.type ?? "User",
+    appSlug: app?.slug ?? null,
+    appId: app?.id ?? null,
+  };
+}
+
+/** Stable key of an event for exactly-once intake: the same comment under two deliveries is one event. */
+export function eventKey(event: InboundEvent, deliveryId: string): string {
+  const where = `${event.repo.owner}/${event.repo.repo}`;
+  switch (event.kind) {
+    case "comment":
+      return `comment:${event.source}:${event.commentId}`;
+    case "opened":
+      return `opened:${where}#${event.issueNumber}`;
+    default:
+      return `delivery:${deliveryId}`;
+  }
+}

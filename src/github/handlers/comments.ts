@@ -1,0 +1,67 @@
+import type { Context } from "probot";
+import { actor, repoInfo, type CommentEvent } from "../events.ts";
+import type { Intake } from "../intake.ts";
+
+/** `issue_comment.created`: a comment on an issue or a pull request's conversation. */
+export async function onIssueComment(context: Context<"issue_comment.created">, intake: Intake) {
+  const { comment, issue, repository, installation } = context.payload;
+  if (!installation) return;
+  const event: CommentEvent = {
+    kind: "comment",
+    source: "issue",
+    installationId: installation.id,
+    repo: repoInfo(repository),
+    issueNumber: issue.number,
+    isPullRequest: issue.pull_request !== undefined,
+    commentId: comment.id,
+    body: comment.body ?? "",
+    author: actor(comment.user, comment.performed_via_github_app),
+    createdAt: comment.created_at,
+    location: null,
+  };
+  await intake.accept(event, context.id);
+}
+
+/** `pull_request_review_comment.created`: a comment on a line of a pull request's diff. */
+export async function onReviewComment(context: Context<"pull_request_review_comment.created">, intake: Intake) {
+  const { comment, pull_request, repository, installation } = context.payload;
+  if (!installation) return;
+  await intake.accept(
+    {
+      kind: "comment",
+      source: "review_comment",
+      installationId: installation.id,
+      repo: repoInfo(repository),
+      issueNumber: pull_request.number,
+      isPullRequest: true,
+      commentId: comment.id,
+      body: comment.body,
+      author: actor(comment.user),
+      createdAt: comment.created_at,
+      location: { path: comment.path, line: comment.line ?? comment.original_line ?? null },
+    },
+    context.id,
+  );
+}
+
+/** `pull_request_review.submitted`: the body of a review. */
+export async function onReview(context: Context<"pull_request_review.submitted">, intake: Intake) {
+  const { review, pull_request, repository, installation } = context.payload;
+  if (!installation || !review.body) return;
+  await intake.accept(
+    {
+      kind: "comment",
+      source: "review",
+      installationId: installation.id,
+      repo: repoInfo(repository),
+      issueNumber: pull_request.number,
+      isPullRequest: true,
+      commentId: review.id,
+      body: review.body,
+      author: actor(review.user),
+      createdAt: review.submitted_at ?? new Date().toISOString(),
+      location: null,
+    },
+    context.id,
+  );
+}

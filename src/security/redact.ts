@@ -1,0 +1,22 @@
+import { findSecretSpans } from "./secret-matcher.ts";
+
+/**
+ * Redaction: replaces every secret in a text (known token shapes, private
+ * keys, credentials in headers and URLs, and any configured value such as the
+ * installation token or the app's own secrets) with `[REDACTED:<rule>]`,
+ * keeping the surrounding text (`Authorization: Bearer [REDACTED:...]`) so a
+ * transcript or log stays readable. Used on transcripts, logs and anything
+ * shown to people; the outbound scan (secret-scan.ts) is the gate that blocks.
+ */
+
+export function redactSecrets(text: string, extra: readonly string[] = []): string {
+  const spans = findSecretSpans(text, extra);
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const span of spans) {
+    out += `${text.slice(at, span.start)}[REDACTED:${span.rule}]`;
+    at = span.end;
+  }
+  return out + text.slice(at);
+}

@@ -1,0 +1,10 @@
+/**
+ * The task store's migrations, in the order they apply. Append new files here;
+ * never edit or reorder one that has shipped (databases record their names).
+ */
+import type { Migration } from "../migrate.ts";
+import { migration001Tasks } from "./001-tasks.ts";
+
+export const TASKS_COMPONENT = "tasks";
+
+export const taskMigrations: readonly Migration[] = [migration001Tasks];

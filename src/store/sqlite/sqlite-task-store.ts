@@ -1,0 +1,173 @@
+/**
+ * The embedded TaskStore on SQLite (node:sqlite). Exactly-once rules live in
+ * the database: `create` is an INSERT that the partial unique indexes may turn
+ * away (one live task per issue, one task per triggering comment), and
+ * `transition` is one conditional UPDATE plus its history row inside a
+ * BEGIN IMMEDIATE transaction, so concurrent approvals, even from other
+ * processes on the same file, apply once. Calls are synchronous underneath
+ * (node:sqlite); transactions are short, so other writers wait milliseconds.
+ */
+import { randomUUID } from "node:crypto";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import type { Task, TaskEvent } from "../../tasks/model.ts";
+import { assertTransition } from "../../tasks/state-machine.ts";
+import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
+import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store.ts";
+import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
+import { inImmediateTransaction, openDatabase } from "./database.ts";
+import { migrate } from "./migrate.ts";
+import { TASKS_COMPONENT, taskMigrations } from "./migrations/index.ts";
+import { patchAssignments, rowToEvent, rowToTask } from "./rows.ts";
+
+type Row = Record<string, unknown>;
+
+const LIVE = "state NOT IN ('done','failed','cancelled')";
+const NEWEST_FIRST = "ORDER BY created_at DESC, rowid DESC";
+const MAX_CACHED_STATEMENTS = 200;
+
+const INSERT_TASK = `INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
+  issue_title, requested_by, trigger_comment_id, base_branch, plan_version, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, ?)
+  ON CONFLICT DO NOTHING RETURNING *`;
+const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, reason) VALUES (?, ?, ?, ?, ?, ?)";
+
+export class SqliteTaskStore implements TaskStore {
+  readonly path: string;
+  #db: DatabaseSync | null;
+  readonly #statements = new Map<string, StatementSync>();
+
+  /** Use openSqliteStore(); the handle must already be migrated. */
+  constructor(db: DatabaseSync, path: string) {
+    this.#db = db;
+    this.path = path;
+  }
+
+  async create(input: NewTask, actor: string, reason: string): Promise<CreateResult> {
+    checkNewTask(input, actor, reason);
+    const db = this.#open();
+    const now = new Date().toISOString();
+    return inImmediateTransaction(db, () => {
+      const row = this.#stmt(INSERT_TASK).get(
+        randomUUID(), input.installationId, input.owner, input.repo, input.issueNumber, input.kind, input.cloneUrl,
+        input.instruction, input.issueTitle, input.requestedBy, input.triggerCommentId, input.baseBranch, now, now,
+      ) as Row | undefined;
+      if (row) {
+        this.#stmt(INSERT_EVENT).run(String(row.id), now, null, "queued", actor, reason);
+        return { created: true, task: rowToTask(row) };
+      }
+      // Refused by a unique index: the same comment already made a task (that task wins, live or not), or the issue has a live task.
+      const same = input.triggerCommentId === null ? undefined : this.#stmt("SELECT * FROM tasks WHERE trigger_comment_id = ?").get(input.triggerCommentId);
+      const blocker = (same ?? this.#stmt(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber)) as Row | undefined;
+      if (!blocker) throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber} hit a uniqueness conflict with no matching task.`);
+      return { created: false, active: rowToTask(blocker) };
+    });
+  }
+
+  async get(id: string): Promise<Task | null> {
+    return this.#one("SELECT * FROM tasks WHERE id = ?", id);
+  }
+
+  async findActive(owner: string, repo: string, issueNumber: number): Promise<Task | null> {
+    return this.#one(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`, owner, repo, issueNumber);
+  }
+
+  async findByPullRequest(owner: string, repo: string, pullRequestNumber: number): Promise<Task | null> {
+    return this.#one(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND pull_request_number = ? ${NEWEST_FIRST} LIMIT 1`, owner, repo, pullRequestNumber);
+  }
+
+  async findLatest(owner: string, repo: string, issueNumber: number): Promise<Task | null> {
+    return this.#one(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? ${NEWEST_FIRST} LIMIT 1`, owner, repo, issueNumber);
+  }
+
+  async transition(id: string, input: TransitionInput): Promise<Task | null> {
+    const from = checkTransition(input);
+    const { sql, values } = patchAssignments(input.patch ?? {});
+    const db = this.#open();
+    return inImmediateTransaction(db, () => {
+      const current = this.#stmt("SELECT state, plan_hash FROM tasks WHERE id = ?").get(id) as Row | undefined;
+      if (!current) throw new TaskNotFoundError(id);
+      const state = current.state as Task["state"];
+      if (!from.includes(state)) return null;
+      assertTransition(state, input.to);
+      if (input.planHash !== undefined && current.plan_hash !== input.planHash) return null;
+      const now = new Date().toISOString();
+      const hashCondition = input.planHash === undefined ? "" : " AND plan_hash = ?";
+      const update = `UPDATE tasks SET ${["state = ?", "updated_at = ?", ...sql].join(", ")}
+        WHERE id = ? AND state IN (${from.map(() => "?").join(", ")})${hashCondition} RETURNING *`;
+      const params: SQLInputValue[] = [input.to, now, ...values, id, ...from];
+      if (input.planHash !== undefined) params.push(input.planHash);
+      const row = this.#stmt(update).get(...params) as Row | undefined;
+      if (!row) return null;
+      this.#stmt(INSERT_EVENT).run(id, now, state, input.to, input.actor, input.reason);
+      return rowToTask(row);
+    });
+  }
+
+  async update(id: string, patch: TaskPatch): Promise<Task> {
+    const { sql, values } = patchAssignments(patch);
+    const row = sql.length === 0
+      ? this.#stmt("SELECT * FROM tasks WHERE id = ?").get(id)
+      : this.#stmt(`UPDATE tasks SET ${[...sql, "updated_at = ?"].join(", ")} WHERE id = ? RETURNING *`).get(...values, new Date().toISOString(), id);
+    if (!row) throw new TaskNotFoundError(id);
+    return rowToTask(row as Row);
+  }
+
+  async history(id: string): Promise<TaskEvent[]> {
+    return (this.#stmt("SELECT * FROM task_events WHERE task_id = ? ORDER BY seq").all(id) as Row[]).map(rowToEvent);
+  }
+
+  async list(filter: TaskFilter = {}): Promise<Task[]> {
+    const { limit, offset } = checkFilter(filter);
+    const where: string[] = [];
+    const params: SQLInputValue[] = [];
+    if (filter.owner !== undefined) where.push("owner = ?") && params.push(filter.owner);
+    if (filter.repo !== undefined) where.push("repo = ?") && params.push(filter.repo);
+    if (filter.state !== undefined) where.push("state = ?") && params.push(filter.state);
+    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const rows = this.#stmt(`SELECT * FROM tasks ${clause} ${NEWEST_FIRST} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    return rows.map(rowToTask);
+  }
+
+  async close(): Promise<void> {
+    const db = this.#db;
+    this.#db = null;
+    this.#statements.clear();
+    if (db?.isOpen) db.close();
+  }
+
+  #open(): DatabaseSync {
+    if (!this.#db) throw new StoreClosedError();
+    return this.#db;
+  }
+
+  #stmt(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      if (this.#statements.size >= MAX_CACHED_STATEMENTS) this.#statements.clear();
+      statement = this.#open().prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #one(sql: string, ...params: SQLInputValue[]): Task | null {
+    const row = this.#stmt(sql).get(...params) as Row | undefined;
+    return row ? rowToTask(row) : null;
+  }
+}
+
+/**
+ * Opens (creating if needed) the task store at `path`, e.g.
+ * `<JULES_DATA_DIR>/openjules.db`, and brings its schema up to date. Throws
+ * SchemaTooNewError for a file written by a newer OpenJules.
+ */
+export function openSqliteStore(path: string): SqliteTaskStore {
+  const db = openDatabase(path);
+  try {
+    migrate(db, TASKS_COMPONENT, taskMigrations);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return new SqliteTaskStore(db, path);
+}

@@ -1,0 +1,26 @@
+import type { TaskDeps } from "./deps.ts";
+import type { Task } from "./model.ts";
+import { ACTIVE } from "./state-machine.ts";
+
+/**
+ * `/cancel`, or the issue or pull request being closed. Running jobs notice
+ * (they watch the task's state) and stop; nothing is pushed after this.
+ */
+export async function cancelTask(deps: TaskDeps, input: { task: Task; by: string; reason: string }): Promise<Task | null> {
+  const phase = input.task.state;
+  const cancelled = await deps.store.transition(input.task.id, {
+    from: ACTIVE,
+    to: "cancelled",
+    actor: input.by,
+    reason: input.reason || "cancelled",
+    patch: {
+      failure: {
+        phase,
+        reason: `Cancelled by @${input.by}${input.reason ? `: ${input.reason}` : "."}`,
+        hint: "Start a new task with a new command or label when you are ready.",
+      },
+    },
+  });
+  if (cancelled) await deps.status.refresh(cancelled);
+  return cancelled;
+}

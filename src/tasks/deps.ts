@@ -1,0 +1,28 @@
+import type { Logger } from "probot";
+import type { Agent } from "../agent/ports.ts";
+import type { GitHubGateways } from "../github/gateway.ts";
+import type { StatusPublisher } from "../github/status-publisher.ts";
+import type { JobQueue } from "../queue/queue.ts";
+import type { TaskStore } from "../store/store.ts";
+import type { Workspaces } from "../workspace/port.ts";
+
+/** What the use cases are handed by the process entry (or a test). */
+export interface TaskDeps {
+  store: TaskStore;
+  queue: JobQueue;
+  github: GitHubGateways;
+  status: StatusPublisher;
+  /** Null when no LLM provider is configured: the thread is told so, nothing pretends to plan. */
+  agent: Agent | null;
+  workspaces: Workspaces;
+  log: Logger;
+  now: () => Date;
+  /** Web address of GitHub for links (https://github.com or the GHE host). */
+  webBase: string;
+}
+
+/** Job ids: deterministic, so that enqueueing twice (redelivery, race, restart) runs once. */
+export const jobIds = {
+  plan: (taskId: string, version: number) => `plan:${taskId}:${version}`,
+  execute: (taskId: string, planHash: string) => `execute:${taskId}:${planHash}`,
+};

@@ -1,0 +1,20 @@
+import { jobIds, type TaskDeps } from "./deps.ts";
+import type { Task } from "./model.ts";
+
+/** `/revise <feedback>`: back to planning with the previous plan and the feedback. */
+export type ReviseResult = { kind: "revising"; task: Task } | { kind: "not_waiting"; task: Task };
+
+export async function revisePlan(deps: TaskDeps, input: { task: Task; by: string; feedback: string }): Promise<ReviseResult> {
+  const { task } = input;
+  const revising = await deps.store.transition(task.id, {
+    from: "awaiting_approval",
+    to: "revising",
+    actor: input.by,
+    reason: "revision requested",
+    patch: { revisionFeedback: input.feedback },
+  });
+  if (!revising) return { kind: "not_waiting", task };
+  await deps.queue.enqueue({ id: jobIds.plan(revising.id, revising.planVersion + 1), name: "plan", data: { taskId: revising.id } });
+  await deps.status.refresh(revising);
+  return { kind: "revising", task: revising };
+}

@@ -1,0 +1,124 @@
+import { AgentError } from "../agent/ports.ts";
+import type { RepoConfig } from "../config/repo-config.ts";
+import type { GitHubGateway } from "../github/gateway.ts";
+import { renderAnswer } from "../render/answer.ts";
+import { parsePlanMarker, renderPlan } from "../render/plan.ts";
+import { planHash } from "./plan-hash.ts";
+import { approvePlan } from "./approve-plan.ts";
+import type { TaskDeps } from "./deps.ts";
+import { failTask } from "./fail-task.ts";
+import type { Plan, Task } from "./model.ts";
+import { addUsage, taskProgress } from "./progress.ts";
+import { threadContext } from "./thread-context.ts";
+import { watchTask } from "./watch-cancel.ts";
+
+/**
+ * The `plan` job: 1. enter planning  2. check out the repository  3. let the
+ * agent explore and plan  4. post the plan (or an answer)  5. wait for
+ * approval, or approve at once under `approval: auto`.
+ */
+export interface PlanningContext {
+  gh: GitHubGateway;
+  config: RepoConfig;
+  /** The app's own bot login, so its comments stay out of the prompt. */
+  ownLogin: string | null;
+  attempt: number;
+  signal: AbortSignal;
+}
+
+export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
+  const task = await enterPlanning(deps, taskId);
+  if (!task) return;
+  if (!deps.agent) {
+    await failTask(deps, task.id, {
+      phase: "planning",
+      reason: "No LLM provider is configured for this OpenJules installation, so it cannot write a plan.",
+      hint: "Ask the operator to set JULES_PROVIDER, JULES_MODEL and the provider's API key, restart OpenJules, then comment again.",
+    });
+    return;
+  }
+  const watch = watchTask(deps.store, task.id, ctx.signal);
+  try {
+    const thread = await threadContext(ctx.gh, task, task.createdAt, ctx.ownLogin);
+    const checkout = await deps.workspaces.checkout(task, { token: () => ctx.gh.token() });
+    let outcome;
+    try {
+      outcome = await deps.agent.plan({
+        task,
+        thread,
+        config: ctx.config,
+        workdir: checkout.dir,
+        previousPlan: task.state === "revising" ? task.plan : null,
+        feedback: task.revisionFeedback,
+        progress: taskProgress(deps, task.id, task.usage),
+        signal: watch.signal,
+      });
+    } finally {
+      await checkout.dispose();
+    }
+    if (watch.signal.aborted) return;
+    const usage = addUsage(task.usage, outcome.usage);
+    if (outcome.kind === "answer") return await answer(deps, task, ctx, outcome.answer, usage);
+    await publishPlan(deps, task, ctx, outcome.plan, usage);
+  } catch (error) {
+    if (watch.signal.aborted && !ctx.signal.aborted) return;
+    if (error instanceof AgentError) {
+      await failTask(deps, task.id, { phase: "planning", reason: error.message, hint: error.hint });
+      return;
+    }
+    throw error;
+  } finally {
+    watch.stop();
+  }
+}
+
+async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | null> {
+  const task = await deps.store.get(taskId);
+  if (!task) return null;
+  if (task.state === "planning" || task.state === "revising") return task; // resumed after a restart
+  if (task.state !== "queued") return null; // cancelled meanwhile, or already planned
+  const planning = await deps.store.transition(taskId, { from: "queued", to: "planning", actor: "openjules", reason: "planning started" });
+  if (planning) await deps.status.refresh(planning);
+  return planning;
+}
+
+async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, usage: Task["usage"]) {
+  const hash = planHash(plan);
+  const version = task.planVersion + 1;
+  const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers });
+  const commentId = (ctx.attempt > 1 ? await findPostedPlan(ctx.gh, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body)).id;
+  const waiting = await deps.store.transition(task.id, {
+    from: ["planning", "revising"],
+    to: "awaiting_approval",
+    actor: "openjules",
+    reason: `plan v${version} posted`,
+    patch: { plan, planHash: hash, planVersion: version, planCommentId: commentId, revisionFeedback: null, usage, activity: null },
+  });
+  if (!waiting) return;
+  await deps.status.refresh(waiting);
+  if (ctx.config.approval === "auto") {
+    await approvePlan(deps, { task: waiting, approver: "openjules", note: "approval: auto", commentCreatedAt: null, config: ctx.config });
+  }
+}
+
+/** After a crash between posting and recording, find the plan comment already posted for this version. */
+async function findPostedPlan(gh: GitHubGateway, task: Task, version: number): Promise<number | null> {
+  const comments = await gh.listComments(task, task.issueNumber);
+  const mine = comments.find((c) => {
+    const marker = parsePlanMarker(c.body);
+    return marker !== null && marker.task === task.id && marker.version === version;
+  });
+  return mine?.id ?? null;
+}
+
+async function answer(deps: TaskDeps, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {
+  await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text }));
+  const done = await deps.store.transition(task.id, {
+    from: ["planning", "revising"],
+    to: "done",
+    actor: "openjules",
+    reason: "answered without a code change",
+    patch: { answer: text, usage, activity: null },
+  });
+  if (done) await deps.status.refresh(done);
+}

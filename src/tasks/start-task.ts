@@ -1,0 +1,31 @@
+import type { NewTask } from "../store/store.ts";
+import { jobIds, type TaskDeps } from "./deps.ts";
+import type { Task } from "./model.ts";
+
+/**
+ * Starts a task: persist it (the database refuses a second active task for
+ * the issue), post its status comment, enqueue planning. Safe to run again
+ * for the same trigger (a retried job): a half-started task is picked up, not
+ * duplicated.
+ */
+export type StartResult = { kind: "started"; task: Task } | { kind: "busy"; active: Task } | { kind: "duplicate"; task: Task };
+
+export async function startTask(deps: TaskDeps, input: NewTask, reason: string): Promise<StartResult> {
+  const created = await deps.store.create(input, input.requestedBy, reason);
+  let task: Task;
+  if (created.created) task = created.task;
+  else if (isSameTrigger(created.active, input)) task = created.active;
+  else return { kind: "busy", active: created.active };
+
+  const alreadyRunning = task.statusCommentId !== null && !created.created;
+  task = await deps.status.create(task);
+  await deps.queue.enqueue({ id: jobIds.plan(task.id, task.planVersion + 1), name: "plan", data: { taskId: task.id } });
+  return alreadyRunning ? { kind: "duplicate", task } : { kind: "started", task };
+}
+
+/** The active task was created by this very trigger (the same comment, or a label start that stopped half-way). */
+function isSameTrigger(active: Task, input: NewTask): boolean {
+  if (input.triggerCommentId !== null) return active.triggerCommentId === input.triggerCommentId;
+  return active.state === "queued" && active.statusCommentId === null && active.requestedBy === input.requestedBy;
+}
+

@@ -1,0 +1,91 @@
+import type { RepoConfig } from "../config/repo-config.ts";
+import type { JulesCommand } from "../github/commands/command.ts";
+import type { CommentEvent } from "../github/events.ts";
+import { WRITER_ROLES } from "../github/gateway.ts";
+import { renderHelp } from "../render/help.ts";
+import * as replies from "../render/replies.ts";
+import { approvePlan } from "../tasks/approve-plan.ts";
+import { cancelTask } from "../tasks/cancel-task.ts";
+import { revisePlan } from "../tasks/revise-plan.ts";
+import { startTask } from "../tasks/start-task.ts";
+import type { InboundContext } from "./inbound.ts";
+
+/**
+ * One parsed command from a person the gate let through: check the role the
+ * command needs, then call the use case and answer in the thread.
+ */
+const GATED: readonly JulesCommand["kind"][] = ["start", "approve", "revise", "cancel"];
+
+export async function handleCommand(ctx: InboundContext, event: CommentEvent, command: JulesCommand, config: RepoConfig): Promise<void> {
+  const repo = { owner: event.repo.owner, repo: event.repo.repo };
+  const say = (body: string) => ctx.gh.comment(repo, event.issueNumber, body);
+  const who = event.author.login;
+
+  if (GATED.includes(command.kind)) {
+    const role = await ctx.gh.role(repo, who);
+    if (!WRITER_ROLES.includes(role)) return void (await say(replies.notAllowed({ login: who, role, action: actionWords[command.kind] ?? "do that" })));
+  }
+
+  const store = ctx.deps.store;
+  switch (command.kind) {
+    case "help":
+      return void (await say(renderHelp({ config })));
+    case "unknown":
+      return void (await say(replies.unknownCommand({ word: command.word, config })));
+    case "status": {
+      const task = await store.findLatest(repo.owner, repo.repo, event.issueNumber);
+      return void (await say(task ? ctx.deps.status.render(task) : replies.noTask({ command: config.command })));
+    }
+    case "start": {
+      if (event.isPullRequest) return void (await say(replies.notOnPullRequest({ command: config.command })));
+      const issue = await ctx.gh.issue(repo, event.issueNumber);
+      const result = await startTask(
+        ctx.deps,
+        {
+          installationId: event.installationId,
+          owner: repo.owner,
+          repo: repo.repo,
+          issueNumber: event.issueNumber,
+          kind: "issue",
+          cloneUrl: event.repo.cloneUrl,
+          instruction: command.text,
+          issueTitle: issue.title,
+          requestedBy: who,
+          triggerCommentId: event.commentId,
+          baseBranch: command.base ?? event.repo.defaultBranch,
+        },
+        `/${config.command} by @${who}`,
+      );
+      if (result.kind === "busy") await say(replies.busy({ task: result.active, command: config.command }));
+      return;
+    }
+  }
+
+  const task = await store.findActive(repo.owner, repo.repo, event.issueNumber);
+  if (!task) return void (await say(replies.noTask({ command: config.command })));
+  switch (command.kind) {
+    case "approve": {
+      const result = await approvePlan(ctx.deps, { task, approver: who, note: command.note, commentCreatedAt: event.createdAt, config });
+      if (result.kind === "not_waiting") await say(replies.nothingToApprove({ task, command: config.command }));
+      else if (result.kind === "outdated") await say(replies.planOutdated({ task, command: config.command }));
+      else if (result.kind === "own_plan") await say(replies.fourEyes({ login: who }));
+      else if (result.kind === "already") await say(replies.alreadyApproved({ task: result.task }));
+      return;
+    }
+    case "revise": {
+      const result = await revisePlan(ctx.deps, { task, by: who, feedback: command.feedback });
+      if (result.kind === "not_waiting") await say(replies.nothingToRevise({ task, command: config.command }));
+      return;
+    }
+    case "cancel":
+      await cancelTask(ctx.deps, { task, by: who, reason: command.reason });
+      return;
+  }
+}
+
+const actionWords: Partial<Record<JulesCommand["kind"], string>> = {
+  start: "start a task",
+  approve: "approve a plan",
+  revise: "ask for a new plan",
+  cancel: "cancel a task",
+};

@@ -1,0 +1,68 @@
+import type { InboundEvent } from "../github/events.ts";
+import type { Job, JobHandlers } from "../queue/queue.ts";
+import { PermanentJobError } from "../queue/queue.ts";
+import type { TaskDeps } from "../tasks/deps.ts";
+import { failTask } from "../tasks/fail-task.ts";
+import { runExecution } from "../tasks/run-execution.ts";
+import { runPlanning } from "../tasks/run-planning.ts";
+import { handleInbound } from "./inbound.ts";
+import { loadRepoConfig } from "./repo-config.ts";
+
+/**
+ * The worker: routes each job to its use case. A job that ran out of
+ * attempts (GitHub or the model kept failing, or the worker died too often)
+ * ends its task as failed with a message in the thread, never silently.
+ */
+export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | null }): JobHandlers {
+  return {
+    async run(job) {
+      const log = deps.log.child({ job: job.id, attempt: job.attempt });
+      if (job.name === "inbound") {
+        const event = job.data as InboundEvent;
+        const gh = await deps.github.forInstallation(event.installationId);
+        await handleInbound({ deps, gh, ownLogin: options.ownLogin() }, event);
+        return;
+      }
+      const taskId = taskIdOf(job);
+      const task = await deps.store.get(taskId);
+      if (!task) throw new PermanentJobError(`task ${taskId} does not exist`);
+      const gh = await deps.github.forInstallation(task.installationId);
+      const loaded = await loadRepoConfig(gh, task);
+      if (!loaded.ok) {
+        const keys = loaded.problems.map((p) => p.key).join(", ");
+        await failTask(deps, task.id, {
+          phase: job.name === "plan" ? "planning" : "working",
+          reason: `.github/jules.yml is invalid (${keys}).`,
+          hint: "Fix the file on the default branch (comment `/jules help` to see the settings), then start a new task.",
+        });
+        return;
+      }
+      if (job.lastError === "interrupted") {
+        log.warn({ taskId }, "resuming a task whose worker stopped");
+        await deps.status.refresh(task, "Resumed after OpenJules restarted.");
+      }
+      const ctx = { gh, config: loaded.config, ownLogin: options.ownLogin(), attempt: job.attempt, signal: job.signal };
+      if (job.name === "plan") await runPlanning(deps, taskId, ctx);
+      else await runExecution(deps, taskId, ctx);
+    },
+
+    async onFailed(job, error) {
+      deps.log.error({ err: error, job: job.id }, "job failed for good");
+      if (job.name === "inbound") return;
+      const interrupted = job.lastError === "interrupted" || /^interrupted/.test(error.message);
+      await failTask(deps, taskIdOf(job), {
+        phase: job.name === "plan" ? "planning" : "working",
+        reason: interrupted
+          ? "The worker running this task stopped (restart or crash) more often than allowed, so the task was marked interrupted."
+          : `It kept failing after ${job.maxAttempts} attempts: ${error.message.slice(0, 300)}`,
+        hint: "Comment `/jules` on the issue to start again. If this keeps happening, the operator should check the OpenJules logs.",
+      });
+    },
+  };
+}
+
+function taskIdOf(job: Job): string {
+  const data = job.data as { taskId?: unknown };
+  if (typeof data?.taskId !== "string") throw new PermanentJobError(`job ${job.id} has no task id`);
+  return data.taskId;
+}

@@ -1,0 +1,59 @@
+/**
+ * A test double of the agent that keeps the Planner/Executor contract: it
+ * returns scripted plans (or answers, or errors), reports progress like the
+ * real agent, and records what it was asked. Used by the foundation's tests;
+ * the real agent is tested against a fake model server in test/agent/.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "../../src/agent/ports.ts";
+import type { Plan } from "../../src/tasks/model.ts";
+import type { Workspaces } from "../../src/workspace/port.ts";
+
+export const samplePlan = (summary = "Fix the crash when the config file is empty"): Plan => ({
+  summary,
+  steps: [
+    { title: "Treat an empty file as an empty config", detail: "Return defaults when the parsed YAML is null.", files: ["src/config.ts"] },
+    { title: "Add a regression test", files: ["test/config.test.ts"] },
+  ],
+  risks: ["Callers may rely on the exception"],
+  verification: "npm test",
+});
+
+const usage = { inputTokens: 1200, outputTokens: 300, calls: 2, wallMs: 1500, costUsd: 0.0123 };
+
+export class AgentDouble implements Agent {
+  plans: (PlanOutcome | Error | ((req: PlanRequest) => Promise<PlanOutcome>))[] = [];
+  planRequests: PlanRequest[] = [];
+  executeRequests: ExecuteRequest[] = [];
+  outcome: ExecuteOutcome = { summary: "Empty config files now load as defaults.", tests: { command: "npm test", passed: true, summary: "12 passed" }, usage };
+
+  willPlan(plan: Plan = samplePlan()) {
+    this.plans.push({ kind: "plan", plan, usage });
+    return this;
+  }
+
+  async plan(req: PlanRequest): Promise<PlanOutcome> {
+    this.planRequests.push(req);
+    req.progress.activity("read 3 files");
+    const next = this.plans.shift() ?? { kind: "plan", plan: samplePlan(`plan ${this.planRequests.length}`), usage };
+    if (next instanceof Error) throw next;
+    return typeof next === "function" ? next(req) : next;
+  }
+
+  async execute(req: ExecuteRequest): Promise<ExecuteOutcome> {
+    this.executeRequests.push(req);
+    req.progress.activity("edited 2 files");
+    req.progress.phase?.("testing");
+    return this.outcome;
+  }
+}
+
+/** Checkouts in temporary directories (the git workspace is tested on its own). */
+export const tempWorkspaces: Workspaces = {
+  async checkout(task) {
+    const dir = await mkdtemp(join(tmpdir(), "jules-ws-"));
+    return { dir, baseBranch: task.baseBranch ?? "main", dispose: () => rm(dir, { recursive: true, force: true }) };
+  },
+};

@@ -1,0 +1,189 @@
+/**
+ * GitHub's REST API mocked at the HTTP level with nock. Every request that
+ * reaches the mock is checked against GitHub's OpenAPI description, and so is
+ * every answer the mock gives; any violation or unmatched request fails the
+ * test in `assertClean()`. Named helpers set up the endpoints OpenJules uses.
+ */
+import assert from "node:assert/strict";
+import nock from "nock";
+import { checkRequest, checkResponse } from "./openapi.ts";
+
+export const API = "https://api.github.com";
+export interface Recorded {
+  method: string;
+  path: string;
+  body: unknown;
+}
+
+let nextId = 5000;
+const now = () => new Date().toISOString();
+
+export class GitHubMock {
+  readonly scope: nock.Scope;
+  readonly requests: Recorded[] = [];
+  readonly violations: string[] = [];
+  readonly owner: string;
+  readonly repo: string;
+
+  constructor(owner = "Codertocat", repo = "Hello-World") {
+    this.owner = owner;
+    this.repo = repo;
+    nock.disableNetConnect();
+    nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+    this.scope = nock(API);
+    this.scope.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
+      const parsed = body ? safeJson(body) : undefined;
+      this.requests.push({ method: req.method, path: req.path, body: parsed });
+      this.violations.push(...checkRequest(req.method, req.path, parsed));
+    });
+  }
+
+  reply(status: number, method: string, path: string, body: unknown) {
+    this.violations.push(...checkResponse(method, path, status, body));
+    return body as nock.Body;
+  }
+
+  get repoPath() {
+    return `/repos/${this.owner}/${this.repo}`;
+  }
+
+  token(times = 1) {
+    const path = /\/app\/installations\/\d+\/access_tokens/;
+    const body = { token: "ghs_test_installation_token_0123456789", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const };
+    this.scope.post(path).times(times).reply(201, () => this.reply(201, "POST", "/app/installations/1/access_tokens", body));
+    return this;
+  }
+
+  app(slug = "openjules") {
+    const body = appBody(slug);
+    this.scope.get("/app").reply(200, () => this.reply(200, "GET", "/app", body));
+    return this;
+  }
+
+  /** `.github/jules.yml` of the repository (null: absent here and in the owner's .github repository). */
+  config(yaml: string | null, times = 1) {
+    const path = `${this.repoPath}/contents/.github%2Fjules.yml`;
+    if (yaml === null) {
+      const missing = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
+      this.scope.get(path).times(times).reply(404, () => this.reply(404, "GET", path, missing));
+      this.scope.get(`/repos/${this.owner}/.github/contents/.github%2Fjules.yml`).times(times).reply(404, missing);
+    } else {
+      this.scope.get(path).times(times).reply(200, yaml, { "content-type": "application/vnd.github.raw; charset=utf-8" });
+    }
+    return this;
+  }
+
+  role(login: string, role: string, times = 1) {
+    const path = `${this.repoPath}/collaborators/${login}/permission`;
+    const permission = role === "maintain" || role === "write" ? "write" : role === "triage" ? "read" : role;
+    const body = { permission, role_name: role, user: user(login) };
+    this.scope.get(path).times(times).reply(200, () => this.reply(200, "GET", path, body));
+    return this;
+  }
+
+  reaction(commentId: number, content = "eyes") {
+    const path = `${this.repoPath}/issues/comments/${commentId}/reactions`;
+    const body = { id: nextId++, node_id: "R_1", user: user("openjules[bot]"), content, created_at: now() };
+    this.scope.post(path, (b: { content?: string }) => b.content === content).reply(201, () => this.reply(201, "POST", path, body));
+    return this;
+  }
+
+  /** Answers every comment creation on `issue`; returns the recorded bodies. */
+  comments(issue: number, opts: { times?: number; status?: number; headers?: Record<string, string> } = {}) {
+    const path = `${this.repoPath}/issues/${issue}/comments`;
+    const interceptor = this.scope.post(path).times(opts.times ?? 1);
+    if (opts.status && opts.status >= 400) {
+      const error = { message: opts.status === 403 ? "You have exceeded a secondary rate limit." : "Server Error", documentation_url: "https://docs.github.com/rest" };
+      interceptor.reply(opts.status, error, opts.headers ?? {});
+      return this;
+    }
+    interceptor.reply(201, (_uri: string, requestBody: nock.Body) => {
+      const id = nextId++;
+      return this.reply(201, "POST", path, commentBody(this.owner, this.repo, issue, id, (requestBody as { body: string }).body));
+    });
+    return this;
+  }
+
+  edits(times = 1) {
+    const path = new RegExp(`^${this.repoPath}/issues/comments/\\d+$`);
+    this.scope.patch(path).times(times).reply(200, (uri: string, requestBody: nock.Body) => {
+      const id = Number(uri.split("/").pop());
+      return this.reply(200, "PATCH", uri, commentBody(this.owner, this.repo, 1, id, (requestBody as { body: string }).body));
+    });
+    return this;
+  }
+
+  issue(number: number, fields: { title?: string; body?: string } = {}, times = 1) {
+    const path = `${this.repoPath}/issues/${number}`;
+    const body = issueBody(this.owner, this.repo, number, fields.title ?? "Spelling error in the README file", fields.body ?? "It looks like you accidently spelled 'commit' with two 't's.");
+    this.scope.get(path).times(times).reply(200, () => this.reply(200, "GET", path, body));
+    return this;
+  }
+
+  threadComments(number: number, list: { author: string; body: string; createdAt?: string }[] = [], times = 1) {
+    const path = `${this.repoPath}/issues/${number}/comments`;
+    const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, nextId++, c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" }));
+    this.scope.get(path).query(true).times(times).reply(200, () => this.reply(200, "GET", path, body));
+    return this;
+  }
+
+  /** Bodies of the comments posted (POST) so far, oldest first. */
+  posted(): string[] {
+    return this.requests.filter((r) => r.method === "POST" && /\/issues\/\d+\/comments$/.test(r.path)).map((r) => (r.body as { body: string }).body);
+  }
+
+  edited(): string[] {
+    return this.requests.filter((r) => r.method === "PATCH").map((r) => (r.body as { body: string }).body);
+  }
+
+  assertClean() {
+    assert.deepEqual(this.violations, [], "requests or answers that GitHub's OpenAPI description does not allow");
+    assert.deepEqual(this.scope.pendingMocks(), [], "GitHub mocks that were never called");
+  }
+
+  static reset() {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function user(login: string) {
+  const bot = login.endsWith("[bot]");
+  return {
+    login, id: 21031067, node_id: "MDQ6VXNlcjIxMDMxMDY3", avatar_url: "https://avatars1.githubusercontent.com/u/21031067?v=4", gravatar_id: "",
+    url: `https://api.github.com/users/${login}`, html_url: `https://github.com/${login}`, followers_url: "", following_url: "", gists_url: "", starred_url: "",
+    subscriptions_url: "", organizations_url: "", repos_url: "", events_url: "", received_events_url: "", type: bot ? "Bot" : "User", site_admin: false,
+  };
+}
+
+function commentBody(owner: string, repo: string, issue: number, id: number, body: string) {
+  return {
+    id, node_id: "IC_1", url: `${API}/repos/${owner}/${repo}/issues/comments/${id}`,
+    html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`, body, user: user("openjules[bot]"),
+    created_at: now(), updated_at: now(), issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`, author_association: "NONE" as const,
+  };
+}
+
+function issueBody(owner: string, repo: string, number: number, title: string, body: string) {
+  return {
+    id: 444500041, node_id: "MDU6SXNzdWU0NDQ1MDAwNDE=", url: `${API}/repos/${owner}/${repo}/issues/${number}`,
+    repository_url: `${API}/repos/${owner}/${repo}`, labels_url: "", comments_url: "", events_url: "", html_url: `https://github.com/${owner}/${repo}/issues/${number}`,
+    number, state: "open", title, body, user: user(owner), labels: [], assignee: null, assignees: [], milestone: null, locked: false,
+    comments: 0, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", closed_at: null, author_association: "OWNER" as const,
+  };
+}
+
+function appBody(slug: string) {
+  return {
+    id: 1, slug, node_id: "MDExOkludGVncmF0aW9uMQ==", owner: user("Codertocat"), name: "OpenJules", description: "", external_url: "https://example.com",
+    html_url: `https://github.com/apps/${slug}`, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", permissions: { issues: "write" }, events: ["issue_comment"],
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * A whole OpenJules process for tests: real Probot (retry and throttle off,
+ * our pacer on), real SQLite store and embedded queue in a temporary data
+ * directory, the worker running, and the agent double. GitHub is mocked with
+ * nock (see github-mock.ts).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import type { Probot } from "probot";
+import type { Agent } from "../../src/agent/ports.ts";
+import { julesApp } from "../../src/index.ts";
+import { openEmbeddedQueue } from "../../src/queue/embedded/index.ts";
+import { createRuntime, type Runtime } from "../../src/runtime.ts";
+import { loadSettings } from "../../src/settings.ts";
+import { openSqliteStore } from "../../src/store/sqlite/index.ts";
+import type { TaskStore } from "../../src/store/store.ts";
+import type { JobQueue } from "../../src/queue/queue.ts";
+import { testPrivateKey } from "./keys.ts";
+import { tempWorkspaces } from "./agent-double.ts";
+
+export const WEBHOOK_SECRET = "test-webhook-secret";
+
+export interface TestApp {
+  probot: Probot;
+  runtime: Runtime;
+  store: TaskStore;
+  queue: JobQueue;
+  dataDir: string;
+  receive(name: string, payload: Record<string, unknown>, id?: string): Promise<void>;
+  /** Waits until every queued job (and its follow-ups) has run. */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+let deliveries = 0;
+
+export async function startTestApp(opts: { agent?: Agent | null; env?: Record<string, string>; dataDir?: string; startWorker?: boolean } = {}): Promise<TestApp> {
+  const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), "jules-app-")));
+  const settings = loadSettings({
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET,
+    JULES_DATA_DIR: dataDir,
+    JULES_GITHUB_WRITE_INTERVAL_MS: "0",
+    JULES_JOB_LEASE_MS: "2000",
+    ...opts.env,
+  });
+  const dbPath = join(dataDir, "openjules.db");
+  const store = openSqliteStore(dbPath);
+  const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, pollMs: 20, backoffMs: 20, defaultAttempts: settings.worker.jobAttempts });
+  const runtime = createRuntime({ settings, log: pino({ level: process.env.TEST_LOG ?? "silent" }), store, queue, agent: opts.agent ?? null, workspaces: tempWorkspaces });
+  const probot = new runtime.ProbotClass();
+  await probot.load(julesApp(runtime.intake));
+  if (opts.startWorker !== false) await runtime.startWorker();
+  return {
+    probot,
+    runtime,
+    store,
+    queue,
+    dataDir,
+    receive: (name, payload, id) => probot.receive({ id: id ?? `delivery-${++deliveries}`, name, payload } as never),
+    async settle() {
+      await queue.idle();
+    },
+    async close() {
+      await runtime.stop(1000);
+      await queue.close();
+      await store.close();
+      if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

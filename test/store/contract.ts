@@ -1,0 +1,51 @@
+/**
+ * The TaskStore contract: one suite every store implementation runs (SQLite
+ * here, PostgreSQL later). `storeContract(name, makeStore)` registers the
+ * describe/it blocks; `makeStore` returns a ready store, optionally a way to
+ * open the same database again (durability), and a cleanup. Cases use unique
+ * owners and comment ids, so a shared database works too.
+ */
+import { afterEach, beforeEach, describe } from "node:test";
+import type { TaskStore } from "../../src/store/store.ts";
+import { createCases } from "./contract-create.ts";
+import { queryCases } from "./contract-queries.ts";
+import { transitionCases } from "./contract-transitions.ts";
+
+export interface StoreFixture {
+  store: TaskStore;
+  /** Opens the same database again (after `store` was closed). */
+  reopen?: () => Promise<TaskStore>;
+  cleanup: () => Promise<void>;
+}
+
+/** What the case files see: the current test's fixture. */
+export interface ContractContext {
+  readonly store: TaskStore;
+  readonly fixture: StoreFixture;
+}
+
+export function storeContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+  describe(`TaskStore contract: ${name}`, () => {
+    let current: StoreFixture | undefined;
+    beforeEach(async () => {
+      current = await makeStore();
+    });
+    afterEach(async () => {
+      await current?.store.close();
+      await current?.cleanup();
+      current = undefined;
+    });
+    const context: ContractContext = {
+      get fixture() {
+        if (!current) throw new Error("no store fixture outside a test");
+        return current;
+      },
+      get store() {
+        return this.fixture.store;
+      },
+    };
+    createCases(context);
+    transitionCases(context);
+    queryCases(context);
+  });
+}

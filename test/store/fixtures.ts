@@ -1,0 +1,70 @@
+/**
+ * Test data for the TaskStore contract: a valid NewTask with unique owner and
+ * comment ids (so suites can share one database), and a complete patch that
+ * sets every patchable field to a non-default value.
+ */
+import { randomUUID } from "node:crypto";
+import type { NewTask, TaskPatch } from "../../src/store/store.ts";
+
+let sequence = 0;
+
+/** A comment id no other test uses (GitHub comment ids are global). */
+export function uniqueCommentId(): number {
+  sequence += 1;
+  return Math.floor(Math.random() * 2 ** 40) * 1000 + sequence;
+}
+
+export function uniqueOwner(): string {
+  return `octo-${randomUUID().slice(0, 8)}`;
+}
+
+export function newTask(overrides: Partial<NewTask> = {}): NewTask {
+  const owner = overrides.owner ?? uniqueOwner();
+  return {
+    installationId: 4242,
+    owner,
+    repo: "hello-world",
+    issueNumber: 7,
+    kind: "issue",
+    cloneUrl: `https://github.com/${owner}/hello-world.git`,
+    instruction: "Make the greeting configurable",
+    issueTitle: "Greeting is hard-coded",
+    requestedBy: "alice",
+    triggerCommentId: uniqueCommentId(),
+    baseBranch: null,
+    ...overrides,
+  };
+}
+
+export const fullPatch = (): Required<TaskPatch> => ({
+  kind: "follow_up",
+  cloneUrl: "https://ghe.example.com/octo/hello-world.git",
+  instruction: "Use an environment variable",
+  issueTitle: "Greeting is hard-coded (edited)",
+  requestedBy: "bob",
+  triggerCommentId: uniqueCommentId(),
+  baseBranch: "develop",
+  statusCommentId: 9001,
+  planCommentId: 9002,
+  plan: {
+    summary: "Read the greeting from GREETING",
+    steps: [
+      { title: "Add a setting", detail: "in src/config.ts", files: ["src/config.ts"] },
+      { title: "Use it", files: ["src/hello.ts", "test/hello.test.ts"] },
+    ],
+    risks: ["Unset variable"],
+    verification: "npm test",
+  },
+  planHash: "sha256:abc",
+  planVersion: 2,
+  revisionFeedback: "Keep the default",
+  approvedBy: "carol",
+  approvedPlanHash: "sha256:abc",
+  answer: "Not a question",
+  branch: "jules/7-greeting",
+  pullRequestNumber: 12,
+  pullRequestUrl: "https://github.com/octo/hello-world/pull/12",
+  failure: { phase: "tests", reason: "2 tests failed", hint: "Comment /jules retry" },
+  usage: { inputTokens: 1200, outputTokens: 340, calls: 3, wallMs: 4567, costUsd: 0.0123 },
+  activity: "read 6 files, edited 2",
+});

@@ -1,0 +1,112 @@
+/**
+ * What only the SQLite store has to show: the file set-up (parent directory,
+ * WAL, foreign keys, busy timeout), migrations at open (idempotent, too-new
+ * refused), a schema that accepts every task state, and the one-approval rule
+ * holding between separate OS processes writing the same file.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { DatabaseSync } from "node:sqlite";
+import { TASK_STATES } from "../../src/tasks/model.ts";
+import { openDatabase } from "../../src/store/sqlite/database.ts";
+import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-task-store.ts";
+import { newTask } from "./fixtures.ts";
+
+describe("SQLite task store file", () => {
+  let dir: string;
+  let n = 0;
+  const path = () => join(dir, `case-${++n}`, "deeper", "openjules.db");
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "openjules-sqlite-"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("creates the directory and opens in WAL mode with foreign keys and a busy timeout", async () => {
+    const file = path();
+    await openSqliteStore(file).close();
+    const db = openDatabase(file, { busyTimeoutMs: 1234 });
+    try {
+      assert.deepEqual({ ...db.prepare("PRAGMA journal_mode").get() }, { journal_mode: "wal" });
+      assert.deepEqual({ ...db.prepare("PRAGMA foreign_keys").get() }, { foreign_keys: 1 });
+      assert.deepEqual({ ...db.prepare("PRAGMA busy_timeout").get() }, { timeout: 1234 });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("migrates once; reopening an up-to-date file changes nothing", async () => {
+    const file = path();
+    await openSqliteStore(file).close();
+    await openSqliteStore(file).close();
+    const db = new DatabaseSync(file);
+    try {
+      const rows = db.prepare("SELECT component, version, name FROM schema_migrations").all().map((r) => ({ ...r }));
+      assert.deepEqual(rows, [{ component: "tasks", version: 1, name: "tasks" }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("refuses a file written by a newer OpenJules, and leaves it untouched", async () => {
+    const file = path();
+    await openSqliteStore(file).close();
+    const db = new DatabaseSync(file);
+    db.prepare("INSERT INTO schema_migrations VALUES ('tasks', 2, 'from-the-future', '2030-01-01T00:00:00.000Z')").run();
+    db.close();
+    assert.throws(() => openSqliteStore(file), (e: unknown) => e instanceof SchemaTooNewError && e.message.includes('"tasks" schema is at version 2'));
+    const check = new DatabaseSync(file);
+    try {
+      assert.equal((check.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get() as { n: number }).n, 2);
+    } finally {
+      check.close();
+    }
+  });
+
+  it("explains a path that cannot be opened", () => {
+    assert.throws(() => openSqliteStore("/proc/openjules/cannot/be/here.db"), /Cannot open the database at \/proc\/openjules\/cannot\/be\/here\.db: .*JULES_DATA_DIR/);
+  });
+
+  it("accepts every task state the model defines (a new state needs a migration)", async () => {
+    const file = path();
+    await openSqliteStore(file).close();
+    const db = openDatabase(file);
+    try {
+      const insert = db.prepare(`INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
+        issue_title, requested_by, created_at, updated_at) VALUES (?, 1, 'o', 'r', ?, 'issue', ?, 'u', '', '', 'a', 'now', 'now')`);
+      TASK_STATES.forEach((state, i) => insert.run(`t-${i}`, i + 1, state));
+      assert.throws(() => insert.run("t-bad", 99, "sleeping"), /CHECK constraint failed/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("lets exactly one of several processes approve the same plan", { timeout: 120_000 }, async () => {
+    const file = path();
+    const store = openSqliteStore(file);
+    const created = await store.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    const id = created.task.id;
+    await store.transition(id, { from: "queued", to: "planning", actor: "w", reason: "r" });
+    await store.transition(id, { from: "planning", to: "awaiting_approval", actor: "w", reason: "r", patch: { planHash: "h1" } });
+    const child = new URL("./approve-race-child.ts", import.meta.url).pathname;
+    const children = Array.from({ length: 6 }, (_, i) => spawn(process.execPath, [child, file, id, "h1", `user${i}`], { stdio: ["pipe", "pipe", "inherit"] }));
+    const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
+    for (const line of lines) assert.equal((await line.next()).value, "ready");
+    for (const c of children) c.stdin!.write("go\n");
+    const results = await Promise.all(lines.map(async (line) => (await line.next()).value));
+    await Promise.all(children.map((c) => (c.exitCode === null ? once(c, "exit") : undefined)));
+    assert.deepEqual(results.filter((r) => r === "won").length, 1, `results: ${results.join(", ")}`);
+    assert.deepEqual(results.filter((r) => r === "lost").length, 5);
+    const history = await store.history(id);
+    assert.equal(history.filter((e) => e.to === "approved").length, 1);
+    assert.equal((await store.get(id))?.state, "approved");
+    await store.close();
+  });
+});
