@@ -33,3 +33,14 @@ void _planMatches;
 export function parsePlan(value: unknown): Plan {
   return PlanSchema.parse(value);
 }
+
+/** The plan as plain text for a prompt (the approved plan in execution, the previous one in a revision). */
+export function planToText(plan: Plan): string {
+  const steps = plan.steps.map((step, i) => {
+    const files = step.files.length > 0 ? `\n   Files: ${step.files.join(", ")}` : "";
+    const detail = step.detail ? `\n   ${step.detail.replace(/\n/g, "\n   ")}` : "";
+    return `${i + 1}. ${step.title}${detail}${files}`;
+  });
+  const risks = plan.risks.length > 0 ? plan.risks.map((r) => `- ${r}`).join("\n") : "- none noted";
+  return `Summary: ${plan.summary}\n\nSteps:\n${steps.join("\n")}\n\nRisks and open questions:\n${risks}\n\nVerification: ${plan.verification}`;
+}

@@ -2,23 +2,27 @@ import type { Usage } from "../tasks/model.ts";
 import type { Price } from "./prices.ts";
 
 /**
- * Counts a task's usage as the agent works: model calls, input and output
- * tokens, estimated cost (from the model's price, or 0 with a note when the
- * price is unknown) and wall time. It starts from the usage the task already
- * had, so every snapshot is cumulative for the task.
+ * Counts the usage of one agent phase as it runs: model calls, input and
+ * output tokens, estimated cost (from the model's price, or 0 with a note
+ * when the price is unknown) and wall time. `snapshot` is the phase's own
+ * usage (what Progress and outcomes report; the pipeline adds it to the
+ * task's); `taskTotal` adds the usage the task had before, for the budgets
+ * that count per task (tokens, cost).
  */
+
+const zero = (): Usage => ({ inputTokens: 0, outputTokens: 0, calls: 0, wallMs: 0, costUsd: 0 });
 
 export class UsageMeter {
   readonly note: string | null;
   readonly #price: Price | null;
   readonly #startedAt: number;
-  readonly #base: Usage;
+  readonly #before: Usage;
   #inputTokens = 0;
   #outputTokens = 0;
   #calls = 0;
 
-  constructor(options: { start: Usage | null; price: Price | null; model: string; now?: number }) {
-    this.#base = options.start ?? { inputTokens: 0, outputTokens: 0, calls: 0, wallMs: 0, costUsd: 0 };
+  constructor(options: { before: Usage | null; price: Price | null; model: string; now?: number }) {
+    this.#before = options.before ?? zero();
     this.#price = options.price;
     this.#startedAt = options.now ?? Date.now();
     this.note = options.price ? null : `no price is known for ${options.model}; its cost is counted as $0 (set JULES_PRICES)`;
@@ -35,14 +39,28 @@ export class UsageMeter {
     return now - this.#startedAt;
   }
 
+  /** This phase's usage. */
   snapshot(now = Date.now()): Usage {
     const cost = this.#price ? (this.#inputTokens * this.#price.input + this.#outputTokens * this.#price.output) / 1_000_000 : 0;
     return {
-      inputTokens: this.#base.inputTokens + this.#inputTokens,
-      outputTokens: this.#base.outputTokens + this.#outputTokens,
-      calls: this.#base.calls + this.#calls,
-      wallMs: this.#base.wallMs + this.elapsedMs(now),
-      costUsd: Math.round((this.#base.costUsd + cost) * 1e6) / 1e6,
+      inputTokens: this.#inputTokens,
+      outputTokens: this.#outputTokens,
+      calls: this.#calls,
+      wallMs: this.elapsedMs(now),
+      costUsd: Math.round(cost * 1e6) / 1e6,
+    };
+  }
+
+  /** The task's usage including this phase. */
+  taskTotal(now = Date.now()): Usage {
+    const phase = this.snapshot(now);
+    const b = this.#before;
+    return {
+      inputTokens: b.inputTokens + phase.inputTokens,
+      outputTokens: b.outputTokens + phase.outputTokens,
+      calls: b.calls + phase.calls,
+      wallMs: b.wallMs + phase.wallMs,
+      costUsd: Math.round((b.costUsd + phase.costUsd) * 1e6) / 1e6,
     };
   }
 }

@@ -14,7 +14,7 @@ export interface ConfigRow {
   value: string | null;
   /** What applies when the key is unset. */
   unset: string;
-  /** First sentence of the schema's description. */
+  /** The schema's description of the key. */
   description: string;
 }
 
@@ -29,12 +29,6 @@ const UNSET: Record<string, string> = {
   "budgets.max_cost_usd": "the operator's cap",
   "budgets.max_minutes": "the operator's cap",
 };
-
-function firstSentence(text: string | undefined): string {
-  if (!text) return "";
-  const match = /^(.*?[.!?])(\s|$)/s.exec(text);
-  return (match?.[1] ?? text).trim();
-}
 
 function display(value: unknown): string | null {
   if (value === undefined || value === null) return null;
@@ -62,7 +56,7 @@ function row(path: string[], value: unknown): ConfigRow {
     key,
     value: display(value),
     unset: UNSET[key] ?? "not set",
-    description: firstSentence(fieldDescription(path)),
+    description: fieldDescription(path) ?? "",
   };
 }
 

@@ -19,8 +19,8 @@ const DROP_TAG = new Set(["input", "meta", "link", "base", "source", "track", "p
 const IMAGE = new Set(["img", "picture", "svg"]);
 const KEPT_ATTRIBUTES = new Set(["href"]);
 
-const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*)\s*(\/?)>/y;
-const ATTRIBUTE = /([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
+const TAG = /<(\/?)([A-Za-z][A-Za-z0-9-]*)((?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]{0,2000}"|'[^']{0,2000}'|[^\s"'=<>`]+))?)*)\s*(\/?)>/y;
+const ATTRIBUTE = /([^\s"'<>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?/g;
 const HIDDEN_STYLE = /(?:display\s*:\s*none|visibility\s*:\s*(?:hidden|collapse)|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])|(?:height|width)\s*:\s*0(?![.\d]*[1-9])[^;]*;[^"']*overflow\s*:\s*hidden)/i;
 const FENCE_OPEN = /( {0,3})(`{3,}|~{3,})([^\n]*)(?:\n|$)/y;
 const REFERENCE_DEFINITION = / {0,3}\[((?:[^\]\\\n]|\\.){1,999})\]:[ \t]*\S[^\n]*(?:\n|$)/y;
@@ -69,22 +69,46 @@ function fenceEnd(text: string, at: number): number | null {
   return FENCE_OPEN.lastIndex + m.index + m[0].length;
 }
 
-/** End of an inline code span opened at `at`, or null when the backticks are literal. */
-function codeSpanEnd(text: string, at: number): { end: number; literal: number } {
-  let run = 0;
-  while (text[at + run] === "`") run++;
-  const paragraphEnd = text.slice(at).search(/\n[ \t]*\n/);
-  const limit = paragraphEnd === -1 ? text.length : at + paragraphEnd;
-  const closer = new RegExp(`(?<!\`)\`{${run}}(?!\`)`, "g");
-  closer.lastIndex = at + run;
-  const m = closer.exec(text);
-  if (m && m.index < limit) return { end: m.index + run, literal: 0 };
-  return { end: 0, literal: run };
+/** First value in a sorted list greater than `after` (binary search), or undefined. */
+function firstAfter(sorted: readonly number[], after: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? 0) <= after) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted[lo];
 }
 
-function isReferenced(text: string, label: string): boolean {
-  const use = new RegExp(`\\[${escapeRegExp(label)}\\](?!:)`, "gi");
-  return use.test(text);
+/**
+ * Facts about the whole text computed once, so the scan stays linear on
+ * hostile input: backtick runs by length, blank lines (a code span cannot
+ * cross one), and the labels that links refer to.
+ */
+interface TextIndex {
+  runs: Map<number, number[]>;
+  blankLines: number[];
+  referenced: Set<string>;
+}
+
+function indexText(text: string): TextIndex {
+  const runs = new Map<number, number[]>();
+  for (const m of text.matchAll(/`+/g)) {
+    const starts = runs.get(m[0].length) ?? [];
+    starts.push(m.index);
+    runs.set(m[0].length, starts);
+  }
+  const blankLines = [...text.matchAll(/\n[ \t]*\n/g)].map((m) => m.index);
+  const referenced = new Set([...text.matchAll(/\[((?:[^\]\\\n]|\\.){1,999})\](?!:)/g)].map((m) => (m[1] ?? "").toLowerCase()));
+  return { runs, blankLines, referenced };
+}
+
+/** End of an inline code span opened by the backtick run at `at`, or null when the backticks are literal. */
+function codeSpanEnd(index: TextIndex, at: number, run: number): number | null {
+  const limit = firstAfter(index.blankLines, at) ?? Number.POSITIVE_INFINITY;
+  const closer = firstAfter(index.runs.get(run) ?? [], at);
+  return closer !== undefined && closer < limit ? closer + run : null;
 }
 
 /** Replacement for the markup starting with `<` at `at`, or null when the `<` is literal text. */
@@ -119,6 +143,7 @@ function markupAt(text: string, at: number): { replacement: string; end: number 
 
 /** One pass of the scanner; see the file header. */
 export function stripHiddenMarkup(text: string): string {
+  const index = indexText(text);
   let out = "";
   let i = 0;
   let lineStart = true;
@@ -132,15 +157,16 @@ export function stripHiddenMarkup(text: string): string {
       }
       REFERENCE_DEFINITION.lastIndex = i;
       const definition = REFERENCE_DEFINITION.exec(text);
-      if (definition && !isReferenced(text, definition[1] ?? "")) {
+      if (definition && !index.referenced.has((definition[1] ?? "").toLowerCase())) {
         i = REFERENCE_DEFINITION.lastIndex;
         continue;
       }
     }
     const ch = text[i] ?? "";
     if (ch === "`") {
-      const span = codeSpanEnd(text, i);
-      const end = span.end > 0 ? span.end : i + span.literal;
+      let run = 0;
+      while (text[i + run] === "`") run++;
+      const end = codeSpanEnd(index, i, run) ?? i + run;
       out += text.slice(i, end);
       i = end;
       lineStart = false;

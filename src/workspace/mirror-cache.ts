@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { WorkspaceError } from "./errors.ts";
 import { git, GitError, type TokenProvider } from "./git.ts";
@@ -73,12 +73,6 @@ export async function repositoryBytes(path: string): Promise<number> {
   return (kib("size") + kib("size-pack") + kib("size-garbage")) * 1024;
 }
 
-/** True when worktrees of running tasks depend on the mirror (it must not be deleted then). */
-export async function hasWorktrees(path: string): Promise<boolean> {
-  const entries = await readdir(join(path, "worktrees")).catch(() => []);
-  return entries.length > 0;
-}
-
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 function tooLarge(ref: RepoRef, bytes: number, limit: number): WorkspaceError {
@@ -96,6 +90,12 @@ function fetchFailed(ref: RepoRef, error: unknown): WorkspaceError {
     ? new WorkspaceError("auth_failed", message, "Check that the app is installed on this repository with read access to contents.")
     : new WorkspaceError("fetch_failed", message, "This is usually temporary; try again. If it persists, check that the repository is reachable from the OpenJules host.");
 }
+
+/**
+ * Untracked files a setup command creates that must never be committed, even
+ * when the repository does not ignore them (read from the mirror by every worktree).
+ */
+const EXCLUDES = ["node_modules/", "__pycache__/", "*.py[co]", ".pytest_cache/", ".mypy_cache/", ".tox/", ".venv/"].join("\n");
 
 const FETCH = ["fetch", "--quiet", "--prune", "--no-tags", "--filter=blob:none", "origin"];
 
@@ -132,7 +132,8 @@ export interface SyncOptions {
 /**
  * Brings the mirror up to date with the remote (creating it on first use) and
  * returns its size. Refuses a repository over the limit: before any transfer
- * when the payload's `repository.size` says so, and after the fetch by measuring.
+ * when the payload's `repository.size` says so, and after the fetch by
+ * measuring (the caller then deletes the mirror, see eviction.ts).
  */
 export async function syncMirror(path: string, ref: RepoRef, token: TokenProvider, options: SyncOptions): Promise<number> {
   const { repoMaxBytes, sizeKb, timeoutMs = 30 * 60_000 } = options;
@@ -144,11 +145,11 @@ export async function syncMirror(path: string, ref: RepoRef, token: TokenProvide
   } catch (error) {
     throw error instanceof WorkspaceError ? error : fetchFailed(ref, error);
   }
+  await mkdir(join(path, "info"), { recursive: true });
+  await writeFile(join(path, "info", "exclude"), `${EXCLUDES}\n`);
   const bytes = await repositoryBytes(path);
-  if (bytes > repoMaxBytes) {
-    if (!(await hasWorktrees(path))) await rm(path, { recursive: true, force: true });
-    throw tooLarge(ref, bytes, repoMaxBytes);
-  }
+  // Still written when too large, so eviction accounts for it until the caller deletes it.
   await writeMeta(path, { lastUsedMs: Date.now(), sizeBytes: bytes });
+  if (bytes > repoMaxBytes) throw tooLarge(ref, bytes, repoMaxBytes);
   return bytes;
 }

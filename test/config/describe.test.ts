@@ -16,7 +16,7 @@ describe("describeEffectiveConfig", () => {
       key: "approval",
       value: "required",
       unset: "not set",
-      description: "`required`: a writer must `/approve` the plan before any code is changed.",
+      description: "`required`: a writer must `/approve` the plan before any code is changed. `auto`: work starts as soon as the plan is posted.",
     });
     assert.deepEqual(byKey.get("deny_paths")?.value, '[".github/workflows/**"]');
     assert.equal(byKey.get("draft")?.value, "true");

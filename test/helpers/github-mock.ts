@@ -31,10 +31,12 @@ export class GitHubMock {
     nock.disableNetConnect();
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
     this.scope = nock(API);
-    this.scope.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
+    this.scope.on("request", (req: { method: string; url: string }, _interceptor: unknown, body: string) => {
+      const url = new URL(req.url);
+      const path = url.pathname + url.search;
       const parsed = body ? safeJson(body) : undefined;
-      this.requests.push({ method: req.method, path: req.path, body: parsed });
-      this.violations.push(...checkRequest(req.method, req.path, parsed));
+      this.requests.push({ method: req.method, path, body: parsed });
+      this.violations.push(...checkRequest(req.method, path, parsed));
     });
   }
 
@@ -50,13 +52,13 @@ export class GitHubMock {
   token(times = 1) {
     const path = /\/app\/installations\/\d+\/access_tokens/;
     const body = { token: "ghs_test_installation_token_0123456789", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const };
-    this.scope.post(path).times(times).reply(201, () => this.reply(201, "POST", "/app/installations/1/access_tokens", body));
+    this.scope.post(path).times(times).reply(201, this.reply(201, "POST", "/app/installations/1/access_tokens", body));
     return this;
   }
 
   app(slug = "openjules") {
     const body = appBody(slug);
-    this.scope.get("/app").reply(200, () => this.reply(200, "GET", "/app", body));
+    this.scope.get("/app").reply(200, this.reply(200, "GET", "/app", body));
     return this;
   }
 
@@ -65,7 +67,7 @@ export class GitHubMock {
     const path = `${this.repoPath}/contents/.github%2Fjules.yml`;
     if (yaml === null) {
       const missing = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
-      this.scope.get(path).times(times).reply(404, () => this.reply(404, "GET", path, missing));
+      this.scope.get(path).times(times).reply(404, this.reply(404, "GET", path, missing));
       this.scope.get(`/repos/${this.owner}/.github/contents/.github%2Fjules.yml`).times(times).reply(404, missing);
     } else {
       this.scope.get(path).times(times).reply(200, yaml, { "content-type": "application/vnd.github.raw; charset=utf-8" });
@@ -77,53 +79,61 @@ export class GitHubMock {
     const path = `${this.repoPath}/collaborators/${login}/permission`;
     const permission = role === "maintain" || role === "write" ? "write" : role === "triage" ? "read" : role;
     const body = { permission, role_name: role, user: user(login) };
-    this.scope.get(path).times(times).reply(200, () => this.reply(200, "GET", path, body));
+    this.scope.get(path).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
   reaction(commentId: number, content = "eyes") {
     const path = `${this.repoPath}/issues/comments/${commentId}/reactions`;
     const body = { id: nextId++, node_id: "R_1", user: user("openjules[bot]"), content, created_at: now() };
-    this.scope.post(path, (b: { content?: string }) => b.content === content).reply(201, () => this.reply(201, "POST", path, body));
+    this.scope.post(path, (b: { content?: string }) => b.content === content).reply(201, this.reply(201, "POST", path, body));
     return this;
   }
 
-  /** Answers every comment creation on `issue`; returns the recorded bodies. */
+  /**
+   * Answers `times` comment creations on `issue`, each with a fresh comment id.
+   * (Replies are static: nock 15 hangs on function replies to fetch POSTs with a body.)
+   */
   comments(issue: number, opts: { times?: number; status?: number; headers?: Record<string, string> } = {}) {
     const path = `${this.repoPath}/issues/${issue}/comments`;
-    const interceptor = this.scope.post(path).times(opts.times ?? 1);
-    if (opts.status && opts.status >= 400) {
-      const error = { message: opts.status === 403 ? "You have exceeded a secondary rate limit." : "Server Error", documentation_url: "https://docs.github.com/rest" };
-      interceptor.reply(opts.status, error, opts.headers ?? {});
-      return this;
+    for (let i = 0; i < (opts.times ?? 1); i++) {
+      if (opts.status && opts.status >= 400) {
+        const message = opts.status === 403 ? "You have exceeded a secondary rate limit." : "Server Error";
+        this.scope.post(path).reply(opts.status, { message, documentation_url: "https://docs.github.com/rest" }, opts.headers ?? {});
+      } else {
+        this.scope.post(path).reply(201, this.reply(201, "POST", path, commentBody(this.owner, this.repo, issue, nextId++, "(posted)")));
+      }
     }
-    interceptor.reply(201, (_uri: string, requestBody: nock.Body) => {
-      const id = nextId++;
-      return this.reply(201, "POST", path, commentBody(this.owner, this.repo, issue, id, (requestBody as { body: string }).body));
-    });
     return this;
   }
 
+  /** Answers `times` edits of comments. */
   edits(times = 1) {
     const path = new RegExp(`^${this.repoPath}/issues/comments/\\d+$`);
-    this.scope.patch(path).times(times).reply(200, (uri: string, requestBody: nock.Body) => {
-      const id = Number(uri.split("/").pop());
-      return this.reply(200, "PATCH", uri, commentBody(this.owner, this.repo, 1, id, (requestBody as { body: string }).body));
-    });
+    for (let i = 0; i < times; i++) {
+      this.scope.patch(path).reply(200, this.reply(200, "PATCH", `${this.repoPath}/issues/comments/1`, commentBody(this.owner, this.repo, 1, 1, "(edited)")));
+    }
+    return this;
+  }
+
+  /** Answers any number of comment edits (the status comment is edited as often as the task moves). */
+  anyEdits() {
+    const path = new RegExp(`^${this.repoPath}/issues/comments/\\d+$`);
+    this.scope.patch(path).reply(200, this.reply(200, "PATCH", `${this.repoPath}/issues/comments/1`, commentBody(this.owner, this.repo, 1, 1, "(edited)"))).persist();
     return this;
   }
 
   issue(number: number, fields: { title?: string; body?: string } = {}, times = 1) {
     const path = `${this.repoPath}/issues/${number}`;
     const body = issueBody(this.owner, this.repo, number, fields.title ?? "Spelling error in the README file", fields.body ?? "It looks like you accidently spelled 'commit' with two 't's.");
-    this.scope.get(path).times(times).reply(200, () => this.reply(200, "GET", path, body));
+    this.scope.get(path).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
   threadComments(number: number, list: { author: string; body: string; createdAt?: string }[] = [], times = 1) {
     const path = `${this.repoPath}/issues/${number}/comments`;
     const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, nextId++, c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" }));
-    this.scope.get(path).query(true).times(times).reply(200, () => this.reply(200, "GET", path, body));
+    this.scope.get(path).query(true).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
@@ -157,10 +167,13 @@ function safeJson(text: string): unknown {
 
 export function user(login: string) {
   const bot = login.endsWith("[bot]");
+  const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
   return {
     login, id: 21031067, node_id: "MDQ6VXNlcjIxMDMxMDY3", avatar_url: "https://avatars1.githubusercontent.com/u/21031067?v=4", gravatar_id: "",
-    url: `https://api.github.com/users/${login}`, html_url: `https://github.com/${login}`, followers_url: "", following_url: "", gists_url: "", starred_url: "",
-    subscriptions_url: "", organizations_url: "", repos_url: "", events_url: "", received_events_url: "", type: bot ? "Bot" : "User", site_admin: false,
+    url: api, html_url: `https://github.com/${encodeURIComponent(login)}`, followers_url: `${api}/followers`, following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`, starred_url: `${api}/starred{/owner}{/repo}`, subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`, received_events_url: `${api}/received_events`,
+    type: bot ? "Bot" : "User", site_admin: false,
   };
 }
 
@@ -175,7 +188,8 @@ function commentBody(owner: string, repo: string, issue: number, id: number, bod
 function issueBody(owner: string, repo: string, number: number, title: string, body: string) {
   return {
     id: 444500041, node_id: "MDU6SXNzdWU0NDQ1MDAwNDE=", url: `${API}/repos/${owner}/${repo}/issues/${number}`,
-    repository_url: `${API}/repos/${owner}/${repo}`, labels_url: "", comments_url: "", events_url: "", html_url: `https://github.com/${owner}/${repo}/issues/${number}`,
+    repository_url: `${API}/repos/${owner}/${repo}`, labels_url: `${API}/repos/${owner}/${repo}/issues/${number}/labels{/name}`,
+    comments_url: `${API}/repos/${owner}/${repo}/issues/${number}/comments`, events_url: `${API}/repos/${owner}/${repo}/issues/${number}/events`, html_url: `https://github.com/${owner}/${repo}/issues/${number}`,
     number, state: "open", title, body, user: user(owner), labels: [], assignee: null, assignees: [], milestone: null, locked: false,
     comments: 0, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", closed_at: null, author_association: "OWNER" as const,
   };

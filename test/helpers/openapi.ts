@@ -44,7 +44,7 @@ function load() {
   routes.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
-  ajv.addSchema({ components: (spec as { components: Json }).components }, "gh");
+  ajv.addSchema({ components: toJsonSchema((spec as { components: Json }).components) }, "gh");
   loaded = { spec, routes, ajv };
   return loaded;
 }
@@ -53,7 +53,7 @@ const compiled = new Map<string, ValidateFunction>();
 function validator(key: string, schema: Json): ValidateFunction {
   let fn = compiled.get(key);
   if (!fn) {
-    const rewritten = JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"gh#/components/')) as Json;
+    const rewritten = toJsonSchema(JSON.parse(JSON.stringify(schema).replace(/"#\/components\//g, '"gh#/components/'))) as Json;
     fn = load().ajv.compile(rewritten);
     compiled.set(key, fn);
   }
@@ -92,4 +92,14 @@ export function checkResponse(method: string, path: string, status: number, body
   if (!schema || body === undefined || body === "") return [];
   const validate = validator(`res:${route.operation.operationId}:${status}`, schema);
   return validate(body) ? [] : [`${route.operation.operationId} ${status} response: ${load().ajv.errorsText(validate.errors)}`];
+}
+
+/** OpenAPI 3.0's `nullable: true` becomes JSON Schema's "or null". */
+function toJsonSchema(node: unknown): any {
+  if (Array.isArray(node)) return node.map(toJsonSchema);
+  if (typeof node !== "object" || node === null) return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) if (k !== "nullable") out[k] = toJsonSchema(v);
+  if ((node as Json).nullable === true) return { anyOf: [out, { type: "null" }] };
+  return out;
 }

@@ -8,7 +8,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -69,8 +69,11 @@ describe("SQLite task store file", () => {
     }
   });
 
-  it("explains a path that cannot be opened", () => {
-    assert.throws(() => openSqliteStore("/proc/openjules/cannot/be/here.db"), /Cannot open the database at \/proc\/openjules\/cannot\/be\/here\.db: .*JULES_DATA_DIR/);
+  it("explains a path that cannot be opened", async () => {
+    const blocker = join(dir, "a-file");
+    await writeFile(blocker, "not a directory");
+    const file = join(blocker, "data", "openjules.db");
+    assert.throws(() => openSqliteStore(file), (e: unknown) => e instanceof Error && e.message.startsWith(`Cannot open the database at ${file}: ENOTDIR`) && e.message.includes("JULES_DATA_DIR"));
   });
 
   it("accepts every task state the model defines (a new state needs a migration)", async () => {

@@ -71,7 +71,11 @@ export function fromAnthropicResponse(message: Anthropic.Messages.Message): Mode
   const toolCalls: ToolCall[] = [];
   for (const block of message.content) {
     if (block.type === "text") text += block.text;
-    else if (block.type === "tool_use") toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
+    else if (block.type === "tool_use") {
+      // A malformed reply can carry the input as raw text: pass it on as is, the loop reports it.
+      const args = typeof block.input === "string" ? block.input : JSON.stringify(block.input ?? {});
+      toolCalls.push({ id: block.id, name: block.name, arguments: args });
+    }
   }
   const reason = message.stop_reason;
   const stopReason = reason === "tool_use" ? "tool_use" : reason === "max_tokens" || reason === "model_context_window_exceeded" ? "max_tokens" : "end";

@@ -27,7 +27,7 @@ export const listFilesTool = defineTool({
   schema,
   async execute(input, ctx) {
     const pattern = input.pattern.trim();
-    if (pattern.startsWith("/") || pattern.split("/").includes("..")) {
+    if (pattern.startsWith("/") || pattern.includes("..")) {
       throw new ToolError(`the pattern "${pattern}" must be relative and must not contain ".."; use the path argument to pick a directory`);
     }
     const dir = await confinePath(ctx.root, input.path);
@@ -36,7 +36,8 @@ export const listFilesTool = defineTool({
     ctx.stats.listings++;
 
     const scoped = dir.rel === "" ? pattern : `${escapePath(dir.rel)}/${pattern}`;
-    const { files } = await listRepoFiles(ctx.root, [scoped]);
+    // Defence in depth: tinyglobby would follow "../" or absolute patterns out of the root.
+    const files = (await listRepoFiles(ctx.root, [scoped])).files.filter((f) => !f.startsWith("../") && !f.startsWith("/"));
     if (files.length === 0) return { content: `No files match "${pattern}" in ${dir.rel || "."}.` };
     const shown = files.slice(0, input.limit);
     const more = files.length - shown.length;

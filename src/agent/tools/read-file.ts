@@ -46,6 +46,7 @@ export const readFileTool = defineTool({
     const info = await stat(file.abs).catch(() => null);
     if (!info) throw new ToolError(`${input.path} does not exist; use list_files or search to find the right path`);
     if (info.isDirectory()) throw new ToolError(`${input.path} is a directory; use list_files to see its files`);
+    if (!info.isFile()) throw new ToolError(`${input.path} is not a regular file`);
     if (info.size > MAX_FILE_BYTES) {
       throw new ToolError(`${input.path} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; use search to find the part you need`);
     }

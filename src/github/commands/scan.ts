@@ -10,6 +10,9 @@
  * spaces still counts, as GitHub shows such lines in lists as text too.
  * A line without `>` directly under a quote counts as the author's own text
  * (CommonMark would lazily continue the quote); this follows what people mean.
+ * Leading blanks are spaces, tabs and invisible format characters (zero-width
+ * spaces and joiners, byte-order marks), so a line that shows `/jules` at its
+ * start is read as it shows.
  */
 
 /** CRLF and lone CR become LF; a leading byte-order mark is dropped. */
@@ -17,6 +20,9 @@ export function normalizeBody(body: string): string {
   const text = body.startsWith("\uFEFF") ? body.slice(1) : body;
   return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
 }
+
+const LEADING = /^[ \t\u200b\u200c\u200d\u2060\ufeff]*/;
+const leadingLength = (line: string): number => LEADING.exec(line)![0].length;
 
 interface Fence {
   char: "`" | "~";
@@ -57,7 +63,7 @@ export function* commandLineOffsets(text: string): Generator<number> {
     const end = text.indexOf("\n", offset);
     const lineEnd = end === -1 ? text.length : end;
     const line = text.slice(offset, lineEnd);
-    const trimmed = line.replace(/^[ \t]+/, "");
+    const trimmed = line.slice(leadingLength(line));
     if (fence) {
       if (closesFence(trimmed, fence)) fence = null;
     } else if (inHtmlComment) {
@@ -83,7 +89,7 @@ export function* commandLineOffsets(text: string): Generator<number> {
 function* paragraphCommands(text: string, lines: Line[]): Generator<number> {
   const candidates: number[] = [];
   for (const line of lines) {
-    const indent = line.text.length - line.text.replace(/^[ \t]+/, "").length;
+    const indent = leadingLength(line.text);
     if (line.text[indent] === "/") candidates.push(line.offset + indent);
   }
   if (candidates.length === 0) return;

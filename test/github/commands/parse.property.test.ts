@@ -24,11 +24,14 @@ const piece = fc.oneof(
 const body = fc.array(piece, { maxLength: 60 }).map((parts) => parts.join(""));
 const commandWord = fc.oneof(fc.constantFrom("jules", "bot", "Jules"), fc.stringMatching(/^[a-zA-Z][a-zA-Z0-9-]{0,31}$/));
 
+/** Leading blanks as the scanner sees them. */
+const unindent = (line: string) => line.replace(/^[ \t\u200b\u200c\u200d\u2060\ufeff]+/, "");
+
 /** A line that is not blank and cannot open a fence, an HTML block or start with a slash. */
 const plainLine = fc
   .string({ unit: fc.constantFrom("a", " ", "`", "``", "\\", "<", "!", "-", "/", ">", "é", "~", "*", "😀"), maxLength: 20 })
   .filter((line) => {
-    const t = line.replace(/^[ \t]+/, "");
+    const t = unindent(line);
     return t !== "" && !t.startsWith("/") && !t.startsWith("```") && !t.startsWith("~~~") && !t.startsWith("<!--") && !t.startsWith(">");
   });
 /** Any single line (may hold commands), without line breaks. */
@@ -39,7 +42,7 @@ const fenceBlock = fc
   .tuple(fc.constantFrom("```", "````", "~~~", "~~~~~"), fc.constantFrom("", "ts", " sh title=x"), fc.array(fc.oneof(commandLine, anyLine), { maxLength: 5 }))
   .map(([fence, info, lines]) => {
     const char = fence[0]!;
-    const inner = lines.filter((l) => !l.replace(/^[ \t]+/, "").startsWith(char.repeat(3)));
+    const inner = lines.filter((l) => !unindent(l).startsWith(char.repeat(3)));
     return [fence + (char === "`" ? info.replace(/`/g, "") : info), ...inner, fence].join("\n");
   });
 const quoteBlock = fc.array(fc.oneof(commandLine, anyLine), { minLength: 1, maxLength: 4 }).map((lines) => lines.map((l) => `> ${l}`).join("\n"));

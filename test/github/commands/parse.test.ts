@@ -167,6 +167,8 @@ describe("parseCommand: order, configuration and odd input", () => {
     assert.deepEqual(parse("/jules corrige l’accent 🙂 für Ärger"), { kind: "start", text: "corrige l’accent 🙂 für Ärger", base: null });
     assert.equal(parse("/\u212Aeep", "keep"), null);
     assert.equal(parse("/\u200bjules fix"), null);
+    // Invisible characters before the slash count as leading blanks: the line shows `/approve`.
+    assert.deepEqual(parse("hi\n\u200b\uFEFF /approve"), { kind: "approve", note: "" });
   });
 
   it("cuts huge texts at MAX_COMMAND_TEXT without splitting a surrogate pair", () => {

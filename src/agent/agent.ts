@@ -1,0 +1,111 @@
+import type { RepoConfig } from "../config/repo-config.ts";
+import type { Settings } from "../settings.ts";
+import { buildContextBlock } from "./context/prompt-context.ts";
+import { wrapUntrusted } from "./context/thread.ts";
+import { ToolLoop } from "./loop.ts";
+import { planToText } from "./plan.ts";
+import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "./ports.ts";
+import { AgentError } from "./ports.ts";
+import { parsePriceOverride } from "./prices.ts";
+import { PROMPTS, render } from "./prompts.ts";
+import { type Session, openSession } from "./session.ts";
+import { testAndFix } from "./test-phase.ts";
+import type { CommandRunner } from "./tools/run.ts";
+import { executionTools, planningTools } from "./tools/index.ts";
+
+/**
+ * The agent the task pipeline calls: `plan` explores the working copy with
+ * read-only tools and ends with a plan (or an answer); `execute` implements
+ * the approved plan with the editing tools, then runs the tests (when a
+ * runner is available) and lets the model fix failures. Both open a session
+ * (provider, budgets, usage, transcript), build the first message from the
+ * repository context, and run the tool loop. Usage in outcomes, Progress
+ * and errors is the phase's own (the pipeline adds it to `task.usage`); the
+ * per-task budgets (tokens, cost) count `task.usage` too.
+ */
+
+export interface AgentDeps {
+  settings: Settings["agent"];
+  dataDir: string;
+  runner?: CommandRunner;
+  /** Test command detection; default: `test` from jules.yml. The sandbox plugs its detection in here. */
+  detectTestCommand?: (workdir: string, config: RepoConfig) => Promise<string | null>;
+  /** Timeout of one command (the `run` tool and tests), default 10 minutes. */
+  commandTimeoutMs?: number;
+  /** How many times the model may fix failing tests, default 2. */
+  fixRounds?: number;
+}
+
+const PLAN_NUDGE = "You replied without calling a tool. Keep exploring with the tools, then call submit_plan (or answer, if no code change is needed).";
+const EXECUTE_NUDGE = "You replied without calling a tool. Keep working with the tools, and call finish when the plan is implemented.";
+
+export function createAgent(deps: AgentDeps): Agent {
+  const prices = parsePriceOverride(deps.settings.prices);
+  const commandTimeoutMs = deps.commandTimeoutMs ?? 600_000;
+  const sessionDeps = { settings: deps.settings, dataDir: deps.dataDir, runner: deps.runner, prices, commandTimeoutMs };
+
+  const loopFor = (s: Session, phase: "Planning" | "Execution", system: string, progress: PlanRequest["progress"], signal: AbortSignal) =>
+    new ToolLoop({
+      phase,
+      provider: s.provider,
+      system,
+      tools: phase === "Planning" ? planningTools() : executionTools(),
+      ctx: s.ctx,
+      budget: s.budget,
+      meter: s.meter,
+      nudge: phase === "Planning" ? PLAN_NUDGE : EXECUTE_NUDGE,
+      transcript: s.transcript,
+      progress,
+      signal,
+    });
+
+  const context = (r: PlanRequest | ExecuteRequest) =>
+    buildContextBlock({ dir: r.workdir, config: r.config, thread: r.thread, instruction: r.task.instruction });
+
+  return {
+    async plan(request: PlanRequest): Promise<PlanOutcome> {
+      const s = openSession(sessionDeps, request.task, request.config, request.workdir, "plan");
+      try {
+        request.progress.activity("exploring the repository");
+        const parts = [await context(request)];
+        if (request.previousPlan) {
+          const feedback = wrapUntrusted("feedback", request.feedback ?? "(no feedback given)");
+          parts.push(render(PROMPTS.revise, { previous_plan: planToText(request.previousPlan), feedback }));
+        }
+        parts.push("Explore the code as needed, then call submit_plan (or answer, if no code change is needed).");
+        const system = render(PROMPTS.plan, { repo: `${request.task.owner}/${request.task.repo}` });
+        const outcome = await loopFor(s, "Planning", system, request.progress, request.signal).run(parts.join("\n\n"));
+        const usage = s.meter.snapshot();
+        if (outcome.kind === "plan") return { kind: "plan", plan: outcome.plan, usage };
+        if (outcome.kind === "answer") return { kind: "answer", answer: outcome.answer, usage };
+        throw new AgentError("Planning ended without a plan.", "Try again.", usage);
+      } finally {
+        await s.transcript.close();
+      }
+    },
+
+    async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+      const s = openSession(sessionDeps, request.task, request.config, request.workdir, "execute");
+      try {
+        request.progress.activity("starting on the approved plan");
+        const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
+        if (request.feedback) parts.push(`# Follow-up feedback on the pull request\n\n${wrapUntrusted("feedback", request.feedback)}`);
+        parts.push("Implement the approved plan now, then call finish.");
+        const runNote = deps.runner
+          ? "Check your work with `run` (build, tests, linters). Commands run in a sandbox without network."
+          : "Running commands is not available here: check your changes by re-reading them carefully.";
+        const system = render(PROMPTS.execute, { repo: `${request.task.owner}/${request.task.repo}`, run_note: runNote });
+        const loop = loopFor(s, "Execution", system, request.progress, request.signal);
+        const outcome = await loop.run(parts.join("\n\n"));
+        if (outcome.kind !== "finish") throw new AgentError("Execution ended without finishing.", "Try again.", s.meter.snapshot());
+        const tested = await testAndFix(
+          { runner: deps.runner, detectTestCommand: deps.detectTestCommand, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets },
+          { loop, summary: outcome.summary, workdir: request.workdir, config: request.config, progress: request.progress, signal: request.signal },
+        );
+        return { summary: tested.summary, tests: tested.tests, usage: s.meter.snapshot() };
+      } finally {
+        await s.transcript.close();
+      }
+    },
+  };
+}

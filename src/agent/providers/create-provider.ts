@@ -1,0 +1,73 @@
+import type { RepoConfig } from "../../config/repo-config.ts";
+import type { ProviderName, Settings } from "../../settings.ts";
+import { AgentError } from "../ports.ts";
+import { AnthropicProvider } from "./anthropic.ts";
+import { OpenAIProvider } from "./openai.ts";
+import type { ModelProvider } from "./provider.ts";
+import type { RetryPolicy } from "./retry.ts";
+
+/**
+ * Chooses the provider and model of a task: the operator's JULES_PROVIDER /
+ * JULES_MODEL, unless the repository's jules.yml names another one that the
+ * operator allows in JULES_ALLOWED_MODELS (entries `provider:model`, or a bare
+ * `model` allowed with any configured provider). Anything else is refused with
+ * an AgentError the thread can act on.
+ */
+
+export interface ModelChoice {
+  provider: ProviderName;
+  model: string;
+}
+
+type AgentSettings = Settings["agent"];
+type Override = Pick<RepoConfig, "provider" | "model">;
+
+const allowed = (settings: AgentSettings, choice: ModelChoice): boolean =>
+  settings.allowedModels.some((entry) => entry === choice.model || entry === `${choice.provider}:${choice.model}`);
+
+export function chooseModel(settings: AgentSettings, override: Override = {}): ModelChoice {
+  const operator = settings.provider === "none" || !settings.model ? null : { provider: settings.provider, model: settings.model };
+  if (!override.provider && !override.model) {
+    if (operator) return operator;
+    throw new AgentError("No LLM provider is configured on this OpenJules server.", "The operator must set JULES_PROVIDER and JULES_MODEL.");
+  }
+  const provider = override.provider ?? operator?.provider;
+  const model = override.model ?? operator?.model;
+  if (!provider || !model) {
+    throw new AgentError(
+      "`.github/jules.yml` names only part of a model choice and the server has no default for the rest.",
+      "Set both `provider` and `model` in .github/jules.yml, or remove them to use the server's model.",
+    );
+  }
+  const choice = { provider, model };
+  if (operator && operator.provider === provider && operator.model === model) return choice;
+  if (!allowed(settings, choice)) {
+    const list = settings.allowedModels.length > 0 ? settings.allowedModels.join(", ") : "none";
+    throw new AgentError(
+      `The model ${provider}:${model} chosen in .github/jules.yml is not allowed on this server.`,
+      `Remove \`provider\`/\`model\` from .github/jules.yml or pick an allowed one (allowed: ${list}); the operator controls JULES_ALLOWED_MODELS.`,
+    );
+  }
+  return choice;
+}
+
+export function createProvider(settings: AgentSettings, override: Override = {}, options: { retry?: Partial<RetryPolicy> } = {}): ModelProvider {
+  const { provider, model } = chooseModel(settings, override);
+  const common = { model, timeoutMs: settings.timeoutMs, ...(options.retry ? { retry: options.retry } : {}) };
+  const missing = (variable: string) =>
+    new AgentError(`The ${provider} provider is not configured on this server (${variable} is not set).`, `Ask the operator to set ${variable}, or choose another model.`);
+  switch (provider) {
+    case "anthropic": {
+      if (!settings.anthropic.apiKey) throw missing("ANTHROPIC_API_KEY");
+      return new AnthropicProvider({ ...common, apiKey: settings.anthropic.apiKey, baseUrl: settings.anthropic.baseUrl });
+    }
+    case "openai": {
+      if (!settings.openai.apiKey) throw missing("OPENAI_API_KEY");
+      return new OpenAIProvider({ ...common, name: "openai", apiKey: settings.openai.apiKey, baseUrl: settings.openai.baseUrl });
+    }
+    case "openai-compatible": {
+      if (!settings.openai.baseUrl) throw missing("OPENAI_BASE_URL");
+      return new OpenAIProvider({ ...common, name: "openai-compatible", apiKey: settings.openai.apiKey, baseUrl: settings.openai.baseUrl });
+    }
+  }
+}

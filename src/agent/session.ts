@@ -1,0 +1,64 @@
+import { join } from "node:path";
+import type { RepoConfig } from "../config/repo-config.ts";
+import type { Settings } from "../settings.ts";
+import type { Task } from "../tasks/model.ts";
+import { type Budget, effectiveBudget } from "./budget.ts";
+import { type PriceTable, priceFor } from "./prices.ts";
+import { createProvider } from "./providers/create-provider.ts";
+import type { ModelProvider } from "./providers/provider.ts";
+import type { CommandRunner } from "./tools/run.ts";
+import { ToolStats } from "./tools/stats.ts";
+import type { ToolContext } from "./tools/tool.ts";
+import { Transcript } from "./transcript.ts";
+import { UsageMeter } from "./usage.ts";
+
+/**
+ * Everything one agent phase works with, set up from the settings and the
+ * repository's config: the provider (operator's choice or an allowed
+ * override), the usage meter (continuing the task's usage), the budgets, the
+ * transcript file and the tools' context over the working copy.
+ */
+
+export interface SessionDeps {
+  settings: Settings["agent"];
+  dataDir: string;
+  runner?: CommandRunner | undefined;
+  prices: PriceTable;
+  commandTimeoutMs: number;
+}
+
+export interface Session {
+  provider: ModelProvider;
+  meter: UsageMeter;
+  budget: Budget;
+  transcript: Transcript;
+  ctx: ToolContext;
+  /** Configured secrets, redacted from transcripts and test output. */
+  secrets: string[];
+}
+
+export const transcriptPath = (dataDir: string, taskId: string): string =>
+  join(dataDir, "transcripts", `${taskId.replace(/[^\w.-]/g, "_")}.jsonl`);
+
+export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, workdir: string, mode: "plan" | "execute"): Session {
+  const provider = createProvider(deps.settings, config);
+  const secrets = [deps.settings.openai.apiKey, deps.settings.anthropic.apiKey].filter((s): s is string => !!s);
+  const meter = new UsageMeter({ before: task.usage, price: priceFor(deps.prices, provider.name, provider.model), model: provider.model });
+  const transcript = new Transcript(transcriptPath(deps.dataDir, task.id), secrets);
+  if (meter.note) transcript.record({ type: "note", text: meter.note });
+  return {
+    provider,
+    meter,
+    budget: effectiveBudget(config.budgets, deps.settings.caps),
+    transcript,
+    secrets,
+    ctx: {
+      root: workdir,
+      denyPaths: config.deny_paths,
+      mode,
+      runner: mode === "execute" ? deps.runner : undefined,
+      commandTimeoutMs: deps.commandTimeoutMs,
+      stats: new ToolStats(),
+    },
+  };
+}

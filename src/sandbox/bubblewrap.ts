@@ -1,0 +1,123 @@
+/**
+ * The bubblewrap command line, as a pure function of a plan (unit-tested).
+ * Every namespace is unshared (network too, unless the plan allows network
+ * for a setup command); the sandbox runs as uid/gid 65534 inside its own user
+ * namespace, with nested user namespaces disabled, a new session (no TIOCSTI
+ * into our terminal) and death with its parent. The filesystem is a read-only
+ * root holding read-only system directories (/usr and the merged-/usr links,
+ * a few harmless /etc pieces, generated passwd/group/hosts), a fresh /proc and
+ * minimal /dev, size-capped private tmpfs for /tmp and /dev/shm, the working
+ * copy read-write at /workspace with its `.git` hidden, and HOME at
+ * /home/sandbox (a per-task host directory, or a tmpfs). The data directory,
+ * the mirror and anything holding credentials are never mounted. Resource
+ * limits are applied inside by prlimit, so RLIMIT_NPROC counts only the
+ * sandbox's own processes. When the app runs as root, setpriv first drops to
+ * an unprivileged host uid (see runner.ts for why).
+ */
+
+export const SANDBOX_UID = 65534;
+export const WORKSPACE = "/workspace";
+export const SANDBOX_HOME = "/home/sandbox";
+export const SANDBOX_PATH = `${SANDBOX_HOME}/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+
+export interface Limits {
+  /** RLIMIT_DATA per process (heap and private writable mappings). */
+  memoryBytes: number;
+  /** RLIMIT_NPROC: processes and threads of the sandbox user. */
+  processes: number;
+  /** RLIMIT_FSIZE: largest file a process may write. */
+  fileSizeBytes: number;
+  openFiles: number;
+  /** Size of each private tmpfs (/tmp, /dev/shm, and HOME when it is not a host directory). */
+  tmpfsBytes: number;
+}
+
+/** What the host looks like; gathered once by detect.ts so this file stays pure. */
+export interface HostLayout {
+  /** Top-level entries that are symlinks on the host (merged /usr): name → link target. */
+  symlinks: Record<string, string>;
+  /** Top-level system directories that are real directories on the host. */
+  dirs: string[];
+  /** /etc entries to expose read-only (only those that exist). */
+  etc: string[];
+  prlimitPath: string;
+  features: { disableUserns: boolean; tmpfsSize: boolean };
+}
+
+export interface BwrapPlan {
+  bwrapPath: string;
+  layout: HostLayout;
+  /** Host directory bound read-write at /workspace. */
+  workspace: string;
+  /** What `<workspace>/.git` is, so it can be hidden. */
+  gitEntry: "file" | "dir" | null;
+  /** Working directory relative to the workspace ("" for its root). */
+  cwd: string;
+  /** Host directory bound read-write as HOME; a tmpfs when absent. */
+  home: string | null;
+  network: boolean;
+  env: Record<string, string>;
+  limits: Limits;
+  extraReadOnly: string[];
+  /** Host uid/gid to drop to with setpriv before bwrap (when the app runs as root). */
+  dropTo: { uid: number; gid: number; setprivPath: string } | null;
+  command: string;
+}
+
+export interface BwrapCommand {
+  file: string;
+  args: string[];
+  /** Contents to write to extra file descriptors 3, 4, ... of the child (generated /etc files). */
+  fds: string[];
+}
+
+export const PASSWD = `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_UID}:${SANDBOX_UID}:OpenJules sandbox:${SANDBOX_HOME}:/bin/sh\n`;
+export const GROUP = `root:x:0:\nsandbox:x:${SANDBOX_UID}:\n`;
+export const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n";
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function sandboxEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { PATH: SANDBOX_PATH, HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", TMPDIR: "/tmp", CI: "true", TERM: "dumb" };
+  for (const [name, value] of Object.entries(extra)) {
+    if (!ENV_NAME.test(name)) throw new Error(`Invalid environment variable name ${JSON.stringify(name)}`);
+    env[name] = value;
+  }
+  return env;
+}
+
+function limitArgs(plan: BwrapPlan): string[] {
+  const l = plan.limits;
+  return [plan.layout.prlimitPath, `--data=${l.memoryBytes}`, `--nproc=${l.processes}`, `--fsize=${l.fileSizeBytes}`, `--nofile=${l.openFiles}`, "--core=0", "--"];
+}
+
+export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
+  if (plan.cwd.split("/").includes("..") || plan.cwd.startsWith("/")) throw new Error(`cwd must be relative to the workspace, got ${plan.cwd}`);
+  const { layout } = plan;
+  const tmpfs = (dest: string) => [...(layout.features.tmpfsSize ? ["--size", String(plan.limits.tmpfsBytes)] : []), "--tmpfs", dest];
+  const fds = [PASSWD, GROUP, HOSTS];
+  const a: string[] = ["--unshare-all", "--unshare-user", ...(plan.network ? ["--share-net"] : [])];
+  a.push("--die-with-parent", "--new-session", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID), "--hostname", "sandbox");
+  if (layout.features.disableUserns) a.push("--disable-userns");
+  a.push("--cap-drop", "ALL");
+  a.push("--ro-bind", "/usr", "/usr");
+  for (const [name, target] of Object.entries(layout.symlinks)) a.push("--symlink", target, `/${name}`);
+  for (const name of layout.dirs) a.push("--ro-bind", `/${name}`, `/${name}`);
+  for (const entry of layout.etc) a.push("--ro-bind", `/etc/${entry}`, `/etc/${entry}`);
+  if (plan.network) a.push("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf");
+  a.push("--ro-bind-data", "3", "/etc/passwd", "--ro-bind-data", "4", "/etc/group", "--ro-bind-data", "5", "/etc/hosts");
+  for (const path of plan.extraReadOnly) a.push("--ro-bind-try", path, path);
+  a.push("--proc", "/proc", "--dev", "/dev", ...tmpfs("/dev/shm"), ...tmpfs("/tmp"), "--symlink", "../tmp", "/var/tmp");
+  a.push("--bind", plan.workspace, WORKSPACE);
+  if (plan.gitEntry === "file") {
+    fds.push(""); // an empty read-only regular file in place of the pointer into the mirror
+    a.push("--ro-bind-data", String(2 + fds.length), `${WORKSPACE}/.git`);
+  }
+  if (plan.gitEntry === "dir") a.push("--tmpfs", `${WORKSPACE}/.git`, "--remount-ro", `${WORKSPACE}/.git`);
+  a.push(...(plan.home ? ["--bind", plan.home, SANDBOX_HOME] : tmpfs(SANDBOX_HOME)));
+  a.push("--remount-ro", "/", "--chdir", plan.cwd ? `${WORKSPACE}/${plan.cwd}` : WORKSPACE, "--clearenv");
+  for (const [name, value] of Object.entries(sandboxEnv(plan.env))) a.push("--setenv", name, value);
+  a.push("--", ...limitArgs(plan), "/bin/sh", "-c", plan.command);
+  if (!plan.dropTo) return { file: plan.bwrapPath, args: a, fds };
+  const { uid, gid, setprivPath } = plan.dropTo;
+  return { file: setprivPath, args: [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", plan.bwrapPath, ...a], fds };
+}

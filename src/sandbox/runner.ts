@@ -1,0 +1,137 @@
+import { constants } from "node:fs";
+import { access, lstat, realpath } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { buildBwrapCommand, sandboxEnv, type Limits } from "./bubblewrap.ts";
+import { probeSandbox } from "./detect.ts";
+import { assertReachable, handOver } from "./ownership.ts";
+import { runProcess, type KilledBy } from "./process.ts";
+
+/**
+ * The one way repository code runs (setup, tests, the agent's `run` tool).
+ * `bubblewrap` mode: see bubblewrap.ts for the sandbox. When the app runs as
+ * root, bwrap's own user namespace would map the sandbox to host uid 0, which
+ * owns most files and is exempt from RLIMIT_NPROC; so the runner first hands
+ * the working copy and HOME to an unprivileged host uid (default 65534) and
+ * starts bwrap through setpriv as that uid. If bubblewrap is missing or cannot
+ * create namespaces, every run is refused. `unsafe` mode, which only an
+ * operator's explicit setting selects, runs commands directly on the host
+ * with a cleared environment and the same limits where the host enforces them
+ * (not as root), and says so loudly when created.
+ */
+
+export type SandboxMode = "bubblewrap" | "unsafe";
+
+export interface RunOptions {
+  /** Host directory to run in: the workspace or a directory inside it. */
+  cwd: string;
+  timeoutMs: number;
+  /** Allow network (setup commands only, by configuration). Default false. */
+  network?: boolean;
+  env?: Record<string, string>;
+  signal?: AbortSignal;
+  /** The directory mounted at /workspace. Default: the nearest ancestor of cwd holding `.git`, else cwd. */
+  root?: string;
+  /** Host directory used as HOME (persists caches from setup to tests). Default: a private tmpfs. */
+  home?: string;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+  truncated: boolean;
+  killedBy?: KilledBy;
+}
+
+export interface SandboxRunner {
+  readonly mode: SandboxMode;
+  run(command: string, options: RunOptions): Promise<RunResult>;
+}
+
+export interface SandboxRunnerOptions {
+  mode: SandboxMode;
+  bwrapPath?: string;
+  limits?: Partial<Limits>;
+  /** Output kept for the caller (head and tail). Default 256 KiB. */
+  outputKeepBytes?: number;
+  /** Output after which the command is killed. Default 16 MiB. */
+  outputMaxBytes?: number;
+  /** Extra host paths mounted read-only at the same place (e.g. a toolchain under /opt). */
+  extraReadOnly?: string[];
+  /** Host uid/gid for the sandbox when the app runs as root. Default 65534. */
+  sandboxUid?: number;
+  sandboxGid?: number;
+  logger?: { warn(message: string): void };
+}
+
+export class SandboxUnavailableError extends Error {
+  readonly hint = "Install bubblewrap (apt install bubblewrap) and allow unprivileged user namespaces, or set JULES_SANDBOX=unsafe to run repository code unconfined (not recommended).";
+  constructor(reason: string) {
+    super(`OpenJules refuses to run repository code without a sandbox: ${reason}`);
+    this.name = "SandboxUnavailableError";
+  }
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  memoryBytes: 4 * 1024 ** 3,
+  processes: 512,
+  fileSizeBytes: 1024 ** 3,
+  openFiles: 4096,
+  tmpfsBytes: 1024 ** 3,
+};
+
+async function findRoot(cwd: string): Promise<string> {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (await lstat(join(dir, ".git")).then(() => true, () => false)) return dir;
+    if (dir === dirname(dir)) return cwd;
+  }
+}
+
+async function resolvePaths(options: RunOptions): Promise<{ root: string; cwd: string }> {
+  const cwd = await realpath(options.cwd);
+  const root = await realpath(options.root ?? (await findRoot(cwd)));
+  const rel = relative(root, cwd);
+  if (rel.startsWith("..") || root === "/") throw new Error(`cwd ${options.cwd} must be inside the workspace ${root} (and the workspace cannot be /)`);
+  return { root, cwd: rel };
+}
+
+export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunner {
+  const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const output = { outputKeepBytes: options.outputKeepBytes ?? 256 * 1024, outputMaxBytes: options.outputMaxBytes ?? 16 * 1024 * 1024 };
+  if (options.mode === "unsafe") {
+    (options.logger ?? console).warn(
+      "JULES_SANDBOX=unsafe: repository code (setup, tests, agent commands) runs WITHOUT a sandbox, as this process's user, with network access. Use only for trusted repositories.",
+    );
+    return { mode: "unsafe", run: (command, opts) => runUnsafe(command, opts, limits, output) };
+  }
+  const probeOptions = { bwrapPath: options.bwrapPath, sandboxUid: options.sandboxUid, sandboxGid: options.sandboxGid };
+  return {
+    mode: "bubblewrap",
+    async run(command, opts) {
+      const probe = await probeSandbox(probeOptions);
+      if (!probe.ok) throw new SandboxUnavailableError(probe.reason);
+      const { root, cwd } = await resolvePaths(opts);
+      const home = opts.home ? await realpath(opts.home) : null;
+      const git = await lstat(join(root, ".git")).catch(() => null);
+      if (probe.dropTo) {
+        const { uid, gid } = probe.dropTo;
+        const owned = home ? [root, home] : [root];
+        for (const path of owned) await assertReachable(path, uid, gid);
+        await handOver(owned, uid, gid);
+      }
+      const spec = buildBwrapCommand({
+        bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, cwd, home,
+        network: opts.network ?? false, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command,
+      });
+      return runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: opts.signal, ...output });
+    },
+  };
+}
+
+async function runUnsafe(command: string, opts: RunOptions, limits: Limits, output: { outputKeepBytes: number; outputMaxBytes: number }): Promise<RunResult> {
+  const env = { ...sandboxEnv(opts.env ?? {}), PATH: "/usr/local/bin:/usr/bin:/bin", HOME: opts.home ?? opts.cwd };
+  const hasPrlimit = await access("/usr/bin/prlimit", constants.X_OK).then(() => true, () => false);
+  const args = [`--data=${limits.memoryBytes}`, `--nproc=${limits.processes}`, `--fsize=${limits.fileSizeBytes}`, "--core=0", "--", "/bin/sh", "-c", command];
+  const [file, ...rest] = hasPrlimit ? ["/usr/bin/prlimit", ...args] : args.slice(-3);
+  return runProcess({ file: file as string, args: rest, cwd: opts.cwd, env, timeoutMs: opts.timeoutMs, signal: opts.signal, ...output });
+}

@@ -1,0 +1,8 @@
+/**
+ * The embedded SQLite persistence, as the rest of the app imports it: the task
+ * store, and the database/migration helpers the embedded queue shares.
+ */
+export { openSqliteStore, SqliteTaskStore } from "./sqlite-task-store.ts";
+export { openDatabase, inImmediateTransaction } from "./database.ts";
+export { migrate, schemaVersion, SchemaTooNewError, type Migration, type MigrationResult } from "./migrate.ts";
+export { taskMigrations, TASKS_COMPONENT } from "./migrations/index.ts";

@@ -1,0 +1,135 @@
+import { chmod, mkdir } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { WorkspaceError } from "./errors.ts";
+import { deleteMirror, evictLeastRecentlyUsed, lockPathOf } from "./eviction.ts";
+import { git, GitError, type GitAuth, type TokenProvider } from "./git.ts";
+import { withFileLock } from "./lock.ts";
+import { mirrorPath, syncMirror } from "./mirror-cache.ts";
+import { claimSpare, sparesDirOf } from "./spares.ts";
+import { TaskWorkspace, type Workspace } from "./task-workspace.ts";
+import { addWorktree, forceRemove } from "./worktree.ts";
+
+/**
+ * The workspace port: `prepare()` turns a repository and a base branch into a
+ * task's working copy, through the mirror cache (sync under the repository
+ * lock), a recycled or fresh worktree, and a private sandbox HOME; then keeps
+ * the cache under its cap. Layout under `dataDir`: `mirrors/<host>/<owner>/<repo>.git`
+ * (+ `.lock`), `work/<taskId>` (worktree), `home/<taskId>` (sandbox HOME),
+ * `spares/<host>/<owner>/<repo>/*` (parked worktrees).
+ */
+
+export { WorkspaceError } from "./errors.ts";
+export type { Workspace } from "./task-workspace.ts";
+export type { TokenProvider } from "./git.ts";
+export type { BotIdentity, CoAuthor, CommitRequest } from "./commit.ts";
+export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
+
+export interface WorkspaceManagerOptions {
+  dataDir: string;
+  /** Cap for all mirrors together; least recently used ones are evicted beyond it. */
+  cacheMaxBytes: number;
+  /** A repository bigger than this is refused. */
+  repoMaxBytes: number;
+  /** Parked worktrees kept per repository for the warm path (0 disables recycling). Default 1. */
+  sparesPerRepo?: number;
+  fetchTimeoutMs?: number;
+  /** How long to wait for another task holding the repository's lock. Default 30 min. */
+  lockTimeoutMs?: number;
+  /** Told about problems that do not fail the task (e.g. eviction errors). */
+  onWarning?: (message: string) => void;
+}
+
+export interface PrepareRequest {
+  taskId: string;
+  cloneUrl: string;
+  owner: string;
+  repo: string;
+  baseBranch: string;
+  /** `repository.size` (KB) from the webhook payload: refuses oversize repositories before any transfer. */
+  sizeKb?: number | undefined;
+  token: TokenProvider;
+  /** Work on this existing branch (a follow-up on the app's pull request) instead of the base. */
+  branch?: string | undefined;
+}
+
+const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+async function checkBranchName(name: string, dir: string): Promise<void> {
+  const ok = !name.startsWith("-") && (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(() => true, () => false));
+  if (!ok) throw new WorkspaceError("invalid_input", `${JSON.stringify(name)} is not a valid branch name`, "Name an existing branch of the repository.");
+}
+
+async function remoteSha(mirror: string, branch: string, ref: { owner: string; repo: string }): Promise<string> {
+  try {
+    return (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], { cwd: mirror })).stdout.trim();
+  } catch (error) {
+    if (!(error instanceof GitError)) throw error;
+    throw new WorkspaceError("branch_not_found", `Branch ${branch} does not exist in ${ref.owner}/${ref.repo}`, "Name an existing branch, or leave it out to use the default branch.");
+  }
+}
+
+export class WorkspaceManager {
+  readonly #options: Required<Omit<WorkspaceManagerOptions, "onWarning">> & Pick<WorkspaceManagerOptions, "onWarning">;
+
+  constructor(options: WorkspaceManagerOptions) {
+    if (!(options.cacheMaxBytes > 0) || !(options.repoMaxBytes > 0)) {
+      throw new WorkspaceError("invalid_input", "cacheMaxBytes and repoMaxBytes must be positive", "Check JULES_CACHE_MAX_GB and JULES_REPO_MAX_MB.");
+    }
+    this.#options = { sparesPerRepo: 1, fetchTimeoutMs: 30 * 60_000, lockTimeoutMs: 30 * 60_000, ...options };
+  }
+
+  async prepare(request: PrepareRequest): Promise<Workspace> {
+    const { dataDir, repoMaxBytes, sparesPerRepo, fetchTimeoutMs, lockTimeoutMs } = this.#options;
+    if (!TASK_ID.test(request.taskId)) {
+      throw new WorkspaceError("invalid_input", `Task id ${JSON.stringify(request.taskId)} is not usable as a directory name`, "This is a bug in the caller.");
+    }
+    const mirror = mirrorPath(dataDir, request);
+    // 0711: the sandbox user must traverse to its bind mounts (run as root, it drops to an unprivileged uid).
+    for (const sub of ["", "work", "home"]) {
+      await mkdir(join(dataDir, sub), { recursive: true });
+      if (sub) await chmod(join(dataDir, sub), 0o711);
+    }
+    await mkdir(dirname(mirror), { recursive: true, mode: 0o700 });
+    await checkBranchName(request.baseBranch, dataDir);
+    if (request.branch) await checkBranchName(request.branch, dataDir);
+    const dir = join(dataDir, "work", request.taskId);
+    const homeDir = join(dataDir, "home", request.taskId);
+    const sparesDir = sparesDirOf(dataDir, mirror);
+    const auth: GitAuth = { remoteUrl: request.cloneUrl, token: request.token };
+    const locked = <T>(fn: () => Promise<T>) => withFileLock(lockPathOf(mirror), fn, { timeoutMs: lockTimeoutMs });
+
+    const baseSha = await locked(async () => {
+      try {
+        await syncMirror(mirror, request, request.token, { repoMaxBytes, sizeKb: request.sizeKb, timeoutMs: fetchTimeoutMs });
+      } catch (error) {
+        if (error instanceof WorkspaceError && error.code === "repo_too_large") await deleteMirror(dataDir, mirror).catch(() => undefined);
+        throw error;
+      }
+      const base = await remoteSha(mirror, request.baseBranch, request);
+      const start = request.branch ? await remoteSha(mirror, request.branch, request) : base;
+      if (!(await claimSpare(mirror, sparesDir, dir, start, auth))) await addWorktree({ mirror, dir, commit: start, auth });
+      return base;
+    });
+    const workspace = new TaskWorkspace({ dir, homeDir, mirror, sparesDir, sparesPerRepo, baseBranch: request.baseBranch, baseSha, branch: request.branch ?? null, auth, locked });
+    try {
+      if (request.branch) await git(["checkout", "--quiet", "-B", request.branch], { cwd: dir });
+      await forceRemove(homeDir);
+      await mkdir(homeDir, { mode: 0o700 });
+    } catch (error) {
+      await workspace.dispose().catch(() => undefined);
+      throw error;
+    }
+    await this.evict([mirror]);
+    return workspace;
+  }
+
+  /** Evicts least recently used mirrors beyond the cap; returns the evicted paths. Never throws. */
+  async evict(protect: string[] = []): Promise<string[]> {
+    try {
+      return await evictLeastRecentlyUsed(this.#options.dataDir, this.#options.cacheMaxBytes, protect);
+    } catch (error) {
+      this.#options.onWarning?.(`Mirror cache eviction failed: ${error instanceof Error ? error.message : String(error)}`);
+      return [];
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import { WorkspaceError } from "./errors.ts";
+import { git, GitError, type GitAuth } from "./git.ts";
+
+/**
+ * Pushes the task branch, and nothing else. Never forced: the refspec is a
+ * plain `refs/heads/<b>:refs/heads/<b>` (no `+`, no `--force*`), so the remote
+ * refuses anything that is not a fast-forward. Never to a branch the app did
+ * not create: the caller passes the branches it created for this task (from
+ * the task record, so this survives restarts) and any other name throws
+ * before git runs.
+ */
+
+export interface PushRequest {
+  dir: string;
+  branch: string;
+  /** Branches the app created for this task; pushing any other branch is refused. */
+  appBranches: Iterable<string>;
+  auth: GitAuth;
+}
+
+/** Pure: throws unless `branch` is a plain branch name the app created. */
+export function assertPushable(branch: string, appBranches: Iterable<string>): void {
+  if (!/^[A-Za-z0-9._/-]+$/.test(branch) || branch.startsWith("-") || branch.includes("..")) {
+    throw new WorkspaceError("push_refused", `Refusing to push ${JSON.stringify(branch)}: not a plain branch name`, "Only the task's own branch is ever pushed.");
+  }
+  if (!new Set(appBranches).has(branch)) {
+    throw new WorkspaceError("push_refused", `Refusing to push to ${branch}: OpenJules did not create that branch for this task`, "OpenJules only pushes to branches it created.");
+  }
+}
+
+export async function pushBranch(request: PushRequest): Promise<void> {
+  const { dir, branch, appBranches, auth } = request;
+  assertPushable(branch, appBranches);
+  const refspec = `refs/heads/${branch}:refs/heads/${branch}`;
+  try {
+    await git(["push", "--quiet", "--no-verify", "--porcelain", "origin", refspec], { cwd: dir, auth });
+  } catch (error) {
+    if (error instanceof GitError && error.authFailed) {
+      throw new WorkspaceError("auth_failed", `Could not push ${branch}: ${error.message}`, "Check that the app has write access to contents on this repository.", { cause: error });
+    }
+    const rejected = error instanceof GitError && /rejected|non-fast-forward|fetch first/i.test(error.message);
+    throw new WorkspaceError(
+      "push_failed",
+      `Could not push ${branch}: ${error instanceof Error ? error.message : String(error)}`,
+      rejected ? "The branch changed on GitHub since OpenJules last saw it; OpenJules never force-pushes. Ask again with /jules to rebuild the change." : "This is usually temporary; try again.",
+      { cause: error },
+    );
+  }
+}

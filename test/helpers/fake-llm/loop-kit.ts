@@ -1,0 +1,62 @@
+import type { Budget } from "../../../src/agent/budget.ts";
+import { ToolLoop } from "../../../src/agent/loop.ts";
+import type { Progress } from "../../../src/agent/ports.ts";
+import type { ModelProvider } from "../../../src/agent/providers/provider.ts";
+import { executionTools, planningTools } from "../../../src/agent/tools/index.ts";
+import type { ToolContext } from "../../../src/agent/tools/tool.ts";
+import type { Transcript } from "../../../src/agent/transcript.ts";
+import { UsageMeter } from "../../../src/agent/usage.ts";
+import type { Usage } from "../../../src/tasks/model.ts";
+import { toolContext } from "./workdir.ts";
+
+/** Builds a ToolLoop for a test, with a recording Progress. */
+
+export const BIG_BUDGET: Budget = { maxTurns: 40, maxTokens: 10_000_000, maxCostUsd: 100, maxWallMs: 120_000 };
+
+export class RecordingProgress implements Progress {
+  readonly lines: string[] = [];
+  readonly usages: Usage[] = [];
+  readonly phases: string[] = [];
+  activity(line: string): void {
+    this.lines.push(line);
+  }
+  usage(usage: Usage): void {
+    this.usages.push(usage);
+  }
+  phase(phase: "working" | "testing"): void {
+    this.phases.push(phase);
+  }
+}
+
+export interface KitOptions {
+  mode?: "plan" | "execute";
+  budget?: Partial<Budget>;
+  ctx?: Partial<ToolContext>;
+  price?: { input: number; output: number } | null;
+  transcript?: Transcript;
+  signal?: AbortSignal;
+  /** The task's usage before this phase. */
+  before?: Usage;
+}
+
+export function makeLoop(provider: ModelProvider, root: string, options: KitOptions = {}) {
+  const mode = options.mode ?? "plan";
+  const progress = new RecordingProgress();
+  const ctx = toolContext(root, { mode, ...options.ctx });
+  const meter = new UsageMeter({ before: options.before ?? null, price: options.price ?? null, model: provider.model });
+  const loop = new ToolLoop({
+    phase: mode === "plan" ? "Planning" : "Execution",
+    provider,
+    system: "You are a test agent.",
+    tools: mode === "plan" ? planningTools() : executionTools(),
+    ctx,
+    budget: { ...BIG_BUDGET, ...options.budget },
+    meter,
+    nudge: "Call a tool.",
+    maxOutputTokens: 1000,
+    progress,
+    transcript: options.transcript,
+    signal: options.signal,
+  });
+  return { loop, progress, ctx, meter };
+}
