@@ -28,6 +28,8 @@ export interface RuntimeParts {
   workspaces: Workspaces;
   /** Extra Octokit options (tests point requests at a mock). */
   octokitRequest?: Record<string, unknown>;
+  /** First backoff after a GitHub 5xx (default 1 s; tests use less). */
+  githubBackoffMs?: number;
 }
 
 export interface Runtime {
@@ -46,7 +48,7 @@ export interface Runtime {
 export function createRuntime(parts: RuntimeParts): Runtime {
   const { settings, log, store, queue } = parts;
   // Probot's own throttling and retry are replaced by the per-installation pacer.
-  const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false }, ...(parts.octokitRequest ? { request: parts.octokitRequest } : {}) });
+  const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
   const ProbotClass = Probot.defaults({
     appId: settings.github.appId,
     privateKey: settings.github.privateKey,
@@ -54,11 +56,13 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     baseUrl: settings.github.baseUrl,
     log: log as never,
     Octokit,
+    ...(parts.octokitRequest ? { request: parts.octokitRequest } : {}),
   });
   const probot = new ProbotClass();
   const pacer = new GitHubPacer({
     intervalMs: settings.github.writeIntervalMs,
     maxRetries: settings.github.maxRetries,
+    ...(parts.githubBackoffMs !== undefined ? { backoffMs: parts.githubBackoffMs } : {}),
     onRetry: (info) => log.warn(info, "GitHub asked us to slow down or failed; retrying"),
   });
   const github = octokitGateways(probot, pacer);

@@ -1,9 +1,10 @@
 import { constants } from "node:fs";
-import { access, lstat, realpath } from "node:fs/promises";
+import { access, lstat, mkdtemp, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { buildBwrapCommand, sandboxEnv, type Limits } from "./bubblewrap.ts";
 import { probeSandbox } from "./detect.ts";
-import { assertReachable, handOver } from "./ownership.ts";
+import { assertReachable, handOver, SandboxSetupError } from "./ownership.ts";
 import { runProcess, type KilledBy } from "./process.ts";
 
 /**
@@ -114,6 +115,8 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       const home = opts.home ? await realpath(opts.home) : null;
       const git = await lstat(join(root, ".git")).catch(() => null);
       if (probe.dropTo) {
+        // Handing a directory to the sandbox user is only ever right for a working copy.
+        if (!git) throw new SandboxSetupError(`Refusing to give ${root} to the sandbox user: it is not a working copy (no .git)`);
         const { uid, gid } = probe.dropTo;
         const owned = home ? [root, home] : [root];
         for (const path of owned) await assertReachable(path, uid, gid);
@@ -129,9 +132,15 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
 }
 
 async function runUnsafe(command: string, opts: RunOptions, limits: Limits, output: { outputKeepBytes: number; outputMaxBytes: number }): Promise<RunResult> {
-  const env = { ...sandboxEnv(opts.env ?? {}), PATH: "/usr/local/bin:/usr/bin:/bin", HOME: opts.home ?? opts.cwd };
+  // A throwaway HOME when none is given, so caches never land in the working copy.
+  const tmpHome = opts.home ? null : await mkdtemp(join(tmpdir(), "openjules-unsafe-home-"));
+  const env = { ...sandboxEnv(opts.env ?? {}), PATH: "/usr/local/bin:/usr/bin:/bin", HOME: opts.home ?? (tmpHome as string) };
   const hasPrlimit = await access("/usr/bin/prlimit", constants.X_OK).then(() => true, () => false);
   const args = [`--data=${limits.memoryBytes}`, `--nproc=${limits.processes}`, `--fsize=${limits.fileSizeBytes}`, "--core=0", "--", "/bin/sh", "-c", command];
   const [file, ...rest] = hasPrlimit ? ["/usr/bin/prlimit", ...args] : args.slice(-3);
-  return runProcess({ file: file as string, args: rest, cwd: opts.cwd, env, timeoutMs: opts.timeoutMs, signal: opts.signal, ...output });
+  try {
+    return await runProcess({ file: file as string, args: rest, cwd: opts.cwd, env, timeoutMs: opts.timeoutMs, signal: opts.signal, ...output });
+  } finally {
+    if (tmpHome) await rm(tmpHome, { recursive: true, force: true });
+  }
 }

@@ -132,13 +132,14 @@ function markupAt(text: string, at: number): { replacement: string; end: number 
   const closing = m[1] === "/";
   const name = (m[2] ?? "").toLowerCase();
   const selfClosing = m[4] === "/" || VOID.has(name);
-  if (closing) return { replacement: IMAGE.has(name) || DROP_TAG.has(name) || DROP_WITH_CONTENT.has(name) ? "" : `</${name}>`, end };
+  if (closing) return { replacement: IMAGE.has(name) || DROP_TAG.has(name) || DROP_WITH_CONTENT.has(name) ? "" : m[0], end };
   const attributes = parseAttributes(m[3] ?? "");
   if (IMAGE.has(name)) return { replacement: "[image]", end: selfClosing ? end : elementEnd(text, end, name) };
   if (DROP_WITH_CONTENT.has(name) || isHidden(attributes)) return { replacement: "", end: selfClosing ? end : elementEnd(text, end, name) };
   if (DROP_TAG.has(name)) return { replacement: "", end };
+  if (attributes.length === 0) return { replacement: m[0], end }; // nothing hidden in it: keep as written (`Promise<Config>`)
   const kept = attributes.filter((a) => KEPT_ATTRIBUTES.has(a.name)).map((a) => ` ${a.name}="${a.value.replace(/"/g, "&quot;")}"`);
-  return { replacement: `<${name}${kept.join("")}${m[4] === "/" ? " /" : ""}>`, end };
+  return { replacement: `<${m[2] ?? name}${kept.join("")}${m[4] === "/" ? " /" : ""}>`, end };
 }
 
 /** One pass of the scanner; see the file header. */

@@ -1,7 +1,4 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
 /**
  * Runs git: execFile (never a shell), a clean environment with no user or
@@ -58,12 +55,11 @@ const PASS_THROUGH = ["PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PRO
 const AUTH_FAILURE = /returned error: 40[13]|authentication failed|could not read (username|password)|terminal prompts disabled|invalid username or password|bad credentials/i;
 const DEFAULT_TIMEOUT_MS = 15 * 60_000;
 
-let emptyHome: string | undefined;
-/** A private empty directory used as HOME, so no `~/.gitconfig` or credential store is ever read. */
-function gitHome(): string {
-  emptyHome ??= mkdtempSync(join(tmpdir(), "openjules-git-home-"));
-  return emptyHome;
-}
+/**
+ * HOME for git: not a directory, so no `~/.gitconfig`, `~/.git-credentials` or
+ * `~/.netrc` can exist (git treats ENOTDIR as "missing", silently).
+ */
+const NO_HOME = "/dev/null";
 
 /** The fixed config every command runs with (command scope, so it wins and is honoured for safe.directory). */
 const BASE_CONFIG: ReadonlyArray<readonly [string, string]> = [
@@ -105,8 +101,8 @@ export function gitEnv(extraConfig: ReadonlyArray<readonly [string, string]> = [
   }
   env.PATH ??= "/usr/local/bin:/usr/bin:/bin";
   Object.assign(env, {
-    HOME: gitHome(),
-    XDG_CONFIG_HOME: gitHome(),
+    HOME: NO_HOME,
+    XDG_CONFIG_HOME: NO_HOME,
     LANG: "C",
     LC_ALL: "C",
     GIT_CONFIG_NOSYSTEM: "1",

@@ -7,7 +7,7 @@ import { withFileLock } from "./lock.ts";
 import { mirrorPath, syncMirror } from "./mirror-cache.ts";
 import { claimSpare, sparesDirOf } from "./spares.ts";
 import { TaskWorkspace, type Workspace } from "./task-workspace.ts";
-import { addWorktree, forceRemove } from "./worktree.ts";
+import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 
 /**
  * The workspace port: `prepare()` turns a repository and a base branch into a
@@ -44,7 +44,8 @@ export interface PrepareRequest {
   cloneUrl: string;
   owner: string;
   repo: string;
-  baseBranch: string;
+  /** Branch to start from and open the pull request against; the repository's default branch when absent. */
+  baseBranch?: string | null | undefined;
   /** `repository.size` (KB) from the webhook payload: refuses oversize repositories before any transfer. */
   sizeKb?: number | undefined;
   token: TokenProvider;
@@ -57,6 +58,15 @@ const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 async function checkBranchName(name: string, dir: string): Promise<void> {
   const ok = !name.startsWith("-") && (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(() => true, () => false));
   if (!ok) throw new WorkspaceError("invalid_input", `${JSON.stringify(name)} is not a valid branch name`, "Name an existing branch of the repository.");
+}
+
+async function defaultBranch(mirror: string, auth: GitAuth): Promise<string> {
+  const { stdout } = await git(["ls-remote", "--symref", "origin", "HEAD"], { cwd: mirror, auth }).catch((error: unknown) => {
+    throw new WorkspaceError("fetch_failed", `Could not find the default branch: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.");
+  });
+  const branch = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout)?.[1];
+  if (!branch) throw new WorkspaceError("branch_not_found", "The repository has no default branch (is it empty?)", "Push a first commit, or name a base branch.");
+  return branch;
 }
 
 async function remoteSha(mirror: string, branch: string, ref: { owner: string; repo: string }): Promise<string> {
@@ -90,7 +100,7 @@ export class WorkspaceManager {
       if (sub) await chmod(join(dataDir, sub), 0o711);
     }
     await mkdir(dirname(mirror), { recursive: true, mode: 0o700 });
-    await checkBranchName(request.baseBranch, dataDir);
+    if (request.baseBranch) await checkBranchName(request.baseBranch, dataDir);
     if (request.branch) await checkBranchName(request.branch, dataDir);
     const dir = join(dataDir, "work", request.taskId);
     const homeDir = join(dataDir, "home", request.taskId);
@@ -98,19 +108,21 @@ export class WorkspaceManager {
     const auth: GitAuth = { remoteUrl: request.cloneUrl, token: request.token };
     const locked = <T>(fn: () => Promise<T>) => withFileLock(lockPathOf(mirror), fn, { timeoutMs: lockTimeoutMs });
 
-    const baseSha = await locked(async () => {
+    const { baseBranch, baseSha } = await locked(async () => {
       try {
         await syncMirror(mirror, request, request.token, { repoMaxBytes, sizeKb: request.sizeKb, timeoutMs: fetchTimeoutMs });
       } catch (error) {
         if (error instanceof WorkspaceError && error.code === "repo_too_large") await deleteMirror(dataDir, mirror).catch(() => undefined);
         throw error;
       }
-      const base = await remoteSha(mirror, request.baseBranch, request);
+      const baseBranch = request.baseBranch || (await defaultBranch(mirror, auth));
+      const base = await remoteSha(mirror, baseBranch, request);
       const start = request.branch ? await remoteSha(mirror, request.branch, request) : base;
+      await removeWorktree(mirror, dir); // a leftover of a crashed run of this task
       if (!(await claimSpare(mirror, sparesDir, dir, start, auth))) await addWorktree({ mirror, dir, commit: start, auth });
-      return base;
+      return { baseBranch, baseSha: base };
     });
-    const workspace = new TaskWorkspace({ dir, homeDir, mirror, sparesDir, sparesPerRepo, baseBranch: request.baseBranch, baseSha, branch: request.branch ?? null, auth, locked });
+    const workspace = new TaskWorkspace({ dir, homeDir, mirror, sparesDir, sparesPerRepo, baseBranch, baseSha, branch: request.branch ?? null, auth, locked });
     try {
       if (request.branch) await git(["checkout", "--quiet", "-B", request.branch], { cwd: dir });
       await forceRemove(homeDir);

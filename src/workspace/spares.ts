@@ -13,7 +13,10 @@ import { removeWorktree } from "./worktree.ts";
  * `<dataDir>/spares/<host>/<owner>/<repo>/` (at most `max` per repository);
  * anything that fails means it is deleted instead. Git detects every content
  * change through ctime and inode, which untrusted code cannot forge, so a
- * parked worktree is exactly its commit. Moves happen under the mirror lock.
+ * parked worktree is exactly its commit. It is not cleaned again when claimed:
+ * with bubblewrap no repository process outlives its run (in unsafe mode a
+ * detached one could, so set sparesPerRepo to 0 there). Moves happen under the
+ * mirror lock.
  */
 
 /** `<dataDir>/mirrors/h/o/r.git` → `<dataDir>/spares/h/o/r`. */
@@ -59,7 +62,7 @@ export async function parkOrRemove(mirror: string, dir: string, sparesDir: strin
   const clean = max > 0 && (await listDirs(sparesDir)).length < max && (await scrub(dir));
   const parked = clean && (await locked(async () => {
     if ((await listDirs(sparesDir)).length >= max) return false;
-    await mkdir(sparesDir, { recursive: true, mode: 0o711 });
+    await mkdir(sparesDir, { recursive: true, mode: 0o700 });
     return git(["worktree", "move", dir, join(sparesDir, randomUUID())], { cwd: mirror }).then(() => true, () => false);
   }));
   // Removal needs no lock: `git worktree prune` leaves worktrees being added alone.

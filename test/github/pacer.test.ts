@@ -2,10 +2,10 @@ import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ProbotOctokit } from "probot";
 import { GitHubPacer } from "../../src/github/pacer.ts";
-import { GitHubMock } from "../helpers/github-mock.ts";
+import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
 
 function client(pacer: GitHubPacer, installationId = 7) {
-  const octokit = new ProbotOctokit({ auth: "ghs_x", throttle: { enabled: false }, retry: { enabled: false } });
+  const octokit = new ProbotOctokit({ auth: "ghs_x", throttle: { enabled: false }, retry: { enabled: false }, request: { fetch: testFetch } });
   octokit.hook.wrap("request", pacer.hook(installationId) as never);
   return octokit;
 }

@@ -6,9 +6,19 @@
  */
 import assert from "node:assert/strict";
 import nock from "nock";
-import { checkRequest, checkResponse } from "./openapi.ts";
+import { checkRequest, checkResponse, findOperation } from "./openapi.ts";
 
 export const API = "https://api.github.com";
+
+/**
+ * The fetch Octokit is given in tests. Octokit sends request bodies with
+ * `duplex: "half"`, which nock 15's interceptor mishandles (replies hang or
+ * interceptors are matched twice); the request is otherwise unchanged.
+ */
+export const testFetch = (url: string | URL, init: RequestInit & { duplex?: string }) => {
+  const { duplex: _duplex, ...rest } = init;
+  return fetch(url, rest);
+};
 export interface Recorded {
   method: string;
   path: string;
@@ -20,6 +30,8 @@ const now = () => new Date().toISOString();
 
 export class GitHubMock {
   readonly scope: nock.Scope;
+  /** Persisted interceptors live in their own scope: nock's persist() applies to a whole scope. */
+  readonly editScope: nock.Scope;
   readonly requests: Recorded[] = [];
   readonly violations: string[] = [];
   readonly owner: string;
@@ -30,8 +42,14 @@ export class GitHubMock {
     this.repo = repo;
     nock.disableNetConnect();
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+    findOperation("GET", "/"); // load GitHub's description before the clock matters
     this.scope = nock(API);
-    this.scope.on("request", (req: { method: string; url: string }, _interceptor: unknown, body: string) => {
+    this.editScope = nock(API).persist();
+    for (const scope of [this.scope, this.editScope]) this.#listen(scope);
+  }
+
+  #listen(scope: nock.Scope) {
+    scope.on("request", (req: { method: string; url: string }, _interceptor: unknown, body: string) => {
       const url = new URL(req.url);
       const path = url.pathname + url.search;
       const parsed = body ? safeJson(body) : undefined;
@@ -78,7 +96,8 @@ export class GitHubMock {
   role(login: string, role: string, times = 1) {
     const path = `${this.repoPath}/collaborators/${login}/permission`;
     const permission = role === "maintain" || role === "write" ? "write" : role === "triage" ? "read" : role;
-    const body = { permission, role_name: role, user: user(login) };
+    const permissions = { admin: role === "admin", maintain: ["admin", "maintain"].includes(role), push: ["admin", "maintain", "write"].includes(role), triage: role !== "read" && role !== "none", pull: role !== "none" };
+    const body = { permission, role_name: role, user: { ...user(login), permissions, role_name: role } };
     this.scope.get(path).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
@@ -119,7 +138,7 @@ export class GitHubMock {
   /** Answers any number of comment edits (the status comment is edited as often as the task moves). */
   anyEdits() {
     const path = new RegExp(`^${this.repoPath}/issues/comments/\\d+$`);
-    this.scope.patch(path).reply(200, this.reply(200, "PATCH", `${this.repoPath}/issues/comments/1`, commentBody(this.owner, this.repo, 1, 1, "(edited)"))).persist();
+    this.editScope.patch(path).reply(200, this.reply(200, "PATCH", `${this.repoPath}/issues/comments/1`, commentBody(this.owner, this.repo, 1, 1, "(edited)")));
     return this;
   }
 
@@ -148,7 +167,7 @@ export class GitHubMock {
 
   assertClean() {
     assert.deepEqual(this.violations, [], "requests or answers that GitHub's OpenAPI description does not allow");
-    assert.deepEqual(this.scope.pendingMocks(), [], "GitHub mocks that were never called");
+    assert.deepEqual([...this.scope.pendingMocks(), ...this.editScope.pendingMocks()], [], "GitHub mocks that were never called");
   }
 
   static reset() {

@@ -2,7 +2,8 @@
  * A whole OpenJules process for tests: real Probot (retry and throttle off,
  * our pacer on), real SQLite store and embedded queue in a temporary data
  * directory, the worker running, and the agent double. GitHub is mocked with
- * nock (see github-mock.ts).
+ * nock (see github-mock.ts). With `server: true` the real web server also
+ * listens on 127.0.0.1 (as in src/main.ts), for deliveries over HTTP.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,9 +17,11 @@ import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { loadSettings } from "../../src/settings.ts";
 import { openSqliteStore } from "../../src/store/sqlite/index.ts";
 import type { TaskStore } from "../../src/store/store.ts";
-import type { JobQueue } from "../../src/queue/queue.ts";
+import type { EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { testPrivateKey } from "./keys.ts";
+import { testFetch } from "./github-mock.ts";
 import { tempWorkspaces } from "./agent-double.ts";
+import { startWebServer, type WebServer } from "./web-server.ts";
 
 export const WEBHOOK_SECRET = "test-webhook-secret";
 
@@ -26,17 +29,20 @@ export interface TestApp {
   probot: Probot;
   runtime: Runtime;
   store: TaskStore;
-  queue: JobQueue;
+  queue: EmbeddedQueue;
   dataDir: string;
+  /** The webhook URL of the real web server (`server: true`), else null. */
+  webhookUrl: string | null;
   receive(name: string, payload: Record<string, unknown>, id?: string): Promise<void>;
   /** Waits until every queued job (and its follow-ups) has run. */
   settle(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops like the process would on SIGTERM: web server, then the worker (running jobs get `graceMs`, then are handed back). */
+  close(graceMs?: number): Promise<void>;
 }
 
 let deliveries = 0;
 
-export async function startTestApp(opts: { agent?: Agent | null; env?: Record<string, string>; dataDir?: string; startWorker?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { agent?: Agent | null; env?: Record<string, string>; dataDir?: string; startWorker?: boolean; server?: boolean } = {}): Promise<TestApp> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), "jules-app-")));
   const settings = loadSettings({
     APP_ID: "1",
@@ -44,15 +50,17 @@ export async function startTestApp(opts: { agent?: Agent | null; env?: Record<st
     WEBHOOK_SECRET,
     JULES_DATA_DIR: dataDir,
     JULES_GITHUB_WRITE_INTERVAL_MS: "0",
-    JULES_JOB_LEASE_MS: "2000",
+    JULES_JOB_LEASE_MS: "30000",
     ...opts.env,
   });
   const dbPath = join(dataDir, "openjules.db");
   const store = openSqliteStore(dbPath);
   const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, pollMs: 20, backoffMs: 20, defaultAttempts: settings.worker.jobAttempts });
-  const runtime = createRuntime({ settings, log: pino({ level: process.env.TEST_LOG ?? "silent" }), store, queue, agent: opts.agent ?? null, workspaces: tempWorkspaces });
+  const log = pino({ level: process.env.TEST_LOG ?? "silent" });
+  const runtime = createRuntime({ settings, log, store, queue, agent: opts.agent ?? null, workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
   const probot = new runtime.ProbotClass();
   await probot.load(julesApp(runtime.intake));
+  const web: WebServer | null = opts.server ? await startWebServer(runtime, log, settings.github.webhookPath) : null;
   if (opts.startWorker !== false) await runtime.startWorker();
   return {
     probot,
@@ -60,12 +68,14 @@ export async function startTestApp(opts: { agent?: Agent | null; env?: Record<st
     store,
     queue,
     dataDir,
+    webhookUrl: web?.webhookUrl ?? null,
     receive: (name, payload, id) => probot.receive({ id: id ?? `delivery-${++deliveries}`, name, payload } as never),
     async settle() {
       await queue.idle();
     },
-    async close() {
-      await runtime.stop(1000);
+    async close(graceMs = 1000) {
+      await web?.stop();
+      await runtime.stop(graceMs);
       await queue.close();
       await store.close();
       if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });

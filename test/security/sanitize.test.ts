@@ -95,6 +95,7 @@ describe("sanitizeUntrusted: ordinary markdown is kept", () => {
     "```",
     "</details>",
     "",
+    "It returns Promise<Config> and Array<T>, see <https://example.com/x> or <B>this</B>.",
     "![screenshot](https://example.com/s.png) - [x] done 🎉 日本語 ünïcödé",
   ].join("\n");
 

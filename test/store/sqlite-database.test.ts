@@ -100,11 +100,16 @@ describe("SQLite task store file", () => {
     await store.transition(id, { from: "planning", to: "awaiting_approval", actor: "w", reason: "r", patch: { planHash: "h1" } });
     const child = new URL("./approve-race-child.ts", import.meta.url).pathname;
     const children = Array.from({ length: 6 }, (_, i) => spawn(process.execPath, [child, file, id, "h1", `user${i}`], { stdio: ["pipe", "pipe", "inherit"] }));
-    const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
-    for (const line of lines) assert.equal((await line.next()).value, "ready");
-    for (const c of children) c.stdin!.write("go\n");
-    const results = await Promise.all(lines.map(async (line) => (await line.next()).value));
-    await Promise.all(children.map((c) => (c.exitCode === null ? once(c, "exit") : undefined)));
+    let results: unknown[];
+    try {
+      const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
+      for (const line of lines) assert.equal((await line.next()).value, "ready");
+      for (const c of children) c.stdin!.write("go\n");
+      results = await Promise.all(lines.map(async (line) => (await line.next()).value));
+      await Promise.all(children.map((c) => (c.exitCode === null ? once(c, "exit") : undefined)));
+    } finally {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+    }
     assert.deepEqual(results.filter((r) => r === "won").length, 1, `results: ${results.join(", ")}`);
     assert.deepEqual(results.filter((r) => r === "lost").length, 5);
     const history = await store.history(id);

@@ -145,7 +145,7 @@ export async function buildRepoMap(dir: string, tokenBudget: number, options: Re
 
   const unlisted = ranked.filter((p) => !entries.has(p));
   const header =
-    `Repository map: ${walk.files.length.toLocaleString("en-US")} files${walk.truncated ? " (listing stopped there)" : ""}; ` +
+    `Repository map: ${walk.files.length.toLocaleString("en-US")} files${walk.truncated ? " (the listing stops at this many)" : ""}; ` +
     `${withSymbols} shown with their top-level symbols (indented), ${entries.size - withSymbols} by name, ${unlisted.length.toLocaleString("en-US")} not listed. ` +
     "Paths are relative to the repository root.";
   const body = [...entries.keys()].sort().map((p) => entries.get(p) as string);

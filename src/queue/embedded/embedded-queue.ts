@@ -1,27 +1,29 @@
 /**
  * The embedded JobQueue: durable jobs in SQLite, leased to one worker at a
- * time. This file schedules: it claims jobs up to the concurrency (at once on
- * an in-process enqueue, else every pollMs), renews leases every leaseMs/3,
- * prunes old finished jobs, drains on stop, and answers depth and idle. What
- * happens to one job lives in job-run.ts, every SQL statement in job-table.ts.
- * The poll timer keeps the process alive while the queue is started; the other
- * timers are unref'd; close() leaves nothing behind.
+ * time. This file is the queue's lifecycle: it claims jobs up to the
+ * concurrency (at once on an in-process enqueue, else every pollMs), renews
+ * leases every leaseMs/3, prunes old finished jobs, drains on stop, and
+ * answers depth and idle. One job's run is job-run.ts, the jobs held are
+ * running-jobs.ts, every SQL statement is job-table.ts. While started, the
+ * poll timer keeps the process alive (a worker-only process has nothing
+ * else); the other timers are unref'd; close() leaves no handle behind.
  */
 import { randomBytes } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import { databaseKey, openDatabase } from "../../store/sqlite/database.ts";
 import { migrate } from "../../store/sqlite/migrate.ts";
 import type { JobHandlers, JobQueue, JobSpec } from "../queue.ts";
+import { ChangeSignal } from "./change-signal.ts";
 import { specValues } from "./job-spec.ts";
-import { reportInterrupted, runAttempt, type RunContext, type RunningJob } from "./job-run.ts";
-import { JobTable, type JobRow } from "./job-table.ts";
+import { JobTable } from "./job-table.ts";
 import { JOBS_COMPONENT, jobMigrations } from "./migrations/index.ts";
 import { resolveQueueOptions, type EmbeddedQueueOptions, type ResolvedQueueOptions } from "./options.ts";
+import { guarded, RunningJobs } from "./running-jobs.ts";
+import type { RunContext } from "./job-run.ts";
 import { announceEnqueue, onEnqueue } from "./wakeups.ts";
 
 const HOUR = 3_600_000;
-type Waiter = { resolve: () => void; reject: (error: Error) => void };
-type Entry = RunningJob & { done: Promise<void> };
+const MIN_PRUNE_EVERY_MS = 1_000;
 
 export class EmbeddedQueue implements JobQueue {
   readonly path: string;
@@ -30,16 +32,17 @@ export class EmbeddedQueue implements JobQueue {
   readonly #db: DatabaseSync;
   readonly #table: JobTable;
   readonly #options: ResolvedQueueOptions;
+  readonly #running: RunningJobs;
+  readonly #changes = new ChangeSignal();
   readonly #unsubscribe: () => void;
-  readonly #running = new Map<string, Entry>();
-  readonly #waiters = new Set<Waiter>();
   #context: RunContext | null = null;
   #concurrency = 0;
   #accepting = false;
   #closed = false;
   #pumpScheduled = false;
   #stopping: Promise<void> | null = null;
-  #timers: NodeJS.Timeout[] = [];
+  #poll: NodeJS.Timeout | undefined;
+  #maintenance: NodeJS.Timeout[] = [];
 
   /** Use openEmbeddedQueue(); the handle must already be migrated. */
   constructor(db: DatabaseSync, path: string, options: ResolvedQueueOptions) {
@@ -48,9 +51,13 @@ export class EmbeddedQueue implements JobQueue {
     this.#options = options;
     this.#table = new JobTable(db);
     this.workerId = `${options.workerId}#${randomBytes(4).toString("hex")}`;
+    this.#running = new RunningJobs(this.#table, this.workerId, options.logger, () => {
+      this.#changes.notify();
+      this.#schedulePump();
+    });
     this.#unsubscribe = onEnqueue(databaseKey(path), () => {
       this.#schedulePump();
-      this.#notify();
+      this.#changes.notify();
     });
   }
 
@@ -68,14 +75,16 @@ export class EmbeddedQueue implements JobQueue {
     if (typeof handlers?.run !== "function" || typeof handlers.onFailed !== "function") throw new TypeError("start() needs handlers with run() and onFailed().");
     if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`Concurrency must be a positive integer, got ${String(concurrency)}.`);
     await this.#stopping;
+    this.#assertOpen();
+    if (this.#accepting) throw new Error("The job queue is already started; stop() it before starting it again.");
+    const { pollMs, leaseMs, retentionMs } = this.#options;
     this.#context = { table: this.#table, handlers, options: this.#options };
     this.#concurrency = concurrency;
     this.#accepting = true;
-    const { pollMs, leaseMs, retentionMs } = this.#options;
-    this.#timers = [
-      setInterval(() => this.#schedulePump(), pollMs),
-      setInterval(() => this.#heartbeat(), Math.max(10, Math.floor(leaseMs / 3))).unref(),
-      setInterval(() => this.#prune(), Math.min(retentionMs, HOUR)).unref(),
+    this.#poll = setInterval(() => this.#schedulePump(), pollMs);
+    this.#maintenance = [
+      setInterval(() => this.#running.renew(Date.now(), leaseMs), Math.max(10, Math.floor(leaseMs / 3))).unref(),
+      setInterval(() => this.#prune(), Math.min(Math.max(retentionMs, MIN_PRUNE_EVERY_MS), HOUR)).unref(),
     ];
     this.#prune();
     this.#schedulePump();
@@ -98,10 +107,11 @@ export class EmbeddedQueue implements JobQueue {
     for (;;) {
       this.#assertOpen();
       if (this.#running.size === 0 && this.#table.countUnfinished() === 0) return;
-      await this.#nextChange();
+      await this.#changes.wait(this.#options.pollMs);
     }
   }
 
+  /** Stops without grace (running jobs are handed back at once), then closes the database. */
   async close(): Promise<void> {
     if (this.#closed) return;
     await this.stop(0);
@@ -109,43 +119,23 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   /**
-   * Stops at once as if the process had died: no lease is released (the jobs
-   * are taken over by another worker after their lease expires), running
-   * handlers are aborted and their results dropped. For tests and chaos drills.
+   * Stops at once as if the process had died: no lease is released (another
+   * worker takes the jobs over when their leases expire), running handlers are
+   * aborted and their results dropped. For tests and chaos drills.
    */
   simulateCrash(): void {
     if (this.#closed) return;
-    for (const entry of this.#running.values()) {
-      entry.detached = true;
-      entry.controller.abort(new Error("The job queue crashed (simulated)."));
-    }
-    this.#running.clear();
+    this.#running.abandon("The job queue crashed (simulated).");
     this.#shutdown(new Error("The job queue crashed (simulated)."));
   }
 
   async #drain(graceMs: number): Promise<void> {
     this.#accepting = false;
-    clearInterval(this.#timers[0]);
-    const running = [...this.#running.values()].map((e) => e.done);
-    if (running.length > 0) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, graceMs);
-        void Promise.allSettled(running).then(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    const now = Date.now();
-    for (const entry of this.#running.values()) {
-      entry.detached = true;
-      entry.controller.abort(new Error("The job queue is stopping; this job was handed back and will run again."));
-      this.#guard("hand back a job", () => (entry.phase === "run" ? this.#table.release(entry.lease, now) : this.#table.expire(entry.lease, now)));
-    }
-    this.#running.clear();
-    for (const timer of this.#timers) clearInterval(timer);
-    this.#timers = [];
-    this.#notify();
+    clearInterval(this.#poll);
+    await this.#running.settle(graceMs);
+    if (!this.#closed) this.#running.handBack(Date.now());
+    this.#clearMaintenance();
+    this.#changes.notify();
   }
 
   #schedulePump(): void {
@@ -158,83 +148,26 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   #pump(): void {
-    this.#guard("take jobs", () => {
+    const context = this.#context;
+    if (!context) return;
+    guarded(this.#options.logger, "take jobs", () => {
       while (this.#accepting && !this.#closed && this.#running.size < this.#concurrency) {
         const now = Date.now();
         const orphan = this.#table.reapExhausted(this.workerId, now, this.#options.leaseMs);
         const row = orphan ?? this.#table.claim(this.workerId, now, this.#options.leaseMs);
         if (!row) return;
-        this.#launch(row, orphan !== undefined);
+        this.#running.launch(row, orphan !== undefined, context);
       }
     });
   }
 
-  #launch(row: JobRow, orphan: boolean): void {
-    const context = this.#context!;
-    const stale = this.#running.get(row.id);
-    if (stale) {
-      // This process stalled past its own lease and re-claimed the job: the old run no longer counts.
-      stale.detached = true;
-      stale.controller.abort(new Error(`Lost the lease on job ${row.id}.`));
-    }
-    const entry: Entry = {
-      lease: { id: row.id, owner: this.workerId, attempt: row.attempt },
-      controller: new AbortController(),
-      phase: orphan ? "failing" : "run",
-      detached: false,
-      done: Promise.resolve(),
-    };
-    this.#running.set(row.id, entry);
-    entry.done = Promise.resolve()
-      .then(() => (orphan ? reportInterrupted(entry, row, context) : runAttempt(entry, row, context)))
-      .catch((error: unknown) => this.#options.logger.error({ jobId: row.id, error: String(error) }, "Could not record a job's outcome; it runs again when its lease expires."))
-      .finally(() => {
-        if (this.#running.get(row.id) === entry) this.#running.delete(row.id);
-        this.#notify();
-        this.#schedulePump();
-      });
-  }
-
-  #heartbeat(): void {
-    const now = Date.now();
-    for (const entry of this.#running.values()) {
-      if (entry.detached) continue;
-      this.#guard("renew a lease", () => {
-        if (this.#table.renew(entry.lease, now + this.#options.leaseMs, now)) return;
-        entry.detached = true;
-        entry.controller.abort(new Error(`Lost the lease on job ${entry.lease.id}.`));
-        this.#options.logger.warn({ jobId: entry.lease.id }, "Lost the lease on a running job (this worker was too slow to renew it); its run was aborted.");
-      });
-    }
-  }
-
   #prune(): void {
-    this.#guard("prune finished jobs", () => this.#table.prune(Date.now() - this.#options.retentionMs));
+    if (!this.#closed) guarded(this.#options.logger, "prune finished jobs", () => this.#table.prune(Date.now() - this.#options.retentionMs));
   }
 
-  #nextChange(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => waiter.resolve(), this.#options.pollMs);
-      const settle = () => {
-        clearTimeout(timer);
-        this.#waiters.delete(waiter);
-      };
-      const waiter: Waiter = { resolve: () => (settle(), resolve()), reject: (error) => (settle(), reject(error)) };
-      this.#waiters.add(waiter);
-    });
-  }
-
-  #notify(): void {
-    for (const waiter of [...this.#waiters]) waiter.resolve();
-  }
-
-  #guard(what: string, fn: () => unknown): void {
-    if (this.#closed) return;
-    try {
-      fn();
-    } catch (error) {
-      this.#options.logger.error({ error: (error as Error).message }, `The job queue could not ${what}; it tries again shortly.`);
-    }
+  #clearMaintenance(): void {
+    for (const timer of this.#maintenance) clearInterval(timer);
+    this.#maintenance = [];
   }
 
   #assertOpen(): void {
@@ -244,10 +177,10 @@ export class EmbeddedQueue implements JobQueue {
   #shutdown(reason: Error): void {
     this.#closed = true;
     this.#accepting = false;
-    for (const timer of this.#timers) clearInterval(timer);
-    this.#timers = [];
+    clearInterval(this.#poll);
+    this.#clearMaintenance();
     this.#unsubscribe();
-    for (const waiter of [...this.#waiters]) waiter.reject(reason);
+    this.#changes.fail(reason);
     if (this.#db.isOpen) this.#db.close();
   }
 }

@@ -68,6 +68,11 @@ describe("buildRepoMap on a small repository", () => {
     assert.match(map, /^tools\/report\.py\n {2}def build_report/m);
   });
 
+  it("says when the walk stopped at its file limit", async () => {
+    const map = await buildRepoMap(dir, 2000, { maxFiles: 3 });
+    assert.match(map, /^Repository map: 3 files \(the listing stops at this many\);/);
+  });
+
   it("never exceeds even a tiny budget, and rejects a budget that is not positive", async () => {
     assert.ok((await buildRepoMap(dir, 5)).length <= 20);
     await assert.rejects(buildRepoMap(dir, 0), /tokenBudget must be a positive number/);

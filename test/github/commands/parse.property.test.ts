@@ -46,7 +46,10 @@ const fenceBlock = fc
     return [fence + (char === "`" ? info.replace(/`/g, "") : info), ...inner, fence].join("\n");
   });
 const quoteBlock = fc.array(fc.oneof(commandLine, anyLine), { minLength: 1, maxLength: 4 }).map((lines) => lines.map((l) => `> ${l}`).join("\n"));
-const commentBlock = fc.array(fc.oneof(commandLine, anyLine.map((l) => l.replace(/-->/g, ""))), { maxLength: 3 }).map((lines) => ["<!--", ...lines.map((l) => l.replace(/-->/g, "")), "-->"].join("\n"));
+/** HTML comment blocks; `>` is dropped from their lines so no `-->` can end them early. */
+const commentBlock = fc
+  .array(fc.oneof(commandLine, anyLine), { maxLength: 3 })
+  .map((lines) => ["<!--", ...lines.map((l) => l.replace(/>/g, "")), "-->"].join("\n"));
 /** Bodies in which every command sits in a fence, a quote or an HTML comment, and every block is closed. */
 const shieldedBody = fc
   .array(fc.oneof(fenceBlock, quoteBlock, commentBlock, plainLine, fc.constant("")), { maxLength: 12 })

@@ -1,0 +1,116 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { git } from "../src/workspace/git.ts";
+import { WorkspaceManager } from "../src/workspace/index.ts";
+import type { CommitSpec } from "../test/helpers/git/fast-import.ts";
+import { startGitServer } from "../test/helpers/git-server.ts";
+import { tempDir } from "../test/helpers/git/workspace-fixture.ts";
+
+/**
+ * Workspace preparation on a generated repository (20,000 files, 2,000
+ * commits, written with `git fast-import`), served by the real smart-HTTP test
+ * server with token checking: a fresh full `git clone` (what a naive agent
+ * does per task) vs our cold path (first task on the repository: partial clone
+ * into the mirror + worktree) vs our warm path (a repository seen before: fetch
+ * + recycled worktree). Medians of a few runs. Target: warm at least 20x
+ * faster than a fresh clone.
+ */
+
+const FILES = 20_000;
+const COMMITS = 2_000;
+const RUNS = 3;
+const TOKEN = "ghs_benchToken";
+const WORDS = ["const", "return", "function", "value", "index", "export", "import", "await", "config", "result", "error", "string", "number", "items", "length", "options"];
+
+/** Deterministic pseudo-source text of varying size (200 B to 4 KB). */
+function source(seed: number, revision: number): string {
+  let x = (seed * 2654435761 + revision * 40503) >>> 0;
+  const next = () => (x = (x * 1103515245 + 12345) >>> 0);
+  const lines = 5 + (next() % 100);
+  let out = `// file ${seed} revision ${revision}\n`;
+  for (let i = 0; i < lines; i++) {
+    const words = Array.from({ length: 3 + (next() % 6) }, () => WORDS[next() % WORDS.length]);
+    out += `${"  ".repeat(next() % 3)}${words.join(" ")} ${next() % 10_000};\n`;
+  }
+  return out;
+}
+
+const pathOf = (i: number) => `packages/pkg${i % 50}/src/module${Math.floor(i / 50) % 40}/file${i}.ts`;
+
+function* history(): Generator<CommitSpec> {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < FILES; i++) files[pathOf(i)] = source(i, 0);
+  yield { files, message: "initial import" };
+  for (let c = 1; c < COMMITS; c++) {
+    const changed: Record<string, string> = {};
+    for (let k = 0; k < 10; k++) {
+      const i = (c * 7919 + k * 104_729) % FILES;
+      changed[pathOf(i)] = source(i, c);
+    }
+    yield { files: changed, message: `change ${c}` };
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+export async function benchWorkspace(): Promise<string[]> {
+  const server = await startGitServer({ tokens: [TOKEN] });
+  const root = await tempDir("openjules-bench-ws-");
+  try {
+    const generation = await timed(() => server.createRepo("bench", "big", history()));
+    const url = server.repoUrl("bench", "big");
+    const token = async () => TOKEN;
+    const request = (taskId: string) => ({ taskId, cloneUrl: url, owner: "bench", repo: "big", baseBranch: "main", token });
+    const options = { cacheMaxBytes: 10 * 1024 ** 3, repoMaxBytes: 5 * 1024 ** 3 };
+
+    const fresh: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const dir = join(root, `clone-${run}`);
+      fresh.push(await timed(() => git(["clone", "--quiet", url, dir], { cwd: root, auth: { remoteUrl: url, token } })));
+      await rm(dir, { recursive: true, force: true });
+    }
+
+    /** Times prepare() only; dispose() is not on the path to a plan. */
+    const prepareTime = async (manager: WorkspaceManager, taskId: string): Promise<number> => {
+      const start = performance.now();
+      const workspace = await manager.prepare(request(taskId));
+      const elapsed = performance.now() - start;
+      await workspace.dispose();
+      return elapsed;
+    };
+
+    const cold: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const dataDir = join(root, `cold-${run}`);
+      cold.push(await prepareTime(new WorkspaceManager({ dataDir, ...options }), `cold-${run}`));
+      await rm(dataDir, { recursive: true, force: true });
+    }
+
+    const manager = new WorkspaceManager({ dataDir: join(root, "warm"), ...options });
+    await prepareTime(manager, "warm-prime");
+    const warm: number[] = [];
+    for (let run = 0; run < RUNS; run++) warm.push(await prepareTime(manager, `warm-${run}`));
+
+    const [f, c, w] = [median(fresh), median(cold), median(warm)];
+    const ratio = f / w;
+    return [
+      `workspace: generated ${FILES} files, ${COMMITS} commits in ${ms(generation)} (git fast-import), served over smart HTTP`,
+      `workspace: fresh full clone   ${ms(f)} (median of ${RUNS}: ${fresh.map(ms).join(", ")})`,
+      `workspace: our cold path      ${ms(c)} (${(f / c).toFixed(1)}x a fresh clone; partial clone + worktree)`,
+      `workspace: our warm path      ${ms(w)} (${ratio.toFixed(1)}x faster than a fresh clone; fetch + recycled worktree)`,
+      `workspace: target warm >= 20x faster than a fresh clone: ${ratio >= 20 ? "met" : "NOT met"}`,
+    ];
+  } finally {
+    await server.close();
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.main) for (const line of await benchWorkspace()) console.log(line);

@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { buildBwrapCommand, PASSWD, type BwrapPlan } from "../../src/sandbox/bubblewrap.ts";
+
+const plan = (overrides: Partial<BwrapPlan> = {}): BwrapPlan => ({
+  bwrapPath: "/usr/bin/bwrap",
+  layout: {
+    symlinks: { bin: "usr/bin", lib: "usr/lib" },
+    dirs: ["lib64"],
+    etc: ["ssl", "ld.so.cache"],
+    prlimitPath: "/usr/bin/prlimit",
+    features: { disableUserns: true, tmpfsSize: true },
+  },
+  workspace: "/data/work/task-1",
+  gitEntry: "file",
+  cwd: "packages/app",
+  home: "/data/home/task-1",
+  network: false,
+  env: { FOO: "bar" },
+  limits: { memoryBytes: 1000, processes: 10, fileSizeBytes: 2000, openFiles: 30, tmpfsBytes: 4000 },
+  extraReadOnly: [],
+  dropTo: null,
+  command: "npm test",
+  ...overrides,
+});
+
+/** The values following each occurrence of `flag`. */
+function after(args: string[], flag: string, count = 1): string[][] {
+  return args.flatMap((a, i) => (a === flag ? [args.slice(i + 1, i + 1 + count)] : []));
+}
+
+describe("sandbox: bubblewrap command line", () => {
+  it("unshares everything, runs as 65534 and dies with its parent", () => {
+    const { file, args } = buildBwrapCommand(plan());
+    assert.equal(file, "/usr/bin/bwrap");
+    for (const flag of ["--unshare-all", "--unshare-user", "--die-with-parent", "--new-session", "--clearenv", "--disable-userns"]) assert.ok(args.includes(flag), flag);
+    assert.ok(!args.includes("--share-net"));
+    assert.deepEqual(after(args, "--uid"), [["65534"]]);
+    assert.deepEqual(after(args, "--gid"), [["65534"]]);
+  });
+
+  it("mounts only system directories read-only, the workspace and HOME read-write, and hides .git", () => {
+    const { args, fds } = buildBwrapCommand(plan());
+    assert.deepEqual(after(args, "--bind", 2), [["/data/work/task-1", "/workspace"], ["/data/home/task-1", "/home/sandbox"]]);
+    assert.deepEqual(after(args, "--ro-bind", 2), [["/usr", "/usr"], ["/lib64", "/lib64"], ["/etc/ssl", "/etc/ssl"], ["/etc/ld.so.cache", "/etc/ld.so.cache"]]);
+    assert.ok(!args.some((a) => a.startsWith("/data") && !a.startsWith("/data/work/task-1") && !a.startsWith("/data/home/task-1")));
+    assert.deepEqual(after(args, "--symlink", 2).slice(0, 2), [["usr/bin", "/bin"], ["usr/lib", "/lib"]]);
+    assert.ok(after(args, "--ro-bind-data", 2).some(([fd, dest]) => dest === "/workspace/.git" && fds[Number(fd) - 3] === ""));
+    assert.ok(after(args, "--ro-bind-data", 2).some(([fd, dest]) => dest === "/etc/passwd" && fds[Number(fd) - 3] === PASSWD));
+    assert.ok(!args.includes("/etc/resolv.conf"));
+    assert.deepEqual(after(args, "--remount-ro"), [["/"]]);
+    assert.deepEqual(after(args, "--chdir"), [["/workspace/packages/app"]]);
+  });
+
+  it("caps the private tmpfs mounts and applies limits with prlimit inside", () => {
+    const { args } = buildBwrapCommand(plan({ home: null }));
+    assert.deepEqual(after(args, "--tmpfs"), [["/dev/shm"], ["/tmp"], ["/home/sandbox"]]);
+    assert.deepEqual(after(args, "--size"), [["4000"], ["4000"], ["4000"]]);
+    const tail = args.slice(args.indexOf("--") + 1);
+    assert.deepEqual(tail, ["/usr/bin/prlimit", "--data=1000", "--nproc=10", "--fsize=2000", "--nofile=30", "--core=0", "--", "/bin/sh", "-c", "npm test"]);
+  });
+
+  it("sets a minimal environment plus the caller's variables", () => {
+    const { args } = buildBwrapCommand(plan());
+    const env = Object.fromEntries(after(args, "--setenv", 2).map(([k, v]) => [k, v]));
+    assert.equal(env.HOME, "/home/sandbox");
+    assert.equal(env.CI, "true");
+    assert.equal(env.FOO, "bar");
+    assert.match(env.PATH ?? "", /^\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/);
+    assert.throws(() => buildBwrapCommand(plan({ env: { "BAD=NAME": "x" } })), /Invalid environment variable/);
+  });
+
+  it("shares the network and resolv.conf only when allowed", () => {
+    const { args } = buildBwrapCommand(plan({ network: true }));
+    assert.ok(args.includes("--share-net"));
+    assert.deepEqual(after(args, "--ro-bind-try", 2), [["/etc/resolv.conf", "/etc/resolv.conf"]]);
+  });
+
+  it("drops to an unprivileged host uid with setpriv when asked", () => {
+    const { file, args } = buildBwrapCommand(plan({ dropTo: { uid: 65534, gid: 65534, setprivPath: "/usr/bin/setpriv" } }));
+    assert.equal(file, "/usr/bin/setpriv");
+    assert.deepEqual(args.slice(0, 5), ["--reuid=65534", "--regid=65534", "--clear-groups", "--", "/usr/bin/bwrap"]);
+  });
+
+  it("hides a .git directory with a read-only tmpfs and refuses a cwd outside the workspace", () => {
+    const { args } = buildBwrapCommand(plan({ gitEntry: "dir" }));
+    assert.ok(after(args, "--tmpfs").some(([d]) => d === "/workspace/.git"));
+    assert.ok(after(args, "--remount-ro").some(([d]) => d === "/workspace/.git"));
+    assert.throws(() => buildBwrapCommand(plan({ cwd: "../x" })), /relative to the workspace/);
+  });
+});

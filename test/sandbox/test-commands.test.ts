@@ -1,0 +1,98 @@
+import assert from "node:assert/strict";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { afterEach, beforeEach, describe, it } from "node:test";
+import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
+import { tempDir } from "../helpers/git/workspace-fixture.ts";
+
+const none = { setup: undefined, test: undefined };
+
+describe("sandbox: setup and test command detection", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir("openjules-detect-");
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  const files = async (entries: Record<string, string>) => {
+    for (const [path, content] of Object.entries(entries)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), content);
+    }
+  };
+  const pkg = (scripts: Record<string, string>, extra: Record<string, unknown> = {}) => JSON.stringify({ name: "x", scripts, ...extra });
+
+  it("jules.yml wins", async () => {
+    await files({ "package.json": pkg({ test: "jest" }), "package-lock.json": "{}" });
+    assert.deepEqual(await resolveTestCommands(dir, { setup: "make deps", test: "make check" }), {
+      setup: "make deps", test: "make check", source: "config", reason: "setup and test commands from .github/jules.yml",
+    });
+    const onlyTest = await resolveTestCommands(dir, { setup: undefined, test: "npm run unit" });
+    assert.deepEqual([onlyTest.setup, onlyTest.test, onlyTest.source], ["npm ci", "npm run unit", "config"]);
+    assert.match(onlyTest.reason, /setup detected \(found package-lock\.json/);
+  });
+
+  it("npm, pnpm, yarn (classic and berry) and bun by lockfile", async () => {
+    await files({ "package.json": pkg({ test: "vitest run" }), "package-lock.json": "{}" });
+    assert.deepEqual(await resolveTestCommands(dir, none), { setup: "npm ci", test: "npm test", source: "detected", reason: "found package-lock.json and a test script in package.json" });
+    await rm(join(dir, "package-lock.json"));
+    await files({ "pnpm-lock.yaml": "" });
+    assert.equal((await resolveTestCommands(dir, none)).setup, "pnpm install --frozen-lockfile");
+    await rm(join(dir, "pnpm-lock.yaml"));
+    await files({ "yarn.lock": "" });
+    assert.deepEqual(Object.values(await resolveTestCommands(dir, none)).slice(0, 2), ["yarn install --frozen-lockfile", "yarn test"]);
+    await files({ ".yarnrc.yml": "nodeLinker: node-modules\n" });
+    assert.equal((await resolveTestCommands(dir, none)).setup, "yarn install --immutable");
+    await rm(join(dir, "yarn.lock"));
+    await files({ "bun.lock": "" });
+    assert.equal((await resolveTestCommands(dir, none)).test, "bun run test");
+  });
+
+  it("ignores npm's placeholder test script and falls through", async () => {
+    await files({ "package.json": pkg({ test: 'echo "Error: no test specified" && exit 1' }), "Makefile": "all:\n\ttrue\ntest: all\n\t./run-tests\n" });
+    assert.deepEqual(await resolveTestCommands(dir, none), { setup: null, test: "make test", source: "detected", reason: "found a test target in Makefile" });
+  });
+
+  it("package.json without a lockfile uses the declared package manager", async () => {
+    await files({ "package.json": pkg({ test: "node --test" }, { packageManager: "pnpm@9.1.0" }) });
+    const result = await resolveTestCommands(dir, none);
+    assert.deepEqual([result.setup, result.test], ["pnpm install", "pnpm test"]);
+    assert.match(result.reason, /no lockfile; using pnpm/);
+  });
+
+  it("pytest from configuration or a tests directory, with a virtualenv in HOME", async () => {
+    await files({ "pyproject.toml": "[project]\nname='x'\n\n[tool.pytest.ini_options]\naddopts='-q'\n", "requirements.txt": "requests\n" });
+    const configured = await resolveTestCommands(dir, none);
+    assert.equal(configured.reason, "found pytest configuration");
+    assert.match(configured.setup ?? "", /python3 -m venv "\$HOME\/\.venv".*pip install --quiet -r requirements\.txt.*pip install --quiet -e \./);
+    assert.match(configured.test ?? "", /-m pytest/);
+    await rm(join(dir, "pyproject.toml"));
+    await rm(join(dir, "requirements.txt"));
+    await files({ "tests/test_app.py": "def test_x(): pass\n" });
+    assert.equal((await resolveTestCommands(dir, none)).reason, "found Python tests (test_*.py) in a tests directory");
+  });
+
+  it("go, cargo, maven and gradle", async () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [{ "go.mod": "module x\n" }, "go test ./...", "found go.mod"],
+      [{ "Cargo.toml": "[package]\n" }, "cargo test --offline", "found Cargo.toml"],
+      [{ "pom.xml": "<project/>" }, "mvn -B -q -o test", "found pom.xml (Maven)"],
+      [{ gradlew: "#!/bin/sh\n", "build.gradle": "" }, "./gradlew --no-daemon --offline test", "found the Gradle wrapper (gradlew)"],
+      [{ "build.gradle.kts": "" }, "gradle --no-daemon --offline test", "found build.gradle (Gradle)"],
+    ];
+    for (const [entries, test, reason] of cases) {
+      await rm(dir, { recursive: true, force: true });
+      await mkdir(dir);
+      await files(entries);
+      const result = await resolveTestCommands(dir, none);
+      assert.deepEqual([result.test, result.reason, result.source], [test, reason, "detected"]);
+    }
+  });
+
+  it("says plainly when no test command is found", async () => {
+    await files({ "README.md": "hi", "Makefile": "build:\n\ttrue\n" });
+    const result = await resolveTestCommands(dir, none);
+    assert.equal(result.test, null);
+    assert.match(result.reason, /no test command found: add `test:` to \.github\/jules\.yml/);
+  });
+});

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { Task } from "../../src/tasks/model.ts";
+import { createWorkspaces } from "../../src/workspace/from-settings.ts";
+import type { Workspace } from "../../src/workspace/index.ts";
+import { addCommits } from "../helpers/git/repo.ts";
+import { TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+
+function task(fx: WorkspaceFixture, overrides: Partial<Task>): Task {
+  return {
+    id: "5f0c1d5e-0000-4000-8000-000000000001", installationId: 1, owner: "acme", repo: "widget", issueNumber: 3, kind: "issue", state: "working",
+    cloneUrl: fx.url, instruction: "", issueTitle: "x", requestedBy: "octocat", triggerCommentId: null, baseBranch: null, statusCommentId: null,
+    planCommentId: null, plan: null, planHash: null, planVersion: 0, revisionFeedback: null, approvedBy: null, approvedPlanHash: null, answer: null,
+    branch: null, pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null, createdAt: "", updatedAt: "", ...overrides,
+  };
+}
+
+describe("workspace: the Workspaces port built from settings", () => {
+  let fx: WorkspaceFixture;
+  before(async () => {
+    fx = await workspaceFixture();
+    await addCommits(fx.server.repoPath("acme", "widget"), [{ branch: "jules/3-x", files: { "follow.txt": "on the branch\n" } }]);
+  });
+  after(() => fx.cleanup());
+
+  it("checks out the repository's default branch when the task names none", async () => {
+    const workspaces = createWorkspaces({ dataDir: fx.dataDir });
+    const checkout = await workspaces.checkout(task(fx, {}), { token: async () => TOKEN });
+    try {
+      assert.equal(checkout.baseBranch, "main");
+      assert.equal(await readFile(join(checkout.dir, "README.md"), "utf8"), "# Widget\n");
+    } finally {
+      await checkout.dispose();
+    }
+  });
+
+  it("a follow-up works on the task's own branch", async () => {
+    const workspaces = createWorkspaces({ dataDir: fx.dataDir });
+    const checkout = (await workspaces.checkout(task(fx, { kind: "follow_up", branch: "jules/3-x", baseBranch: "main" }), { token: async () => TOKEN })) as Workspace;
+    try {
+      assert.equal(checkout.branch, "jules/3-x");
+      assert.equal(await readFile(join(checkout.dir, "follow.txt"), "utf8"), "on the branch\n");
+    } finally {
+      await checkout.dispose();
+    }
+  });
+});

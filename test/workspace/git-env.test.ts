@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { basicAuthHeader } from "../../src/workspace/git.ts";
+import { tempDir, TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+
+/**
+ * Every git process we start is observed through a wrapper named `git` placed
+ * first on PATH: it records its argv and environment, then runs the real git.
+ */
+describe("workspace: how git is run", () => {
+  let fx: WorkspaceFixture;
+  let spy: string;
+  const savedPath = process.env.PATH;
+  before(async () => {
+    fx = await workspaceFixture();
+    spy = await tempDir("openjules-git-spy-");
+    const realGit = "/usr/bin/git";
+    await writeFile(
+      join(spy, "git"),
+      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> ${spy}/argv\nenv >> ${spy}/env\necho ---- >> ${spy}/env\nexec ${realGit} "$@"\n`,
+    );
+    await chmod(join(spy, "git"), 0o755);
+    process.env.PATH = `${spy}:${savedPath ?? "/usr/bin:/bin"}`;
+    process.env.OPENJULES_APP_SECRET = "app-secret-canary";
+  });
+  after(async () => {
+    process.env.PATH = savedPath;
+    delete process.env.OPENJULES_APP_SECRET;
+    await fx.cleanup();
+    await rm(spy, { recursive: true, force: true });
+  });
+
+  it("never puts the token in argv, passes it per command as an env config header, with no user config and no inherited secrets", async () => {
+    const ws = await fx.manager.prepare(fx.request("t-spy"));
+    await ws.dispose();
+    const argv = await readFile(join(spy, "argv"), "utf8");
+    const envs = (await readFile(join(spy, "env"), "utf8")).split("----\n").filter(Boolean);
+    assert.ok(argv.includes("fetch"), "the wrapper saw the fetch");
+    assert.ok(!argv.includes(TOKEN) && !argv.includes(basicAuthHeader(TOKEN)));
+    assert.ok(envs.length > 3);
+    for (const env of envs) {
+      assert.match(env, /^HOME=\/dev\/null$/m);
+      assert.match(env, /^GIT_CONFIG_NOSYSTEM=1$/m);
+      assert.match(env, /^GIT_CONFIG_GLOBAL=\/dev\/null$/m);
+      assert.match(env, /^GIT_TERMINAL_PROMPT=0$/m);
+      assert.match(env, /^GIT_CONFIG_VALUE_\d+=\/dev\/null$/m, "hooks are disabled");
+      assert.ok(!env.includes("app-secret-canary"));
+    }
+    const withToken = envs.filter((env) => env.includes(TOKEN) || env.includes(basicAuthHeader(TOKEN)));
+    assert.ok(withToken.length > 0 && withToken.length < envs.length, "only commands that may reach the remote get the token");
+    for (const env of withToken) {
+      const origin = new URL(fx.url).origin;
+      assert.match(env, new RegExp(`^GIT_CONFIG_KEY_\\d+=http\\.${origin.replace(/[.]/g, "\\.")}/\\.extraHeader$`, "m"));
+      assert.ok(env.includes(`=Authorization: ${basicAuthHeader(TOKEN)}\n`));
+    }
+  });
+});
