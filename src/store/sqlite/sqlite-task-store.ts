@@ -118,12 +118,9 @@ export class SqliteTaskStore implements TaskStore {
 
   async list(filter: TaskFilter = {}): Promise<Task[]> {
     const { limit, offset } = checkFilter(filter);
-    const where: string[] = [];
-    const params: SQLInputValue[] = [];
-    if (filter.owner !== undefined) where.push("owner = ?") && params.push(filter.owner);
-    if (filter.repo !== undefined) where.push("repo = ?") && params.push(filter.repo);
-    if (filter.state !== undefined) where.push("state = ?") && params.push(filter.state);
-    const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+    const conditions = (["owner", "repo", "state"] as const).filter((key) => filter[key] !== undefined);
+    const params: SQLInputValue[] = conditions.map((key) => filter[key]!);
+    const clause = conditions.length ? `WHERE ${conditions.map((key) => `${key} = ?`).join(" AND ")}` : "";
     const rows = this.#stmt(`SELECT * FROM tasks ${clause} ${NEWEST_FIRST} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
     return rows.map(rowToTask);
   }
