@@ -8,6 +8,7 @@ import { createRuntime } from "./runtime.ts";
 import { loadSettings, SettingsError } from "./settings.ts";
 import { openSqliteStore } from "./store/sqlite/index.ts";
 import { createAgentFromSettings } from "./agent/from-settings.ts";
+import { createSandboxRunner, probeSandbox, resolveTestCommands } from "./sandbox/index.ts";
 import { createWorkspaces } from "./workspace/from-settings.ts";
 
 /**
@@ -32,14 +33,27 @@ mkdirSync(settings.dataDir, { recursive: true });
 const dbPath = join(settings.dataDir, "openjules.db");
 const store = openSqliteStore(dbPath);
 const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, defaultAttempts: settings.worker.jobAttempts });
-const runtime = createRuntime({
-  settings,
-  log,
-  store,
-  queue,
-  agent: createAgentFromSettings(settings),
-  workspaces: createWorkspaces(settings),
+const sandbox = settings.sandbox;
+if (sandbox.mode === "bubblewrap") {
+  const probe = await probeSandbox({ bwrapPath: sandbox.bwrapPath });
+  if (!probe.ok) log.error({ reason: probe.reason }, "bubblewrap cannot run here: repository commands (setup, tests, the agent's run tool) will be refused. Install bubblewrap, or set JULES_SANDBOX=unsafe to run them unconfined.");
+}
+const runner = createSandboxRunner({
+  mode: sandbox.mode,
+  bwrapPath: sandbox.bwrapPath,
+  limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes },
+  outputKeepBytes: sandbox.outputKeepBytes,
+  logger: { warn: (message) => log.warn(message) },
 });
+const agent =
+  settings.agent.provider === "none"
+    ? null
+    : createAgentFromSettings(settings, {
+        runner,
+        commandTimeoutMs: sandbox.commandTimeoutMs,
+        detectTestCommand: async (dir, config) => (await resolveTestCommands(dir, config)).test,
+      });
+const runtime = createRuntime({ settings, log, store, queue, agent, workspaces: createWorkspaces(settings, settings.workspace) });
 
 let server: Server | null = null;
 if (mode !== "worker") {

@@ -59,6 +59,17 @@ const EnvSchema = z.object({
   JULES_JOB_LEASE_MS: int(60_000, 100),
   JULES_GITHUB_WRITE_INTERVAL_MS: int(1000, 0),
   JULES_GITHUB_MAX_RETRIES: int(3, 0),
+
+  JULES_SANDBOX: z.enum(["bubblewrap", "unsafe"]).default("bubblewrap"),
+  JULES_BWRAP_PATH: z.string().default("bwrap"),
+  JULES_SANDBOX_MEMORY_MB: int(4096, 1024),
+  JULES_SANDBOX_PROCESSES: int(512, 16),
+  JULES_SANDBOX_OUTPUT_KB: int(256, 16),
+  JULES_COMMAND_TIMEOUT_MIN: num(10),
+  JULES_CACHE_MAX_GB: num(20),
+  JULES_REPO_MAX_MB: num(2048),
+  JULES_WORKSPACE_SPARES: int(1, 0),
+  JULES_CONTEXT_WINDOW: z.coerce.number().int().min(2048).optional(),
 });
 
 /** Every environment variable OpenJules reads (each is documented in .env.example). */
@@ -93,10 +104,21 @@ export interface Settings {
     allowedModels: string[];
     caps: { maxTurns: number; maxTokens: number; maxCostUsd: number; maxMinutes: number };
     timeoutMs: number;
+    /** Context window of the model in tokens, overriding the built-in table (JULES_CONTEXT_WINDOW). */
+    contextWindow?: number | undefined;
     /** Operator price table override (JSON text or a path to a JSON file), parsed by agent/usage. */
     prices: string | undefined;
   };
   worker: { concurrency: number; jobAttempts: number; leaseMs: number };
+  sandbox: {
+    mode: "bubblewrap" | "unsafe";
+    bwrapPath: string;
+    memoryBytes: number;
+    processes: number;
+    outputKeepBytes: number;
+    commandTimeoutMs: number;
+  };
+  workspace: { cacheMaxBytes: number; repoMaxBytes: number; sparesPerRepo: number };
 }
 
 export class SettingsError extends Error {
@@ -123,6 +145,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   if (provider === "openai-compatible" && !e.OPENAI_BASE_URL) {
     problems.push("OPENAI_BASE_URL is required when JULES_PROVIDER is openai-compatible (e.g. http://localhost:11434/v1 for Ollama)");
   }
+  if (e.JULES_SANDBOX === "unsafe" && e.JULES_WORKSPACE_SPARES > 0) {
+    problems.push("JULES_WORKSPACE_SPARES must be 0 when JULES_SANDBOX is unsafe (unconfined commands could leave files behind for the next task)");
+  }
   if (problems.length > 0) throw new SettingsError(problems);
 
   return {
@@ -148,9 +173,23 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       allowedModels: e.JULES_ALLOWED_MODELS,
       caps: { maxTurns: e.JULES_MAX_TURNS, maxTokens: e.JULES_MAX_TOKENS, maxCostUsd: e.JULES_MAX_COST_USD, maxMinutes: e.JULES_MAX_MINUTES },
       timeoutMs: e.JULES_LLM_TIMEOUT_MS,
+      contextWindow: e.JULES_CONTEXT_WINDOW,
       prices: e.JULES_PRICES,
     },
     worker: { concurrency: e.JULES_WORKER_CONCURRENCY, jobAttempts: e.JULES_JOB_ATTEMPTS, leaseMs: e.JULES_JOB_LEASE_MS },
+    sandbox: {
+      mode: e.JULES_SANDBOX,
+      bwrapPath: e.JULES_BWRAP_PATH,
+      memoryBytes: e.JULES_SANDBOX_MEMORY_MB * 1024 ** 2,
+      processes: e.JULES_SANDBOX_PROCESSES,
+      outputKeepBytes: e.JULES_SANDBOX_OUTPUT_KB * 1024,
+      commandTimeoutMs: Math.round(e.JULES_COMMAND_TIMEOUT_MIN * 60_000),
+    },
+    workspace: {
+      cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),
+      repoMaxBytes: Math.round(e.JULES_REPO_MAX_MB * 1024 ** 2),
+      sparesPerRepo: e.JULES_WORKSPACE_SPARES,
+    },
   };
 }
 

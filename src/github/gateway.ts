@@ -5,6 +5,8 @@
  * never Probot's `context`.
  */
 
+import type { ConfigProblem } from "../config/problems.ts";
+
 /** `role_name` of the collaborator-permission endpoint; "none" when not a collaborator. */
 export type Role = "admin" | "maintain" | "write" | "triage" | "read" | "none" | (string & {});
 
@@ -30,7 +32,49 @@ export interface ThreadComment {
 
 export type ConfigLoad =
   | { ok: true; raw: unknown }
-  | { ok: false; reason: string };
+  /** The file exists but cannot be read as settings (bad YAML, not a mapping, a broken `_extends`). */
+  | { ok: false; problems: ConfigProblem[] };
+
+/** A pull request as delivery needs it (from the pulls endpoints). */
+export interface PullRequestInfo {
+  number: number;
+  /** Web address (`html_url`). */
+  url: string;
+  state: "open" | "closed";
+  merged: boolean;
+  draft: boolean;
+  headRef: string;
+  headSha: string;
+  /** `owner/repo` of the head branch; null when the head repository was deleted. */
+  headRepo: string | null;
+  /** Login of who opened it (`<slug>[bot]` for the app's own). */
+  author: string;
+}
+
+export interface NewPullRequest {
+  title: string;
+  body: string;
+  /** A branch of the same repository. */
+  head: string;
+  base: string;
+  draft: boolean;
+}
+
+/** A completed check run: created with its conclusion in one request. */
+export interface NewCheckRun {
+  name: string;
+  headSha: string;
+  conclusion: "success" | "failure" | "neutral";
+  title: string;
+  /** Markdown, at most 65,535 characters (GitHub's limit). */
+  summary: string;
+  text?: string | undefined;
+  /** A reference on our side (the task id). */
+  externalId?: string | undefined;
+}
+
+/** For requests whose refusal (422) must not fail the caller: the refusal, said in GitHub's words. */
+export type SoftResult = { ok: true } | { ok: false; status: number; reason: string };
 
 export interface GitHubGateway {
   /** A fresh installation access token (for git over HTTPS); never logged or stored. */
@@ -45,6 +89,18 @@ export interface GitHubGateway {
   /** Comments of the thread, oldest first (paginated). */
   listComments(repo: RepoId, issueNumber: number): Promise<ThreadComment[]>;
   issue(repo: RepoId, issueNumber: number): Promise<{ title: string; body: string; author: string; createdAt: string; isPullRequest: boolean }>;
+  /** A user's numeric id (for `Co-authored-by`); null when no such user exists (deleted or renamed). */
+  user(login: string): Promise<{ login: string; id: number } | null>;
+  /** The open pull request whose head is `branch` of this repository, if any. */
+  findOpenPullRequest(repo: RepoId, branch: string): Promise<PullRequestInfo | null>;
+  pullRequest(repo: RepoId, pullNumber: number): Promise<PullRequestInfo>;
+  /** Opens a pull request; when GitHub answers that one already exists for the head, returns that one. */
+  createPullRequest(repo: RepoId, pr: NewPullRequest): Promise<PullRequestInfo>;
+  /** A 422 (not a collaborator, or the author) is returned, not thrown. */
+  requestReviewers(repo: RepoId, pullNumber: number, logins: readonly string[]): Promise<SoftResult>;
+  /** Labels that do not exist yet are created by GitHub. A 422 (invalid label) is returned, not thrown. */
+  addLabels(repo: RepoId, issueNumber: number, labels: readonly string[]): Promise<SoftResult>;
+  createCheckRun(repo: RepoId, run: NewCheckRun): Promise<{ id: number; url: string }>;
 }
 
 export interface GitHubGateways {

@@ -1,7 +1,19 @@
 import type { Probot, ProbotOctokit } from "probot";
 import { CONFIG_PATH } from "../config/repo-config.ts";
+import { problemsFromLoadError } from "../config/load-error.ts";
 import { mergeConfigs } from "../config/merge.ts";
-import type { ConfigLoad, GitHubGateway, GitHubGateways, RepoId, Role, ThreadComment } from "./gateway.ts";
+import type {
+  ConfigLoad,
+  GitHubGateway,
+  GitHubGateways,
+  NewCheckRun,
+  NewPullRequest,
+  PullRequestInfo,
+  RepoId,
+  Role,
+  SoftResult,
+  ThreadComment,
+} from "./gateway.ts";
 import type { GitHubPacer } from "./pacer.ts";
 
 /**
@@ -52,10 +64,8 @@ class OctokitGateway implements GitHubGateway {
       const { config } = await this.#octokit.config.get({ ...repo, path: CONFIG_PATH, defaults: mergeConfigs });
       return { ok: true, raw: config };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (/could not be parsed|extension is not support|directory or a submodule|Recursion detected/i.test(message)) {
-        return { ok: false, reason: message.replace("[@probot/octokit-plugin-config] ", "") };
-      }
+      const problems = problemsFromLoadError(error);
+      if (problems) return { ok: false, problems };
       throw error;
     }
   }
@@ -90,4 +100,100 @@ class OctokitGateway implements GitHubGateway {
       isPullRequest: data.pull_request !== undefined,
     };
   }
+
+  async user(login: string) {
+    try {
+      const { data } = await this.#octokit.rest.users.getByUsername({ username: login });
+      return { login: data.login, id: data.id };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async findOpenPullRequest(repo: RepoId, branch: string): Promise<PullRequestInfo | null> {
+    const { data } = await this.#octokit.rest.pulls.list({ ...repo, state: "open", head: `${repo.owner}:${branch}`, per_page: 10 });
+    const fullName = `${repo.owner}/${repo.repo}`.toLowerCase();
+    const pr = data.find((p) => p.head.ref === branch && p.head.repo?.full_name.toLowerCase() === fullName);
+    return pr ? pullRequestInfo(pr) : null;
+  }
+
+  async pullRequest(repo: RepoId, pullNumber: number): Promise<PullRequestInfo> {
+    const { data } = await this.#octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
+    return pullRequestInfo(data);
+  }
+
+  async createPullRequest(repo: RepoId, pr: NewPullRequest): Promise<PullRequestInfo> {
+    try {
+      const { data } = await this.#octokit.rest.pulls.create({ ...repo, title: pr.title, body: pr.body, head: pr.head, base: pr.base, draft: pr.draft });
+      return pullRequestInfo(data);
+    } catch (error) {
+      // Another attempt opened it between our lookup and this request.
+      const existing = statusOf(error) === 422 && /already exists/i.test(String(error)) ? await this.findOpenPullRequest(repo, pr.head) : null;
+      if (existing) return existing;
+      throw error;
+    }
+  }
+
+  async requestReviewers(repo: RepoId, pullNumber: number, logins: readonly string[]): Promise<SoftResult> {
+    return soft422(() => this.#octokit.rest.pulls.requestReviewers({ ...repo, pull_number: pullNumber, reviewers: [...logins] }));
+  }
+
+  async addLabels(repo: RepoId, issueNumber: number, labels: readonly string[]): Promise<SoftResult> {
+    return soft422(() => this.#octokit.rest.issues.addLabels({ ...repo, issue_number: issueNumber, labels: [...labels] }));
+  }
+
+  async createCheckRun(repo: RepoId, run: NewCheckRun) {
+    const { data } = await this.#octokit.rest.checks.create({
+      ...repo,
+      name: run.name,
+      head_sha: run.headSha,
+      status: "completed",
+      conclusion: run.conclusion,
+      completed_at: new Date().toISOString(),
+      ...(run.externalId ? { external_id: run.externalId } : {}),
+      output: { title: run.title, summary: run.summary, ...(run.text ? { text: run.text } : {}) },
+    });
+    return { id: data.id, url: data.html_url ?? data.url };
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" ? status : undefined;
+}
+
+/** Runs a request whose 422 answer is a refusal to report, not a failure. */
+async function soft422(request: () => Promise<unknown>): Promise<SoftResult> {
+  try {
+    await request();
+    return { ok: true };
+  } catch (error) {
+    if (statusOf(error) !== 422) throw error;
+    return { ok: false, status: 422, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+interface PullShape {
+  number: number;
+  html_url: string;
+  state: string;
+  draft?: boolean | undefined;
+  merged_at: string | null;
+  head: { ref: string; sha: string; repo: { full_name: string } | null };
+  user: { login: string } | null;
+}
+
+function pullRequestInfo(pr: PullShape): PullRequestInfo {
+  return {
+    number: pr.number,
+    url: pr.html_url,
+    state: pr.state === "open" ? "open" : "closed",
+    merged: pr.merged_at !== null,
+    draft: pr.draft === true,
+    headRef: pr.head.ref,
+    headSha: pr.head.sha,
+    headRepo: pr.head.repo?.full_name ?? null,
+    author: pr.user?.login ?? "ghost",
+  };
 }

@@ -85,8 +85,8 @@ async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | nul
 async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, usage: Task["usage"]) {
   const hash = planHash(plan);
   const version = task.planVersion + 1;
-  const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers });
-  const commentId = (ctx.attempt > 1 ? await findPostedPlan(ctx.gh, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body)).id;
+  const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval });
+  const commentId = (ctx.attempt > 1 ? await findPostedPlan(ctx, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body)).id;
   const waiting = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "awaiting_approval",
@@ -102,9 +102,11 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
 }
 
 /** After a crash between posting and recording, find the plan comment already posted for this version. */
-async function findPostedPlan(gh: GitHubGateway, task: Task, version: number): Promise<number | null> {
-  const comments = await gh.listComments(task, task.issueNumber);
+async function findPostedPlan(ctx: PlanningContext, task: Task, version: number): Promise<number | null> {
+  const comments = await ctx.gh.listComments(task, task.issueNumber);
+  // Only the app's own comments count: anyone could paste a marker line.
   const mine = comments.find((c) => {
+    if (ctx.ownLogin ? c.author !== ctx.ownLogin : c.authorType !== "Bot") return false;
     const marker = parsePlanMarker(c.body);
     return marker !== null && marker.task === task.id && marker.version === version;
   });

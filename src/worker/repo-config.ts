@@ -1,5 +1,5 @@
-import type { ConfigProblem } from "../config/load.ts";
 import { validateRepoConfig } from "../config/load.ts";
+import type { ConfigProblem } from "../config/problems.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway, RepoId } from "../github/gateway.ts";
 
@@ -18,7 +18,7 @@ const lastCommand = new Map<string, string>();
 export async function loadRepoConfig(gh: GitHubGateway, repo: RepoId): Promise<LoadedConfig> {
   const load = await gh.loadConfig(repo);
   if (!load.ok) {
-    return { ok: false, problems: [{ key: ".github/jules.yml", message: load.reason, expected: "a YAML mapping of settings" }], commandGuess: "jules", labelGuess: "jules" };
+    return { ok: false, problems: load.problems, commandGuess: "jules", labelGuess: "jules" };
   }
   const result = validateRepoConfig(load.raw);
   if (result.ok) {

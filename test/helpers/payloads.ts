@@ -59,8 +59,12 @@ export function issueOpened(opts: { labels: string[]; login?: string; issueNumbe
   return payload;
 }
 
+/** GitHub's examples have no `issues.closed`: the `reopened` example, closed. */
 export function issueClosed(opts: { login?: string; issueNumber?: number }) {
-  const payload = example("issues", "closed" as string, () => true);
+  const payload = example("issues", "reopened");
+  payload.action = "closed";
+  payload.issue.state = "closed";
+  payload.issue.closed_at = new Date().toISOString();
   payload.sender = { ...payload.sender, login: opts.login ?? "Codertocat", type: "User" };
   if (opts.issueNumber) payload.issue.number = opts.issueNumber;
   return payload;

@@ -53,7 +53,12 @@ export function chooseModel(settings: AgentSettings, override: Override = {}): M
 
 export function createProvider(settings: AgentSettings, override: Override = {}, options: { retry?: Partial<RetryPolicy> } = {}): ModelProvider {
   const { provider, model } = chooseModel(settings, override);
-  const common = { model, timeoutMs: settings.timeoutMs, ...(options.retry ? { retry: options.retry } : {}) };
+  const common = {
+    model,
+    timeoutMs: settings.timeoutMs,
+    ...(settings.contextWindow ? { contextWindow: settings.contextWindow } : {}),
+    ...(options.retry ? { retry: options.retry } : {}),
+  };
   const missing = (variable: string) =>
     new AgentError(`The ${provider} provider is not configured on this server (${variable} is not set).`, `Ask the operator to set ${variable}, or choose another model.`);
   switch (provider) {
