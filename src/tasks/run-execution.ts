@@ -1,7 +1,7 @@
-import { AgentError } from "../agent/ports.ts";
 import type { PlanningContext } from "./run-planning.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
+import { userFacingFailure } from "./user-facing.ts";
 import type { Task } from "./model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import { threadContext } from "./thread-context.ts";
@@ -55,11 +55,9 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
     if (done) await deps.status.refresh(done);
   } catch (error) {
     if (watch.signal.aborted && !ctx.signal.aborted) return;
-    if (error instanceof AgentError) {
-      await failTask(deps, task.id, { phase: "working", reason: error.message, hint: error.hint });
-      return;
-    }
-    throw error;
+    const failure = userFacingFailure(error, "working");
+    if (!failure) throw error;
+    await failTask(deps, task.id, failure);
   } finally {
     watch.stop();
   }

@@ -1,4 +1,3 @@
-import { AgentError } from "../agent/ports.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway } from "../github/gateway.ts";
 import { renderAnswer } from "../render/answer.ts";
@@ -7,6 +6,7 @@ import { planHash } from "./plan-hash.ts";
 import { approvePlan } from "./approve-plan.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
+import { userFacingFailure } from "./user-facing.ts";
 import type { Plan, Task } from "./model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import { threadContext } from "./thread-context.ts";
@@ -62,11 +62,9 @@ export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningC
     await publishPlan(deps, task, ctx, outcome.plan, usage);
   } catch (error) {
     if (watch.signal.aborted && !ctx.signal.aborted) return;
-    if (error instanceof AgentError) {
-      await failTask(deps, task.id, { phase: "planning", reason: error.message, hint: error.hint });
-      return;
-    }
-    throw error;
+    const failure = userFacingFailure(error, "planning");
+    if (!failure) throw error;
+    await failTask(deps, task.id, failure);
   } finally {
     watch.stop();
   }

@@ -17,6 +17,29 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
   return {
     async run(job) {
       const log = deps.log.child({ job: job.id, attempt: job.attempt });
+      try {
+        await route(job, log);
+      } catch (error) {
+        log.warn({ err: error }, job.attempt < job.maxAttempts ? "job attempt failed; it will be retried" : "job attempt failed");
+        throw error;
+      }
+    },
+
+    async onFailed(job, error) {
+      deps.log.error({ err: error, job: job.id }, "job failed for good");
+      if (job.name === "inbound") return;
+      const interrupted = job.lastError === "interrupted" || /^interrupted/.test(error.message);
+      await failTask(deps, taskIdOf(job), {
+        phase: job.name === "plan" ? "planning" : "working",
+        reason: interrupted
+          ? "The worker running this task stopped (restart or crash) more often than allowed, so the task was marked interrupted."
+          : `It kept failing after ${job.maxAttempts} attempts: ${error.message.slice(0, 300)}`,
+        hint: "Comment `/jules` on the issue to start again. If this keeps happening, the operator should check the OpenJules logs.",
+      });
+    },
+  };
+
+  async function route(job: Job, log: TaskDeps["log"]): Promise<void> {
       if (job.name === "inbound") {
         const event = job.data as InboundEvent;
         const gh = await deps.github.forInstallation(event.installationId);
@@ -44,21 +67,7 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
       const ctx = { gh, config: loaded.config, ownLogin: options.ownLogin(), attempt: job.attempt, signal: job.signal };
       if (job.name === "plan") await runPlanning(deps, taskId, ctx);
       else await runExecution(deps, taskId, ctx);
-    },
-
-    async onFailed(job, error) {
-      deps.log.error({ err: error, job: job.id }, "job failed for good");
-      if (job.name === "inbound") return;
-      const interrupted = job.lastError === "interrupted" || /^interrupted/.test(error.message);
-      await failTask(deps, taskIdOf(job), {
-        phase: job.name === "plan" ? "planning" : "working",
-        reason: interrupted
-          ? "The worker running this task stopped (restart or crash) more often than allowed, so the task was marked interrupted."
-          : `It kept failing after ${job.maxAttempts} attempts: ${error.message.slice(0, 300)}`,
-        hint: "Comment `/jules` on the issue to start again. If this keeps happening, the operator should check the OpenJules logs.",
-      });
-    },
-  };
+  }
 }
 
 function taskIdOf(job: Job): string {

@@ -9,6 +9,8 @@ import nock from "nock";
 import { checkRequest, checkResponse, findOperation } from "./openapi.ts";
 
 export const API = "https://api.github.com";
+/** The installation token the mocked GitHub hands out (the test git server accepts it). */
+export const INSTALLATION_TOKEN = "ghs_test_installation_token_0123456789";
 
 /**
  * The fetch Octokit is given in tests. Octokit sends request bodies with
@@ -69,7 +71,7 @@ export class GitHubMock {
 
   token(times = 1) {
     const path = /\/app\/installations\/\d+\/access_tokens/;
-    const body = { token: "ghs_test_installation_token_0123456789", expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const };
+    const body = { token: INSTALLATION_TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const };
     this.scope.post(path).times(times).reply(201, this.reply(201, "POST", "/app/installations/1/access_tokens", body));
     return this;
   }

@@ -14,7 +14,8 @@ import type { Agent } from "../../src/agent/ports.ts";
 import { julesApp } from "../../src/index.ts";
 import { openEmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
-import { loadSettings } from "../../src/settings.ts";
+import { loadSettings, type Settings } from "../../src/settings.ts";
+import type { Workspaces } from "../../src/workspace/port.ts";
 import { openSqliteStore } from "../../src/store/sqlite/index.ts";
 import type { TaskStore } from "../../src/store/store.ts";
 import type { EmbeddedQueue } from "../../src/queue/embedded/index.ts";
@@ -42,7 +43,20 @@ export interface TestApp {
 
 let deliveries = 0;
 
-export async function startTestApp(opts: { agent?: Agent | null; env?: Record<string, string>; dataDir?: string; startWorker?: boolean; server?: boolean } = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  agent?: Agent | null;
+  /** Builds the agent from the app's settings (the real agent against a fake model server). */
+  agentFactory?: (settings: Settings) => Agent;
+  /** Real git workspaces instead of empty temporary directories. */
+  workspaces?: Workspaces;
+  env?: Record<string, string>;
+  dataDir?: string;
+  startWorker?: boolean;
+  /** Also start the real web server on 127.0.0.1 (`webhookUrl`). */
+  server?: boolean;
+}
+
+export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), "jules-app-")));
   const settings = loadSettings({
     APP_ID: "1",
@@ -57,7 +71,7 @@ export async function startTestApp(opts: { agent?: Agent | null; env?: Record<st
   const store = openSqliteStore(dbPath);
   const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, pollMs: 20, backoffMs: 20, defaultAttempts: settings.worker.jobAttempts });
   const log = pino({ level: process.env.TEST_LOG ?? "silent" });
-  const runtime = createRuntime({ settings, log, store, queue, agent: opts.agent ?? null, workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
+  const runtime = createRuntime({ settings, log, store, queue, agent: opts.agentFactory ? opts.agentFactory(settings) : (opts.agent ?? null), workspaces: opts.workspaces ?? tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
   const probot = new runtime.ProbotClass();
   await probot.load(julesApp(runtime.intake));
   const web: WebServer | null = opts.server ? await startWebServer(runtime, log, settings.github.webhookPath) : null;

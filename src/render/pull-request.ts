@@ -1,0 +1,145 @@
+/**
+ * The pull request OpenJules opens, as text: its title (from the instruction
+ * or the issue title, one short line), its body (a hidden marker, a warning
+ * when the tests fail, the agent's summary, the approved plan, the files
+ * changed, the test results with their output folded away, the usage line,
+ * and `Fixes #<issue>` for tasks started from an issue), and the output of
+ * the "OpenJules tests" check run. Pure; every text from the model, the
+ * thread or the tests is neutralised and cut so the body fits GitHub's limit.
+ */
+import type { TestReport } from "../agent/ports.ts";
+import type { Plan, Task, Usage } from "../tasks/model.ts";
+import { block, code, inline, neutralize, user } from "./escape.ts";
+import { formatCount } from "./format.ts";
+import { clip, fitComment, scaled } from "./limits.ts";
+import { commentMarker } from "./markers.ts";
+import { hasUsage, renderUsage } from "./usage.ts";
+
+export interface ChangedPath {
+  path: string;
+  status: string;
+}
+
+export interface PullRequestBodyInput {
+  task: Task;
+  plan: Plan;
+  /** The agent's account of what changed and why. */
+  summary: string;
+  tests: TestReport;
+  files: readonly ChangedPath[];
+  usage: Usage | null;
+}
+
+export const TITLE_MAX = 72;
+const MAX_FILES = 100;
+const MAX_STEPS = 50;
+/** GitHub's limit for a check run's summary and text. */
+const CHECK_TEXT_LIMIT = 65_535;
+
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * Pure: "fix the crash when the config file is empty" → "Fix the crash when the
+ * config file is empty": the instruction's first line (else the issue title),
+ * control and invisible characters removed, at most 72 characters cut at a
+ * word. Plain text: it is also the commit subject.
+ */
+export function pullRequestTitle(task: Pick<Task, "instruction" | "issueTitle" | "issueNumber">): string {
+  const firstLine = (text: string) => text.split(/\r?\n/).map((l) => l.replace(UNSAFE, " ").replace(/\s+/g, " ").trim()).find((l) => l !== "") ?? "";
+  const line = firstLine(task.instruction) || firstLine(task.issueTitle) || `Changes for #${task.issueNumber}`;
+  const text = line.charAt(0).toUpperCase() + line.slice(1);
+  if (text.length <= TITLE_MAX) return text;
+  const cut = text.slice(0, TITLE_MAX - 1);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > TITLE_MAX / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** Text in a code block its own backticks cannot close. */
+export function fenced(text: string, max: number): string {
+  const body = clip(neutralize(text).replace(/\s+$/, ""), max);
+  const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}text\n${body}\n${fence}`;
+}
+
+/** One line on the test result. */
+export function testVerdict(tests: TestReport): string {
+  if (tests.command === null) return "⚠️ No test command was found, so no tests ran. Name one with `test:` in `.github/jules.yml`.";
+  if (tests.passed === true) return `✅ ${code(tests.command)} passed.`;
+  if (tests.passed === false) return `❌ ${code(tests.command)} failed.`;
+  return `⚠️ ${code(tests.command)} did not run to the end.`;
+}
+
+function testSection(tests: TestReport, scale: number): string {
+  const verdict = testVerdict(tests);
+  if (tests.summary.trim() === "") return verdict;
+  const open = tests.passed === false ? " open" : "";
+  return `${verdict}\n\n<details${open}>\n<summary>Test output</summary>\n\n${fenced(tests.summary, scaled(20_000, scale, 500))}\n\n</details>`;
+}
+
+function planSection(task: Task, plan: Plan, scale: number): string {
+  const steps = plan.steps.slice(0, MAX_STEPS).map((step, i) => {
+    const files = step.files.length > 0 ? `\n   Files: ${step.files.slice(0, 20).map((f) => code(f, 200)).join(", ")}` : "";
+    return `${i + 1}. ${inline(step.title, scaled(300, scale))}${files}`;
+  });
+  if (plan.steps.length > MAX_STEPS) steps.push(`… and ${plan.steps.length - MAX_STEPS} more steps`);
+  const approved = task.approvedBy ? `approved by ${user(task.approvedBy)}` : "approved automatically (`approval: auto`)";
+  const verification = block(plan.verification, scaled(2000, scale, 100));
+  return [
+    `<details>\n<summary>The plan (${approved})</summary>`,
+    block(plan.summary, scaled(4000, scale, 200)) || "_No summary given._",
+    steps.join("\n") || "_No steps given._",
+    verification ? `**Verification:**\n${verification}` : null,
+    "</details>",
+  ]
+    .filter((part): part is string => part !== null)
+    .join("\n\n");
+}
+
+function filesSection(files: readonly ChangedPath[]): string {
+  if (files.length === 0) return "_No files changed._";
+  const lines = files.slice(0, MAX_FILES).map((f) => `- ${code(f.path, 300)} (${inline(f.status.replace(/_/g, " "), 20)})`);
+  if (files.length > MAX_FILES) lines.push(`- … and ${formatCount(files.length - MAX_FILES)} more files`);
+  return lines.join("\n");
+}
+
+export function renderPullRequestBody(input: PullRequestBodyInput): string {
+  const { task, plan, tests, usage } = input;
+  return fitComment((scale) => {
+    const footer = [
+      hasUsage(usage) ? `Usage: ${renderUsage(usage)}` : null,
+      `Requested by ${user(task.requestedBy)} in #${task.issueNumber}`,
+      "Opened by OpenJules",
+    ].filter((part): part is string => part !== null);
+    return [
+      commentMarker("pull-request", task.id),
+      tests.passed === false
+        ? "> [!WARNING]\n> **The tests fail on this branch.** It was opened as a draft so the work is not lost; it needs changes before it can be merged."
+        : null,
+      `### Summary\n\n${block(input.summary, scaled(8000, scale, 200)) || "_No summary given._"}`,
+      `### Plan\n\n${planSection(task, plan, scale)}`,
+      `### What changed\n\n${filesSection(input.files)}`,
+      `### Tests\n\n${testSection(tests, scale)}`,
+      `---\n<sub>${footer.join(" · ")}</sub>`,
+      task.kind === "issue" ? `Fixes #${task.issueNumber}` : null,
+    ]
+      .filter((part): part is string => part !== null)
+      .join("\n\n") + "\n";
+  });
+}
+
+export interface CheckRunOutput {
+  conclusion: "success" | "failure" | "neutral";
+  title: string;
+  summary: string;
+  text?: string;
+}
+
+/** The "OpenJules tests" check run: success, failure, or neutral when no tests ran. */
+export function checkRunOutput(tests: TestReport): CheckRunOutput {
+  const conclusion = tests.passed === true ? "success" : tests.passed === false ? "failure" : "neutral";
+  const title = conclusion === "success" ? "Tests passed" : conclusion === "failure" ? "Tests failed" : "No test result";
+  const summary = `${testVerdict(tests)}\n\nRun by OpenJules in its sandbox (no network, no secrets).`;
+  const output = tests.summary.trim() === "" ? undefined : fenced(tests.summary, CHECK_TEXT_LIMIT - 100);
+  return output === undefined ? { conclusion, title, summary } : { conclusion, title, summary, text: output };
+}
