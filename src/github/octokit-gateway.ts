@@ -44,14 +44,14 @@ class OctokitGateway implements GitHubGateway {
   }
 
   async react(repo: RepoId, target: { kind: "issue" | "review"; commentId: number }, content: "eyes" | "+1" | "rocket" | "confused") {
-    const params = { ...repo, comment_id: target.commentId, content };
+    const params = { ...only(repo), comment_id: target.commentId, content };
     if (target.kind === "issue") await this.#octokit.rest.reactions.createForIssueComment(params);
     else await this.#octokit.rest.reactions.createForPullRequestReviewComment(params);
   }
 
   async role(repo: RepoId, login: string): Promise<Role> {
     try {
-      const { data } = await this.#octokit.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: login });
+      const { data } = await this.#octokit.rest.repos.getCollaboratorPermissionLevel({ ...only(repo), username: login });
       return data.role_name;
     } catch (error) {
       if ((error as { status?: number }).status === 404) return "none";
@@ -61,7 +61,7 @@ class OctokitGateway implements GitHubGateway {
 
   async loadConfig(repo: RepoId): Promise<ConfigLoad> {
     try {
-      const { config } = await this.#octokit.config.get({ ...repo, path: CONFIG_PATH, defaults: mergeConfigs });
+      const { config } = await this.#octokit.config.get({ ...only(repo), path: CONFIG_PATH, defaults: mergeConfigs });
       return { ok: true, raw: config };
     } catch (error) {
       const problems = problemsFromLoadError(error);
@@ -71,16 +71,16 @@ class OctokitGateway implements GitHubGateway {
   }
 
   async comment(repo: RepoId, issueNumber: number, body: string) {
-    const { data } = await this.#octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
+    const { data } = await this.#octokit.rest.issues.createComment({ ...only(repo), issue_number: issueNumber, body });
     return { id: data.id, url: data.html_url };
   }
 
   async editComment(repo: RepoId, commentId: number, body: string) {
-    await this.#octokit.rest.issues.updateComment({ ...repo, comment_id: commentId, body });
+    await this.#octokit.rest.issues.updateComment({ ...only(repo), comment_id: commentId, body });
   }
 
   async listComments(repo: RepoId, issueNumber: number): Promise<ThreadComment[]> {
-    const comments = await this.#octokit.paginate(this.#octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+    const comments = await this.#octokit.paginate(this.#octokit.rest.issues.listComments, { ...only(repo), issue_number: issueNumber, per_page: 100 });
     return comments.map((c) => ({
       id: c.id,
       author: c.user?.login ?? "ghost",
@@ -91,7 +91,7 @@ class OctokitGateway implements GitHubGateway {
   }
 
   async issue(repo: RepoId, issueNumber: number) {
-    const { data } = await this.#octokit.rest.issues.get({ ...repo, issue_number: issueNumber });
+    const { data } = await this.#octokit.rest.issues.get({ ...only(repo), issue_number: issueNumber });
     return {
       title: data.title,
       body: data.body ?? "",
@@ -112,20 +112,20 @@ class OctokitGateway implements GitHubGateway {
   }
 
   async findOpenPullRequest(repo: RepoId, branch: string): Promise<PullRequestInfo | null> {
-    const { data } = await this.#octokit.rest.pulls.list({ ...repo, state: "open", head: `${repo.owner}:${branch}`, per_page: 10 });
+    const { data } = await this.#octokit.rest.pulls.list({ ...only(repo), state: "open", head: `${repo.owner}:${branch}`, per_page: 10 });
     const fullName = `${repo.owner}/${repo.repo}`.toLowerCase();
     const pr = data.find((p) => p.head.ref === branch && p.head.repo?.full_name.toLowerCase() === fullName);
     return pr ? pullRequestInfo(pr) : null;
   }
 
   async pullRequest(repo: RepoId, pullNumber: number): Promise<PullRequestInfo> {
-    const { data } = await this.#octokit.rest.pulls.get({ ...repo, pull_number: pullNumber });
+    const { data } = await this.#octokit.rest.pulls.get({ ...only(repo), pull_number: pullNumber });
     return pullRequestInfo(data);
   }
 
   async createPullRequest(repo: RepoId, pr: NewPullRequest): Promise<PullRequestInfo> {
     try {
-      const { data } = await this.#octokit.rest.pulls.create({ ...repo, title: pr.title, body: pr.body, head: pr.head, base: pr.base, draft: pr.draft });
+      const { data } = await this.#octokit.rest.pulls.create({ ...only(repo), title: pr.title, body: pr.body, head: pr.head, base: pr.base, draft: pr.draft });
       return pullRequestInfo(data);
     } catch (error) {
       // Another attempt opened it between our lookup and this request.
@@ -136,11 +136,11 @@ class OctokitGateway implements GitHubGateway {
   }
 
   async requestReviewers(repo: RepoId, pullNumber: number, logins: readonly string[]): Promise<SoftResult> {
-    return soft422(() => this.#octokit.rest.pulls.requestReviewers({ ...repo, pull_number: pullNumber, reviewers: [...logins] }));
+    return soft422(() => this.#octokit.rest.pulls.requestReviewers({ ...only(repo), pull_number: pullNumber, reviewers: [...logins] }));
   }
 
   async addLabels(repo: RepoId, issueNumber: number, labels: readonly string[]): Promise<SoftResult> {
-    return soft422(() => this.#octokit.rest.issues.addLabels({ ...repo, issue_number: issueNumber, labels: [...labels] }));
+    return soft422(() => this.#octokit.rest.issues.addLabels({ ...only(repo), issue_number: issueNumber, labels: [...labels] }));
   }
 
   async createCheckRun(repo: RepoId, run: NewCheckRun) {
@@ -196,4 +196,9 @@ function pullRequestInfo(pr: PullShape): PullRequestInfo {
     headRepo: pr.head.repo?.full_name ?? null,
     author: pr.user?.login ?? "ghost",
   };
+}
+
+/** Just the repository coordinates: callers may pass richer objects (a task), whose other fields must not become request parameters. */
+function only(repo: RepoId): RepoId {
+  return { owner: repo.owner, repo: repo.repo };
 }

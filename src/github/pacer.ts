@@ -46,7 +46,9 @@ export class GitHubPacer {
     return <R>(request: RequestFn<R>, options: Options): Promise<R> => {
       const method = (options.method ?? "GET").toUpperCase();
       const attempt = () => this.#withRetries(installationId, request, options);
-      if (method === "GET" || method === "HEAD") return attempt();
+      // Reads skip the lane; so do the app's own token requests (`/app/installations/{id}/access_tokens`),
+      // which Octokit makes from inside a paced write: queueing them behind that write would deadlock.
+      if (method === "GET" || method === "HEAD" || (options.url ?? "").startsWith("/app/")) return attempt();
       return this.#inLane(installationId, attempt);
     };
   }

@@ -13,6 +13,7 @@ import { GitHubMock } from "../helpers/github-mock.ts";
 import { issueComment } from "../helpers/payloads.ts";
 import { deliver, signature256 } from "../helpers/signed-delivery.ts";
 import { startTestApp, WEBHOOK_SECRET, type TestApp } from "../helpers/test-app.ts";
+import { within } from "../helpers/within.ts";
 
 const OWNER = "Codertocat";
 const REPO = "Hello-World";
@@ -138,14 +139,3 @@ describe("the real web server", { timeout: 120_000 }, () => {
     gh.assertClean();
   });
 });
-
-/** Resolves like `promise`, or rejects with `message` after `ms` (so a hang fails instead of timing the suite out). */
-async function within<T>(ms: number, promise: Promise<T>, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

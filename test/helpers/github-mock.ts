@@ -5,6 +5,8 @@
  * test in `assertClean()`. Named helpers set up the endpoints OpenJules uses.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import nock from "nock";
 import { checkRequest, checkResponse, findOperation } from "./openapi.ts";
 
@@ -158,6 +160,84 @@ export class GitHubMock {
     return this;
   }
 
+  /** GET /users/{login}: the user with this id, or 404 when `id` is null. */
+  userLookup(login: string, id: number | null) {
+    const path = `/users/${encodeURIComponent(login)}`;
+    if (id === null) {
+      const missing = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
+      this.scope.get(path).reply(404, this.reply(404, "GET", path, missing));
+    } else {
+      const body = { ...example<Record<string, unknown>>("public-user-default-response"), ...user(login), id };
+      this.scope.get(path).reply(200, this.reply(200, "GET", path, body));
+    }
+    return this;
+  }
+
+  /** GET /repos/{o}/{r}/pulls?state=open&head={owner}:{branch}: the open pull request for the branch, or none. */
+  openPulls(branch: string, found: PullFields | null = null, times = 1) {
+    const path = `${this.repoPath}/pulls`;
+    const body = found ? [pullBody(this.owner, this.repo, { ...found, head: found.head ?? branch }, "pull-request-simple-items")] : [];
+    this.scope
+      .get(path)
+      .query((q) => q.state === "open" && q.head === `${this.owner}:${branch}`)
+      .times(times)
+      .reply(200, this.reply(200, "GET", path, body));
+    return this;
+  }
+
+  /** POST /repos/{o}/{r}/pulls: the new pull request; `conflict` answers 422 "A pull request already exists". */
+  createPull(fields: PullFields & { head: string }, opts: { conflict?: boolean } = {}) {
+    const path = `${this.repoPath}/pulls`;
+    if (opts.conflict) {
+      const body = { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${this.owner}:${fields.head}.` }], documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request" };
+      this.scope.post(path).reply(422, this.reply(422, "POST", path, body));
+    } else {
+      this.scope.post(path).reply(201, this.reply(201, "POST", path, pullBody(this.owner, this.repo, fields, "pull-request")));
+    }
+    return this;
+  }
+
+  /** GET /repos/{o}/{r}/pulls/{n}. */
+  pull(fields: PullFields & { head: string }) {
+    const path = `${this.repoPath}/pulls/${fields.number}`;
+    this.scope.get(path).reply(200, this.reply(200, "GET", path, pullBody(this.owner, this.repo, fields, "pull-request")));
+    return this;
+  }
+
+  /** POST /repos/{o}/{r}/pulls/{n}/requested_reviewers; 422 is GitHub's "not a collaborator" refusal. */
+  reviewRequest(number: number, status: 201 | 422 = 201) {
+    const path = `${this.repoPath}/pulls/${number}/requested_reviewers`;
+    if (status === 422) {
+      const body = { message: "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.", documentation_url: "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request" };
+      this.scope.post(path).reply(422, this.reply(422, "POST", path, body));
+    } else {
+      const body = pullBody(this.owner, this.repo, { number, head: "topic" }, "pull-request-simple-items");
+      this.scope.post(path).reply(201, this.reply(201, "POST", path, body));
+    }
+    return this;
+  }
+
+  /** POST /repos/{o}/{r}/issues/{n}/labels: the labels now on the issue or pull request. */
+  labels(number: number, names: string[]) {
+    const path = `${this.repoPath}/issues/${number}/labels`;
+    const body = names.map((name, i) => ({ ...example<Record<string, unknown>>("label"), id: 208045946 + i, name, url: `${API}${this.repoPath}/labels/${encodeURIComponent(name)}`, default: false }));
+    this.scope.post(path).reply(200, this.reply(200, "POST", path, body));
+    return this;
+  }
+
+  /** POST /repos/{o}/{r}/check-runs: the created check run. */
+  checkRun(id = 4) {
+    const path = `${this.repoPath}/check-runs`;
+    const body = { ...example<Record<string, unknown>>("check-run"), id, name: "OpenJules tests", url: `${API}${this.repoPath}/check-runs/${id}`, html_url: `https://github.com/${this.owner}/${this.repo}/runs/${id}` };
+    this.scope.post(path).reply(201, this.reply(201, "POST", path, body));
+    return this;
+  }
+
+  /** JSON bodies of the requests sent so far with this method to a path matching `path`, oldest first. */
+  bodies<T = Record<string, unknown>>(method: string, path: RegExp): T[] {
+    return this.requests.filter((r) => r.method === method && path.test(r.path.split("?")[0]!)).map((r) => r.body as T);
+  }
+
   /** Bodies of the comments posted (POST) so far, oldest first. */
   posted(): string[] {
     return this.requests.filter((r) => r.method === "POST" && /\/issues\/\d+\/comments$/.test(r.path)).map((r) => (r.body as { body: string }).body);
@@ -221,4 +301,64 @@ function appBody(slug: string) {
     id: 1, slug, node_id: "MDExOkludGVncmF0aW9uMQ==", owner: user("Codertocat"), name: "OpenJules", description: "", external_url: "https://example.com",
     html_url: `https://github.com/apps/${slug}`, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", permissions: { issues: "write" }, events: ["issue_comment"],
   };
+}
+
+/** GitHub's own response examples from the OpenAPI description (a fresh copy each time). */
+const require = createRequire(import.meta.url);
+let examples: Record<string, { value: unknown }> | null = null;
+function example<T>(name: string): T {
+  examples ??= (JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
+  const found = examples[name];
+  if (!found) throw new Error(`no example named ${name} in GitHub's OpenAPI description`);
+  return structuredClone(found.value) as T;
+}
+
+export interface PullFields {
+  number: number;
+  /** Head branch (defaults to the branch asked for, in `openPulls`). */
+  head?: string;
+  base?: string;
+  draft?: boolean;
+  state?: "open" | "closed";
+  merged?: boolean;
+  /** Who opened it; the app's bot by default. */
+  author?: string;
+  /** `owner/repo` of the head; this repository by default, null for a deleted fork. */
+  headRepo?: string | null;
+  headSha?: string;
+  title?: string;
+}
+
+type Json = Record<string, any>;
+
+function rewriteRepo(repo: Json, fullName: string): Json {
+  const [owner = "", name = ""] = fullName.split("/");
+  return { ...repo, name, full_name: fullName, html_url: `https://github.com/${fullName}`, url: `${API}/repos/${fullName}`, owner: { ...repo.owner, ...user(owner) } };
+}
+
+/** GitHub's pull request example (full or list item) rewritten to the given fields. */
+function pullBody(owner: string, repo: string, f: PullFields, kind: "pull-request" | "pull-request-simple-items"): Json {
+  const base = kind === "pull-request" ? example<Json>("pull-request") : example<Json[]>("pull-request-simple-items")[0]!;
+  const head = f.head ?? "topic";
+  const merged = f.merged === true;
+  const closed = merged || f.state === "closed";
+  const headRepo = f.headRepo === undefined ? `${owner}/${repo}` : f.headRepo;
+  const pr: Json = {
+    ...base,
+    number: f.number,
+    id: 1_000_000 + f.number,
+    url: `${API}/repos/${owner}/${repo}/pulls/${f.number}`,
+    html_url: `https://github.com/${owner}/${repo}/pull/${f.number}`,
+    state: closed ? "closed" : "open",
+    title: f.title ?? base.title,
+    draft: f.draft ?? false,
+    user: user(f.author ?? "openjules[bot]"),
+    merged_at: merged ? "2024-01-02T00:00:00Z" : null,
+    closed_at: closed ? "2024-01-02T00:00:00Z" : null,
+    requested_teams: [],
+    head: { ...base.head, ref: head, label: `${owner}:${head}`, sha: f.headSha ?? base.head.sha, repo: headRepo === null ? null : rewriteRepo(base.head.repo, headRepo) },
+    base: { ...base.base, ref: f.base ?? "main", label: `${owner}:${f.base ?? "main"}`, repo: rewriteRepo(base.base.repo, `${owner}/${repo}`) },
+  };
+  if (kind === "pull-request") pr.merged = merged;
+  return pr;
 }
