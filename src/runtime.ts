@@ -47,8 +47,13 @@ export interface Runtime {
 
 export function createRuntime(parts: RuntimeParts): Runtime {
   const { settings, log, store, queue } = parts;
-  // Probot's own throttling and retry are replaced by the per-installation pacer.
-  const Octokit = ProbotOctokit.defaults({ throttle: { enabled: false }, retry: { enabled: false } });
+  // Probot's own throttling and retry are replaced by the per-installation pacer. A function default runs
+  // last, on the options Probot computed (which carry its throttle settings), so it can switch them off.
+  const Octokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+    ...options,
+    throttle: { ...options.throttle, enabled: false },
+    retry: { ...options.retry, enabled: false },
+  }));
   const ProbotClass = Probot.defaults({
     appId: settings.github.appId,
     privateKey: settings.github.privateKey,
