@@ -32,7 +32,7 @@ const log = createLogger(settings);
 mkdirSync(settings.dataDir, { recursive: true });
 const dbPath = join(settings.dataDir, "openjules.db");
 const store = openSqliteStore(dbPath);
-const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, defaultAttempts: settings.worker.jobAttempts });
+const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, defaultAttempts: settings.worker.jobAttempts, logger: log });
 const sandbox = settings.sandbox;
 if (sandbox.mode === "bubblewrap") {
   const probe = await probeSandbox({ bwrapPath: sandbox.bwrapPath });

@@ -115,3 +115,15 @@ export function eventKey(event: InboundEvent, deliveryId: string): string {
       return `delivery:${deliveryId}`;
   }
 }
+
+/** The fields of a new issue task that come from where the event happened. */
+export function taskOrigin(event: InboundEvent) {
+  return {
+    installationId: event.installationId,
+    owner: event.repo.owner,
+    repo: event.repo.repo,
+    issueNumber: event.issueNumber,
+    kind: "issue" as const,
+    cloneUrl: event.repo.cloneUrl,
+  };
+}

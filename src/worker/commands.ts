@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { JulesCommand } from "../github/commands/command.ts";
-import type { CommentEvent } from "../github/events.ts";
+import { taskOrigin, type CommentEvent } from "../github/events.ts";
 import { WRITER_ROLES } from "../github/gateway.ts";
 import { renderHelp } from "../render/help.ts";
 import * as replies from "../render/replies.ts";
@@ -42,12 +42,7 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
       const result = await startTask(
         ctx.deps,
         {
-          installationId: event.installationId,
-          owner: repo.owner,
-          repo: repo.repo,
-          issueNumber: event.issueNumber,
-          kind: "issue",
-          cloneUrl: event.repo.cloneUrl,
+          ...taskOrigin(event),
           instruction: command.text,
           issueTitle: issue.title,
           requestedBy: who,

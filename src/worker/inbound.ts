@@ -1,5 +1,5 @@
 import { parseCommand } from "../github/commands/parse.ts";
-import type { CommentEvent, InboundEvent } from "../github/events.ts";
+import { taskOrigin, type CommentEvent, type InboundEvent } from "../github/events.ts";
 import { WRITER_ROLES, type GitHubGateway } from "../github/gateway.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
@@ -47,12 +47,7 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
   const result = await startTask(
     ctx.deps,
     {
-      installationId: event.installationId,
-      owner: repo.owner,
-      repo: repo.repo,
-      issueNumber: event.issueNumber,
-      kind: "issue",
-      cloneUrl: event.repo.cloneUrl,
+      ...taskOrigin(event),
       instruction: "",
       issueTitle: event.issueTitle,
       requestedBy: event.sender.login,

@@ -1,0 +1,12 @@
+/**
+ * The PostgreSQL task store's migrations, in the order they apply. They carry
+ * the same component name, versions and names as the SQLite ones (a version
+ * means the same schema on both backends). Append new files here; never edit
+ * or reorder one that has shipped (databases record their names).
+ */
+import type { Migration } from "../../sqlite/migrate.ts";
+import { migration001Tasks } from "./001-tasks.ts";
+
+export { TASKS_COMPONENT } from "../../sqlite/migrations/index.ts";
+
+export const taskMigrations: readonly Migration[] = [migration001Tasks];
