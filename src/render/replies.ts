@@ -58,7 +58,14 @@ export function noTask(input: Addressed & { command: string }): string {
 }
 
 export function notOnPullRequest(input: Addressed & { command: string }): string {
-  return to(input.login, `a new task starts from an issue, not from a pull request: write \`/${commandWord(input.command)} <what to do>\` on the issue you want solved.`);
+  return to(
+    input.login,
+    `I only take follow-ups on pull requests I opened. A new task starts from an issue: write \`/${commandWord(input.command)} <what to do>\` on the issue you want solved.`,
+  );
+}
+
+export function followUpNeedsText(input: Addressed & { command: string }): string {
+  return to(input.login, `tell me what to change on this pull request, e.g. \`/${commandWord(input.command)} rename the helper and add a test\`.`);
 }
 
 export function nothingToApprove(input: Addressed & { task: Task; command: string }): string {

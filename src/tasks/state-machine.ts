@@ -8,11 +8,12 @@ import { TERMINAL_STATES, type TaskState } from "./model.ts";
  *          → working ⇄ testing → done | failed | cancelled
  *
  * `planning → approved` is the `approval: auto` path, `planning → done` a
- * question answered without a plan. Every non-terminal state may fail or be
- * cancelled.
+ * question answered without a plan, `queued → approved` a follow-up on a pull
+ * request (the writer's comment is the instruction and the approval). Every
+ * non-terminal state may fail or be cancelled.
  */
 const TRANSITIONS: Record<TaskState, readonly TaskState[]> = {
-  queued: ["planning"],
+  queued: ["planning", "approved"],
   planning: ["awaiting_approval", "approved", "done"],
   awaiting_approval: ["revising", "approved"],
   revising: ["awaiting_approval", "approved", "done"],

@@ -7,6 +7,7 @@ import * as replies from "../render/replies.ts";
 import { approvePlan } from "../tasks/approve-plan.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { revisePlan } from "../tasks/revise-plan.ts";
+import { startFollowUp } from "../tasks/start-follow-up.ts";
 import { startTask } from "../tasks/start-task.ts";
 import type { InboundContext } from "./inbound.ts";
 
@@ -37,7 +38,7 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
       return void (await say(task ? ctx.deps.status.render(task) : replies.noTask({ command: config.command })));
     }
     case "start": {
-      if (event.isPullRequest) return void (await say(replies.notOnPullRequest({ command: config.command })));
+      if (event.isPullRequest) return followUp(ctx, event, command.text, config, say);
       const issue = await ctx.gh.issue(repo, event.issueNumber);
       const result = await startTask(
         ctx.deps,
@@ -76,6 +77,22 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
       await cancelTask(ctx.deps, { task, by: who, reason: command.reason });
       return;
   }
+}
+
+/** `/jules <feedback>` on a pull request: more commits on a pull request OpenJules opened. */
+async function followUp(ctx: InboundContext, event: CommentEvent, text: string, config: RepoConfig, say: (body: string) => Promise<unknown>) {
+  const origin = await ctx.deps.store.findByPullRequest(event.repo.owner, event.repo.repo, event.issueNumber);
+  if (!origin || !origin.branch) return void (await say(replies.notOnPullRequest({ command: config.command })));
+  if (!text) return void (await say(replies.followUpNeedsText({ command: config.command })));
+  const result = await startFollowUp(ctx.deps, {
+    origin,
+    pullRequestNumber: event.issueNumber,
+    feedback: text,
+    location: event.location,
+    requestedBy: event.author.login,
+    triggerCommentId: event.commentId,
+  });
+  if (result.kind === "busy") await say(replies.busy({ task: result.active, command: config.command }));
 }
 
 const actionWords: Partial<Record<JulesCommand["kind"], string>> = {

@@ -28,9 +28,8 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
   if (event.kind === "comment") {
     const command = parseCommand(event.body, { command: loaded.ok ? loaded.config.command : loaded.commandGuess });
     if (!command) return;
-    await ctx.gh.react(repo, { kind: event.source === "review_comment" ? "review" : "issue", commentId: event.commentId }, "eyes").catch((err: unknown) => {
-      if (event.source !== "review") throw err;
-    });
+    // Reviews themselves cannot carry reactions; comments (issue or diff line) get 👀 at once.
+    if (event.source !== "review") await ctx.gh.react(repo, { kind: event.source === "review_comment" ? "review" : "issue", commentId: event.commentId }, "eyes");
     if (!loaded.ok) return void (await ctx.gh.comment(repo, event.issueNumber, renderConfigError({ problems: loaded.problems })));
     return handleCommand(ctx, event, command, loaded.config);
   }

@@ -11,7 +11,7 @@ describe("task state machine", () => {
 
   it("rejects illegal moves with a clear error", () => {
     for (const [from, to] of [
-      ["queued", "approved"],
+      ["queued", "working"],
       ["planning", "working"],
       ["awaiting_approval", "working"],
       ["approved", "done"],
