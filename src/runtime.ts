@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import type { Agent } from "./agent/ports.ts";
+import { deliver } from "./delivery/deliver.ts";
 import { createIntake, type Intake } from "./github/intake.ts";
 import { octokitGateways } from "./github/octokit-gateway.ts";
 import { GitHubPacer } from "./github/pacer.ts";
@@ -12,6 +13,7 @@ import type { TaskDeps } from "./tasks/deps.ts";
 import { jobHandlers } from "./worker/jobs.ts";
 import { reconcile } from "./worker/reconcile.ts";
 import { commandWordOf } from "./worker/repo-config.ts";
+import type { BotIdentity } from "./workspace/commit.ts";
 import type { Workspaces } from "./workspace/port.ts";
 
 /**
@@ -28,6 +30,8 @@ export interface RuntimeParts {
   workspaces: Workspaces;
   /** Extra Octokit options (tests point requests at a mock). */
   octokitRequest?: Record<string, unknown>;
+  /** Delivery (commit, push, pull request); the real one unless a test replaces it. */
+  deliver?: TaskDeps["deliver"];
   /** First backoff after a GitHub 5xx (default 1 s; tests use less). */
   githubBackoffMs?: number;
 }
@@ -74,9 +78,26 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const now = () => new Date();
   const webBase = settings.github.baseUrl ? settings.github.baseUrl.replace(/\/api\/v3$/, "") : "https://github.com";
   const status = new StatusPublisher({ store, github, log, webBase, now, command: (t) => commandWordOf(t.owner, t.repo) });
-  const deps: TaskDeps = { store, queue, github, status, agent: parts.agent, workspaces: parts.workspaces, log, now, webBase };
-
   let appSlug: string | null = null;
+  let bot: BotIdentity | null = null;
+  const learnSlug = async (): Promise<string> => {
+    if (appSlug) return appSlug;
+    const { data: app } = await (await probot.auth()).rest.apps.getAuthenticated();
+    appSlug = app?.slug ?? null;
+    if (!appSlug) throw new Error("GET /app answered without the app's slug");
+    return appSlug;
+  };
+  // The bot user's id needs an installation token (the app's JWT may only call /app endpoints).
+  const identity = async (installationId: number): Promise<BotIdentity> => {
+    if (bot) return bot;
+    const slug = await learnSlug();
+    const { data: user } = await (await probot.auth(installationId)).rest.users.getByUsername({ username: `${slug}[bot]` });
+    bot = { slug, userId: user.id };
+    return bot;
+  };
+  const secrets = [settings.github.webhookSecret, settings.agent.openai.apiKey, settings.agent.anthropic.apiKey].filter((s): s is string => !!s);
+  const deps: TaskDeps = { store, queue, github, status, agent: parts.agent, workspaces: parts.workspaces, log, now, webBase, identity, secrets, deliver: parts.deliver ?? deliver };
+
   const intake = createIntake({
     queue,
     log,
@@ -95,7 +116,11 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     intake,
     deps,
     async identify() {
-      appSlug = await fetchAppSlug(probot, log);
+      try {
+        await learnSlug();
+      } catch (error) {
+        log.warn({ err: error }, "could not read the app's identity from GitHub (GET /app); its comments are still recognised by app id, and it is asked again when needed");
+      }
     },
     async startWorker() {
       await reconcile(deps);
@@ -105,16 +130,4 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       await queue.stop(graceMs);
     },
   };
-}
-
-/** The app's slug (its bot user is `<slug>[bot]`); also proves the credentials work. Not fatal when GitHub is unreachable. */
-async function fetchAppSlug(probot: Probot, log: Logger): Promise<string | null> {
-  try {
-    const octokit = await probot.auth();
-    const { data } = await octokit.rest.apps.getAuthenticated();
-    return data?.slug ?? null;
-  } catch (error) {
-    log.warn({ err: error }, "could not read the app's own identity from GitHub (GET /app); its comments are still recognised by app id");
-    return null;
-  }
 }

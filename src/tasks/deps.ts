@@ -4,6 +4,8 @@ import type { GitHubGateways } from "../github/gateway.ts";
 import type { StatusPublisher } from "../github/status-publisher.ts";
 import type { JobQueue } from "../queue/queue.ts";
 import type { TaskStore } from "../store/store.ts";
+import type { DeliveryInput, DeliveryResult } from "../delivery/types.ts";
+import type { BotIdentity } from "../workspace/commit.ts";
 import type { Workspaces } from "../workspace/port.ts";
 
 /** What the use cases are handed by the process entry (or a test). */
@@ -19,6 +21,12 @@ export interface TaskDeps {
   now: () => Date;
   /** Web address of GitHub for links (https://github.com or the GHE host). */
   webBase: string;
+  /** The app's bot user (commits are authored by it); learned from GitHub once, retried until it is known. */
+  identity: (installationId: number) => Promise<BotIdentity>;
+  /** Commit, check, push and open the pull request (delivery/deliver.ts). */
+  deliver: (input: DeliveryInput) => Promise<DeliveryResult>;
+  /** Values of this process that must never leave in a diff, comment or PR body (keys, secrets). */
+  secrets: readonly string[];
 }
 
 /** Job ids: deterministic, so that enqueueing twice (redelivery, race, restart) runs once. */

@@ -1,66 +1,61 @@
-import type { PlanningContext } from "./run-planning.ts";
+import type { ExecuteOutcome } from "../agent/ports.ts";
+import type { DeliveryResult } from "../delivery/types.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
-import { userFacingFailure } from "./user-facing.ts";
-import type { Task } from "./model.ts";
+import { inWorkspace } from "./in-workspace.ts";
+import type { Failure, Task } from "./model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
-import { threadContext } from "./thread-context.ts";
-import { watchTask } from "./watch-cancel.ts";
+import type { PlanningContext } from "./run-planning.ts";
 
 /**
- * The `execute` job: 1. enter working  2. check out the repository  3. let
- * the agent carry out the approved plan (it reports when it tests)  4. record
- * the outcome. Only the plan that was approved is executed.
+ * The `execute` job: 1. enter working  2. check out the repository (on the
+ * task's branch for a follow-up or a retry)  3. let the agent carry out the
+ * approved plan, running the tests in the sandbox (it reports when it tests)
+ * 4. deliver: commit, check, push, pull request (delivery/deliver.ts)
+ * 5. record the outcome. Only the plan that was approved is executed.
  */
 export async function runExecution(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterWorking(deps, taskId);
   if (!task) return;
-  if (!deps.agent || !task.plan) {
+  const agent = deps.agent;
+  const plan = task.plan;
+  if (!agent || !plan) {
     await failTask(deps, task.id, {
       phase: "working",
-      reason: deps.agent ? "The approved plan is missing from the task record." : "No LLM provider is configured for this OpenJules installation.",
-      hint: deps.agent ? "Start a new task." : "Ask the operator to set JULES_PROVIDER, JULES_MODEL and the provider's API key, then start a new task.",
+      reason: agent ? "The approved plan is missing from the task record." : "No LLM provider is configured for this OpenJules installation.",
+      hint: agent ? "Start a new task." : "Ask the operator to set JULES_PROVIDER, JULES_MODEL and the provider's API key, then start a new task.",
     });
     return;
   }
-  const watch = watchTask(deps.store, task.id, ctx.signal);
   const progress = taskProgress(deps, task.id, task.usage);
-  try {
-    const thread = await threadContext(ctx.gh, task, task.createdAt, ctx.ownLogin);
-    const checkout = await deps.workspaces.checkout(task, { token: () => ctx.gh.token() });
-    let outcome;
-    try {
-      outcome = await deps.agent.execute({
-        task,
-        plan: task.plan,
-        thread,
-        config: ctx.config,
-        workdir: checkout.dir,
-        feedback: null,
-        signal: watch.signal,
-        progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
-      });
-    } finally {
-      await checkout.dispose();
-    }
-    if (watch.signal.aborted) return;
-    await movePhase(deps, task.id, "testing");
-    const done = await deps.store.transition(task.id, {
-      from: ["working", "testing"],
-      to: "done",
-      actor: "openjules",
-      reason: outcome.tests.passed === false ? "finished with failing tests" : "finished",
-      patch: { usage: addUsage(task.usage, outcome.usage), activity: outcome.summary.slice(0, 300) },
+  await inWorkspace(deps, task, ctx, "working", async ({ thread, workspace, signal }) => {
+    const outcome = await agent.execute({
+      task,
+      plan,
+      thread,
+      config: ctx.config,
+      workdir: workspace.dir,
+      feedback: task.kind === "follow_up" ? task.instruction : null,
+      signal,
+      progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
     });
-    if (done) await deps.status.refresh(done);
-  } catch (error) {
-    if (watch.signal.aborted && !ctx.signal.aborted) return;
-    const failure = userFacingFailure(error, "working");
-    if (!failure) throw error;
-    await failTask(deps, task.id, failure);
-  } finally {
-    watch.stop();
-  }
+    if (signal.aborted) return;
+    await movePhase(deps, task.id, "testing");
+    const result = await deps.deliver({
+      task: (await deps.store.get(task.id)) ?? task,
+      plan,
+      outcome,
+      config: ctx.config,
+      workspace,
+      gh: ctx.gh,
+      bot: await deps.identity(task.installationId),
+      secrets: deps.secrets,
+      webBase: deps.webBase,
+      log: deps.log.child({ taskId: task.id }),
+      recordBranch: async (branch) => void (await deps.store.update(task.id, { branch })),
+    });
+    await record(deps, task, outcome, result);
+  });
 }
 
 async function enterWorking(deps: TaskDeps, taskId: string): Promise<Task | null> {
@@ -78,4 +73,44 @@ async function movePhase(deps: TaskDeps, taskId: string, phase: "working" | "tes
   const from = phase === "testing" ? "working" : "testing";
   const moved = await deps.store.transition(taskId, { from, to: phase, actor: "openjules", reason: phase === "testing" ? "running tests" : "fixing after tests" });
   if (moved) await deps.status.refresh(moved);
+}
+
+/** The delivery's result becomes the task's end: done with links, or failed with what to do. */
+async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, result: DeliveryResult): Promise<void> {
+  const usage = addUsage(task.usage, outcome.usage);
+  if (result.kind === "pull_request" || result.kind === "branch_only") {
+    const failing = outcome.tests.passed === false;
+    const patch =
+      result.kind === "pull_request"
+        ? { branch: result.branch, pullRequestNumber: result.number, pullRequestUrl: result.url }
+        : { branch: result.branch };
+    const done = await deps.store.transition(task.id, {
+      from: ["working", "testing"],
+      to: "done",
+      actor: "openjules",
+      reason: result.kind === "pull_request" ? `pull request #${result.number}${failing ? " (tests failing)" : ""}` : "branch pushed, tests failing",
+      patch: { ...patch, usage, activity: outcome.summary.slice(0, 300) },
+    });
+    if (done) await deps.status.refresh(done, failing ? failingNotice(result) : undefined);
+    return;
+  }
+  await deps.store.update(task.id, { usage });
+  await failTask(deps, task.id, failureOf(result, outcome));
+}
+
+function failingNotice(result: Extract<DeliveryResult, { kind: "pull_request" | "branch_only" }>): string {
+  return result.kind === "pull_request"
+    ? "The tests still fail: the pull request is a draft marked as failing. Review it, or comment `/jules <what to fix>` on it."
+    : "The tests still fail, so only the branch was pushed (`on_test_failure: branch_only`).";
+}
+
+function failureOf(result: Exclude<DeliveryResult, { kind: "pull_request" | "branch_only" }>, outcome: ExecuteOutcome): Failure {
+  switch (result.kind) {
+    case "no_changes":
+      return { phase: "working", reason: `The agent finished without changing any file: ${outcome.summary.slice(0, 300)}`, hint: "Start a new task with a more specific instruction." };
+    case "blocked":
+      return { phase: "pull request", reason: result.reason, hint: result.hint };
+    case "aborted_tests_failed":
+      return { phase: "testing", reason: result.reason, hint: "Nothing was pushed (`on_test_failure: abort`). Start a new task, or change `on_test_failure` in .github/jules.yml." };
+  }
 }

@@ -6,16 +6,14 @@ import { planHash } from "./plan-hash.ts";
 import { approvePlan } from "./approve-plan.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
-import { userFacingFailure } from "./user-facing.ts";
 import type { Plan, Task } from "./model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
-import { threadContext } from "./thread-context.ts";
-import { watchTask } from "./watch-cancel.ts";
+import { inWorkspace } from "./in-workspace.ts";
 
 /**
- * The `plan` job: 1. enter planning  2. check out the repository  3. let the
- * agent explore and plan  4. post the plan (or an answer)  5. wait for
- * approval, or approve at once under `approval: auto`.
+ * The `plan` job: 1. enter planning  2. check out the repository (in-workspace.ts)
+ * 3. let the agent explore and plan  4. post the plan (or an answer)
+ * 5. wait for approval, or approve at once under `approval: auto`.
  */
 export interface PlanningContext {
   gh: GitHubGateway;
@@ -37,37 +35,23 @@ export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningC
     });
     return;
   }
-  const watch = watchTask(deps.store, task.id, ctx.signal);
-  try {
-    const thread = await threadContext(ctx.gh, task, task.createdAt, ctx.ownLogin);
-    const checkout = await deps.workspaces.checkout(task, { token: () => ctx.gh.token() });
-    let outcome;
-    try {
-      outcome = await deps.agent.plan({
-        task,
-        thread,
-        config: ctx.config,
-        workdir: checkout.dir,
-        previousPlan: task.state === "revising" ? task.plan : null,
-        feedback: task.revisionFeedback,
-        progress: taskProgress(deps, task.id, task.usage),
-        signal: watch.signal,
-      });
-    } finally {
-      await checkout.dispose();
-    }
-    if (watch.signal.aborted) return;
+  const agent = deps.agent;
+  await inWorkspace(deps, task, ctx, "planning", async ({ thread, workspace, signal }) => {
+    const outcome = await agent.plan({
+      task,
+      thread,
+      config: ctx.config,
+      workdir: workspace.dir,
+      previousPlan: task.state === "revising" ? task.plan : null,
+      feedback: task.revisionFeedback,
+      progress: taskProgress(deps, task.id, task.usage),
+      signal,
+    });
+    if (signal.aborted) return;
     const usage = addUsage(task.usage, outcome.usage);
-    if (outcome.kind === "answer") return await answer(deps, task, ctx, outcome.answer, usage);
-    await publishPlan(deps, task, ctx, outcome.plan, usage);
-  } catch (error) {
-    if (watch.signal.aborted && !ctx.signal.aborted) return;
-    const failure = userFacingFailure(error, "planning");
-    if (!failure) throw error;
-    await failTask(deps, task.id, failure);
-  } finally {
-    watch.stop();
-  }
+    if (outcome.kind === "answer") await answer(deps, task, ctx, outcome.answer, usage);
+    else await publishPlan(deps, task, ctx, outcome.plan, usage);
+  });
 }
 
 async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | null> {

@@ -24,7 +24,8 @@ export function createWorkspaces(settings: Pick<Settings, "dataDir">, options: P
         owner: task.owner,
         repo: task.repo,
         baseBranch: task.baseBranch,
-        branch: task.kind === "follow_up" ? (task.branch ?? undefined) : undefined,
+        // A follow-up works on its pull request's branch; a retried task on the branch it already pushed.
+        branch: task.branch ?? undefined,
         sizeKb,
         token,
       }),

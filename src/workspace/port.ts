@@ -1,16 +1,14 @@
 import type { Task } from "../tasks/model.ts";
+import type { Workspace } from "./task-workspace.ts";
 
 /**
  * Where the agent works: a fresh working copy of the task's repository, at the
- * base branch. The git implementation (mirror cache + worktree) is in
- * workspace/index.ts; tests of the foundation use a temporary directory.
+ * base branch (or on the task's branch once it has one: a follow-up, or a
+ * retried job). The git implementation (mirror cache + worktree) is
+ * workspace/index.ts, built by from-settings.ts.
  */
-export interface Checkout {
-  dir: string;
-  baseBranch: string;
-  dispose(): Promise<void>;
-}
+export type { Workspace };
 
 export interface Workspaces {
-  checkout(task: Task, options: { token: () => Promise<string>; sizeKb?: number }): Promise<Checkout>;
+  checkout(task: Task, options: { token: () => Promise<string>; sizeKb?: number }): Promise<Workspace>;
 }

@@ -25,7 +25,7 @@ describe("a task's conversation in the thread", () => {
 
   it("/jules → 👀 → status comment → plan comment → /approve → executed and done", async () => {
     const gh = new GitHubMock();
-    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits();
+    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits().identity();
     const start = issueComment({ body: "/jules fix the crash when the config file is empty" });
     gh.reaction(start.comment.id);
     await app.receive("issue_comment", start);
@@ -50,6 +50,9 @@ describe("a task's conversation in the thread", () => {
 
     task = await app.store.get(task!.id);
     assert.equal(task?.state, "done");
+    assert.equal(task?.pullRequestUrl, "https://github.com/Codertocat/Hello-World/pull/7");
+    assert.equal(app.delivery.inputs[0]?.bot.slug, "openjules");
+    assert.equal(app.delivery.inputs[0]?.outcome.summary, agent.outcome.summary);
     assert.equal(task?.approvedBy, "Codertocat");
     assert.equal(agent.executeRequests.length, 1);
     const states = (await app.store.history(task!.id)).map((e) => e.to);

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "../../src/agent/ports.ts";
 import type { Plan } from "../../src/tasks/model.ts";
+import type { DeliveryInput, DeliveryResult } from "../../src/delivery/types.ts";
 import type { Workspaces } from "../../src/workspace/port.ts";
 
 export const samplePlan = (summary = "Fix the crash when the config file is empty"): Plan => ({
@@ -50,10 +51,41 @@ export class AgentDouble implements Agent {
   }
 }
 
-/** Checkouts in temporary directories (the git workspace is tested on its own). */
+/**
+ * Checkouts in temporary directories, for the foundation's tests (the git
+ * workspace is tested on its own, and with delivery in test/delivery and the
+ * e2e suite). Git operations are not available here: tests that use this
+ * double also replace delivery (see `DeliveryDouble`).
+ */
 export const tempWorkspaces: Workspaces = {
   async checkout(task) {
     const dir = await mkdtemp(join(tmpdir(), "jules-ws-"));
-    return { dir, baseBranch: task.baseBranch ?? "main", dispose: () => rm(dir, { recursive: true, force: true }) };
+    const unavailable = async (): Promise<never> => {
+      throw new Error("git is not available in the temporary-directory workspace double");
+    };
+    return {
+      dir,
+      homeDir: dir,
+      baseBranch: task.baseBranch ?? "main",
+      baseSha: "0".repeat(40),
+      branch: task.branch,
+      createdBranches: [],
+      createBranch: unavailable,
+      commit: unavailable,
+      push: unavailable,
+      diff: unavailable,
+      dispose: () => rm(dir, { recursive: true, force: true }),
+    };
   },
 };
+
+/** Delivery's contract kept by a double: answers a pull request (or what it is told) and records its inputs. */
+export class DeliveryDouble {
+  inputs: DeliveryInput[] = [];
+  result: DeliveryResult = { kind: "pull_request", number: 7, url: "https://github.com/Codertocat/Hello-World/pull/7", branch: "jules/1-fix", draft: true, testsPassed: true, created: true };
+  readonly deliver = async (input: DeliveryInput): Promise<DeliveryResult> => {
+    this.inputs.push(input);
+    if (this.result.kind === "pull_request" || this.result.kind === "branch_only") await input.recordBranch(this.result.branch);
+    return this.result;
+  };
+}

@@ -84,6 +84,16 @@ export class GitHubMock {
     return this;
   }
 
+  /** The app's identity, read once per process before the first commit: GET /app and its bot user. */
+  identity(slug = "openjules") {
+    this.app(slug);
+    const login = `${slug}[bot]`;
+    const path = `/users/${encodeURIComponent(login)}`;
+    const body = { ...user(login), id: 41898282, name: null, company: null, blog: "", location: null, email: null, hireable: null, bio: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: "2019-01-01T00:00:00Z", updated_at: "2019-01-01T00:00:00Z" };
+    this.scope.get(path).reply(200, this.reply(200, "GET", path, body));
+    return this;
+  }
+
   /** `.github/jules.yml` of the repository (null: absent here and in the owner's .github repository). */
   config(yaml: string | null, times = 1) {
     const path = `${this.repoPath}/contents/.github%2Fjules.yml`;

@@ -16,18 +16,21 @@ import { openEmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { loadSettings, type Settings } from "../../src/settings.ts";
 import type { Workspaces } from "../../src/workspace/port.ts";
+import type { TaskDeps } from "../../src/tasks/deps.ts";
 import { openSqliteStore } from "../../src/store/sqlite/index.ts";
 import type { TaskStore } from "../../src/store/store.ts";
 import type { EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { testPrivateKey } from "./keys.ts";
 import { testFetch } from "./github-mock.ts";
-import { tempWorkspaces } from "./agent-double.ts";
+import { DeliveryDouble, tempWorkspaces } from "./agent-double.ts";
 import { startWebServer, type WebServer } from "./web-server.ts";
 
 export const WEBHOOK_SECRET = "test-webhook-secret";
 
 export interface TestApp {
   probot: Probot;
+  /** The delivery double in use (when no `deliver` option was given). */
+  delivery: DeliveryDouble;
   runtime: Runtime;
   store: TaskStore;
   queue: EmbeddedQueue;
@@ -52,6 +55,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   dataDir?: string;
   startWorker?: boolean;
+  /** Delivery; by default a DeliveryDouble (exposed as `delivery`), since the default workspaces have no git. */
+  deliver?: TaskDeps["deliver"];
   /** Also start the real web server on 127.0.0.1 (`webhookUrl`). */
   server?: boolean;
 }
@@ -71,13 +76,15 @@ export async function startTestApp(opts: TestAppOptions = {}): Promise<TestApp> 
   const store = openSqliteStore(dbPath);
   const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, pollMs: 20, backoffMs: 20, defaultAttempts: settings.worker.jobAttempts });
   const log = pino({ level: process.env.TEST_LOG ?? "silent" });
-  const runtime = createRuntime({ settings, log, store, queue, agent: opts.agentFactory ? opts.agentFactory(settings) : (opts.agent ?? null), workspaces: opts.workspaces ?? tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
+  const delivery = new DeliveryDouble();
+  const runtime = createRuntime({ settings, log, store, queue, agent: opts.agentFactory ? opts.agentFactory(settings) : (opts.agent ?? null), workspaces: opts.workspaces ?? tempWorkspaces, deliver: opts.deliver ?? delivery.deliver, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
   const probot = new runtime.ProbotClass();
   await probot.load(julesApp(runtime.intake));
   const web: WebServer | null = opts.server ? await startWebServer(runtime, log, settings.github.webhookPath) : null;
   if (opts.startWorker !== false) await runtime.startWorker();
   return {
     probot,
+    delivery,
     runtime,
     store,
     queue,

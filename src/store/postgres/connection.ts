@@ -6,7 +6,7 @@
  * listener so a dropped idle connection is logged instead of crashing the
  * process, and the one transaction helper the store and migrations share.
  */
-import { Pool, TypeOverrides, type PoolClient } from "pg";
+import { Pool, TypeOverrides, types as builtinTypes, type PoolClient } from "pg";
 
 export interface PostgresLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -46,7 +46,7 @@ export function describeDatabaseUrl(url: string): string {
 
 function resultTypes(): TypeOverrides {
   const types = new TypeOverrides();
-  const toDate = types.getTypeParser(TIMESTAMPTZ, "text") as (text: string) => Date;
+  const toDate: (text: string) => Date = builtinTypes.getTypeParser(TIMESTAMPTZ, "text");
   types.setTypeParser(TIMESTAMPTZ, (text: string) => toDate(text).toISOString());
   types.setTypeParser(JSONB, (text: string) => text);
   return types;

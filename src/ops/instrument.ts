@@ -1,0 +1,98 @@
+/**
+ * Decorators that record metrics around the ports the process entry builds,
+ * so the domain code stays free of metrics calls: the webhook intake
+ * (deliveries by event and outcome), the task store (time spent in each state,
+ * recorded when a task leaves it, and tasks finished) and the sandbox runner
+ * (runs by outcome). Each returns an object with the same interface.
+ */
+import type { InboundEvent } from "../github/events.ts";
+import type { Intake } from "../github/intake.ts";
+import { SandboxUnavailableError, type SandboxRunner } from "../sandbox/index.ts";
+import type { TaskStore } from "../store/store.ts";
+import { TERMINAL_STATES } from "../tasks/model.ts";
+import type { Metrics, SandboxOutcome } from "./metrics.ts";
+
+/** GitHub's name of the webhook behind an inbound event (`issue_comment`, `issues.labeled`, ...). */
+export function webhookName(event: InboundEvent): string {
+  switch (event.kind) {
+    case "comment":
+      return event.source === "issue" ? "issue_comment" : event.source === "review" ? "pull_request_review" : "pull_request_review_comment";
+    case "labeled":
+      return "issues.labeled";
+    case "opened":
+      return "issues.opened";
+    case "closed":
+      return event.isPullRequest ? "pull_request.closed" : "issues.closed";
+  }
+}
+
+export function meteredIntake(intake: Intake, metrics: Pick<Metrics, "webhook">): Intake {
+  return {
+    async accept(event, deliveryId) {
+      try {
+        const outcome = await intake.accept(event, deliveryId);
+        metrics.webhook(webhookName(event), outcome);
+        return outcome;
+      } catch (error) {
+        metrics.webhook(webhookName(event), "error");
+        throw error;
+      }
+    },
+  };
+}
+
+/**
+ * After each applied transition, the time since the task entered the state it
+ * left (from its history's timestamps, so it holds across processes) is recorded as
+ * that phase's duration. Metrics never fail a transition.
+ */
+export function meteredStore(store: TaskStore, metrics: Pick<Metrics, "phase" | "taskFinished">): TaskStore {
+  return {
+    create: (input, actor, reason) => store.create(input, actor, reason),
+    get: (id) => store.get(id),
+    findActive: (owner, repo, issue) => store.findActive(owner, repo, issue),
+    findByPullRequest: (owner, repo, pr) => store.findByPullRequest(owner, repo, pr),
+    findLatest: (owner, repo, issue) => store.findLatest(owner, repo, issue),
+    update: (id, patch) => store.update(id, patch),
+    history: (id) => store.history(id),
+    list: (filter) => store.list(filter),
+    close: () => store.close(),
+    async transition(id, input) {
+      const task = await store.transition(id, input);
+      if (!task) return task;
+      try {
+        const events = await store.history(id);
+        const mine = events.findLastIndex((e) => e.to === task.state);
+        const leaving = events[mine];
+        const entered = mine > 0 ? events[mine - 1] : undefined;
+        if (leaving?.from && entered?.to === leaving.from) metrics.phase(leaving.from, Date.parse(leaving.at) - Date.parse(entered.at));
+        if (TERMINAL_STATES.includes(task.state)) metrics.taskFinished(task.state);
+      } catch {
+        // Metrics are best effort; the transition happened.
+      }
+      return task;
+    },
+  };
+}
+
+export function sandboxOutcome(result: Awaited<ReturnType<SandboxRunner["run"]>>): SandboxOutcome {
+  if (result.timedOut || result.killedBy === "timeout") return "timeout";
+  if (result.killedBy) return "killed";
+  return result.exitCode === 0 ? "passed" : "failed";
+}
+
+export function meteredRunner(runner: SandboxRunner, metrics: Pick<Metrics, "sandboxRun">): SandboxRunner {
+  return {
+    mode: runner.mode,
+    async run(command, options) {
+      try {
+        const result = await runner.run(command, options);
+        metrics.sandboxRun(sandboxOutcome(result));
+        return result;
+      } catch (error) {
+        metrics.sandboxRun(error instanceof SandboxUnavailableError ? "refused" : "error");
+        throw error;
+      }
+    },
+  };
+}

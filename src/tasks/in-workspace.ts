@@ -1,0 +1,42 @@
+import type { ThreadContext } from "../agent/ports.ts";
+import type { Workspace } from "../workspace/port.ts";
+import type { TaskDeps } from "./deps.ts";
+import { failTask } from "./fail-task.ts";
+import type { Task } from "./model.ts";
+import type { PlanningContext } from "./run-planning.ts";
+import { threadContext } from "./thread-context.ts";
+import { userFacingFailure } from "./user-facing.ts";
+import { watchTask } from "./watch-cancel.ts";
+
+/**
+ * What both jobs share around the agent: gather the thread, check out the
+ * repository, watch for the task being cancelled elsewhere, always dispose of
+ * the checkout, and turn errors a retry cannot fix into the task's failure
+ * (anything else is thrown, so the queue retries the job).
+ */
+export interface PhaseEnv {
+  thread: ThreadContext;
+  workspace: Workspace;
+  /** Aborted when the task is cancelled (or closed) or the worker stops. */
+  signal: AbortSignal;
+}
+
+export async function inWorkspace(deps: TaskDeps, task: Task, ctx: PlanningContext, phase: string, work: (env: PhaseEnv) => Promise<void>): Promise<void> {
+  const watch = watchTask(deps.store, task.id, ctx.signal);
+  try {
+    const thread = await threadContext(ctx.gh, task, task.createdAt, ctx.ownLogin);
+    const workspace = await deps.workspaces.checkout(task, { token: () => ctx.gh.token() });
+    try {
+      await work({ thread, workspace, signal: watch.signal });
+    } finally {
+      await workspace.dispose();
+    }
+  } catch (error) {
+    if (watch.signal.aborted && !ctx.signal.aborted) return; // cancelled meanwhile: nothing more to say
+    const failure = userFacingFailure(error, phase);
+    if (!failure) throw error;
+    await failTask(deps, task.id, failure);
+  } finally {
+    watch.stop();
+  }
+}
