@@ -21,6 +21,7 @@ import { resolveQueueOptions, type EmbeddedQueueOptions, type ResolvedQueueOptio
 import { guarded, RunningJobs } from "./running-jobs.ts";
 import type { RunContext } from "./job-run.ts";
 import { announceEnqueue, onEnqueue } from "./wakeups.ts";
+import { WriteBatch } from "./enqueue-batch.ts";
 
 const HOUR = 3_600_000;
 const MIN_PRUNE_EVERY_MS = 1_000;
@@ -30,6 +31,7 @@ export class EmbeddedQueue implements JobQueue {
   /** The lease owner written in rows: the configured workerId plus a random suffix. */
   readonly workerId: string;
   readonly #db: DatabaseSync;
+  readonly #inserts: WriteBatch<boolean>;
   readonly #table: JobTable;
   readonly #options: ResolvedQueueOptions;
   readonly #running: RunningJobs;
@@ -47,6 +49,7 @@ export class EmbeddedQueue implements JobQueue {
   /** Use openEmbeddedQueue(); the handle must already be migrated. */
   constructor(db: DatabaseSync, path: string, options: ResolvedQueueOptions) {
     this.#db = db;
+    this.#inserts = new WriteBatch(db);
     this.path = path;
     this.#options = options;
     this.#table = new JobTable(db);
@@ -64,7 +67,7 @@ export class EmbeddedQueue implements JobQueue {
   async enqueue(spec: JobSpec): Promise<boolean> {
     this.#assertOpen();
     const v = specValues(spec, this.#options.defaultAttempts);
-    const added = this.#table.insert(v.id, v.name, v.data, v.maxAttempts, Date.now());
+    const added = await this.#inserts.add(() => this.#table.insert(v.id, v.name, v.data, v.maxAttempts, Date.now()));
     if (added) announceEnqueue(databaseKey(this.path));
     return added;
   }
