@@ -31,7 +31,7 @@ const EnvSchema = z.object({
   WEBHOOK_SECRET: z.string({ message: "is required: the webhook secret you set when registering the GitHub App" }).min(1, "must not be empty"),
   WEBHOOK_PATH: z.string().startsWith("/").default("/api/github/webhooks"),
   WEBHOOK_PROXY_URL: url,
-  PORT: int(3000, 0),
+  PORT: int(3000, 1),
   HOST: z.string().default("0.0.0.0"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),

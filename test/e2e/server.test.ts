@@ -58,6 +58,8 @@ describe("the real web server", { timeout: 120_000 }, () => {
     task = await app.store.get(task!.id);
     assert.equal(task?.state, "done");
     assert.equal(task?.approvedBy, "hubot");
+    assert.equal(task?.pullRequestUrl, app.delivery.result.kind === "pull_request" ? app.delivery.result.url : null);
+    assert.equal(app.delivery.inputs.length, 1, "delivered once");
     assert.equal(agent.planRequests.length, 1);
     assert.equal(agent.executeRequests.length, 1);
     assert.deepEqual(

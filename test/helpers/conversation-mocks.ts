@@ -40,8 +40,13 @@ export function mockApproval(gh: GitHubMock, opts: { commentId: number; login: s
   return gh.config(null).reaction(opts.commentId).role(opts.login, opts.role ?? "write");
 }
 
-/** The execute job: config and the thread for the prompt (progress shows in status edits). */
-export function mockExecution(gh: GitHubMock, opts: { issue?: number } = {}) {
+/**
+ * The execute job: config, the thread for the prompt, and (the first time in
+ * a process, `identity` true) the app's identity for the commit's author.
+ * Progress shows in status edits; the pull request is the delivery double's.
+ */
+export function mockExecution(gh: GitHubMock, opts: { issue?: number; identity?: boolean } = {}) {
   const issue = opts.issue ?? 1;
-  return gh.config(null).issue(issue).threadComments(issue);
+  gh.config(null).issue(issue).threadComments(issue);
+  return opts.identity === false ? gh : gh.identity();
 }
