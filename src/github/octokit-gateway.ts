@@ -145,7 +145,7 @@ class OctokitGateway implements GitHubGateway {
 
   async createCheckRun(repo: RepoId, run: NewCheckRun) {
     const { data } = await this.#octokit.rest.checks.create({
-      ...repo,
+      ...only(repo),
       name: run.name,
       head_sha: run.headSha,
       status: "completed",

@@ -5,7 +5,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
 import { CHECK_NAME, deliver } from "../../src/delivery/deliver.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
-import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";
+import { branchSha, gitOut } from "../helpers/git/repo.ts";
 import { deliveryFixture, REQUESTER_ID, type DeliveryFixture } from "./fixture.ts";
 
 /** Delivery end to end: a real workspace and git remote, the production GitHub gateway against a mocked REST API. */
@@ -14,17 +14,12 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
   before(async () => {
     fx = await deliveryFixture();
   });
-  after(() => fx.close());
+  after(() => fx?.close());
   afterEach(() => GitHubMock.reset());
 
   const BRANCH = "jules/1-make-the-answer-a-constant";
   const remote = () => fx.git.server.repoPath(fx.git.owner, fx.git.repo);
-  /** What an earlier attempt of the job left on the remote: the task branch with its commit on top of main. */
-  async function earlierAttempt(branch: string): Promise<string> {
-    await gitOut(remote(), "branch", branch, "main");
-    await addCommits(remote(), [{ branch, files: { "src/index.js": "export const answer = 42;\n" }, message: "Make the answer a constant\n\nEarlier attempt." }]);
-    return branchSha(remote(), branch);
-  }
+  const earlierAttempt = (branch: string) => fx.pushEarlier(branch);
 
   it("commits, pushes a new branch and opens a draft pull request that fixes the issue, with reviewer, labels and check run", async () => {
     const task = fx.task();
@@ -59,6 +54,7 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
       assert.deepEqual(gh.bodies("POST", /requested_reviewers$/), [{ reviewers: ["Codertocat"] }]);
       assert.deepEqual(gh.bodies("POST", /\/issues\/7\/labels$/), [{ labels: ["jules", "automated"] }]);
       const [check] = gh.bodies<Record<string, any>>("POST", /\/check-runs$/);
+      assert.deepEqual(Object.keys(check!).sort(), ["completed_at", "conclusion", "external_id", "head_sha", "name", "output", "status"], "only the check run's fields are sent");
       assert.equal(check!.name, CHECK_NAME);
       assert.equal(check!.head_sha, await branchSha(remote(), BRANCH));
       assert.equal(check!.conclusion, "success");

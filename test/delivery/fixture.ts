@@ -17,7 +17,7 @@ import { git } from "../../src/workspace/git.ts";
 import type { Workspace } from "../../src/workspace/index.ts";
 import { samplePlan } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
-import { gitOut } from "../helpers/git/repo.ts";
+import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";
 import { TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { makeTask } from "../render/fixtures.ts";
@@ -39,6 +39,8 @@ export interface DeliveryFixture {
   outcome(tests?: Partial<ExecuteOutcome["tests"]>): ExecuteOutcome;
   /** Delivery input over `workspace`; `recorded` collects the branches recordBranch was given. */
   input(task: Task, workspace: Workspace, overrides?: Partial<DeliveryInput>): DeliveryInput & { recorded: string[]; logs: LogLine[] };
+  /** What an earlier run left on the remote: `branch` with one commit on top of main; returns its sha. */
+  pushEarlier(branch: string): Promise<string>;
   /** Branch names on the remote. */
   remoteBranches(): Promise<string[]>;
   /** Clones `branch` from the git server and reads `path` in it. */
@@ -49,11 +51,18 @@ export interface DeliveryFixture {
 export async function deliveryFixture(): Promise<DeliveryFixture> {
   const gitFx = await workspaceFixture();
   const app = await startTestApp({ startWorker: false });
-  const mock = new GitHubMock(gitFx.owner, gitFx.repo).token();
+  // The installation token is fetched on the first request and then cached: fetch it here, once.
+  const mock = new GitHubMock(gitFx.owner, gitFx.repo).token().userLookup("octocat", 1);
   const gh = await app.runtime.deps.github.forInstallation(2);
+  await gh.user("octocat");
   mock.assertClean();
   GitHubMock.reset();
   let tasks = 0;
+  const outcome = (tests: Partial<ExecuteOutcome["tests"]> = {}): ExecuteOutcome => ({
+    summary: "The answer is now the constant 42, so it no longer depends on arithmetic at load time.",
+    tests: { command: "npm test", passed: true, summary: "# tests 3\n# pass 3", ...tests },
+    usage: { inputTokens: 1200, outputTokens: 300, calls: 2, wallMs: 65_000, costUsd: 0.0123 },
+  });
   return {
     git: gitFx,
     app,
@@ -73,11 +82,7 @@ export async function deliveryFixture(): Promise<DeliveryFixture> {
         approvedBy: "Codertocat",
         ...overrides,
       }),
-    outcome: (tests = {}) => ({
-      summary: "The answer is now the constant 42, so it no longer depends on arithmetic at load time.",
-      tests: { command: "npm test", passed: true, summary: "# tests 3\n# pass 3", ...tests },
-      usage: { inputTokens: 1200, outputTokens: 300, calls: 2, wallMs: 65_000, costUsd: 0.0123 },
-    }),
+    outcome,
     input(task, workspace, overrides = {}) {
       const recorded: string[] = [];
       const logs: LogLine[] = [];
@@ -85,7 +90,7 @@ export async function deliveryFixture(): Promise<DeliveryFixture> {
       return {
         task,
         plan: task.plan ?? samplePlan(),
-        outcome: this.outcome(),
+        outcome: outcome(),
         config: defaultRepoConfig(),
         workspace,
         gh,
@@ -98,6 +103,12 @@ export async function deliveryFixture(): Promise<DeliveryFixture> {
         recorded,
         logs,
       };
+    },
+    async pushEarlier(branch) {
+      const bare = gitFx.server.repoPath(gitFx.owner, gitFx.repo);
+      await gitOut(bare, "branch", branch, "main");
+      await addCommits(bare, [{ branch, files: { "src/index.js": "export const answer = 42;\n" }, message: "Make the answer a constant\n\nAn earlier run." }]);
+      return branchSha(bare, branch);
     },
     async remoteBranches() {
       const out = await gitOut(gitFx.server.repoPath(gitFx.owner, gitFx.repo), "for-each-ref", "--format=%(refname:strip=2)", "refs/heads");

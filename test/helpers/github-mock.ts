@@ -189,7 +189,7 @@ export class GitHubMock {
     const body = found ? [pullBody(this.owner, this.repo, { ...found, head: found.head ?? branch }, "pull-request-simple-items")] : [];
     this.scope
       .get(path)
-      .query((q) => q.state === "open" && q.head === `${this.owner}:${branch}`)
+      .query((q) => q.state === "open" && q.head === `${this.owner}:${branch}` && Object.keys(q).every((k) => ["state", "head", "per_page", "page"].includes(k)))
       .times(times)
       .reply(200, this.reply(200, "GET", path, body));
     return this;

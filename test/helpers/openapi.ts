@@ -44,6 +44,7 @@ function load() {
   routes.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0));
   const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
   addFormats(ajv);
+  ajv.addFormat("repo.nwo", /^[^/\s]+\/[^/\s]+$/);
   ajv.addSchema({ components: toJsonSchema((spec as { components: Json }).components) }, "gh");
   loaded = { spec, routes, ajv };
   return loaded;

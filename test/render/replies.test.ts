@@ -69,10 +69,14 @@ describe("replies", () => {
     assert.ok(replies.noAgent({ login: "alice" }).startsWith("@alice, I cannot plan"));
   });
 
-  it("refuses to start a task on a pull request", () => {
+  it("refuses a task on a pull request OpenJules did not open, and a follow-up without feedback", () => {
     assert.equal(
       replies.notOnPullRequest({ command: "jules" }),
-      "A new task starts from an issue, not from a pull request: write `/jules <what to do>` on the issue you want solved.\n",
+      "I only take follow-ups on pull requests I opened. A new task starts from an issue: write `/jules <what to do>` on the issue you want solved.\n",
+    );
+    assert.equal(
+      replies.followUpNeedsText({ command: "bot", login: "mona" }),
+      "@\u200bmona, tell me what to change on this pull request, e.g. `/bot rename the helper and add a test`.\n",
     );
   });
 
