@@ -76,7 +76,7 @@ describe("replies", () => {
     );
     assert.equal(
       replies.followUpNeedsText({ command: "bot", login: "mona" }),
-      "@\u200bmona, tell me what to change on this pull request, e.g. `/bot rename the helper and add a test`.\n",
+      "@mona, tell me what to change on this pull request, e.g. `/bot rename the helper and add a test`.\n",
     );
   });
 
