@@ -1,23 +1,30 @@
 import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { Server } from "probot";
+import { createAgentFromSettings } from "./agent/from-settings.ts";
 import { julesApp } from "./index.ts";
 import { createLogger } from "./log.ts";
-import { openEmbeddedQueue } from "./queue/embedded/index.ts";
+import { createOps, meteredRunner, meteredStore, startOpsServer, type OpsServer } from "./ops/index.ts";
+import { openQueue } from "./queue/open.ts";
 import { createRuntime } from "./runtime.ts";
-import { loadSettings, SettingsError } from "./settings.ts";
-import { openSqliteStore } from "./store/sqlite/index.ts";
-import { createAgentFromSettings } from "./agent/from-settings.ts";
 import { createSandboxRunner, probeSandbox, resolveTestCommands } from "./sandbox/index.ts";
+import { loadSettings, SettingsError, type Settings } from "./settings.ts";
+import { openStore } from "./store/open.ts";
 import { createWorkspaces } from "./workspace/from-settings.ts";
 
 /**
  * Process entry. `node src/main.ts` runs the web server and a worker together
- * (the embedded default); `worker` runs only a worker; `web` only the server.
+ * (the embedded default); `worker` runs only a worker (with the ops endpoints
+ * on PORT); `web` only the web server. SIGTERM drains: the web server stops
+ * taking deliveries, running jobs get JULES_SHUTDOWN_GRACE_MS to finish and
+ * are handed back to the queue after that.
  */
 const mode = (process.argv[2] ?? "all") as "all" | "web" | "worker";
+if (!["all", "web", "worker"].includes(mode)) {
+  console.error(`Unknown mode "${mode}": use web, worker, or nothing for both.`);
+  process.exit(1);
+}
 
-let settings;
+let settings: Settings;
 try {
   settings = loadSettings();
 } catch (error) {
@@ -30,21 +37,26 @@ try {
 
 const log = createLogger(settings);
 mkdirSync(settings.dataDir, { recursive: true });
-const dbPath = join(settings.dataDir, "openjules.db");
-const store = openSqliteStore(dbPath);
-const queue = openEmbeddedQueue(dbPath, { leaseMs: settings.worker.leaseMs, defaultAttempts: settings.worker.jobAttempts, logger: log });
+const store = await openStore(settings, { logger: log });
+const queue = await openQueue(settings, { logger: log });
+const secrets = [settings.github.webhookSecret, settings.agent.openai.apiKey, settings.agent.anthropic.apiKey, settings.ops.apiToken].filter((s): s is string => !!s);
+const ops = createOps({ store, queue, dataDir: settings.dataDir, log, apiToken: settings.ops.apiToken, readiness: { minFreeBytes: settings.ops.readyMinFreeBytes }, secrets });
+
 const sandbox = settings.sandbox;
-if (sandbox.mode === "bubblewrap") {
+if (sandbox.mode === "bubblewrap" && mode !== "web") {
   const probe = await probeSandbox({ bwrapPath: sandbox.bwrapPath });
   if (!probe.ok) log.error({ reason: probe.reason }, "bubblewrap cannot run here: repository commands (setup, tests, the agent's run tool) will be refused. Install bubblewrap, or set JULES_SANDBOX=unsafe to run them unconfined.");
 }
-const runner = createSandboxRunner({
-  mode: sandbox.mode,
-  bwrapPath: sandbox.bwrapPath,
-  limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes },
-  outputKeepBytes: sandbox.outputKeepBytes,
-  logger: { warn: (message) => log.warn(message) },
-});
+const runner = meteredRunner(
+  createSandboxRunner({
+    mode: sandbox.mode,
+    bwrapPath: sandbox.bwrapPath,
+    limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes },
+    outputKeepBytes: sandbox.outputKeepBytes,
+    logger: { warn: (message) => log.warn(message) },
+  }),
+  ops.metrics,
+);
 const agent =
   settings.agent.provider === "none"
     ? null
@@ -52,10 +64,20 @@ const agent =
         runner,
         commandTimeoutMs: sandbox.commandTimeoutMs,
         detectTestCommand: async (dir, config) => (await resolveTestCommands(dir, config)).test,
+        onModelCall: (call) => ops.metrics.llmUsage(call.provider, call.model, call.usage),
       });
-const runtime = createRuntime({ settings, log, store, queue, agent, workspaces: createWorkspaces(settings, settings.workspace) });
+const runtime = createRuntime({
+  settings,
+  log,
+  store: meteredStore(store, ops.metrics),
+  queue,
+  agent,
+  workspaces: createWorkspaces(settings, settings.workspace),
+  metrics: ops.metrics,
+});
 
 let server: Server | null = null;
+let opsServer: OpsServer | null = null;
 if (mode !== "worker") {
   server = new Server({
     Probot: runtime.ProbotClass,
@@ -66,21 +88,25 @@ if (mode !== "worker") {
     log: log as never,
   });
   await server.load(julesApp(runtime.intake));
+  server.addHandler(ops.handler);
   await server.start();
+} else {
+  opsServer = await startOpsServer(ops.handler, settings.server);
 }
 await runtime.identify();
 if (mode !== "web") await runtime.startWorker();
-log.info({ mode, dataDir: settings.dataDir, provider: settings.agent.provider }, "OpenJules is running");
+log.info({ mode, dataDir: settings.dataDir, store: settings.databaseUrl ? "postgres" : "sqlite", queue: settings.redisUrl ? "bullmq" : "embedded", provider: settings.agent.provider }, "OpenJules is running");
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, "draining: no new webhooks, finishing or handing back running jobs");
+    log.info({ signal, graceMs: settings.ops.shutdownGraceMs }, "draining: no new webhooks; running jobs finish or are handed back");
     void (async () => {
       await server?.stop();
-      await runtime.stop();
+      await runtime.stop(settings.ops.shutdownGraceMs);
+      await opsServer?.close();
       await queue.close();
       await store.close();
       process.exit(0);

@@ -2,6 +2,9 @@ import type { Logger } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import type { Agent } from "./agent/ports.ts";
 import { deliver } from "./delivery/deliver.ts";
+import { githubMetricsPlugin } from "./ops/github-metrics.ts";
+import { meteredIntake } from "./ops/instrument.ts";
+import type { Metrics } from "./ops/metrics.ts";
 import { createIntake, type Intake } from "./github/intake.ts";
 import { octokitGateways } from "./github/octokit-gateway.ts";
 import { GitHubPacer } from "./github/pacer.ts";
@@ -30,6 +33,8 @@ export interface RuntimeParts {
   workspaces: Workspaces;
   /** Extra Octokit options (tests point requests at a mock). */
   octokitRequest?: Record<string, unknown>;
+  /** Prometheus metrics (webhooks, GitHub calls); none in most tests. */
+  metrics?: Metrics;
   /** Delivery (commit, push, pull request); the real one unless a test replaces it. */
   deliver?: TaskDeps["deliver"];
   /** First backoff after a GitHub 5xx (default 1 s; tests use less). */
@@ -53,7 +58,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const { settings, log, store, queue } = parts;
   // Probot's own throttling and retry are replaced by the per-installation pacer. A function default runs
   // last, on the options Probot computed (which carry its throttle settings), so it can switch them off.
-  const Octokit = ProbotOctokit.defaults((options: Record<string, any>) => ({
+  const Base = parts.metrics ? ProbotOctokit.plugin(githubMetricsPlugin(parts.metrics)) : ProbotOctokit;
+  const Octokit = Base.defaults((options: Record<string, any>) => ({
     ...options,
     throttle: { ...options.throttle, enabled: false },
     retry: { ...options.retry, enabled: false },
@@ -98,7 +104,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const secrets = [settings.github.webhookSecret, settings.agent.openai.apiKey, settings.agent.anthropic.apiKey].filter((s): s is string => !!s);
   const deps: TaskDeps = { store, queue, github, status, agent: parts.agent, workspaces: parts.workspaces, log, now, webBase, identity, secrets, deliver: parts.deliver ?? deliver };
 
-  const intake = createIntake({
+  const plainIntake = createIntake({
     queue,
     log,
     gate: {
@@ -109,6 +115,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
       allowedBots: settings.github.allowedBots,
     },
   });
+  const intake = parts.metrics ? meteredIntake(plainIntake, parts.metrics) : plainIntake;
 
   return {
     ProbotClass,

@@ -70,6 +70,12 @@ const EnvSchema = z.object({
   JULES_REPO_MAX_MB: num(2048),
   JULES_WORKSPACE_SPARES: int(1, 0),
   JULES_CONTEXT_WINDOW: z.coerce.number().int().min(2048).optional(),
+
+  DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional()),
+  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+  JULES_API_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters (it protects the task API)").optional()),
+  JULES_READY_MIN_FREE_MB: int(1024, 0),
+  JULES_SHUTDOWN_GRACE_MS: int(30_000, 0),
 });
 
 /** Every environment variable OpenJules reads (each is documented in .env.example). */
@@ -119,6 +125,17 @@ export interface Settings {
     commandTimeoutMs: number;
   };
   workspace: { cacheMaxBytes: number; repoMaxBytes: number; sparesPerRepo: number };
+  /** PostgreSQL for the task store when set (else SQLite under dataDir). */
+  databaseUrl: string | undefined;
+  /** Redis for the job queue (BullMQ) when set (else the embedded queue). */
+  redisUrl: string | undefined;
+  ops: {
+    /** Bearer token of the read-only task API; the API is off without one. */
+    apiToken: string | undefined;
+    readyMinFreeBytes: number;
+    /** How long SIGTERM waits for running jobs before handing them back. */
+    shutdownGraceMs: number;
+  };
 }
 
 export class SettingsError extends Error {
@@ -185,6 +202,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       outputKeepBytes: e.JULES_SANDBOX_OUTPUT_KB * 1024,
       commandTimeoutMs: Math.round(e.JULES_COMMAND_TIMEOUT_MIN * 60_000),
     },
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    ops: { apiToken: e.JULES_API_TOKEN, readyMinFreeBytes: e.JULES_READY_MIN_FREE_MB * 1024 ** 2, shutdownGraceMs: e.JULES_SHUTDOWN_GRACE_MS },
     workspace: {
       cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),
       repoMaxBytes: Math.round(e.JULES_REPO_MAX_MB * 1024 ** 2),

@@ -2,7 +2,7 @@ import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
 import { buildContextBlock } from "./context/prompt-context.ts";
 import { wrapUntrusted } from "./context/thread.ts";
-import { ToolLoop } from "./loop.ts";
+import { type ModelCallRecord, ToolLoop } from "./loop.ts";
 import { planToText } from "./plan.ts";
 import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "./ports.ts";
 import { AgentError } from "./ports.ts";
@@ -34,6 +34,8 @@ export interface AgentDeps {
   commandTimeoutMs?: number;
   /** How many times the model may fix failing tests, default 2. */
   fixRounds?: number;
+  /** Told about every model call (tokens, cost), e.g. for metrics. */
+  onModelCall?: (call: ModelCallRecord) => void;
 }
 
 const PLAN_NUDGE = "You replied without calling a tool. Keep exploring with the tools, then call submit_plan (or answer, if no code change is needed).";
@@ -57,6 +59,7 @@ export function createAgent(deps: AgentDeps): Agent {
       transcript: s.transcript,
       progress,
       signal,
+      onModelCall: deps.onModelCall,
     });
 
   const context = (r: PlanRequest | ExecuteRequest) =>

@@ -43,6 +43,14 @@ export interface LoopOptions {
   transcript?: Transcript | undefined;
   progress?: Progress | undefined;
   signal?: AbortSignal | undefined;
+  /** Told about every model call (for metrics): tokens and the estimated cost of that call. */
+  onModelCall?: ((call: ModelCallRecord) => void) | undefined;
+}
+
+export interface ModelCallRecord {
+  provider: string;
+  model: string;
+  usage: { inputTokens: number; outputTokens: number; costUsd: number };
 }
 
 export class ToolLoop {
@@ -147,8 +155,11 @@ export class ToolLoop {
     }
     this.turns++;
     this.conversation.calibrate(estimate, response.usage.inputTokens);
+    const costBefore = o.meter.snapshot().costUsd;
     o.meter.record(response.usage);
-    o.progress?.usage(o.meter.snapshot());
+    const after = o.meter.snapshot();
+    o.progress?.usage(after);
+    o.onModelCall?.({ provider: o.provider.name, model: o.provider.model, usage: { ...response.usage, costUsd: after.costUsd - costBefore } });
     const ms = Math.round(performance.now() - started);
     o.transcript?.record({ type: "model", turn: this.turns, ms, text: response.text, toolCalls: response.toolCalls, stopReason: response.stopReason, usage: response.usage });
     this.#push({ role: "assistant", content: response.text, toolCalls: response.toolCalls });

@@ -3,8 +3,8 @@
  * nothing global leaks between processes or tests): default process metrics
  * plus the openjules_* series. Events are recorded through explicit methods
  * (`webhook`, `phase`, `llmUsage`, ...); the two gauges that describe shared
- * state (tasks by state, queue depth) are read from their sources when
- * Prometheus scrapes, the task counts cached for a few seconds. A source that
+ * state (tasks by state, queue depth) are read from their sources by `render`
+ * (each scrape), the task counts cached for a few seconds. A source that
  * fails keeps the scrape working: the gauge keeps its last value and
  * `openjules_metrics_source_errors_total` counts the failure.
  */
@@ -48,44 +48,19 @@ export class Metrics {
   readonly #github = this.#counter("openjules_github_requests_total", "GitHub API requests, by method and HTTP status (0: no response)", ["method", "status"]);
   readonly #rateLimit = new Gauge({ name: "openjules_github_rate_limit_remaining", help: "Requests left in the current GitHub rate-limit window, as last reported, by resource", labelNames: ["resource"], registers: [this.registry] });
   readonly #sourceErrors = this.#counter("openjules_metrics_source_errors_total", "Scrapes in which a gauge's source failed, by source", ["source"]);
+  readonly #sources: MetricsSources;
+  readonly #taskCounts: (() => Promise<Partial<Record<TaskState, number>>>) | null;
+  readonly #onSourceError: MetricsOptions["onSourceError"];
+  readonly #tasks: Gauge<"state"> | null;
+  readonly #depth: Gauge | null;
 
   constructor(options: MetricsOptions = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
-    const { taskCounts, queueDepth } = options.sources ?? {};
-    const failed = (source: "task_counts" | "queue_depth", error: unknown) => {
-      this.#sourceErrors.inc({ source });
-      options.onSourceError?.(source, error);
-    };
-    if (taskCounts) {
-      const counts = cached(taskCounts, options.taskCountsCacheMs ?? 5_000);
-      new Gauge({
-        name: "openjules_tasks",
-        help: "Tasks by state, read from the task store when scraped",
-        labelNames: ["state"],
-        registers: [this.registry],
-        async collect() {
-          try {
-            for (const [state, n] of Object.entries(await counts())) this.set({ state }, n ?? 0);
-          } catch (error) {
-            failed("task_counts", error);
-          }
-        },
-      });
-    }
-    if (queueDepth) {
-      new Gauge({
-        name: "openjules_queue_depth",
-        help: "Jobs waiting in the queue (not running), read when scraped",
-        registers: [this.registry],
-        async collect() {
-          try {
-            this.set(await queueDepth());
-          } catch (error) {
-            failed("queue_depth", error);
-          }
-        },
-      });
-    }
+    this.#sources = options.sources ?? {};
+    this.#taskCounts = this.#sources.taskCounts ? cached(this.#sources.taskCounts, options.taskCountsCacheMs ?? 5_000) : null;
+    this.#onSourceError = options.onSourceError;
+    this.#tasks = this.#taskCounts ? new Gauge({ name: "openjules_tasks", help: "Live tasks by state, read from the task store when scraped", labelNames: ["state"], registers: [this.registry] }) : null;
+    this.#depth = this.#sources.queueDepth ? new Gauge({ name: "openjules_queue_depth", help: "Jobs waiting in the queue (not running), read when scraped", registers: [this.registry] }) : null;
   }
 
   /** A webhook delivery and what the intake did with it. */
@@ -126,9 +101,25 @@ export class Metrics {
     if (remaining !== undefined && Number.isFinite(remaining)) this.#rateLimit.set({ resource }, remaining);
   }
 
-  /** The exposition text for GET /metrics. */
-  render(): Promise<string> {
+  /** The exposition text for GET /metrics, after reading the gauges' sources. */
+  async render(): Promise<string> {
+    await Promise.all([
+      this.#read("task_counts", this.#taskCounts, (counts) => {
+        for (const [state, n] of Object.entries(counts)) this.#tasks?.set({ state }, n ?? 0);
+      }),
+      this.#read("queue_depth", this.#sources.queueDepth, (depth) => this.#depth?.set(depth)),
+    ]);
     return this.registry.metrics();
+  }
+
+  async #read<T>(source: "task_counts" | "queue_depth", read: (() => Promise<T>) | null | undefined, apply: (value: T) => void): Promise<void> {
+    if (!read) return;
+    try {
+      apply(await read());
+    } catch (error) {
+      this.#sourceErrors.inc({ source });
+      this.#onSourceError?.(source, error);
+    }
   }
 
   get contentType(): string {

@@ -7,6 +7,7 @@ import { runExecution } from "../tasks/run-execution.ts";
 import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
 import { loadRepoConfig } from "./repo-config.ts";
+import { taskLogBindings } from "../ops/log-context.ts";
 
 /**
  * The worker: routes each job to its use case. A job that ran out of
@@ -65,8 +66,10 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
         await deps.status.refresh(task, "Resumed after OpenJules restarted.");
       }
       const ctx = { gh, config: loaded.config, ownLogin: options.ownLogin(), attempt: job.attempt, signal: job.signal };
-      if (job.name === "plan") await runPlanning(deps, taskId, ctx);
-      else await runExecution(deps, taskId, ctx);
+      // Every log line of the task's work carries its id, repository and issue.
+      const taskDeps = { ...deps, log: log.child(taskLogBindings(task)) };
+      if (job.name === "plan") await runPlanning(taskDeps, taskId, ctx);
+      else await runExecution(taskDeps, taskId, ctx);
   }
 }
 

@@ -82,3 +82,16 @@ async function fail(ctx: RunContext, run: Run, job: Job, error: Error): Promise<
   if (run.detached === "released") return never();
   throw marked(ctx, new UnrecoverableError(error.message));
 }
+
+/**
+ * Reports a job BullMQ failed by itself, without calling the processor (past
+ * maxStalledCount): called from the Worker's "failed" event, which only the
+ * worker that failed the job raises, so it is reported once, after the fact.
+ */
+export async function reportBullmqFailure(ctx: RunContext, bullJob: BullJob, error: Error): Promise<void> {
+  const stored: unknown = bullJob.data;
+  if (!isStoredJob(stored)) return;
+  const maxAttempts = bullJob.opts.attempts ?? ctx.defaultAttempts;
+  const job = toJob(stored, bullJob.name, maxAttempts, maxAttempts, "interrupted", AbortSignal.abort());
+  await reportFailure(ctx, job, new Error(`${INTERRUPTED_MESSAGE} (${error.message})`));
+}

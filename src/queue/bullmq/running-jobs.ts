@@ -27,7 +27,8 @@ export class RunningJobs {
   readonly #runs = new Set<Run>();
   readonly #handbacks = new Set<Promise<void>>();
   readonly #logger: QueueLogger;
-  #stopping = false;
+  /** "stopping": late arrivals are handed back; "crashed": they are dropped like everything else. */
+  #mode: "running" | "stopping" | "crashed" = "running";
 
   constructor(logger: QueueLogger) {
     this.#logger = logger;
@@ -37,13 +38,13 @@ export class RunningJobs {
     return this.#runs.size;
   }
 
-  /** Registers a run; while stopping, hands the job straight back and returns null. */
+  /** Registers a run; once stopping (or crashed), lets go of the job at once and returns null. */
   begin(bullJob: BullJob, token: string | undefined): Run | null {
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     const run: Run = { bullJob, token, controller: new AbortController(), phase: "run", detached: false, done, finish };
-    if (this.#stopping) {
-      this.#release(run, "The job queue is stopping; this job was handed back and will run again.", true);
+    if (this.#mode !== "running") {
+      this.#release(run, "The job queue is stopping; this job was handed back and will run again.", this.#mode === "stopping");
       return null;
     }
     this.#runs.add(run);
@@ -67,7 +68,7 @@ export class RunningJobs {
 
   /** From now on, jobs that still arrive are handed back at once. */
   stopTaking(): void {
-    this.#stopping = true;
+    if (this.#mode === "running") this.#mode = "stopping";
   }
 
   /** Resolves when every run held now has settled, or after `graceMs`. */
@@ -92,6 +93,7 @@ export class RunningJobs {
 
   /** Releases every run without handing anything back (a simulated crash). */
   abandon(reason: string): void {
+    this.#mode = "crashed";
     for (const run of this.#runs) this.#release(run, reason, false);
     this.#runs.clear();
   }

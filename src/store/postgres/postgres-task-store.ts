@@ -8,20 +8,22 @@
  * plus its history row in one transaction, so concurrent approvals from any
  * number of processes apply once. Times come from the database clock, the one
  * clock every machine shares. Row mapping and patch checks are shared with
- * SQLite (../sqlite/rows.ts), so both backends accept and return the same.
+ * SQLite (../sqlite/rows.ts), so both backends accept and return the same;
+ * NUL characters, which PostgreSQL cannot store, are replaced (nul.ts).
  */
 import { randomUUID } from "node:crypto";
 import type { Pool, PoolClient } from "pg";
 import type { Task, TaskEvent, TaskState } from "../../tasks/model.ts";
 import { assertTransition } from "../../tasks/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
+import type { MigrationResult } from "../sqlite/migrate.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../sqlite/rows.ts";
 import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
-import type { MigrationResult } from "../sqlite/migrate.ts";
 import { connectionError, createPool, inTransaction, type PostgresPoolOptions } from "./connection.ts";
 import { migrate } from "./migrate.ts";
 import { TASKS_COMPONENT, taskMigrations } from "./migrations/index.ts";
+import { newTaskWithoutNul, patchWithoutNul, withoutNul } from "./nul.ts";
 
 type Row = Record<string, unknown>;
 
@@ -57,16 +59,17 @@ export class PostgresTaskStore implements TaskStore {
   async create(input: NewTask, actor: string, reason: string): Promise<CreateResult> {
     checkNewTask(input, actor, reason);
     const pool = this.#open();
+    const t = newTaskWithoutNul(input);
     const values = [
-      randomUUID(), input.installationId, input.owner, input.repo, input.issueNumber, input.kind, input.cloneUrl,
-      input.instruction, input.issueTitle, input.requestedBy, input.triggerCommentId, input.baseBranch, actor, reason,
+      randomUUID(), t.installationId, t.owner, t.repo, t.issueNumber, t.kind, t.cloneUrl,
+      t.instruction, t.issueTitle, t.requestedBy, t.triggerCommentId, t.baseBranch, withoutNul(actor), withoutNul(reason),
     ];
     for (let i = 0; i < CREATE_TRIES; i++) {
       const inserted = (await pool.query<Row>(INSERT_TASK, values)).rows[0];
       if (inserted) return { created: true, task: rowToTask(inserted) };
       // Refused by a unique index: the same comment already made a task (that task wins, live or not), or the issue has a live task.
-      const same = input.triggerCommentId === null ? undefined : (await pool.query<Row>("SELECT * FROM tasks WHERE trigger_comment_id = $1", [input.triggerCommentId])).rows[0];
-      const blocker = same ?? (await pool.query<Row>(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, [input.owner, input.repo, input.issueNumber])).rows[0];
+      const same = t.triggerCommentId === null ? undefined : (await pool.query<Row>("SELECT * FROM tasks WHERE trigger_comment_id = $1", [t.triggerCommentId])).rows[0];
+      const blocker = same ?? (await pool.query<Row>(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, [t.owner, t.repo, t.issueNumber])).rows[0];
       if (blocker) return { created: false, active: rowToTask(blocker) };
     }
     throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber} kept hitting a uniqueness conflict with no matching task.`);
@@ -90,12 +93,13 @@ export class PostgresTaskStore implements TaskStore {
 
   async transition(id: string, input: TransitionInput): Promise<Task | null> {
     const from = checkTransition(input);
-    const { sql, values } = patchAssignments(input.patch ?? {});
-    return inTransaction(this.#open(), (client) => this.#transitionLocked(client, id, input, from, sql, values));
+    const { sql, values } = patchAssignments(patchWithoutNul(input.patch ?? {}));
+    const clean = { ...input, actor: withoutNul(input.actor), reason: withoutNul(input.reason) };
+    return inTransaction(this.#open(), (client) => this.#transitionLocked(client, id, clean, from, sql, values));
   }
 
   async update(id: string, patch: TaskPatch): Promise<Task> {
-    const { sql, values } = patchAssignments(patch);
+    const { sql, values } = patchAssignments(patchWithoutNul(patch));
     const pool = this.#open();
     const { rows } = sql.length === 0
       ? await pool.query<Row>("SELECT * FROM tasks WHERE id = $1", [id])

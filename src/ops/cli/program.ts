@@ -1,0 +1,137 @@
+/**
+ * The `openjules` command line (commander): `tasks list|show|logs|cancel|retry`,
+ * `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
+ * takes `--json` for scripts. `runCli` returns the exit code instead of
+ * exiting, and everything it touches (environment, backends, output, GitHub)
+ * comes in through CliDeps, so tests drive it in-process.
+ */
+import { Command, CommanderError } from "commander";
+import { pino, type Logger } from "pino";
+import { REDACT_PATHS } from "../../log.ts";
+import { loadSettings, SettingsError, type Settings } from "../../settings.ts";
+import { formatDoctor, runDoctor, type DoctorDeps } from "../doctor.ts";
+import type { Backends, BackendsFactory } from "./backends.ts";
+import { formatCancel, formatMigrations, formatRetry, formatTaskDetail, formatTaskPage } from "./format.ts";
+import { logsCommand } from "./logs-command.ts";
+import { cancelCommand, CliError, listCommand, retryCommand, showCommand, type ListOptions, type StatusNotifier } from "./task-commands.ts";
+
+export interface CliDeps {
+  env: Record<string, string | undefined>;
+  backends: BackendsFactory;
+  out(text: string): void;
+  err(text: string): void;
+  /** The status publisher for cancel/retry (posts to GitHub); null when the thread is not to be touched. */
+  status?(settings: Settings, log: Logger, backends: Backends): Promise<StatusNotifier | null>;
+  /** Runs the server in this process (`start`, `web`, `worker`). */
+  serve?(mode: "all" | "web" | "worker"): Promise<void>;
+  doctor?: Partial<Omit<DoctorDeps, "env" | "backends" | "log">>;
+}
+
+type Json = { json?: boolean };
+
+export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
+  let code = 0;
+  const print = (json: boolean | undefined, value: unknown, text: () => string) => deps.out(json ? JSON.stringify(value, null, 2) : text());
+  const cliLog = (settings?: Settings) =>
+    pino({ level: settings?.log.level === "debug" || settings?.log.level === "trace" ? settings.log.level : "warn", redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, pino.destination({ fd: 2, sync: true }));
+
+  /** Runs a command with settings and open backends; operator mistakes become a message and exit code 1. */
+  const act = <A extends unknown[]>(fn: (ctx: { settings: Settings; log: Logger; backends: Backends }, ...args: A) => Promise<void | number>) =>
+    async (...args: A) => {
+      const opts = args.find((a): a is Json => typeof a === "object" && a !== null && !(a instanceof Command)) ?? {};
+      try {
+        const settings = loadSettings(deps.env);
+        const log = cliLog(settings);
+        const backends = await deps.backends.open(settings, log);
+        try {
+          code = (await fn({ settings, log, backends }, ...args)) ?? 0;
+        } finally {
+          await backends.close();
+        }
+      } catch (error) {
+        if (!(error instanceof CliError || error instanceof SettingsError)) throw error;
+        deps.err(opts.json ? JSON.stringify({ error: error.message }) : error.message);
+        code = 1;
+      }
+    };
+
+  const program = new Command("openjules")
+    .description("Operate OpenJules: inspect and manage tasks, migrate the database, check the installation, run the server.")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => deps.out(s.trimEnd()), writeErr: (s) => deps.err(s.trimEnd()) })
+    .showHelpAfterError();
+  const tasks = program.command("tasks").description("inspect and manage tasks");
+
+  tasks.command("list").description("list tasks, newest first")
+    .option("--repo <owner/name>", "only this repository").option("--owner <login>", "only this owner's repositories")
+    .option("--state <state>", "only tasks in this state").option("--limit <n>", "how many (1-500)", "20").option("--offset <n>", "skip this many")
+    .option("--json", "print JSON")
+    .action(act(async ({ backends }, opts: ListOptions & Json) => {
+      const page = await listCommand(backends, opts);
+      print(opts.json, page, () => formatTaskPage(page));
+    }));
+
+  tasks.command("show <id>").description("a task's details, plan, state history and transcript summary").option("--json", "print JSON")
+    .action(act(async ({ backends, settings }, id: string, opts: Json) => {
+      const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBase(settings) }, id);
+      print(opts.json, detail, () => formatTaskDetail(detail));
+    }));
+
+  tasks.command("logs <id>").description("the task's agent transcript (model and tool calls, secrets redacted)").option("--json", "print the JSON lines as stored")
+    .action(act(async ({ backends, settings }, id: string, opts: Json) => {
+      for await (const line of logsCommand({ store: backends.store, dataDir: settings.dataDir }, id, Boolean(opts.json))) deps.out(line);
+    }));
+
+  tasks.command("cancel <id>").description("cancel a task; a worker running it stops and the status comment says so")
+    .option("--reason <text>", "why (shown in the thread)").option("--json", "print JSON")
+    .action(act(async ({ backends, settings, log }, id: string, opts: Json & { reason?: string }) => {
+      const status = (await deps.status?.(settings, log, backends)) ?? null;
+      const result = await cancelCommand({ ...backends, dataDir: settings.dataDir, status }, id, opts.reason);
+      print(opts.json, result, () => formatCancel(result));
+    }));
+
+  tasks.command("retry <id>").description("start a new task with the same request as a failed or cancelled one").option("--json", "print JSON")
+    .action(act(async ({ backends, settings, log }, id: string, opts: Json) => {
+      const status = (await deps.status?.(settings, log, backends)) ?? null;
+      const result = await retryCommand({ ...backends, dataDir: settings.dataDir, status }, id);
+      print(opts.json, result, () => formatRetry(result));
+    }));
+
+  program.command("migrate").description("bring the database schema up to date").option("--json", "print JSON")
+    .action(async (opts: Json) => {
+      try {
+        const settings = loadSettings(deps.env);
+        const reports = await deps.backends.migrate(settings, cliLog(settings));
+        print(opts.json, reports, () => formatMigrations(reports));
+      } catch (error) {
+        deps.err(opts.json ? JSON.stringify({ error: (error as Error).message }) : (error as Error).message);
+        code = 1;
+      }
+    });
+
+  program.command("doctor").description("check settings, GitHub App, database, queue, sandbox, git, ripgrep and the LLM endpoint").option("--json", "print JSON")
+    .action(async (opts: Json) => {
+      const report = await runDoctor({ env: deps.env, backends: deps.backends, log: cliLog(), ...deps.doctor });
+      print(opts.json, report, () => formatDoctor(report));
+      code = report.ok ? 0 : 1;
+    });
+
+  for (const [name, mode, what] of [["start", "all", "web server and worker"], ["web", "web", "web server only"], ["worker", "worker", "worker only"]] as const) {
+    program.command(name).description(`run the ${what}`).action(async () => {
+      if (!deps.serve) throw new CliError("This build cannot run the server from the CLI; use: node src/main.ts");
+      await deps.serve(mode);
+    });
+  }
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (!(error instanceof CliError)) throw error;
+    deps.err(error.message);
+    return 1;
+  }
+}
+
+const webBase = (settings: Settings) => (settings.github.baseUrl ? settings.github.baseUrl.replace(/\/api\/v3$/, "") : "https://github.com");

@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import { configuredBackends } from "../../src/ops/cli/backends.ts";
+import { runCli, type CliDeps } from "../../src/ops/cli/program.ts";
+import { createRuntime } from "../../src/runtime.ts";
+import type { Task } from "../../src/tasks/model.ts";
+import { tempWorkspaces } from "../helpers/agent-double.ts";
+import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
+import { testPrivateKey } from "../helpers/keys.ts";
+import { opsFixture, PLAN, seedTask, writeTranscript, type OpsFixture } from "../helpers/ops-fixtures.ts";
+
+/** Runs the command line in-process against the fixture's data directory; returns exit code and output. */
+async function cli(fx: OpsFixture, argv: string[], extra: Partial<CliDeps> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env = { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "secret", JULES_DATA_DIR: fx.dataDir, JULES_GITHUB_WRITE_INTERVAL_MS: "0" };
+  const code = await runCli(argv, { env, backends: configuredBackends, out: (t) => out.push(t), err: (t) => err.push(t), ...extra });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+/** The real status publisher of the server's composition root, talking to the mocked GitHub. */
+const githubStatus: CliDeps["status"] = async (settings, log, backends) =>
+  createRuntime({ settings, log, store: backends.store, queue: backends.queue, agent: null, workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } }).deps.status;
+
+async function jobIds(fx: OpsFixture): Promise<string[]> {
+  const seen: string[] = [];
+  await fx.queue.start({ run: async (job) => void seen.push(job.id), onFailed: async () => undefined }, 1);
+  await fx.queue.idle();
+  await fx.queue.stop(1000);
+  return seen;
+}
+
+describe("openjules tasks (in-process, real SQLite store and queue)", () => {
+  let fx: OpsFixture;
+  let failed: Task;
+  let waiting: Task;
+  before(async () => {
+    fx = await opsFixture();
+    await seedTask(fx.store, "done");
+    waiting = await seedTask(fx.store, "awaiting_approval", { owner: "acme", repo: "api" });
+    failed = await seedTask(fx.store, "failed");
+    await writeTranscript(fx.dataDir, failed.id);
+  });
+  after(() => fx.close());
+  afterEach(() => GitHubMock.reset());
+
+  it("lists tasks as a table or as JSON, with filters", async () => {
+    const text = await cli(fx, ["tasks", "list"]);
+    assert.equal(text.code, 0);
+    assert.match(text.out, /^ID +STATE +WHERE +UPDATED \(UTC\) +TITLE/);
+    assert.match(text.out, new RegExp(`${failed.id}  failed +Codertocat/Hello-World#${failed.issueNumber}`));
+    const json = await cli(fx, ["tasks", "list", "--repo", "acme/api", "--json"]);
+    assert.deepEqual(JSON.parse(json.out).tasks.map((t: { id: string }) => t.id), [waiting.id]);
+    const paged = JSON.parse((await cli(fx, ["tasks", "list", "--limit", "1", "--json"])).out);
+    assert.deepEqual([paged.tasks.length, paged.nextOffset], [1, 1]);
+  });
+
+  it("refuses a bad filter with the option's name and exit code 1", async () => {
+    const r = await cli(fx, ["tasks", "list", "--state", "stuck"]);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /^--state must be one of queued/);
+    const j = await cli(fx, ["tasks", "list", "--limit", "9999", "--json"]);
+    assert.match(JSON.parse(j.err).error, /--limit must be an integer from 1 to 500/);
+  });
+
+  it("shows a task with plan, failure, history and transcript counts", async () => {
+    const r = await cli(fx, ["tasks", "show", waiting.id]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /plan +v1: Guard against an empty config file .*#issuecomment-777/);
+    assert.match(r.out, /1\. Return defaults when the file is empty \(src\/config\.ts\)/);
+    assert.match(r.out, /History\n .* \(new\) -> queued  by octocat: test\n .* queued -> planning/);
+    const j = JSON.parse((await cli(fx, ["tasks", "show", failed.id, "--json"])).out);
+    assert.deepEqual([j.task.state, j.transcript.modelCalls, j.transcript.tools], ["failed", 2, { read_file: 2, search: 1 }]);
+    const missing = await cli(fx, ["tasks", "show", "0b7d4e2a-1111-4111-8111-111111111111"]);
+    assert.deepEqual([missing.code, missing.err], [1, "No task with id 0b7d4e2a-1111-4111-8111-111111111111; find ids with: openjules tasks list"]);
+  });
+
+  it("prints the transcript readably (redacted, control characters neutralised) or as JSON lines", async () => {
+    const r = await cli(fx, ["tasks", "logs", failed.id]);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /== Planning with openai gpt-4\.1; tools: read_file, search/);
+    assert.match(r.out, /model turn 1 \(10 ms, 100 in \/ 20 out, tool_use\)\n {4}Looking\n {2}-> read_file \{\}/);
+    assert.match(r.out, /tool search \(1 ms\) ERROR:\n {4}bad regex/);
+    assert.match(r.out, /\(unreadable line\)$/);
+    assert.doesNotMatch(r.out, /sk-test-secret-value-123456/);
+    assert.doesNotMatch(r.out, /\u001b/);
+    const j = await cli(fx, ["tasks", "logs", failed.id, "--json"]);
+    const lines = j.out.split("\n").map((l) => JSON.parse(l));
+    assert.equal(lines.length, 9);
+    assert.deepEqual([lines[0].type, lines.at(-1)], ["start", null]);
+    const none = await cli(fx, ["tasks", "logs", waiting.id]);
+    assert.deepEqual([none.code, /has no transcript/.test(none.err)], [1, true]);
+  });
+
+  it("cancel moves a live task to cancelled as the operator and updates its status comment on GitHub", async () => {
+    const task = await seedTask(fx.store, "working");
+    await fx.store.update(task.id, { statusCommentId: 4242 });
+    const mock = new GitHubMock().token().edits(1);
+    const r = await cli(fx, ["tasks", "cancel", task.id, "--reason", "superseded by #12", "--json"], { status: githubStatus });
+    assert.equal(r.code, 0, r.err);
+    const result = JSON.parse(r.out);
+    assert.deepEqual([result.task.state, result.notified], ["cancelled", true]);
+    const last = (await fx.store.history(task.id)).at(-1)!;
+    assert.deepEqual([last.from, last.to, last.actor, last.reason], ["working", "cancelled", "cli", "superseded by #12"]);
+    assert.match(mock.edited()[0]!, /Cancelled/);
+    mock.assertClean();
+    const again = await cli(fx, ["tasks", "cancel", task.id]);
+    assert.deepEqual([again.code, again.err], [1, `Task ${task.id} is already cancelled; there is nothing to cancel.`]);
+  });
+
+  it("retry creates a new task with the same request, posts its status comment and enqueues planning", async () => {
+    const mock = new GitHubMock().token().comments(failed.issueNumber);
+    const r = await cli(fx, ["tasks", "retry", failed.id, "--json"], { status: githubStatus });
+    assert.equal(r.code, 0, r.err);
+    const { task, retryOf, statusComment } = JSON.parse(r.out);
+    assert.notEqual(task.id, failed.id);
+    assert.deepEqual([retryOf, statusComment, task.state, task.kind], [failed.id, "posted", "queued", "issue"]);
+    assert.deepEqual([task.issueNumber, task.instruction, task.requestedBy, task.triggerCommentId], [failed.issueNumber, failed.instruction, "octocat", null]);
+    assert.ok(task.statusCommentId > 0);
+    assert.deepEqual((await fx.store.history(task.id)).map((e) => [e.actor, e.reason]), [["cli", `retry of task ${failed.id}`]]);
+    assert.deepEqual(await jobIds(fx), [`plan:${task.id}:1`]);
+    mock.assertClean();
+    const busy = await cli(fx, ["tasks", "retry", failed.id]);
+    assert.equal(busy.code, 1);
+    assert.match(busy.err, new RegExp(`already has an active task, ${task.id} \\(queued\\)`));
+  });
+
+  it("retry refuses done and live tasks, saying what to do instead", async () => {
+    const done = (await fx.store.list({ state: "done" }))[0]!;
+    assert.match((await cli(fx, ["tasks", "retry", done.id])).err, /is done; there is nothing to retry/);
+    assert.match((await cli(fx, ["tasks", "retry", waiting.id])).err, new RegExp(`still awaiting_approval.*openjules tasks cancel ${waiting.id}`));
+  });
+
+  it("retry of a follow-up re-runs its approved feedback on the same branch; without GitHub the comment is deferred", async () => {
+    const created = await fx.store.create({ installationId: 1, owner: "Codertocat", repo: "Hello-World", issueNumber: 9, kind: "follow_up", cloneUrl: "https://github.com/Codertocat/Hello-World.git", instruction: "rename it", issueTitle: "t", requestedBy: "octocat", triggerCommentId: 99, baseBranch: null }, "octocat", "follow-up");
+    assert.ok(created.created);
+    const patch = { plan: PLAN, planHash: "h9", approvedBy: "octocat", approvedPlanHash: "h9", branch: "jules/9-rename", pullRequestNumber: 9, pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9" };
+    await fx.store.transition(created.task.id, { from: "queued", to: "approved", actor: "octocat", reason: "r", patch });
+    await fx.store.transition(created.task.id, { from: "approved", to: "failed", actor: "openjules", reason: "r" });
+    const r = await cli(fx, ["tasks", "retry", created.task.id, "--json"]);
+    assert.equal(r.code, 0, r.err);
+    const { task, statusComment } = JSON.parse(r.out);
+    assert.deepEqual([task.kind, task.state, task.branch, task.approvedPlanHash, task.triggerCommentId, statusComment], ["follow_up", "approved", "jules/9-rename", "h9", null, "deferred"]);
+    assert.deepEqual(await jobIds(fx), [`execute:${task.id}:h9`]);
+  });
+});
+
+describe("openjules migrate and doctor (in-process)", () => {
+  it("migrate creates the schema in a fresh data directory, then reports it up to date", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "jules-migrate-"));
+    const fx = { dataDir } as OpsFixture;
+    try {
+      const first = await cli(fx, ["migrate", "--json"]);
+      assert.equal(first.code, 0, first.err);
+      assert.deepEqual(JSON.parse(first.out), [
+        { component: "tasks", backend: "sqlite", applied: [1], version: 1 },
+        { component: "jobs", backend: "sqlite", applied: [1], version: 1 },
+      ]);
+      assert.match((await cli(fx, ["migrate"])).out, /^tasks \(sqlite\) +schema version 1 \(up to date\)\njobs \(sqlite\) +schema version 1 \(up to date\)$/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("settings errors stop a command with the settings message and exit code 1", async () => {
+    const r = await runCli(["tasks", "list"], { env: { APP_ID: "x" }, backends: configuredBackends, out: () => undefined, err: (t) => assert.match(t, /APP_ID must be the numeric App ID/) });
+    assert.equal(r, 1);
+  });
+
+  it("help and unknown commands use commander's exit codes", async () => {
+    const out: string[] = [];
+    const deps: CliDeps = { env: {}, backends: configuredBackends, out: (t) => out.push(t), err: (t) => out.push(t) };
+    assert.equal(await runCli(["--help"], deps), 0);
+    assert.match(out.join("\n"), /tasks +inspect and manage tasks/);
+    assert.equal(await runCli(["frobnicate"], deps), 1);
+    assert.match(out.join("\n"), /unknown command 'frobnicate'/);
+  });
+});
