@@ -1,11 +1,12 @@
 import { AgentError } from "../agent/ports.ts";
+import { SandboxSetupError, SandboxUnavailableError } from "../sandbox/index.ts";
 import { WorkspaceError } from "../workspace/errors.ts";
 import type { Failure } from "./model.ts";
 
 /**
  * Errors that a retry cannot fix and that the person in the thread must hear
  * about at once (a budget hit, a model that keeps failing, a missing branch, a
- * repository over the size limit): turned into the task's failure. Anything
+ * repository over the size limit, a sandbox the server cannot run): turned into the task's failure. Anything
  * else returns null and is retried by the queue.
  */
 const PERMANENT_WORKSPACE: readonly string[] = ["invalid_input", "auth_failed", "repo_too_large", "branch_not_found", "push_refused"];
@@ -14,6 +15,10 @@ export function userFacingFailure(error: unknown, phase: string): Failure | null
   if (error instanceof AgentError) return { phase, reason: error.message, hint: error.hint };
   if (error instanceof WorkspaceError && PERMANENT_WORKSPACE.includes(error.code)) {
     return { phase: "preparing the workspace", reason: error.message, hint: error.hint };
+  }
+  if (error instanceof SandboxUnavailableError) return { phase: "sandbox", reason: error.message, hint: error.hint };
+  if (error instanceof SandboxSetupError) {
+    return { phase: "sandbox", reason: "The sandbox cannot run the repository's commands on this server.", hint: `The operator must fix the server: ${error.message}` };
   }
   return null;
 }
