@@ -1,0 +1,154 @@
+/**
+ * What only the PostgreSQL store has to show: migrations at open (once,
+ * race-free between processes starting together, transactional, too-new and
+ * foreign histories refused), the operator's migrate command, a schema that
+ * accepts every task state, NUL characters (which PostgreSQL cannot store)
+ * replaced instead of failing a write, a clear error without the password
+ * when the server cannot be reached, and the one-approval rule holding
+ * between separate OS processes. Each test works in its own fresh schema.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { Pool } from "pg";
+import { TASK_STATES } from "../../src/tasks/model.ts";
+import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
+import { migrate, migratePostgres, openPostgresStore, PostgresSchemaTooNewError, schemaVersion } from "../../src/store/postgres/index.ts";
+import { createTestSchema, type TestSchema } from "../helpers/services.ts";
+import { newTask } from "./fixtures.ts";
+
+describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
+  const schemas: TestSchema[] = [];
+  const pools: Pool[] = [];
+  const fresh = async () => {
+    const schema = await createTestSchema("pg-store");
+    schemas.push(schema);
+    return schema;
+  };
+  const pool = (schema: TestSchema) => {
+    const p = new Pool({ connectionString: schema.url, max: 2 });
+    pools.push(p);
+    return p;
+  };
+  after(async () => {
+    await Promise.all(pools.map((p) => p.end()));
+    await Promise.all(schemas.map((s) => s.drop()));
+  });
+
+  it("migrates once; reopening an up-to-date database changes nothing", async () => {
+    const schema = await fresh();
+    await (await openPostgresStore(schema.url)).close();
+    await (await openPostgresStore(schema.url)).close();
+    const { rows } = await pool(schema).query("SELECT component, version, name FROM schema_migrations");
+    assert.deepEqual(rows, [{ component: "tasks", version: 1, name: "tasks" }]);
+  });
+
+  it("lets processes that start together migrate one at a time", async () => {
+    const schema = await fresh();
+    const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresStore(schema.url, { maxConnections: 2 })));
+    await Promise.all(stores.map((s) => s.close()));
+    const { rows } = await pool(schema).query("SELECT COUNT(*)::int AS n FROM schema_migrations");
+    assert.deepEqual(rows, [{ n: 1 }]);
+  });
+
+  it("runs the operator's migrate command: applies, then reports nothing to do", async () => {
+    const schema = await fresh();
+    assert.deepEqual(await migratePostgres(schema.url), { applied: [1], version: 1 });
+    assert.deepEqual(await migratePostgres(schema.url), { applied: [], version: 1 });
+    assert.equal(await schemaVersion(pool(schema), "tasks"), 1);
+  });
+
+  it("refuses a database migrated by a newer OpenJules, and leaves it untouched", async () => {
+    const schema = await fresh();
+    await (await openPostgresStore(schema.url)).close();
+    const db = pool(schema);
+    await db.query("INSERT INTO schema_migrations (component, version, name) VALUES ('tasks', 2, 'from-the-future')");
+    await assert.rejects(openPostgresStore(schema.url), (e: unknown) =>
+      e instanceof PostgresSchemaTooNewError && e instanceof SchemaTooNewError && e.found === 2 && e.supported === 1 && /upgrade OpenJules, or point DATABASE_URL/.test(e.message));
+    const { rows } = await db.query("SELECT COUNT(*)::int AS n FROM schema_migrations");
+    assert.deepEqual(rows, [{ n: 2 }]);
+  });
+
+  it("refuses a history that differs from the code's, and rolls a failing migration back entirely", async () => {
+    const schema = await fresh();
+    const db = pool(schema);
+    const widgets = { version: 1, name: "widgets", sql: "CREATE TABLE widgets (id integer PRIMARY KEY)" };
+    const broken = { version: 2, name: "broken", sql: "CREATE TABLE half (id integer); INSERT INTO nowhere VALUES (1);" };
+    await assert.rejects(migrate(db, "widgets", [widgets, broken]), /"widgets" migration 2 \(broken\) failed: relation "nowhere" does not exist/);
+    assert.equal(await schemaVersion(db, "widgets"), 0, "nothing recorded, not even migration 1");
+    const { rows } = await db.query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name", [schema.name]);
+    assert.deepEqual(rows, [], "not even the bookkeeping table is left behind");
+    assert.deepEqual(await migrate(db, "widgets", [widgets]), { applied: [1], version: 1 });
+    await assert.rejects(migrate(db, "widgets", [{ ...widgets, name: "sprockets" }]), /migration 1 is "widgets", but this OpenJules expects "sprockets"/);
+  });
+
+  it("accepts every task state the model defines (a new state needs a migration)", async () => {
+    const schema = await fresh();
+    await (await openPostgresStore(schema.url)).close();
+    const db = pool(schema);
+    const insert = (id: string, issue: number, state: string) =>
+      db.query(`INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction, issue_title, requested_by, created_at, updated_at)
+        VALUES ($1, 1, 'o', 'r', $2, 'issue', $3, 'u', '', '', 'a', now(), now())`, [id, issue, state]);
+    for (const [i, state] of TASK_STATES.entries()) await insert(`t-${i}`, i + 1, state);
+    await assert.rejects(insert("t-bad", 99, "sleeping"), /violates check constraint/);
+  });
+
+  it("stores text with NUL characters, which PostgreSQL cannot hold, as U+FFFD instead of failing", async () => {
+    const schema = await fresh();
+    const store = await openPostgresStore(schema.url);
+    try {
+      const created = await store.create(newTask({ instruction: "fix\u0000it" }), "alice", "start\u0000");
+      assert.ok(created.created);
+      assert.equal(created.task.instruction, "fix\uFFFDit");
+      const failed = await store.transition(created.task.id, {
+        from: "queued", to: "failed", actor: "worker", reason: "tests\u0000",
+        patch: { failure: { phase: "tests", reason: "output: \u0000\u0000 and a literal \\u0000", hint: "retry" }, activity: "ran\u0000" },
+      });
+      assert.deepEqual(failed?.failure, { phase: "tests", reason: "output: \uFFFD\uFFFD and a literal \\u0000", hint: "retry" });
+      assert.equal(failed?.activity, "ran\uFFFD");
+      assert.deepEqual((await store.history(created.task.id)).map((e) => e.reason), ["start\uFFFD", "tests\uFFFD"]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("explains a server that cannot be reached, without printing the password", async () => {
+    const url = "postgres://postgres:s3cret-pw@127.0.0.1:1/test";
+    await assert.rejects(openPostgresStore(url, { connectTimeoutMs: 2_000 }), (e: unknown) =>
+      e instanceof Error && e.message.startsWith("Cannot use the PostgreSQL database at postgres://postgres:***@127.0.0.1:1/test (DATABASE_URL): ") && !e.message.includes("s3cret"));
+    await assert.rejects(openPostgresStore("mysql://root@127.0.0.1/test"), /DATABASE_URL must start with postgres:\/\//);
+    await assert.rejects(openPostgresStore("not a url"), /DATABASE_URL is not a URL/);
+  });
+
+  it("lets exactly one of several processes approve the same plan", async () => {
+    const schema = await fresh();
+    const store = await openPostgresStore(schema.url);
+    try {
+      const created = await store.create(newTask(), "alice", "start");
+      assert.ok(created.created);
+      const id = created.task.id;
+      await store.transition(id, { from: "queued", to: "planning", actor: "w", reason: "r" });
+      await store.transition(id, { from: "planning", to: "awaiting_approval", actor: "w", reason: "r", patch: { planHash: "h1" } });
+      const child = new URL("../helpers/store-child.ts", import.meta.url).pathname;
+      const children = Array.from({ length: 6 }, (_, i) => spawn(process.execPath, [child, schema.url, id, "h1", `user${i}`], { stdio: ["pipe", "pipe", "inherit"] }));
+      let results: unknown[];
+      try {
+        const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
+        for (const line of lines) assert.equal((await line.next()).value, "ready");
+        for (const c of children) c.stdin!.write("go\n");
+        results = await Promise.all(lines.map(async (line) => (await line.next()).value));
+        await Promise.all(children.map((c) => (c.exitCode === null ? once(c, "exit") : undefined)));
+      } finally {
+        for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+      }
+      assert.equal(results.filter((r) => r === "won").length, 1, `results: ${results.join(", ")}`);
+      assert.equal(results.filter((r) => r === "lost").length, 5);
+      assert.equal((await store.history(id)).filter((e) => e.to === "approved").length, 1);
+      assert.equal((await store.get(id))?.state, "approved");
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,22 @@
+/**
+ * Runs the TaskStore contract on the PostgreSQL store, against the real
+ * server: every test opens a store (which migrates) on one schema created for
+ * this file and dropped at the end, so other test files can use the same
+ * database at the same time.
+ */
+import { after, before } from "node:test";
+import { openPostgresStore } from "../../src/store/postgres/index.ts";
+import { createTestSchema, type TestSchema } from "../helpers/services.ts";
+import { storeContract } from "./contract.ts";
+
+let schema: TestSchema;
+before(async () => {
+  schema = await createTestSchema("store-contract");
+});
+after(() => schema.drop());
+
+storeContract("PostgreSQL", async () => ({
+  store: await openPostgresStore(schema.url, { maxConnections: 4 }),
+  reopen: () => openPostgresStore(schema.url, { maxConnections: 4 }),
+  cleanup: async () => {},
+}));
