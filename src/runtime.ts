@@ -131,7 +131,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     },
     async startWorker() {
       await reconcile(deps);
-      await queue.start(jobHandlers(deps, { ownLogin: () => (appSlug ? `${appSlug}[bot]` : null) }), settings.worker.concurrency);
+      await queue.start(jobHandlers(deps, { ownLogin: () => (appSlug ? `${appSlug}[bot]` : null), ...(parts.metrics ? { metrics: parts.metrics } : {}) }), settings.worker.concurrency);
     },
     async stop(graceMs = 30_000) {
       await queue.stop(graceMs);

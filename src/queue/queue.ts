@@ -36,6 +36,8 @@ export interface Job {
   lastError: string | null;
   /** Aborted when the queue stops and the grace period ends. */
   signal: AbortSignal;
+  /** When the job became due (epoch ms), for the queue wait-time metric; absent when the backend cannot tell. */
+  readyAt?: number;
 }
 
 export interface JobHandlers {

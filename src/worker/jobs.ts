@@ -8,16 +8,18 @@ import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
 import { loadRepoConfig } from "./repo-config.ts";
 import { taskLogBindings } from "../ops/log-context.ts";
+import type { Metrics } from "../ops/metrics.ts";
 
 /**
  * The worker: routes each job to its use case. A job that ran out of
  * attempts (GitHub or the model kept failing, or the worker died too often)
  * ends its task as failed with a message in the thread, never silently.
  */
-export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | null }): JobHandlers {
+export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | null; metrics?: Pick<Metrics, "jobWait"> }): JobHandlers {
   return {
     async run(job) {
       const log = deps.log.child({ job: job.id, attempt: job.attempt });
+      if (job.readyAt !== undefined) options.metrics?.jobWait(job.name, Math.max(0, Date.now() - job.readyAt));
       try {
         await route(job, log);
       } catch (error) {

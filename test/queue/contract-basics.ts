@@ -29,9 +29,11 @@ export function basicCases(t: QueueContext): void {
       await queue.idle();
       assert.equal(seen.length, 1);
       const [job] = seen;
-      assert.deepEqual({ ...job, signal: undefined }, {
-        id: "plan:t1:1", name: "plan", data: { taskId: "t1", nested: [1, "two", null] }, attempt: 1, maxAttempts: 3, lastError: null, signal: undefined,
+      const before = Date.now();
+      assert.deepEqual({ ...job, signal: undefined, readyAt: undefined }, {
+        id: "plan:t1:1", name: "plan", data: { taskId: "t1", nested: [1, "two", null] }, attempt: 1, maxAttempts: 3, lastError: null, signal: undefined, readyAt: undefined,
       });
+      assert.ok(typeof job!.readyAt === "number" && job!.readyAt <= before && job!.readyAt > before - 60_000, "readyAt is when the job became due");
       assert.ok(job!.signal instanceof AbortSignal);
       assert.equal(job!.signal.aborted, false);
       assert.equal(await queue.depth(), 0);

@@ -59,7 +59,7 @@ export async function processJob(ctx: RunContext, bullJob: BullJob, token: strin
       const job = toJob(stored, bullJob.name, maxAttempts, maxAttempts, "interrupted", run.controller.signal);
       return await fail(ctx, run, job, new Error(INTERRUPTED_MESSAGE));
     }
-    const job = toJob(stored, bullJob.name, attempt, maxAttempts, lastError, run.controller.signal);
+    const job = { ...toJob(stored, bullJob.name, attempt, maxAttempts, lastError, run.controller.signal), readyAt: bullJob.timestamp + (bullJob.delay ?? 0) };
     let error: Error | null = null;
     try {
       await bullJob.updateProgress(ledgerFor(bullJob, attempt, lastError));

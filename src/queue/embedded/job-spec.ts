@@ -41,6 +41,7 @@ export function toJob(row: JobRow, signal: AbortSignal): Job {
     maxAttempts: row.max_attempts,
     lastError: row.last_error,
     signal,
+    readyAt: row.run_at,
   };
 }
 
