@@ -63,7 +63,7 @@ const agent =
     : createAgentFromSettings(settings, {
         runner,
         commandTimeoutMs: sandbox.commandTimeoutMs,
-        detectTestCommand: async (dir, config) => (await resolveTestCommands(dir, config)).test,
+        detectCommands: resolveTestCommands,
         onModelCall: (call) => ops.metrics.llmUsage(call.provider, call.model, call.usage),
       });
 const runtime = createRuntime({

@@ -9,7 +9,7 @@ import { AgentError } from "./ports.ts";
 import { parsePriceOverride } from "./prices.ts";
 import { PROMPTS, render } from "./prompts.ts";
 import { type Session, openSession } from "./session.ts";
-import { testAndFix } from "./test-phase.ts";
+import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
 import type { CommandRunner } from "./tools/run.ts";
 import { executionTools, planningTools } from "./tools/index.ts";
 
@@ -28,8 +28,8 @@ export interface AgentDeps {
   settings: Settings["agent"];
   dataDir: string;
   runner?: CommandRunner;
-  /** Test command detection; default: `test` from jules.yml. The sandbox plugs its detection in here. */
-  detectTestCommand?: (workdir: string, config: RepoConfig) => Promise<string | null>;
+  /** Setup and test commands of a working copy; default: `setup` and `test` from jules.yml. The sandbox plugs its detection in here. */
+  detectCommands?: (workdir: string, config: RepoConfig) => Promise<RepoCommands>;
   /** Timeout of one command (the `run` tool and tests), default 10 minutes. */
   commandTimeoutMs?: number;
   /** How many times the model may fix failing tests, default 2. */
@@ -91,7 +91,10 @@ export function createAgent(deps: AgentDeps): Agent {
       const s = openSession(sessionDeps, request.task, request.config, request.workdir, "execute");
       try {
         request.progress.activity("starting on the approved plan");
+        const testOptions = { runner: deps.runner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets };
+        const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
+        if (setupNote) parts.push(`# Setup\n\n${setupNote}`);
         if (request.feedback) parts.push(`# Follow-up feedback on the pull request\n\n${wrapUntrusted("feedback", request.feedback)}`);
         parts.push("Implement the approved plan now, then call finish.");
         const runNote = deps.runner
@@ -102,7 +105,7 @@ export function createAgent(deps: AgentDeps): Agent {
         const outcome = await loop.run(parts.join("\n\n"));
         if (outcome.kind !== "finish") throw new AgentError("Execution ended without finishing.", "Try again.", s.meter.snapshot());
         const tested = await testAndFix(
-          { runner: deps.runner, detectTestCommand: deps.detectTestCommand, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets },
+          testOptions,
           { loop, summary: outcome.summary, workdir: request.workdir, config: request.config, progress: request.progress, signal: request.signal },
         );
         return { summary: tested.summary, tests: tested.tests, usage: s.meter.snapshot() };

@@ -49,10 +49,8 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
     cloneUrl = await git.createRepo("Codertocat", "Hello-World", [
       { files: { "README.md": "# Hello\n", "src/value.txt": "41\n", "test.sh": TEST_SH }, message: "initial" },
     ]);
-    listener = createServer((_req, res) => {
-      listenerHits++;
-      res.end("reached");
-    });
+    listener = createServer((_req, res) => res.end("reached"));
+    listener.on("connection", () => listenerHits++);
     await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
     dataDir = await mkdtemp(join(tmpdir(), "jules-e2e-pr-"));
     await chmod(dataDir, 0o711); // the sandbox user must be able to reach the worktrees (README: running as root)
@@ -65,7 +63,7 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
       deliver,
       env: { JULES_PROVIDER: "openai", JULES_MODEL: "gpt-4o", OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: llm.openaiBaseUrl },
       agentFactory: (settings) =>
-        createAgentFromSettings(settings, { runner, commandTimeoutMs: 60_000, detectTestCommand: async (dir, config) => (await resolveTestCommands(dir, config)).test }),
+        createAgentFromSettings(settings, { runner, commandTimeoutMs: 60_000, detectCommands: resolveTestCommands }),
     });
   });
 
@@ -90,7 +88,8 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
       call("write_file", { path: "../escaped.txt", content: "out of the working copy" }),
       call("write_file", { path: ".github/workflows/evil.yml", content: "on: push" }),
       call("run", { command: "env; cat /proc/self/environ | tr '\\0' '\\n'; ls -a ~ /tmp" }),
-      call("run", { command: `(exec 3<>/dev/tcp/127.0.0.1/${port} && echo CONNECTED) 2>&1 || echo NO-NETWORK` }),
+      // bash: dash (sh) has no /dev/tcp. The same command reaches the listener outside the sandbox (checked below).
+      call("run", { command: `bash -c 'exec 3<>/dev/tcp/127.0.0.1/${port} && echo CONNECTED' 2>&1 || echo NO-NETWORK` }),
       call("run", { command: "id -u; touch /usr/pwned 2>&1 || echo READ-ONLY" }),
       call("edit_file", { path: "src/value.txt", old_string: "41", new_string: "42" }),
       call("finish", { summary: "src/value.txt now holds 42, which the test expects." }),
@@ -159,6 +158,9 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
     assert.match(toolResults, /NO-NETWORK/);
     assert.doesNotMatch(toolResults, /CONNECTED/);
     assert.equal(listenerHits, 0, "nothing inside the sandbox reached the network");
+    const { stdout: outside } = await run("bash", ["-c", `exec 3<>/dev/tcp/127.0.0.1/${port} && echo CONNECTED`]);
+    assert.equal(outside.trim(), "CONNECTED", "the same command connects from outside the sandbox");
+    assert.equal(listenerHits, 1);
     assert.match(toolResults, /READ-ONLY/);
     await assert.rejects(readFile(join(dataDir, "work", "escaped.txt")));
     gh.assertClean();

@@ -288,7 +288,7 @@ export function user(login: string) {
   };
 }
 
-function commentBody(owner: string, repo: string, issue: number, id: number, body: string) {
+export function commentBody(owner: string, repo: string, issue: number, id: number, body: string) {
   return {
     id, node_id: "IC_1", url: `${API}/repos/${owner}/${repo}/issues/comments/${id}`,
     html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`, body, user: user("openjules[bot]"),
@@ -296,7 +296,7 @@ function commentBody(owner: string, repo: string, issue: number, id: number, bod
   };
 }
 
-function issueBody(owner: string, repo: string, number: number, title: string, body: string) {
+export function issueBody(owner: string, repo: string, number: number, title: string, body: string) {
   return {
     id: 444500041, node_id: "MDU6SXNzdWU0NDQ1MDAwNDE=", url: `${API}/repos/${owner}/${repo}/issues/${number}`,
     repository_url: `${API}/repos/${owner}/${repo}`, labels_url: `${API}/repos/${owner}/${repo}/issues/${number}/labels{/name}`,
@@ -306,7 +306,7 @@ function issueBody(owner: string, repo: string, number: number, title: string, b
   };
 }
 
-function appBody(slug: string) {
+export function appBody(slug: string) {
   return {
     id: 1, slug, node_id: "MDExOkludGVncmF0aW9uMQ==", owner: user("Codertocat"), name: "OpenJules", description: "", external_url: "https://example.com",
     html_url: `https://github.com/apps/${slug}`, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", permissions: { issues: "write" }, events: ["issue_comment"],
@@ -316,7 +316,7 @@ function appBody(slug: string) {
 /** GitHub's own response examples from the OpenAPI description (a fresh copy each time). */
 const require = createRequire(import.meta.url);
 let examples: Record<string, { value: unknown }> | null = null;
-function example<T>(name: string): T {
+export function example<T>(name: string): T {
   examples ??= (JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
   const found = examples[name];
   if (!found) throw new Error(`no example named ${name} in GitHub's OpenAPI description`);
@@ -347,7 +347,7 @@ function rewriteRepo(repo: Json, fullName: string): Json {
 }
 
 /** GitHub's pull request example (full or list item) rewritten to the given fields. */
-function pullBody(owner: string, repo: string, f: PullFields, kind: "pull-request" | "pull-request-simple-items"): Json {
+export function pullBody(owner: string, repo: string, f: PullFields, kind: "pull-request" | "pull-request-simple-items"): Json {
   const base = kind === "pull-request" ? example<Json>("pull-request") : example<Json[]>("pull-request-simple-items")[0]!;
   const head = f.head ?? "topic";
   const merged = f.merged === true;

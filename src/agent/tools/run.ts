@@ -17,7 +17,8 @@ export interface CommandResult {
 }
 
 export interface CommandRunner {
-  run(cmd: string, opts: { cwd: string; timeoutMs: number; signal?: AbortSignal }): Promise<CommandResult>;
+  /** `network` is only ever set for the setup command, when jules.yml's `setup_network` allows it. */
+  run(cmd: string, opts: { cwd: string; timeoutMs: number; signal?: AbortSignal; network?: boolean }): Promise<CommandResult>;
 }
 
 export const RUN_OUTPUT_CHARS = 20_000;

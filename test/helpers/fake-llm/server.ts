@@ -11,7 +11,10 @@ import type { Step } from "./script.ts";
  * their base URL. It plays a script, one step per request, and records every
  * request (path, headers, parsed body) so tests can assert on prompts, tools
  * and tool results. When the script runs out it answers 500 with a message
- * saying so, which makes an unexpected extra call visible in the test.
+ * saying so, which makes an unexpected extra call visible in the test; or,
+ * when the server was given a `respond` function, asks it for the step, so
+ * many clients calling in any order (several worker processes) can be
+ * answered from what each request says (see by-phase.ts).
  */
 
 export type WireFormat = "openai" | "anthropic";
@@ -24,6 +27,13 @@ export interface RecordedRequest {
   body: any;
   /** The step that answered it (undefined when the script was exhausted). */
   step: Step | undefined;
+}
+
+/** Chooses the answer to one request from its content (used when the script is empty). */
+export type Responder = (request: { format: WireFormat; headers: IncomingMessage["headers"]; body: any }) => Step;
+
+export interface FakeLlmOptions {
+  respond?: Responder;
 }
 
 export interface FakeLlm {
@@ -57,7 +67,7 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(JSON.stringify(body));
 };
 
-export async function startFakeLlm(script: Step[] = []): Promise<FakeLlm> {
+export async function startFakeLlm(script: Step[] = [], options: FakeLlmOptions = {}): Promise<FakeLlm> {
   const steps = [...script];
   const requests: RecordedRequest[] = [];
   let seq = 0;
@@ -67,9 +77,10 @@ export async function startFakeLlm(script: Step[] = []): Promise<FakeLlm> {
     const format = formatOf(path);
     const raw = await readBody(req);
     if (req.method !== "POST" || !format) return send(res, 404, { error: { message: `fake-llm: no route ${req.method} ${path}` } });
-    const step = steps.shift();
+    const body = JSON.parse(raw);
+    const step = steps.shift() ?? options.respond?.({ format, headers: req.headers, body });
     seq++;
-    requests.push({ format, path, headers: req.headers, body: JSON.parse(raw), step });
+    requests.push({ format, path, headers: req.headers, body, step });
     if (!step) {
       const message = "fake-llm: the script is exhausted (the client made more calls than scripted)";
       return send(res, 500, format === "openai" ? openaiError({ kind: "fail", status: 500, message }) : anthropicError({ kind: "fail", status: 500, message }, seq));
@@ -90,12 +101,11 @@ export async function startFakeLlm(script: Step[] = []): Promise<FakeLlm> {
       return;
     }
     if (step.kind === "fail") {
-      const body = format === "openai" ? openaiError(step) : anthropicError(step, seq);
-      return send(res, step.status, body, { ...(format === "anthropic" ? { "request-id": `req_fake${seq}` } : {}), ...step.headers });
+      const error = format === "openai" ? openaiError(step) : anthropicError(step, seq);
+      return send(res, step.status, error, { ...(format === "anthropic" ? { "request-id": `req_fake${seq}` } : {}), ...step.headers });
     }
     const inputTokens = Math.ceil(raw.length / 4);
-    const body = format === "openai" ? openaiCompletion(step, JSON.parse(raw), seq, inputTokens) : anthropicMessage(step, JSON.parse(raw), seq, inputTokens);
-    send(res, 200, body);
+    send(res, 200, format === "openai" ? openaiCompletion(step, body, seq, inputTokens) : anthropicMessage(step, body, seq, inputTokens));
   });
 
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,65 @@
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { prepare, runTests } from "../../src/agent/test-phase.ts";
+import { RepoConfigSchema } from "../../src/config/repo-config.ts";
+import { createSandboxRunner, resolveTestCommands } from "../../src/sandbox/index.ts";
+
+/** Setup and tests through the real sandbox: commands chosen and reported, setup run once, network only for setup when allowed. */
+describe("the setup and test commands of execution", { timeout: 120_000 }, () => {
+  let base: string;
+  let dir: string;
+  let listener: Server;
+  let port = 0;
+  const runner = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: 2 * 1024 ** 3, processes: 128 } });
+  const activity: string[] = [];
+  const progress = { activity: (line: string) => void activity.push(line), usage: () => undefined };
+  const options = { runner, detectCommands: resolveTestCommands, timeoutMs: 60_000, fixRounds: 0 };
+
+  before(async () => {
+    base = await mkdtemp(join(tmpdir(), "jules-tests-"));
+    await chmod(base, 0o711);
+    dir = join(base, "repo");
+    await promisify(execFile)("git", ["init", "-q", dir]);
+    await writeFile(join(dir, "check.sh"), '[ -f installed.txt ] && echo "1 passed, 0 failed" || { echo "setup did not run"; exit 1; }\n');
+    listener = createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
+    port = (listener.address() as { port: number }).port;
+  });
+  after(async () => {
+    await new Promise<void>((resolve) => listener.close(() => resolve()));
+    await rm(base, { recursive: true, force: true });
+  });
+
+  it("runs the configured setup once, says which test command was chosen and why, then the tests pass", async () => {
+    const config = RepoConfigSchema.parse({ setup: "echo deps > installed.txt", test: "sh check.sh" });
+    assert.equal(await prepare(options, dir, config, progress), null);
+    assert.equal(await readFile(join(dir, "installed.txt"), "utf8"), "deps\n");
+    assert.match(activity.at(-1)!, /tests: `sh check\.sh` \(.*jules\.yml.*\)/);
+    const report = await runTests(options, dir, config);
+    assert.equal(report.passed, true, report.summary);
+    assert.equal(report.command, "sh check.sh");
+  });
+
+  it("gives the setup command network only when setup_network allows it, and reports a failed setup to the model", async () => {
+    // bash, not sh: dash has no /dev/tcp, so an sh version would fail with or without network.
+    const fetchCmd = `bash -c '(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null' && echo reached || { echo unreachable; exit 7; }`;
+    const closed = await prepare(options, dir, RepoConfigSchema.parse({ setup: fetchCmd, test: "true" }), progress);
+    assert.match(closed ?? "", /failed \(exit code 7, without network\)[\s\S]*unreachable/);
+    assert.equal(await prepare(options, dir, RepoConfigSchema.parse({ setup: fetchCmd, test: "true", setup_network: true }), progress), null);
+  });
+
+  it("says plainly when no test command was found instead of skipping silently", async () => {
+    const config = RepoConfigSchema.parse({});
+    assert.equal(await prepare(options, dir, config, progress), null);
+    assert.match(activity.at(-1)!, /^no test command found/);
+    const report = await runTests(options, dir, config);
+    assert.equal(report.passed, null);
+    assert.match(report.summary, /no test command found/);
+  });
+});
