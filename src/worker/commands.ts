@@ -32,10 +32,10 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
     case "help":
       return void (await say(renderHelp({ config })));
     case "unknown":
-      return void (await say(replies.unknownCommand({ word: command.word, config })));
+      return void (await say(replies.unknownCommand({ login: who, word: command.word, config })));
     case "status": {
       const task = await store.findLatest(repo.owner, repo.repo, event.issueNumber);
-      return void (await say(task ? ctx.deps.status.render(task) : replies.noTask({ command: config.command })));
+      return void (await say(task ? ctx.deps.status.render(task) : replies.noTask({ login: who, command: config.command })));
     }
     case "start": {
       if (event.isPullRequest) return followUp(ctx, event, command.text, config, say);
@@ -52,25 +52,25 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
         },
         `/${config.command} by @${who}`,
       );
-      if (result.kind === "busy") await say(replies.busy({ task: result.active, command: config.command }));
+      if (result.kind === "busy") await say(replies.busy({ login: who, task: result.active, command: config.command }));
       return;
     }
   }
 
   const task = await store.findActive(repo.owner, repo.repo, event.issueNumber);
-  if (!task) return void (await say(replies.noTask({ command: config.command })));
+  if (!task) return void (await say(replies.noTask({ login: who, command: config.command })));
   switch (command.kind) {
     case "approve": {
       const result = await approvePlan(ctx.deps, { task, approver: who, note: command.note, commentCreatedAt: event.createdAt, config });
-      if (result.kind === "not_waiting") await say(replies.nothingToApprove({ task, command: config.command }));
-      else if (result.kind === "outdated") await say(replies.planOutdated({ task, command: config.command }));
+      if (result.kind === "not_waiting") await say(replies.nothingToApprove({ login: who, task, command: config.command }));
+      else if (result.kind === "outdated") await say(replies.planOutdated({ login: who, task, command: config.command }));
       else if (result.kind === "own_plan") await say(replies.fourEyes({ login: who }));
-      else if (result.kind === "already") await say(replies.alreadyApproved({ task: result.task }));
+      else if (result.kind === "already") await say(replies.alreadyApproved({ login: who, task: result.task }));
       return;
     }
     case "revise": {
       const result = await revisePlan(ctx.deps, { task, by: who, feedback: command.feedback });
-      if (result.kind === "not_waiting") await say(replies.nothingToRevise({ task, command: config.command }));
+      if (result.kind === "not_waiting") await say(replies.nothingToRevise({ login: who, task, command: config.command }));
       return;
     }
     case "cancel":
@@ -81,9 +81,10 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
 
 /** `/jules <feedback>` on a pull request: more commits on a pull request OpenJules opened. */
 async function followUp(ctx: InboundContext, event: CommentEvent, text: string, config: RepoConfig, say: (body: string) => Promise<unknown>) {
+  const who = event.author.login;
   const origin = await ctx.deps.store.findByPullRequest(event.repo.owner, event.repo.repo, event.issueNumber);
-  if (!origin || !origin.branch) return void (await say(replies.notOnPullRequest({ command: config.command })));
-  if (!text) return void (await say(replies.followUpNeedsText({ command: config.command })));
+  if (!origin || !origin.branch) return void (await say(replies.notOnPullRequest({ login: who, command: config.command })));
+  if (!text) return void (await say(replies.followUpNeedsText({ login: who, command: config.command })));
   const result = await startFollowUp(ctx.deps, {
     origin,
     pullRequestNumber: event.issueNumber,
@@ -92,7 +93,7 @@ async function followUp(ctx: InboundContext, event: CommentEvent, text: string, 
     requestedBy: event.author.login,
     triggerCommentId: event.commentId,
   });
-  if (result.kind === "busy") await say(replies.busy({ task: result.active, command: config.command }));
+  if (result.kind === "busy") await say(replies.busy({ login: who, task: result.active, command: config.command }));
 }
 
 const actionWords: Partial<Record<JulesCommand["kind"], string>> = {

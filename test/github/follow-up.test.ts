@@ -1,0 +1,74 @@
+import { afterEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { AgentDouble } from "../helpers/agent-double.ts";
+import { GitHubMock } from "../helpers/github-mock.ts";
+import { issueComment } from "../helpers/payloads.ts";
+import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+
+/** `/jules <feedback>` on a pull request: more commits on the branch of a pull request OpenJules opened. */
+describe("follow-ups on a pull request", () => {
+  let app: TestApp;
+  let agent: AgentDouble;
+  afterEach(async () => {
+    await app.close();
+    GitHubMock.reset();
+  });
+
+  /** Issue #1 planned, approved and delivered as pull request #7 (the delivery double's). */
+  async function delivered() {
+    agent = new AgentDouble();
+    app = await startTestApp({ agent });
+    const gh = new GitHubMock();
+    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits().identity();
+    for (const body of ["/jules fix the crash", "/approve"]) {
+      const c = issueComment({ body });
+      gh.reaction(c.comment.id);
+      await app.receive("issue_comment", c);
+      await app.settle();
+    }
+    const origin = await app.store.findByPullRequest("Codertocat", "Hello-World", 7);
+    assert.equal(origin?.state, "done");
+    return { gh, origin: origin! };
+  }
+
+  it("runs the agent again on the pull request's branch with the feedback, without a new plan or approval", async () => {
+    const { gh, origin } = await delivered();
+    gh.config(null, 2).role("hubot", "write").issue(7).threadComments(7).comments(7);
+    const c = issueComment({ body: "/jules rename the helper and add a test", login: "hubot", onPullRequest: true, issueNumber: 7 });
+    gh.reaction(c.comment.id);
+    await app.receive("issue_comment", c);
+    await app.settle();
+
+    const followUp = await app.store.findLatest("Codertocat", "Hello-World", 7);
+    assert.equal(followUp?.kind, "follow_up");
+    assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
+    assert.equal(followUp?.branch, origin.branch);
+    assert.equal(followUp?.requestedBy, "hubot");
+    assert.deepEqual((await app.store.history(followUp!.id)).map((e) => e.to), ["queued", "approved", "working", "testing", "done"]);
+    assert.equal(agent.planRequests.length, 1, "no new plan");
+    assert.equal(agent.executeRequests[1]?.feedback, "rename the helper and add a test");
+    const input = app.delivery.inputs[1];
+    assert.equal(input?.task.kind, "follow_up");
+    assert.equal(input?.task.branch, origin.branch);
+    assert.match(gh.posted().at(-1)!, /openjules:status/, "the follow-up has its own status comment in the pull request's thread");
+    gh.assertClean();
+  });
+
+  it("refuses a task on a pull request OpenJules did not open, and a follow-up without feedback", async () => {
+    await delivered();
+    const gh = new GitHubMock();
+    gh.config(null, 2).role("hubot", "write", 2).comments(9).comments(7);
+    const other = issueComment({ body: "/jules make it faster", login: "hubot", onPullRequest: true, issueNumber: 9 });
+    const empty = issueComment({ body: "/jules", login: "hubot", onPullRequest: true, issueNumber: 7 });
+    gh.reaction(other.comment.id).reaction(empty.comment.id);
+    await app.receive("issue_comment", other);
+    await app.receive("issue_comment", empty);
+    await app.settle();
+    const [notOurs, noText] = gh.posted();
+    assert.match(notOurs!, /only take follow-ups on pull requests I opened/);
+    assert.match(noText!, /[Tt]ell me what to change/);
+    assert.equal(await app.store.findLatest("Codertocat", "Hello-World", 9), null);
+    assert.equal(agent.executeRequests.length, 1);
+    gh.assertClean();
+  });
+});
