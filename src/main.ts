@@ -40,7 +40,16 @@ mkdirSync(settings.dataDir, { recursive: true });
 const store = await openStore(settings, { logger: log });
 const queue = await openQueue(settings, { logger: log });
 const secrets = [settings.github.webhookSecret, settings.agent.openai.apiKey, settings.agent.anthropic.apiKey, settings.ops.apiToken].filter((s): s is string => !!s);
-const ops = createOps({ store, queue, dataDir: settings.dataDir, log, apiToken: settings.ops.apiToken, readiness: { minFreeBytes: settings.ops.readyMinFreeBytes }, secrets });
+const ops = createOps({
+  store,
+  queue,
+  dataDir: settings.dataDir,
+  log,
+  apiToken: settings.ops.apiToken,
+  readiness: { minFreeBytes: settings.ops.readyMinFreeBytes },
+  secrets,
+  ...(settings.github.baseUrl ? { webBase: settings.github.baseUrl.replace(/\/api\/v3$/, "") } : {}),
+});
 
 const sandbox = settings.sandbox;
 if (sandbox.mode === "bubblewrap" && mode !== "web") {
