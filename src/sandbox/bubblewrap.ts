@@ -105,8 +105,9 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   for (const entry of layout.etc) a.push("--ro-bind", `/etc/${entry}`, `/etc/${entry}`);
   if (plan.network) a.push("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf");
   a.push("--ro-bind-data", "3", "/etc/passwd", "--ro-bind-data", "4", "/etc/group", "--ro-bind-data", "5", "/etc/hosts");
-  for (const path of plan.extraReadOnly) a.push("--ro-bind-try", path, path);
   a.push("--proc", "/proc", "--dev", "/dev", ...tmpfs("/dev/shm"), ...tmpfs("/tmp"), "--symlink", "../tmp", "/var/tmp");
+  // After the private /tmp, so an extra path under /tmp (a toolchain unpacked there) is not hidden by it.
+  for (const path of plan.extraReadOnly) a.push("--ro-bind-try", path, path);
   a.push("--bind", plan.workspace, WORKSPACE);
   if (plan.gitEntry === "file") {
     fds.push(""); // an empty read-only regular file in place of the pointer into the mirror
