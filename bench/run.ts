@@ -14,6 +14,8 @@ const benches: Bench[] = [
   { title: "Agent", run: async () => (await import("./agent.ts")).benchAgent() },
   { title: "Prompt size", run: async () => (await import("./prompt-size.ts")).benchPromptSize() },
   { title: "Workspace preparation", run: async () => (await import("./workspace.ts")).benchWorkspace() },
+  { title: "Webhook acknowledgement on PostgreSQL and Redis", run: async () => (await import("./throughput.ts")).benchAckBackends() },
+  { title: "Scale-out throughput", run: async () => (await import("./throughput.ts")).benchThroughput() },
 ];
 
 let failed = 0;

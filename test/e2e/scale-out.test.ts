@@ -77,7 +77,7 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
       processEnv({
         githubHost: github.host, llmBaseUrl: llm.openaiBaseUrl, databaseUrl: schema.url, redisUrl: redis.url, secret,
         dataDir: await dataDirIn(root, name), port: await freePort(), apiKey: `sk-test-${name}-0123456789`,
-        extra: { JULES_JOB_LEASE_MS: "3000", JULES_SHUTDOWN_GRACE_MS: "2000", JULES_WORKER_CONCURRENCY: "2" },
+        extra: { JULES_JOB_LEASE_MS: "5000", JULES_SHUTDOWN_GRACE_MS: "2000", JULES_WORKER_CONCURRENCY: "2" },
       });
     const webEnvs = [await env("web-1"), await env("web-2")];
     webs = webEnvs.map((e) => `http://127.0.0.1:${e.PORT}/api/github/webhooks`);

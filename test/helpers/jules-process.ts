@@ -1,7 +1,8 @@
 /**
  * OpenJules as a real operating-system process for multi-process tests and
  * benchmarks: `node_modules/.bin/node src/main.ts web|worker` with a clean
- * environment, ready once it logs "OpenJules is running". The last lines of
+ * environment, ready once it logs "OpenJules is running" (at LOG_LEVEL info,
+ * the default here: a stricter level hides that line). The last lines of
  * its output are kept for failure messages. A `JulesProcesses` group owns
  * every process it started: `stopAll()` ends them (SIGTERM, then SIGKILL) and
  * is meant for `after`, and a synchronous exit hook SIGKILLs any still alive
