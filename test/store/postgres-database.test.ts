@@ -131,7 +131,7 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
       const id = created.task.id;
       await store.transition(id, { from: "queued", to: "planning", actor: "w", reason: "r" });
       await store.transition(id, { from: "planning", to: "awaiting_approval", actor: "w", reason: "r", patch: { planHash: "h1" } });
-      const child = new URL("../helpers/store-child.ts", import.meta.url).pathname;
+      const child = new URL("../helpers/approve-race-child.ts", import.meta.url).pathname;
       const children = Array.from({ length: 6 }, (_, i) => spawn(process.execPath, [child, schema.url, id, "h1", `user${i}`], { stdio: ["pipe", "pipe", "inherit"] }));
       let results: unknown[];
       try {

@@ -98,7 +98,7 @@ describe("SQLite task store file", () => {
     const id = created.task.id;
     await store.transition(id, { from: "queued", to: "planning", actor: "w", reason: "r" });
     await store.transition(id, { from: "planning", to: "awaiting_approval", actor: "w", reason: "r", patch: { planHash: "h1" } });
-    const child = new URL("./approve-race-child.ts", import.meta.url).pathname;
+    const child = new URL("../helpers/approve-race-child.ts", import.meta.url).pathname;
     const children = Array.from({ length: 6 }, (_, i) => spawn(process.execPath, [child, file, id, "h1", `user${i}`], { stdio: ["pipe", "pipe", "inherit"] }));
     let results: unknown[];
     try {
