@@ -22,7 +22,7 @@ import { removeQueueData, TEST_REDIS_URL, uniquePrefix } from "../helpers/servic
 import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";
 
-const child = new URL("../helpers/bullmq-child.ts", import.meta.url).pathname;
+const child = new URL("../helpers/queue-child.ts", import.meta.url).pathname;
 const noFailures: JobHandlers["onFailed"] = async (job, error) => assert.fail(`unexpected onFailed for ${job.id}: ${error.message}`);
 const never = () => new Promise<void>(() => {});
 

@@ -22,7 +22,7 @@ import { newTask } from "../store/fixtures.ts";
 import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";
 
-const child = new URL("./queue-child.ts", import.meta.url).pathname;
+const child = new URL("../helpers/queue-child.ts", import.meta.url).pathname;
 const noFailures: JobHandlers["onFailed"] = async (job, error) => assert.fail(`unexpected onFailed for ${job.id}: ${error.message}`);
 
 describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
