@@ -1,6 +1,6 @@
 import type { ThreadContext } from "../agent/ports.ts";
 import { WRITER_ROLES, type GitHubGateway } from "../github/gateway.ts";
-import { sanitizeUntrusted } from "../security/sanitize.ts";
+import { sanitizeUntrusted, selectThreadComments } from "../security/sanitize.ts";
 import type { Task } from "./model.ts";
 
 /**
@@ -12,17 +12,13 @@ export async function threadContext(gh: GitHubGateway, task: Task, triggerAt: st
   const repo = { owner: task.owner, repo: task.repo };
   const issue = await gh.issue(repo, task.issueNumber);
   const comments = await gh.listComments(repo, task.issueNumber);
-  const roles = new Map<string, boolean>();
-  const isWriter = async (login: string) => {
-    if (!roles.has(login)) roles.set(login, WRITER_ROLES.includes(await gh.role(repo, login)));
-    return roles.get(login) === true;
-  };
-  const kept: ThreadContext["comments"] = [];
-  for (const c of comments) {
-    if (Date.parse(c.createdAt) >= Date.parse(triggerAt) || c.id === task.triggerCommentId) continue;
-    if (c.authorType === "Bot" || (ownLogin && c.author === ownLogin)) continue;
-    if (!(await isWriter(c.author))) continue;
-    kept.push({ author: c.author, body: sanitizeUntrusted(c.body) });
+  const people = comments.filter((c) => c.id !== task.triggerCommentId && c.authorType !== "Bot" && c.author !== ownLogin);
+  // Roles are looked up only for the authors of comments made before the trigger, once each.
+  const before = selectThreadComments(people, { triggerAt, isWriter: () => true });
+  const writers = new Set<string>();
+  for (const login of new Set(before.map((c) => c.author))) {
+    if (WRITER_ROLES.includes(await gh.role(repo, login))) writers.add(login);
   }
+  const kept = before.filter((c) => writers.has(c.author)).map((c) => ({ author: c.author, body: sanitizeUntrusted(c.body) }));
   return { title: sanitizeUntrusted(issue.title), body: sanitizeUntrusted(issue.body), comments: kept };
 }
