@@ -21,8 +21,18 @@ export interface PhaseEnv {
   signal: AbortSignal;
 }
 
+/** How often the status comment is refreshed while a phase runs, so its elapsed time stays current. */
+export const STATUS_HEARTBEAT_MS = 60_000;
+
 export async function inWorkspace(deps: TaskDeps, task: Task, ctx: PlanningContext, phase: string, work: (env: PhaseEnv) => Promise<void>): Promise<void> {
   const watch = watchTask(deps.store, task.id, ctx.signal);
+  const heartbeat = setInterval(() => {
+    deps.store
+      .get(task.id)
+      .then((current) => (current ? deps.status.refresh(current) : undefined))
+      .catch((err: unknown) => deps.log.warn({ err, taskId: task.id }, "could not refresh the status comment"));
+  }, STATUS_HEARTBEAT_MS);
+  heartbeat.unref();
   try {
     const thread = await threadContext(ctx.gh, task, task.createdAt, ctx.ownLogin);
     const workspace = await deps.workspaces.checkout(task, { token: () => ctx.gh.token() });
@@ -37,6 +47,7 @@ export async function inWorkspace(deps: TaskDeps, task: Task, ctx: PlanningConte
     if (!failure) throw error;
     await failTask(deps, task.id, failure);
   } finally {
+    clearInterval(heartbeat);
     watch.stop();
   }
 }

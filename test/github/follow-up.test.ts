@@ -2,7 +2,7 @@ import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
-import { issueComment } from "../helpers/payloads.ts";
+import { issueComment, reviewComment } from "../helpers/payloads.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 
 /** `/jules <feedback>` on a pull request: more commits on the branch of a pull request OpenJules opened. */
@@ -51,6 +51,22 @@ describe("follow-ups on a pull request", () => {
     assert.equal(input?.task.kind, "follow_up");
     assert.equal(input?.task.branch, origin.branch);
     assert.match(gh.posted().at(-1)!, /openjules:status/, "the follow-up has its own status comment in the pull request's thread");
+    gh.assertClean();
+  });
+
+  it("takes a review comment's file and line into the follow-up", async () => {
+    await delivered();
+    const gh = new GitHubMock();
+    gh.config(null, 2).role("hubot", "write").issue(7).threadComments(7).comments(7);
+    const c = reviewComment({ body: "/jules handle the empty case here", login: "hubot", pullNumber: 7, path: "src/config.ts", line: 12 });
+    gh.reviewReaction(c.comment.id);
+    await app.receive("pull_request_review_comment", c);
+    await app.settle();
+    const followUp = await app.store.findLatest("Codertocat", "Hello-World", 7);
+    assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
+    assert.match(followUp?.plan?.summary ?? "", /src\/config\.ts line 12/);
+    assert.deepEqual(followUp?.plan?.steps[0]?.files, ["src/config.ts"]);
+    assert.equal(agent.executeRequests[1]?.plan.steps[0]?.detail, "handle the empty case here");
     gh.assertClean();
   });
 

@@ -116,6 +116,14 @@ export class GitHubMock {
     return this;
   }
 
+  /** 👀 on a comment on a pull request's diff. */
+  reviewReaction(commentId: number, content = "eyes") {
+    const path = `${this.repoPath}/pulls/comments/${commentId}/reactions`;
+    const body = { id: nextId++, node_id: "R_2", user: user("openjules[bot]"), content, created_at: now() };
+    this.scope.post(path, (b: { content?: string }) => b.content === content).reply(201, this.reply(201, "POST", path, body));
+    return this;
+  }
+
   reaction(commentId: number, content = "eyes") {
     const path = `${this.repoPath}/issues/comments/${commentId}/reactions`;
     const body = { id: nextId++, node_id: "R_1", user: user("openjules[bot]"), content, created_at: now() };
@@ -125,7 +133,7 @@ export class GitHubMock {
 
   /**
    * Answers `times` comment creations on `issue`, each with a fresh comment id.
-   * (Replies are static: nock 15 hangs on function replies to fetch POSTs with a body.)
+   * Replies are static bodies, each checked once against the OpenAPI description.
    */
   comments(issue: number, opts: { times?: number; status?: number; headers?: Record<string, string> } = {}) {
     const path = `${this.repoPath}/issues/${issue}/comments`;

@@ -69,3 +69,13 @@ export function issueClosed(opts: { login?: string; issueNumber?: number }) {
   if (opts.issueNumber) payload.issue.number = opts.issueNumber;
   return payload;
 }
+
+/** A comment on a line of a pull request's diff. */
+export function reviewComment(opts: { body: string; login?: string; pullNumber: number; path: string; line: number }) {
+  const payload = example("pull_request_review_comment", "created");
+  const login = opts.login ?? "Codertocat";
+  payload.comment = { ...payload.comment, id: commentIds++, body: opts.body, path: opts.path, line: opts.line, created_at: new Date().toISOString(), user: { ...payload.comment.user, login, type: "User" } };
+  payload.pull_request.number = opts.pullNumber;
+  payload.sender = { ...payload.sender, login, type: "User" };
+  return payload;
+}
