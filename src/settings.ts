@@ -72,6 +72,7 @@ const EnvSchema = z.object({
   JULES_CONTEXT_WINDOW: z.coerce.number().int().min(2048).optional(),
 
   DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional()),
+  JULES_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '_', '.' or '-'").default("openjules"),
   REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
   JULES_API_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters (it protects the task API)").optional()),
   JULES_READY_MIN_FREE_MB: int(1024, 0),
@@ -129,6 +130,8 @@ export interface Settings {
   databaseUrl: string | undefined;
   /** Redis for the job queue (BullMQ) when set (else the embedded queue). */
   redisUrl: string | undefined;
+  /** Key prefix of the queue in Redis, so several deployments can share one Redis. */
+  redisPrefix: string;
   ops: {
     /** Bearer token of the read-only task API; the API is off without one. */
     apiToken: string | undefined;
@@ -204,6 +207,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.JULES_REDIS_PREFIX,
     ops: { apiToken: e.JULES_API_TOKEN, readyMinFreeBytes: e.JULES_READY_MIN_FREE_MB * 1024 ** 2, shutdownGraceMs: e.JULES_SHUTDOWN_GRACE_MS },
     workspace: {
       cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),

@@ -15,13 +15,15 @@ export interface QueueSettings {
   dataDir: string;
   /** REDIS_URL: BullMQ when set. */
   redisUrl?: string | undefined;
+  /** JULES_REDIS_PREFIX: the queue's key prefix in Redis (default "openjules"). */
+  redisPrefix?: string | undefined;
   worker: { leaseMs: number; jobAttempts: number };
 }
 
 export interface OpenQueueOptions {
   /** Where the queue's own trouble is logged (pino-shaped). */
   logger?: QueueLogger;
-  /** Redis key prefix (BullMQ only), for deployments or tests sharing one Redis. Default "openjules". */
+  /** Redis key prefix (BullMQ only), overriding the settings' (tests). Default "openjules". */
   prefix?: string;
 }
 
@@ -36,6 +38,7 @@ export async function openQueue(settings: QueueSettings, options: OpenQueueOptio
     defaultAttempts: settings.worker.jobAttempts,
     ...(options.logger ? { logger: options.logger } : {}),
   };
-  if (settings.redisUrl) return openBullmqQueue({ url: settings.redisUrl, ...common, ...(options.prefix ? { prefix: options.prefix } : {}) });
+  const prefix = options.prefix ?? settings.redisPrefix;
+  if (settings.redisUrl) return openBullmqQueue({ url: settings.redisUrl, ...common, ...(prefix ? { prefix } : {}) });
   return openEmbeddedQueue(sqlitePath(settings), common);
 }

@@ -12,9 +12,11 @@ export async function threadContext(gh: GitHubGateway, task: Task, triggerAt: st
   const repo = { owner: task.owner, repo: task.repo };
   const issue = await gh.issue(repo, task.issueNumber);
   const comments = await gh.listComments(repo, task.issueNumber);
+  // The triggering comment's own time when it is in the thread; else (a label) when the task was created.
+  const trigger = comments.find((c) => c.id === task.triggerCommentId)?.createdAt ?? triggerAt;
   const people = comments.filter((c) => c.id !== task.triggerCommentId && c.authorType !== "Bot" && c.author !== ownLogin);
   // Roles are looked up only for the authors of comments made before the trigger, once each.
-  const before = selectThreadComments(people, { triggerAt, isWriter: () => true });
+  const before = selectThreadComments(people, { triggerAt: trigger, isWriter: () => true });
   const writers = new Set<string>();
   for (const login of new Set(before.map((c) => c.author))) {
     if (WRITER_ROLES.includes(await gh.role(repo, login))) writers.add(login);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Queue } from "bullmq";
 import { BullmqQueue } from "../../src/queue/bullmq/index.ts";
 import { EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { openQueue, queueBackend, type QueueSettings } from "../../src/queue/open.ts";
@@ -49,13 +50,19 @@ describe("openQueue", { timeout: 60_000 }, () => {
     }
   });
 
-  it("opens BullMQ when REDIS_URL is set", async () => {
-    const settings: QueueSettings = { dataDir: dir, redisUrl: TEST_REDIS_URL, worker: { leaseMs: 30_000, jobAttempts: 5 } };
+  it("opens BullMQ when REDIS_URL is set, under the JULES_REDIS_PREFIX of the settings", async () => {
+    const settings: QueueSettings = { dataDir: dir, redisUrl: TEST_REDIS_URL, redisPrefix: prefix, worker: { leaseMs: 30_000, jobAttempts: 5 } };
     assert.equal(queueBackend(settings), "bullmq");
-    const queue = await openQueue(settings, { logger: memoryLogger(), prefix });
+    const queue = await openQueue(settings, { logger: memoryLogger() });
     try {
       assert.ok(queue instanceof BullmqQueue);
       assert.equal((await firstJob(queue)).maxAttempts, 5);
+      const check = new Queue("jobs", { connection: { url: TEST_REDIS_URL }, prefix });
+      try {
+        assert.equal((await check.getJobCounts("completed")).completed, 1, "the job lives under the configured prefix");
+      } finally {
+        await check.close();
+      }
     } finally {
       await queue.close();
     }
