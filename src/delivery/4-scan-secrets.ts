@@ -1,21 +1,24 @@
-import { lstat, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { commandWord } from "../render/escape.ts";
-import { describeFindings, scanDiff, scanForSecrets } from "../security/secret-scan.ts";
+import { describeFindings, scanBytes, scanForSecrets } from "../security/secret-scan.ts";
 import type { WorkspaceDiff } from "../workspace/index.ts";
+import { readPushed, type PushedObject } from "../workspace/pushed.ts";
 import { shownPath } from "./3-check-paths.ts";
 import type { Blocked } from "./types.ts";
 
 /**
  * 4. The outbound secret scan: everything that would leave for GitHub is
- * scanned with the built-in patterns plus the configured values: the added
- * lines of the diff, binary files changed (read from the working copy, since
- * a diff shows no text for them), the changed file names, the commit
- * messages, and the texts about to be posted (the pull request's title and
- * body, the check run's output). Any finding blocks the
- * delivery; the reason names the rule and where (file and line), never the
- * matched text. A binary file too large to scan blocks too (fail closed;
- * GitHub refuses files over 100 MB anyway).
+ * scanned with the built-in patterns plus the configured values. What git
+ * would push is read from the object database, never the working copy (a
+ * `.gitattributes` `working-tree-encoding`, eol or filter makes the two
+ * differ): every file content the commits add or change, text or binary, in
+ * every reading of its bytes (UTF-8, and UTF-16/32 when it holds NULs), and
+ * every commit object (author, committer, message); then the changed file
+ * names and the texts about to be posted (the pull request's title and body,
+ * the check run's output). A match the same path already held on the base is
+ * not a new leak and is left alone. Any finding blocks the delivery; the
+ * reason names the rule and where (file and line), never the matched text. A
+ * file too large to scan blocks too (fail closed; GitHub refuses files over
+ * 100 MB anyway).
  */
 
 /** A text about to be sent, named as a finding would say where it is ("the pull request description"). */
@@ -26,31 +29,33 @@ export interface OutgoingText {
 
 export interface ScanInput {
   diff: WorkspaceDiff;
-  /** The working copy, where binary files are read. */
+  /** The working copy: its repository holds the commits to push. */
   dir: string;
+  /** The base commit: the commits after it, up to HEAD, are what would be pushed. */
+  baseSha: string;
   secrets: readonly string[];
   outgoing: readonly OutgoingText[];
   command: string;
 }
 
-const MAX_BINARY_BYTES = 100 * 1024 * 1024;
+const MAX_BLOB_BYTES = 100 * 1024 * 1024;
 const MAX_NAMED = 10;
 
 export async function scanSecrets(input: ScanInput): Promise<Blocked | null> {
   const { diff, secrets } = input;
-  const findings: string[] = [];
-  for (const f of scanDiff(diff.patch, secrets)) findings.push(`${shownPath(f.file, secrets)} line ${f.line}: ${f.rule}`);
-  findings.push(...(await scanBinaryFiles(input)));
+  let findings: string[] = [];
+  let commitNumber = 0;
+  for await (const object of readPushed(input.dir, input.baseSha, MAX_BLOB_BYTES)) {
+    findings.push(...(object.kind === "commit" ? commitFindings(object.raw, ++commitNumber, secrets) : fileFindings(object, secrets)));
+  }
   for (const file of diff.files) {
     for (const f of scanForSecrets(file.path, secrets)) findings.push(`a changed file's name: ${f.rule}`);
   }
-  diff.commitMessages.forEach((message, i) => {
-    for (const line of describeFindings(scanForSecrets(message, secrets))) findings.push(`commit message ${i + 1}, ${line}`);
-  });
   for (const { name, text } of input.outgoing) {
     for (const line of describeFindings(scanForSecrets(text, secrets))) findings.push(`${name}, ${line}`);
   }
   if (findings.length === 0) return null;
+  findings = [...new Set(findings)];
   const more = findings.length > MAX_NAMED ? `; and ${findings.length - MAX_NAMED} more` : "";
   return {
     kind: "blocked",
@@ -61,20 +66,24 @@ export async function scanSecrets(input: ScanInput): Promise<Blocked | null> {
   };
 }
 
-async function scanBinaryFiles(input: ScanInput): Promise<string[]> {
-  const findings: string[] = [];
-  for (const file of input.diff.files) {
-    if (!file.binary || file.status === "deleted") continue;
-    const path = join(input.dir, file.path);
-    const info = await lstat(path).catch(() => null);
-    if (!info?.isFile()) continue;
-    const shown = shownPath(file.path, input.secrets);
-    if (info.size > MAX_BINARY_BYTES) {
-      findings.push(`${shown}: a binary file too large to scan`);
-      continue;
-    }
-    const text = (await readFile(path)).toString("latin1");
-    for (const f of scanForSecrets(text, input.secrets)) findings.push(`${shown} (binary) line ${f.line}: ${f.rule}`);
-  }
-  return findings;
+/** A file content as committed: where, in which reading (UTF-16...), which rule. */
+function fileFindings(file: Extract<PushedObject, { kind: "file" }>, secrets: readonly string[]): string[] {
+  const shown = shownPath(file.path, secrets);
+  if (file.bytes === null) return [`${shown}: a file too large to scan (${Math.ceil(file.size / 1024 ** 2)} MB; the limit is ${MAX_BLOB_BYTES / 1024 ** 2} MB)`];
+  const { label, findings } = scanBytes(file.bytes, secrets, file.before);
+  const as = label === null ? "" : ` (${label})`;
+  const name = scanForSecrets(file.path, secrets).map((f) => `a changed file's name: ${f.rule}`);
+  return [...name, ...findings.map((f) => `${shown}${as} line ${f.line}: ${f.rule}`)];
+}
+
+/** A commit object: its header (author, committer) and its message, numbered from the newest. */
+function commitFindings(raw: Buffer, n: number, secrets: readonly string[]): string[] {
+  const text = raw.toString("utf8");
+  const split = text.indexOf("\n\n");
+  const header = split === -1 ? text : text.slice(0, split);
+  const message = split === -1 ? "" : text.slice(split + 2);
+  return [
+    ...scanForSecrets(header, secrets).map((f) => `commit ${n}'s author or committer: ${f.rule}`),
+    ...describeFindings(scanForSecrets(message, secrets)).map((line) => `commit message ${n}, ${line}`),
+  ];
 }

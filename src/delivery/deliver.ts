@@ -45,7 +45,7 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
   ];
   const blocked =
     checkPaths(diff.files, config.deny_paths, { secrets, command: config.command }) ??
-    (await scanSecrets({ diff, dir: workspace.dir, secrets, outgoing, command: config.command }));
+    (await scanSecrets({ diff, dir: workspace.dir, baseSha: workspace.baseSha, secrets, outgoing, command: config.command }));
   if (blocked) return blocked;
 
   const decision = decideOnTests(outcome.tests, config);

@@ -6,7 +6,7 @@ import { defaultRepoConfig, type RepoConfig } from "../../src/config/repo-config
 import { deliver } from "../../src/delivery/deliver.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
-import { branchSha } from "../helpers/git/repo.ts";
+import { addCommits, branchSha } from "../helpers/git/repo.ts";
 import { deliveryFixture, REQUESTER_ID, type DeliveryFixture } from "./fixture.ts";
 
 /** What delivery refuses, or does differently, before anything reaches GitHub: no changes, denied paths, secrets, failing tests. */
@@ -89,6 +89,49 @@ describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
     assert.equal(reason.includes(FAKE.githubServer), false);
     assert.deepEqual(await pushedFor(28), [], "nothing pushed");
     gh.assertClean();
+  });
+
+  it("blocks a secret hidden by working-tree-encoding: the worktree holds UTF-16, the pushed blob plain UTF-8", async () => {
+    const gh = mock().userLookup("Codertocat", REQUESTER_ID);
+    const { result } = await run(30, async (dir) => {
+      await writeFile(join(dir, ".gitattributes"), "w.txt working-tree-encoding=UTF-16LE -diff\n");
+      await writeFile(join(dir, "w.txt"), Buffer.from(`token = ${FAKE.githubClassic}\n`, "utf16le"));
+    });
+    assert.equal(result.kind, "blocked", "a token git converts to UTF-8 on commit must not be pushed");
+    const reason = result.kind === "blocked" ? result.reason : "";
+    assert.match(reason, /`w\.txt` line 1: github-token/);
+    assert.equal(reason.includes(FAKE.githubClassic), false);
+    assert.deepEqual(await pushedFor(30), [], "nothing pushed");
+    gh.assertClean();
+  });
+
+  it("blocks a secret in a UTF-16 text file committed as it is (BOM, or NUL bytes between ASCII letters)", async () => {
+    const gh = mock().userLookup("Codertocat", REQUESTER_ID);
+    const { result } = await run(31, async (dir) => {
+      await writeFile(join(dir, "bom.txt"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`a = 1\nkey = ${FAKE.anthropic}\n`, "utf16le")]));
+      await writeFile(join(dir, "be.txt"), Buffer.from(`npm = ${FAKE.npm}\n`, "utf16le").swap16());
+    });
+    assert.equal(result.kind, "blocked");
+    const reason = result.kind === "blocked" ? result.reason : "";
+    assert.match(reason, /`bom\.txt` \(UTF-16LE\) line 2: anthropic-key/);
+    assert.match(reason, /`be\.txt` \(UTF-16BE\) line 1: npm-token/);
+    assert.equal(reason.includes(FAKE.anthropic) || reason.includes(FAKE.npm), false);
+    assert.deepEqual(await pushedFor(31), [], "nothing pushed");
+    gh.assertClean();
+  });
+
+  it("does not block a secret-shaped value the file already had on the base branch (only what the change adds)", async () => {
+    const bare = remote();
+    await addCommits(bare, [{ branch: "main", files: { "test/fixture.txt": `old = ${FAKE.awsAccessKeyId}\n` }, message: "a fixture" }]);
+    const branch = "jules/32-change-number-32";
+    const gh = mock().userLookup("Codertocat", REQUESTER_ID).openPulls(branch, null).createPull({ number: 32, head: branch }).reviewRequest(32).checkRun();
+    try {
+      const { result } = await run(32, (dir) => writeFile(join(dir, "test/fixture.txt"), `old = ${FAKE.awsAccessKeyId}\nnew = 2\n`));
+      assert.equal(result.kind, "pull_request");
+      gh.assertClean();
+    } finally {
+      await addCommits(bare, [{ branch: "main", files: { "test/fixture.txt": null }, message: "drop the fixture" }]);
+    }
   });
 
   it("blocks a secret that the request itself carried into the commit message and the title", async () => {
