@@ -39,7 +39,7 @@ const log = createLogger(settings);
 mkdirSync(settings.dataDir, { recursive: true });
 const store = await openStore(settings, { logger: log });
 const queue = await openQueue(settings, { logger: log });
-const secrets = [settings.github.webhookSecret, settings.agent.openai.apiKey, settings.agent.anthropic.apiKey, settings.ops.apiToken].filter((s): s is string => !!s);
+const secrets = settings.secrets;
 const ops = createOps({
   store,
   queue,

@@ -7,6 +7,7 @@ import { meteredIntake } from "./ops/instrument.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import { createIntake, type Intake } from "./github/intake.ts";
 import { octokitGateways } from "./github/octokit-gateway.ts";
+import { outboundScanPlugin } from "./github/outbound-scan.ts";
 import { GitHubPacer } from "./github/pacer.ts";
 import { StatusPublisher } from "./github/status-publisher.ts";
 import type { JobQueue } from "./queue/queue.ts";
@@ -58,7 +59,17 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const { settings, log, store, queue } = parts;
   // Probot's own throttling and retry are replaced by the per-installation pacer. A function default runs
   // last, on the options Probot computed (which carry its throttle settings), so it can switch them off.
-  const Base = parts.metrics ? ProbotOctokit.plugin(githubMetricsPlugin(parts.metrics)) : ProbotOctokit;
+  const Metered = parts.metrics ? ProbotOctokit.plugin(githubMetricsPlugin(parts.metrics)) : ProbotOctokit;
+  // Every request to GitHub, whoever makes it, has this process's secrets and known token shapes redacted.
+  const Base = Metered.plugin(
+    outboundScanPlugin({
+      secrets: settings.secrets,
+      onRedacted: (info) => {
+        log.warn(info, "a secret was about to be sent to GitHub: it was replaced by a [REDACTED:<rule>] marker and the rest was sent");
+        for (const rule of info.rules) parts.metrics?.secretRedacted(rule);
+      },
+    }),
+  );
   const Octokit = Base.defaults((options: Record<string, any>) => ({
     ...options,
     throttle: { ...options.throttle, enabled: false },
@@ -101,8 +112,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     bot = { slug, userId: user.id };
     return bot;
   };
-  const secrets = [settings.github.webhookSecret, settings.agent.openai.apiKey, settings.agent.anthropic.apiKey].filter((s): s is string => !!s);
-  const deps: TaskDeps = { store, queue, github, status, agent: parts.agent, workspaces: parts.workspaces, log, now, webBase, identity, secrets, deliver: parts.deliver ?? deliver };
+  const deps: TaskDeps = { store, queue, github, status, agent: parts.agent, workspaces: parts.workspaces, log, now, webBase, identity, secrets: settings.secrets, deliver: parts.deliver ?? deliver };
 
   const plainIntake = createIntake({
     queue,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { secretValues } from "./security/secret-values.ts";
 
 /**
  * The process's settings: `process.env` is read here, once, validated into one
@@ -132,6 +133,8 @@ export interface Settings {
   redisUrl: string | undefined;
   /** Key prefix of the queue in Redis, so several deployments can share one Redis. */
   redisPrefix: string;
+  /** This process's own secrets in every form they may be written in (security/secret-values.ts): redacted from logs, transcripts and everything sent to GitHub. */
+  secrets: readonly string[];
   ops: {
     /** Bearer token of the read-only task API; the API is off without one. */
     apiToken: string | undefined;
@@ -208,6 +211,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.JULES_REDIS_PREFIX,
+    secrets: secretValues({ webhookSecret: e.WEBHOOK_SECRET, privateKey, apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY], apiToken: e.JULES_API_TOKEN }),
     ops: { apiToken: e.JULES_API_TOKEN, readyMinFreeBytes: e.JULES_READY_MIN_FREE_MB * 1024 ** 2, shutdownGraceMs: e.JULES_SHUTDOWN_GRACE_MS },
     workspace: {
       cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),

@@ -36,6 +36,8 @@ export interface AgentDeps {
   fixRounds?: number;
   /** Told about every model call (tokens, cost), e.g. for metrics. */
   onModelCall?: (call: ModelCallRecord) => void;
+  /** The process's secrets (settings.secrets, the one list), redacted from transcripts and test output. */
+  secrets: readonly string[];
 }
 
 const PLAN_NUDGE = "You replied without calling a tool. Keep exploring with the tools, then call submit_plan (or answer, if no code change is needed).";
@@ -44,7 +46,7 @@ const EXECUTE_NUDGE = "You replied without calling a tool. Keep working with the
 export function createAgent(deps: AgentDeps): Agent {
   const prices = parsePriceOverride(deps.settings.prices);
   const commandTimeoutMs = deps.commandTimeoutMs ?? 600_000;
-  const sessionDeps = { settings: deps.settings, dataDir: deps.dataDir, runner: deps.runner, prices, commandTimeoutMs };
+  const sessionDeps = { settings: deps.settings, dataDir: deps.dataDir, runner: deps.runner, prices, commandTimeoutMs, secrets: deps.secrets };
 
   const loopFor = (s: Session, phase: "Planning" | "Execution", system: string, progress: PlanRequest["progress"], signal: AbortSignal) =>
     new ToolLoop({

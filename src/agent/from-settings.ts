@@ -9,6 +9,6 @@ import type { Agent } from "./ports.ts";
  * then fails with a clear message in the thread instead of the app refusing
  * to start. A malformed JULES_PRICES throws here, at startup.
  */
-export function createAgentFromSettings(settings: Settings, extra: Omit<AgentDeps, "settings" | "dataDir"> = {}): Agent {
-  return createAgent({ settings: settings.agent, dataDir: settings.dataDir, ...extra });
+export function createAgentFromSettings(settings: Settings, extra: Omit<AgentDeps, "settings" | "dataDir" | "secrets"> = {}): Agent {
+  return createAgent({ settings: settings.agent, dataDir: settings.dataDir, secrets: settings.secrets, ...extra });
 }

@@ -25,6 +25,8 @@ export interface SessionDeps {
   runner?: CommandRunner | undefined;
   prices: PriceTable;
   commandTimeoutMs: number;
+  /** The process's secrets (settings.secrets). */
+  secrets: readonly string[];
 }
 
 export interface Session {
@@ -33,8 +35,8 @@ export interface Session {
   budget: Budget;
   transcript: Transcript;
   ctx: ToolContext;
-  /** Configured secrets, redacted from transcripts and test output. */
-  secrets: string[];
+  /** The process's secrets, redacted from transcripts and test output. */
+  secrets: readonly string[];
 }
 
 export const transcriptPath = (dataDir: string, taskId: string): string =>
@@ -42,7 +44,7 @@ export const transcriptPath = (dataDir: string, taskId: string): string =>
 
 export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, workdir: string, mode: "plan" | "execute"): Session {
   const provider = createProvider(deps.settings, config);
-  const secrets = [deps.settings.openai.apiKey, deps.settings.anthropic.apiKey].filter((s): s is string => !!s);
+  const { secrets } = deps;
   const meter = new UsageMeter({ before: task.usage, price: priceFor(deps.prices, provider.name, provider.model), model: provider.model });
   const transcript = new Transcript(transcriptPath(deps.dataDir, task.id), secrets);
   if (meter.note) transcript.record({ type: "note", text: meter.note });

@@ -47,6 +47,7 @@ export class Metrics {
   readonly #sandbox = this.#counter("openjules_sandbox_runs_total", "Repository commands run in the sandbox, by outcome", ["outcome"]);
   readonly #github = this.#counter("openjules_github_requests_total", "GitHub API requests, by method and HTTP status (0: no response)", ["method", "status"]);
   readonly #rateLimit = new Gauge({ name: "openjules_github_rate_limit_remaining", help: "Requests left in the current GitHub rate-limit window, as last reported, by resource", labelNames: ["resource"], registers: [this.registry] });
+  readonly #redacted = this.#counter("openjules_secrets_redacted_total", "Secrets replaced by a marker in a request to GitHub, by rule", ["rule"]);
   readonly #sourceErrors = this.#counter("openjules_metrics_source_errors_total", "Scrapes in which a gauge's source failed, by source", ["source"]);
   readonly #sources: MetricsSources;
   readonly #taskCounts: (() => Promise<Partial<Record<TaskState, number>>>) | null;
@@ -99,6 +100,11 @@ export class Metrics {
   githubCall(method: string, status: number, remaining?: number, resource = "core"): void {
     this.#github.inc({ method: method.toUpperCase(), status: String(status) });
     if (remaining !== undefined && Number.isFinite(remaining)) this.#rateLimit.set({ resource }, remaining);
+  }
+
+  /** A secret matching `rule` was redacted from a request to GitHub. */
+  secretRedacted(rule: string): void {
+    this.#redacted.inc({ rule });
   }
 
   /** The exposition text for GET /metrics, after reading the gauges' sources. */

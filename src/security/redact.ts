@@ -6,17 +6,23 @@ import { findSecretSpans } from "./secret-matcher.ts";
  * installation token or the app's own secrets) with `[REDACTED:<rule>]`,
  * keeping the surrounding text (`Authorization: Bearer [REDACTED:...]`) so a
  * transcript or log stays readable. Used on transcripts, logs and anything
- * shown to people; the outbound scan (secret-scan.ts) is the gate that blocks.
+ * shown to people, and on every request to GitHub (github/outbound-scan.ts);
+ * the push scan (secret-scan.ts) is the gate that blocks.
  */
 
 export function redactSecrets(text: string, extra: readonly string[] = []): string {
+  return redactFound(text, extra).text;
+}
+
+/** The redacted text and the rules that matched (one entry per replaced span), for callers that log what was hidden. */
+export function redactFound(text: string, extra: readonly string[] = []): { text: string; rules: string[] } {
   const spans = findSecretSpans(text, extra);
-  if (spans.length === 0) return text;
+  if (spans.length === 0) return { text, rules: [] };
   let out = "";
   let at = 0;
   for (const span of spans) {
     out += `${text.slice(at, span.start)}[REDACTED:${span.rule}]`;
     at = span.end;
   }
-  return out + text.slice(at);
+  return { text: out + text.slice(at), rules: spans.map((s) => s.rule) };
 }

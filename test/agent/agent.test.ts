@@ -78,7 +78,7 @@ for (const format of FORMATS) {
 
     it("plans from the repository context, with the thread as untrusted data, and keeps a redacted transcript", async () => {
       llm.push(call("read_file", { path: "config/keys.txt" }), call("submit_plan", { ...PLAN }));
-      const agent = createAgent({ settings: settingsFor(format, llm), dataDir });
+      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY] });
       const request = { ...base(), previousPlan: null, feedback: null };
       const outcome = await agent.plan(request);
       assert.deepEqual(outcome, { kind: "plan", plan: PLAN, usage: outcome.usage });
@@ -103,7 +103,7 @@ for (const format of FORMATS) {
 
     it("revises with the previous plan and the feedback", async () => {
       llm.push(call("submit_plan", { ...PLAN, summary: "Fix add() and add a test." }));
-      const agent = createAgent({ settings: settingsFor(format, llm), dataDir });
+      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY] });
       const outcome = await agent.plan({ ...base(), previousPlan: PLAN, feedback: "Also add a regression test." });
       assert.equal(outcome.kind === "plan" && outcome.plan.summary, "Fix add() and add a test.");
       const first = firstUserText(llm.requests[0]!);
@@ -113,7 +113,7 @@ for (const format of FORMATS) {
 
     it("answers a question without a plan", async () => {
       llm.push(call("answer", { answer: "add() is in src/math.ts:1." }));
-      const agent = createAgent({ settings: settingsFor(format, llm), dataDir });
+      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY] });
       const outcome = await agent.plan({ ...base(), previousPlan: null, feedback: null });
       assert.equal(outcome.kind, "answer");
       assert.equal(outcome.kind === "answer" && outcome.answer, "add() is in src/math.ts:1.");
@@ -124,7 +124,7 @@ for (const format of FORMATS) {
         call("edit_file", { path: "src/math.ts", old_string: "return a - b;", new_string: "return a + b;" }),
         call("finish", { summary: "add() now adds." }),
       );
-      const agent = createAgent({ settings: settingsFor(format, llm), dataDir });
+      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY] });
       const outcome = await agent.execute({ ...base(), plan: PLAN, feedback: "Keep it small." });
       assert.equal(outcome.summary, "add() now adds.");
       assert.deepEqual(outcome.tests, { command: null, passed: null, summary: "running commands is not available" });
@@ -147,7 +147,7 @@ for (const format of FORMATS) {
         call("edit_file", { path: "src/math.ts", old_string: "return a - b;", new_string: "return a + b;" }),
         call("finish", { summary: "Fixed after the tests failed." }),
       );
-      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, runner });
+      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY], runner });
       const request = { ...base({ ...defaultRepoConfig(), test: "npm test" }), plan: PLAN, feedback: null };
       const outcome = await agent.execute(request);
       assert.deepEqual(commands, ["npm test", "npm test"]);
@@ -161,7 +161,7 @@ for (const format of FORMATS) {
     });
 
     it("refuses a repository model the operator did not allow, before calling any model", async () => {
-      const agent = createAgent({ settings: settingsFor(format, llm), dataDir });
+      const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY] });
       const config = { ...defaultRepoConfig(), model: "gpt-4.5-preview" };
       await assert.rejects(agent.plan({ ...base(config), previousPlan: null, feedback: null }), (error: unknown) => {
         assert.ok(error instanceof AgentError);
@@ -174,7 +174,7 @@ for (const format of FORMATS) {
     it("applies the repository's budget within the operator's cap, and prices usage", async () => {
       llm.push(call("list_files", {}, { usage: { input: 1_000_000, output: 0 } }), call("list_files", {}));
       const settings = settingsFor(format, llm, { prices: JSON.stringify({ [format === "openai" ? "gpt-4o" : "claude-sonnet"]: { input: 2, output: 8 } }) });
-      const agent = createAgent({ settings, dataDir });
+      const agent = createAgent({ settings, dataDir, secrets: [OPENAI_KEY] });
       const config = { ...defaultRepoConfig(), budgets: { max_turns: 1 } };
       const error = await agent.plan({ ...base(config), previousPlan: null, feedback: null }).then(() => assert.fail("expected a budget stop"), (e: unknown) => e);
       assert.ok(error instanceof AgentError);
