@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { AgentError } from "../../src/agent/ports.ts";
+import { redactRequest } from "../../src/github/outbound-scan.ts";
 import { AgentDouble, samplePlan } from "../helpers/agent-double.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
@@ -82,5 +83,28 @@ describe("outbound secret scan of every text posted to GitHub", () => {
     assert.match(last, /The model refused: it saw \[REDACTED:anthropic-key\] in the output/);
     assert.match(last, /Remove \[REDACTED:github-token\] from the repository/);
     gh.assertClean();
+  });
+});
+
+describe("redactRequest: what a request to GitHub carries", () => {
+  it("redacts every parameter, nested ones (check run output) and lists (labels) included, and leaves path parameters and Octokit's options alone", () => {
+    const request: Record<string, unknown> = {
+      method: "POST",
+      url: "/repos/{owner}/{repo}/check-runs",
+      headers: { authorization: `token ${FAKE.installationToken}` },
+      owner: "acme",
+      repo: "widget",
+      name: "OpenJules tests",
+      output: { title: "tests", summary: `saw ${FAKE.npm}`, text: ["a", `b ${FAKE.slackBot}`] },
+      labels: [`x-${FAKE.githubClassic}`],
+      retries: 3,
+    };
+    const rules = redactRequest(request, []);
+    assert.deepEqual(rules.sort(), ["github-token", "npm-token", "slack-token"]);
+    assert.deepEqual(request.output, { title: "tests", summary: "saw [REDACTED:npm-token]", text: ["a", "b [REDACTED:slack-token]"] });
+    assert.deepEqual(request.labels, ["x-[REDACTED:github-token]"]);
+    assert.equal((request.headers as Record<string, string>).authorization, `token ${FAKE.installationToken}`, "Octokit's own auth header is not a parameter");
+    assert.equal(request.owner, "acme");
+    assert.equal(request.retries, 3);
   });
 });
