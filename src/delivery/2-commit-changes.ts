@@ -1,5 +1,5 @@
 import { pullRequestTitle } from "../render/pull-request.ts";
-import type { CoAuthor } from "../workspace/index.ts";
+import type { CoAuthor, CommitOutcome } from "../workspace/index.ts";
 import type { DeliveryInput } from "./types.ts";
 
 /**
@@ -8,19 +8,24 @@ import type { DeliveryInput } from "./types.ts";
  * body: the agent's summary, else the plan's), with a `Co-authored-by`
  * trailer for the person who asked. Their numeric id (which GitHub needs to
  * link the trailer) is looked up with GET /users/{login}; a login GitHub no
- * longer knows just goes without the trailer. Returns the new commit, or null
- * when nothing changed.
+ * longer knows just goes without the trailer. Returns the new commit (null
+ * when nothing changed) and what was left out of it: nested repositories the
+ * task made and submodule directories are dropped from the commit, not a
+ * reason to refuse the delivery (the pull request lists them, see
+ * render/pull-request.ts), and never entered by git.
  */
 
-export async function commitChanges(input: DeliveryInput): Promise<string | null> {
+export async function commitChanges(input: DeliveryInput): Promise<CommitOutcome> {
   const { task, workspace, bot } = input;
-  return workspace.commit({
+  const outcome = await workspace.commit({
     subject: pullRequestTitle(task),
     body: commitBody(input),
     bot,
     coAuthor: await coAuthorOf(input),
     noreplyDomain: noreplyDomain(input.webBase),
   });
+  if (outcome.leftOut.length > 0) input.log.warn({ taskId: task.id, leftOut: outcome.leftOut }, "nested repositories and submodules were left out of the commit");
+  return outcome;
 }
 
 /** Pure: the why of the commit. */

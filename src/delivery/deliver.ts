@@ -33,11 +33,11 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
 
   const commit = await commitChanges(input);
   const diff = await workspace.diff();
-  if (diff.files.length === 0 || (commit === null && task.kind === "follow_up")) return { kind: "no_changes" };
+  if (diff.files.length === 0 || (commit.sha === null && task.kind === "follow_up")) return { kind: "no_changes" };
 
   const needsText = target.kind === "new_branch" || target.pullRequest === null;
   const title = pullRequestTitle(task);
-  const body = renderPullRequestBody({ task, plan, summary: outcome.summary, tests: outcome.tests, files: diff.files, usage: outcome.usage });
+  const body = renderPullRequestBody({ task, plan, summary: outcome.summary, tests: outcome.tests, files: diff.files, leftOut: commit.leftOut, usage: outcome.usage });
   const check = checkRunOutput(outcome.tests);
   const outgoing: OutgoingText[] = [
     ...(needsText ? [{ name: "the pull request title", text: title }, { name: "the pull request description", text: body }] : []),

@@ -9,6 +9,7 @@
  */
 import type { TestReport } from "../agent/ports.ts";
 import type { Plan, Task, Usage } from "../tasks/model.ts";
+import type { LeftOutPath } from "../workspace/nested.ts";
 import { block, code, inline, neutralize, user } from "./escape.ts";
 import { formatCount } from "./format.ts";
 import { clip, fitComment, scaled } from "./limits.ts";
@@ -27,6 +28,8 @@ export interface PullRequestBodyInput {
   summary: string;
   tests: TestReport;
   files: readonly ChangedPath[];
+  /** Paths left out of the commit (nested repositories, submodule directories), and why. */
+  leftOut?: readonly LeftOutPath[];
   usage: Usage | null;
 }
 
@@ -103,6 +106,18 @@ function filesSection(files: readonly ChangedPath[]): string {
   return lines.join("\n");
 }
 
+const LEFT_OUT_WHY: Record<LeftOutPath["reason"], string> = {
+  nested_repository: "a nested git repository made during the task; OpenJules never commits those (as submodule links or otherwise)",
+  submodule: "a submodule's directory; OpenJules never changes submodules, the link stays as on the base branch",
+};
+
+function leftOutSection(leftOut: readonly LeftOutPath[]): string | null {
+  if (leftOut.length === 0) return null;
+  const lines = leftOut.slice(0, MAX_FILES).map((p) => `- ${code(p.path, 300)}: ${LEFT_OUT_WHY[p.reason]}`);
+  if (leftOut.length > MAX_FILES) lines.push(`- … and ${formatCount(leftOut.length - MAX_FILES)} more`);
+  return `### Left out\n\nThese paths were changed in the working copy but are not in this pull request:\n\n${lines.join("\n")}`;
+}
+
 export function renderPullRequestBody(input: PullRequestBodyInput): string {
   const { task, plan, tests, usage } = input;
   return fitComment((scale) => {
@@ -119,6 +134,7 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
       `### Summary\n\n${block(input.summary, scaled(8000, scale, 200)) || "_No summary given._"}`,
       `### Plan\n\n${planSection(task, plan, scale)}`,
       `### What changed\n\n${filesSection(input.files)}`,
+      leftOutSection(input.leftOut ?? []),
       `### Tests\n\n${testSection(tests, scale)}`,
       `---\n<sub>${footer.join(" · ")}</sub>`,
       task.kind === "issue" ? `Fixes #${task.issueNumber}` : null,

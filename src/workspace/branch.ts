@@ -57,7 +57,7 @@ export async function createTaskBranch(dir: string, title: string, issueNumber: 
   for (let attempt = 0; attempt < 5; attempt++) {
     const name = firstFreeName(base, taken);
     try {
-      await git(["switch", "--quiet", "--create", name], { cwd: dir });
+      await git(["switch", "--quiet", "--no-recurse-submodules", "--create", name], { cwd: dir });
       return name;
     } catch (error) {
       // Another task of this repository took the name in the meantime: try the next.

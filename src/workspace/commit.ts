@@ -1,5 +1,6 @@
 import { WorkspaceError } from "./errors.ts";
 import { git } from "./git.ts";
+import { excludePathspec, gitlinks, nestedRepositories, submoduleTouched, type LeftOutPath } from "./nested.ts";
 
 /**
  * Commits every change in the worktree as the GitHub App's bot user
@@ -7,6 +8,11 @@ import { git } from "./git.ts";
  * GitHub links to the app), with a message that says what (subject, at most
  * 72 characters) and why (body), and a `Co-authored-by:` trailer crediting the
  * person who asked. Hooks never run (hooksPath is /dev/null for all our git).
+ * Nested repositories and submodules are never committed (see nested.ts):
+ * a nested repository the task made is dropped from the commit, not refused,
+ * so the rest of the work still reaches the pull request, which lists what
+ * was left out and why; a submodule link stays as the base has it, whatever
+ * repository code put in its directory.
  */
 
 export interface BotIdentity {
@@ -69,14 +75,38 @@ export function formatCommitMessage(request: Pick<CommitRequest, "subject" | "bo
   return message;
 }
 
-/** Stages everything and commits; returns the new commit's sha, or null when nothing changed. */
-export async function commitAll(dir: string, request: CommitRequest): Promise<string | null> {
+export interface CommitOutcome {
+  /** The new commit, or null when nothing (else) changed. */
+  sha: string | null;
+  /** What was not committed, and why (nested repositories, submodule directories). */
+  leftOut: LeftOutPath[];
+}
+
+/** Pure: the submodule links of `after` that are not exactly those of `before`. */
+export function changedLinks(before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>): string[] {
+  const paths = new Set([...before.keys(), ...after.keys()]);
+  return [...paths].filter((path) => before.get(path) !== after.get(path)).sort();
+}
+
+/** Stages everything but nested repositories and submodules, and commits. */
+export async function commitAll(dir: string, request: CommitRequest): Promise<CommitOutcome> {
   const message = formatCommitMessage(request);
   const { name, email } = botIdentity(request.bot, request.noreplyDomain);
-  await git(["add", "--all"], { cwd: dir });
-  const staged = await git(["diff", "--cached", "--name-only", "-z"], { cwd: dir });
-  if (staged.stdout === "") return null;
+  const links = await gitlinks(dir);
+  const nested = await nestedRepositories(dir);
+  const leftOut: LeftOutPath[] = nested.map((path) => ({ path, reason: "nested_repository" }));
+  for (const path of [...links.keys()].sort()) if (await submoduleTouched(dir, path)) leftOut.push({ path, reason: "submodule" });
+  const pathspecs = [".", ...nested.map(excludePathspec), ...[...links.keys()].map(excludePathspec)];
+  await git(["add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul"], { cwd: dir, input: `${pathspecs.join("\0")}\0` });
+  const changed = changedLinks(links, await gitlinks(dir));
+  if (changed.length > 0) {
+    // Cannot happen with the exclusions above; refused rather than trusted.
+    await git(["reset", "--quiet", "--no-recurse-submodules"], { cwd: dir });
+    throw new WorkspaceError("git_failed", `Refusing to commit submodule links the task did not have at its base: ${changed.join(", ")}`, "This is a bug in OpenJules; nothing was committed.");
+  }
+  const staged = await git(["diff", "--cached", "--name-only", "-z", "--ignore-submodules=all"], { cwd: dir });
+  if (staged.stdout === "") return { sha: null, leftOut };
   const env = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
   await git(["commit", "--quiet", "--no-verify", "--cleanup=verbatim", "--file=-"], { cwd: dir, input: message, env });
-  return (await git(["rev-parse", "HEAD"], { cwd: dir })).stdout.trim();
+  return { sha: (await git(["rev-parse", "HEAD"], { cwd: dir })).stdout.trim(), leftOut };
 }

@@ -25,7 +25,8 @@ export interface WorkspaceDiff {
 
 const STATUS: Record<string, ChangeStatus> = { A: "added", M: "modified", D: "deleted", T: "type_changed" };
 const MAX_PATCH_BYTES = 100 * 1024 * 1024;
-const COMMON = ["--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=none"];
+// Tree against tree: nothing in the worktree is read. Submodule links show as links (`short`), never entered.
+const COMMON = ["--no-renames", "--no-ext-diff", "--no-textconv", "--no-color", "--ignore-submodules=none", "--submodule=short"];
 
 /** Pure: parses `git diff --name-status -z` and `git diff --numstat -z` output. */
 export function parseChanges(nameStatus: string, numstat: string): ChangedFile[] {

@@ -61,7 +61,16 @@ const DEFAULT_TIMEOUT_MS = 15 * 60_000;
  */
 const NO_HOME = "/dev/null";
 
-/** The fixed config every command runs with (command scope, so it wins and is honoured for safe.directory). */
+/**
+ * The fixed config every command runs with (command scope, so it wins and is
+ * honoured for safe.directory). Git never recurses into submodules or nested
+ * repositories: a git run inside one would read that repository's own
+ * `.git/config` (written by repository code in the sandbox) and run its
+ * filters, textconv, fsmonitor or hooks on the host. And no config git reads
+ * here (this, the mirror's, which only we write; system and global are off)
+ * defines a filter, textconv or diff driver, so a worktree `.gitattributes`
+ * naming one runs nothing.
+ */
 const BASE_CONFIG: ReadonlyArray<readonly [string, string]> = [
   ["safe.directory", "*"], // worktrees may be owned by the sandbox user
   ["core.hooksPath", "/dev/null"],
@@ -75,6 +84,13 @@ const BASE_CONFIG: ReadonlyArray<readonly [string, string]> = [
   ["core.fsmonitor", "false"],
   ["advice.detachedHead", "false"],
   ["init.defaultBranch", "main"],
+  ["submodule.recurse", "false"],
+  ["diff.ignoreSubmodules", "all"],
+  ["status.submoduleSummary", "false"],
+  ["fetch.recurseSubmodules", "false"],
+  ["push.recurseSubmodules", "no"],
+  ["core.pager", "cat"],
+  ["core.editor", "false"],
 ];
 
 /** The value of the Authorization header git sends: Basic base64(x-access-token:<token>). */

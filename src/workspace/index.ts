@@ -21,7 +21,8 @@ import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 export { WorkspaceError } from "./errors.ts";
 export type { Workspace } from "./task-workspace.ts";
 export type { TokenProvider } from "./git.ts";
-export type { BotIdentity, CoAuthor, CommitRequest } from "./commit.ts";
+export type { BotIdentity, CoAuthor, CommitOutcome, CommitRequest } from "./commit.ts";
+export type { LeftOutPath } from "./nested.ts";
 export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
 
 export interface WorkspaceManagerOptions {
@@ -124,7 +125,7 @@ export class WorkspaceManager {
     });
     const workspace = new TaskWorkspace({ dir, homeDir, mirror, sparesDir, sparesPerRepo, baseBranch, baseSha, branch: request.branch ?? null, auth, locked });
     try {
-      if (request.branch) await git(["checkout", "--quiet", "-B", request.branch], { cwd: dir });
+      if (request.branch) await git(["checkout", "--quiet", "--no-recurse-submodules", "-B", request.branch], { cwd: dir });
       await forceRemove(homeDir);
       await mkdir(homeDir, { mode: 0o700 });
     } catch (error) {

@@ -1,15 +1,19 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, readFile, stat } from "node:fs/promises";
+import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { git, type GitAuth } from "./git.ts";
-import { removeWorktree } from "./worktree.ts";
+import { ancestors, gitlinks } from "./nested.ts";
+import { forceRemove, removeWorktree } from "./worktree.ts";
 
 /**
  * Recycled worktrees: the warm path. Checking out tens of thousands of files
  * costs seconds; moving a parked worktree into place and checking out the new
  * base only rewrites what changed. When a task ends its worktree is reset to
- * its commit, stripped of every untracked and ignored file (`git clean -ffdx`),
- * verified clean by `git status --ignored`, detached, and parked under
+ * its commit, stripped of every untracked and ignored file (`git clean -ffdx`:
+ * the second `-f` removes nested repositories too), its submodule directories
+ * emptied (as a checkout leaves them; git never enters them), verified clean
+ * by `git status --ignored` and empty submodule directories, detached, and
+ * parked under
  * `<dataDir>/spares/<host>/<owner>/<repo>/` (at most `max` per repository);
  * anything that fails means it is deleted instead. Git detects every content
  * change through ctime and inode, which untrusted code cannot forge, so a
@@ -41,14 +45,35 @@ export async function activeWorktrees(mirror: string, sparesDir: string): Promis
   return active;
 }
 
+/** True when `rel` and every directory above it inside `root` are real directories (no symlink leads out). */
+async function plainDirectory(root: string, rel: string): Promise<boolean> {
+  for (const path of [...ancestors(rel), rel]) {
+    const info = await lstat(join(root, path)).catch(() => null);
+    if (!info?.isDirectory()) return false;
+  }
+  return (await realpath(join(root, rel))) === join(await realpath(root), rel);
+}
+
+/** Empties each submodule link's directory (what a checkout leaves); false when one is not a plain directory. */
+async function emptySubmodules(dir: string, paths: readonly string[]): Promise<boolean> {
+  for (const path of paths) {
+    if (!(await plainDirectory(dir, path))) return false;
+    for (const entry of await readdir(join(dir, path))) await forceRemove(join(dir, path, entry));
+  }
+  return true;
+}
+
 /** Resets and cleans `dir` to its HEAD commit; false when it cannot be proven clean. */
 async function scrub(dir: string): Promise<boolean> {
   try {
-    await git(["reset", "--quiet", "--hard"], { cwd: dir });
+    await git(["reset", "--quiet", "--hard", "--no-recurse-submodules"], { cwd: dir });
     await git(["clean", "-ffdxq"], { cwd: dir });
-    await git(["checkout", "--quiet", "--detach"], { cwd: dir });
-    const status = await git(["status", "--porcelain", "--ignored", "--untracked-files=all"], { cwd: dir });
-    return status.stdout === "";
+    await git(["checkout", "--quiet", "--detach", "--no-recurse-submodules"], { cwd: dir });
+    const links = [...(await gitlinks(dir)).keys()];
+    if (!(await emptySubmodules(dir, links))) return false;
+    const status = await git(["status", "--porcelain", "--ignored", "--untracked-files=all", "--ignore-submodules=all"], { cwd: dir });
+    const empty = await Promise.all(links.map(async (path) => (await plainDirectory(dir, path)) && (await readdir(join(dir, path))).length === 0));
+    return status.stdout === "" && empty.every(Boolean);
   } catch {
     return false;
   }
@@ -84,7 +109,7 @@ export async function claimSpare(mirror: string, sparesDir: string, dest: string
     }
     try {
       // No `git clean` here: the spare was proven clean when parked, and nothing runs in it since.
-      await git(["checkout", "--quiet", "--force", "--detach", commit], { cwd: dest, auth });
+      await git(["checkout", "--quiet", "--force", "--detach", "--no-recurse-submodules", commit], { cwd: dest, auth });
       return true;
     } catch {
       await removeWorktree(mirror, dest).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { createTaskBranch } from "./branch.ts";
-import { commitAll, type CommitRequest } from "./commit.ts";
+import { commitAll, type CommitOutcome, type CommitRequest } from "./commit.ts";
 import { diffAgainstBase, type WorkspaceDiff } from "./diff.ts";
 import { WorkspaceError } from "./errors.ts";
 import type { GitAuth } from "./git.ts";
@@ -28,8 +28,8 @@ export interface Workspace {
   /** Branches this workspace created (persist them: push() is only allowed to those). */
   readonly createdBranches: readonly string[];
   createBranch(title: string, issueNumber: number): Promise<string>;
-  /** Commits every change; the new sha, or null when nothing changed. */
-  commit(request: CommitRequest): Promise<string | null>;
+  /** Commits every change but nested repositories and submodules (listed as left out); the sha is null when nothing changed. */
+  commit(request: CommitRequest): Promise<CommitOutcome>;
   push(branch: string, appBranches: Iterable<string>): Promise<void>;
   diff(): Promise<WorkspaceDiff>;
   dispose(): Promise<void>;
@@ -74,7 +74,7 @@ export class TaskWorkspace implements Workspace {
     return name;
   }
 
-  commit(request: CommitRequest): Promise<string | null> {
+  commit(request: CommitRequest): Promise<CommitOutcome> {
     return commitAll(this.dir, request);
   }
 

@@ -44,7 +44,7 @@ describe("sandbox + workspace: repository code runs against a real task worktree
     assert.equal(passing.exitCode, 0, passing.output);
 
     await ws.createBranch("Fix the answer", 5);
-    const sha = await ws.commit({ subject: "Fix the answer", body: "The test expects 42.", bot: { slug: "openjules", userId: 1 } });
+    const { sha } = await ws.commit({ subject: "Fix the answer", body: "The test expects 42.", bot: { slug: "openjules", userId: 1 } });
     assert.ok(sha);
     assert.deepEqual((await ws.diff()).files.map((f) => f.path).sort(), ["build.log", "src/index.js"]);
     assert.equal(await readFile(join(ws.dir, "src/index.js"), "utf8"), "export const answer = 42;\n");

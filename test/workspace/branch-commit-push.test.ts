@@ -44,13 +44,14 @@ describe("workspace: task branch, commit, push and diff", () => {
     const ws = await fx.manager.prepare(fx.request("t-commit"));
     try {
       const branch = await ws.createBranch("Fix the answer", 12);
-      assert.equal(await ws.commit(commitRequest), null, "nothing to commit yet");
+      assert.deepEqual(await ws.commit(commitRequest), { sha: null, leftOut: [] }, "nothing to commit yet");
       await writeFile(join(ws.dir, "src/index.js"), "export const answer = 42;\n");
       await mkdir(join(ws.dir, "node_modules/dep"), { recursive: true });
       await writeFile(join(ws.dir, "node_modules/dep/index.js"), "dependency installed by setup\n");
       await rename(join(ws.dir, "docs/guide.md"), join(ws.dir, "docs/GUIDE.md"));
-      const sha = await ws.commit(commitRequest);
+      const { sha, leftOut } = await ws.commit(commitRequest);
       assert.match(sha ?? "", /^[0-9a-f]{40}$/);
+      assert.deepEqual(leftOut, []);
       const log = await gitOut(ws.dir, "log", "-1", "--format=%an|%ae|%cn|%ce%n%B");
       assert.equal(log.split("\n")[0], "openjules[bot]|4242+openjules[bot]@users.noreply.github.com|openjules[bot]|4242+openjules[bot]@users.noreply.github.com");
       assert.match(log, /\nFix the answer\n\nThe answer was computed at runtime; make it a constant\.\n\nCo-authored-by: octocat <583231\+octocat@users\.noreply\.github\.com>$/);
@@ -132,7 +133,7 @@ describe("workspace: task branch, commit, push and diff", () => {
       assert.equal(again.branch, branch);
       assert.equal(await gitOut(again.dir, "symbolic-ref", "--short", "HEAD"), branch);
       await writeFile(join(again.dir, "f.txt"), "v2\n");
-      const sha = await again.commit({ ...commitRequest, subject: "v2" });
+      const { sha } = await again.commit({ ...commitRequest, subject: "v2" });
       await again.push(branch, [branch]);
       assert.equal(await branchSha(fx.server.repoPath("acme", "widget"), branch), sha);
       assert.equal((await again.diff()).files.map((f) => f.path).join(), "f.txt");

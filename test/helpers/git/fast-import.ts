@@ -9,8 +9,8 @@ import { gitEnv } from "../../../src/workspace/git.ts";
  */
 
 export interface CommitSpec {
-  /** Path → content; `null` deletes the path. */
-  files: Record<string, string | null>;
+  /** Path → content; `null` deletes the path; `{ gitlink }` records a submodule link to that commit. */
+  files: Record<string, string | null | { gitlink: string }>;
   message?: string;
   branch?: string;
   /** Seconds since the epoch; increments by default. */
@@ -36,7 +36,9 @@ export function fastImportStream(commits: Iterable<CommitSpec>, existingBranches
       if (!seen.has(branch) && existingBranches.has(branch)) out += `from refs/heads/${branch}^0\n`;
       seen.add(branch);
       for (const [path, content] of Object.entries(commit.files)) {
-        out += content === null ? `D ${path}\n` : `M 100644 inline ${path}\n${data(content)}`;
+        if (content === null) out += `D ${path}\n`;
+        else if (typeof content === "object") out += `M 160000 ${content.gitlink} ${path}\n`;
+        else out += `M 100644 inline ${path}\n${data(content)}`;
       }
       yield `${out}\n`;
     }
