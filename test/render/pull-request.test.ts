@@ -105,6 +105,12 @@ Fixes #12
     assert.match(body, /`````text\n````\n<\u200b\/details>\n@\u200balice\n`````/);
   });
 
+  it("says which paths were left out of the commit and why, and has no such section otherwise", () => {
+    const body = renderPullRequestBody(input({ leftOut: [{ path: "evil/", reason: "nested_repository" }, { path: "vendor/@lib", reason: "submodule" }] }));
+    assert.match(body, new RegExp(`### What changed[\\s\\S]*### Left out\n\nThese paths were changed in the working copy but are not in this pull request:\n\n- \`evil/\`: a nested git repository[^\n]*\n- \`vendor/@${ZWSP}lib\`: a submodule's directory[^\n]*\n\n### Tests`));
+    assert.doesNotMatch(renderPullRequestBody(input()), /Left out/);
+  });
+
   it("lists at most 100 files and stays under GitHub's size limit however long the parts", () => {
     const files = Array.from({ length: 150 }, (_, i) => ({ path: `src/f${i}.ts`, status: "modified" }));
     const body = renderPullRequestBody(input({ files, summary: "s".repeat(200_000), tests: { command: "npm test", passed: false, summary: "x\n".repeat(100_000) } }));

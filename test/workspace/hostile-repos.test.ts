@@ -8,7 +8,7 @@ import { invoke } from "../helpers/fake-llm/invoke-tool.ts";
 import { toolContext } from "../helpers/fake-llm/workdir.ts";
 import { gitOut } from "../helpers/git/repo.ts";
 import { hostileRepoScript, markersIn, plantHostileRepo, submoduleAttackFixture, type SubmoduleAttackFixture } from "../helpers/git/hostile-repo.ts";
-import type { WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 
 /**
  * Issue 8, item 1, through a submodule path the repository already has: its
@@ -109,6 +109,29 @@ describe("workspace: hostile repositories in the worktree (a submodule path the 
       assert.deepEqual(await markersIn(markers), []);
     } finally {
       if (!disposed) await ws.dispose();
+    }
+  });
+});
+
+describe("workspace: the git config the app's commands see in a worktree", () => {
+  it("defines no filter, diff or merge driver and nothing else that runs a command", async () => {
+    const fx = await workspaceFixture();
+    try {
+      const ws = await fx.manager.prepare(fx.request("t-config"));
+      try {
+        // A worktree `.gitattributes` (committed, or written by repository code) can name a driver: none may exist.
+        const config = (await gitOut(ws.dir, "config", "--list", "--show-scope")).split("\n");
+        const keys = config.map((line) => line.replace(/^\S+\t/, ""));
+        assert.deepEqual(keys.filter((kv) => /^(filter|merge|include|includeif|alias|credential|gpg)\./i.test(kv) && kv !== "credential.helper="), []);
+        assert.deepEqual(keys.filter((kv) => /^diff\./i.test(kv)), ["diff.ignoresubmodules=all"]);
+        const commands = keys.filter((kv) => /^core\.(fsmonitor|hookspath|pager|editor|sshcommand|askpass)=/i.test(kv));
+        assert.deepEqual(commands.sort(), ["core.editor=false", "core.fsmonitor=false", "core.hookspath=/dev/null", "core.pager=cat"]);
+        assert.ok(config.every((line) => /^(command|local)\t/.test(line)), `only our command-scope config and the mirror's own: ${config.join(" | ")}`);
+      } finally {
+        await ws.dispose();
+      }
+    } finally {
+      await fx.cleanup();
     }
   });
 });

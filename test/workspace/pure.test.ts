@@ -1,14 +1,32 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { branchName, branchSlug, firstFreeName } from "../../src/workspace/branch.ts";
-import { botIdentity, commitSubject, formatCommitMessage } from "../../src/workspace/commit.ts";
+import { botIdentity, changedLinks, commitSubject, formatCommitMessage } from "../../src/workspace/commit.ts";
 import { parseChanges } from "../../src/workspace/diff.ts";
 import { WorkspaceError } from "../../src/workspace/errors.ts";
 import { evictionOrder } from "../../src/workspace/eviction.ts";
 import { basicAuthHeader, redact } from "../../src/workspace/git.ts";
+import { ancestors, excludePathspec, parseGitlinks } from "../../src/workspace/nested.ts";
 import { assertPushable } from "../../src/workspace/push.ts";
 
 describe("workspace: pure helpers", () => {
+  it("reads submodule links from the index and notices any that changed", () => {
+    const a = "a".repeat(40);
+    const stage = [`100644 ${"1".repeat(40)} 0\tsrc/x.js`, `160000 ${a} 0\tvendor/lib`, `160000 ${"b".repeat(40)} 0\tweird\tname`, ""].join("\0");
+    const links = parseGitlinks(stage);
+    assert.deepEqual([...links], [["vendor/lib", a], ["weird\tname", "b".repeat(40)]]);
+    assert.deepEqual(changedLinks(links, links), []);
+    assert.deepEqual(changedLinks(links, new Map([...links, ["evil", a]])), ["evil"], "a new link");
+    assert.deepEqual(changedLinks(links, new Map([["vendor/lib", "c".repeat(40)]])), ["vendor/lib", "weird\tname"], "a changed and a removed link");
+  });
+
+  it("names ancestors outermost first and excludes paths literally from the top", () => {
+    assert.deepEqual(ancestors("a/b/c.txt"), ["a", "a/b"]);
+    assert.deepEqual(ancestors("evil/"), []);
+    assert.deepEqual(ancestors("top.txt"), []);
+    assert.equal(excludePathspec("src/*deep/"), ":(top,exclude,literal)src/*deep");
+  });
+
   it("slugs titles into lowercase ASCII with dashes, at most 40 characters", () => {
     assert.equal(branchSlug("Fix the Ünïcode crash in `parse()`!"), "fix-the-unicode-crash-in-parse");
     assert.equal(branchSlug("   "), "task");
