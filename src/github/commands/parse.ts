@@ -15,7 +15,9 @@
  *                               subcommand → unknown <word>, answered with help
  *   /approve [note]   /revise <feedback>   /cancel [reason]
  *                               `/revise` without feedback → unknown "revise"
- * Texts are cut at MAX_COMMAND_TEXT characters.
+ * Texts are cut at MAX_COMMAND_TEXT characters. Only the first
+ * MAX_SCANNED_LENGTH code units of a body are read (see scan.ts), and every
+ * step is linear in the body's length: this runs on the webhook path.
  */
 import { MAX_COMMAND_TEXT, MAX_UNKNOWN_WORD, type JulesCommand } from "./command.ts";
 import { isValidBranchName } from "./branch-name.ts";
@@ -32,7 +34,6 @@ const isAlias = (word: string): word is Alias => (ALIASES as readonly string[]).
 
 const TOKEN = /\/(\S*)/y;
 const UNKNOWN_WORD = new RegExp(`^[a-z][a-z-]{0,${MAX_UNKNOWN_WORD - 1}}$`);
-const LETTER = /[A-Za-z]/;
 
 /**
  * Cheap pre-filter for the webhook path, usable before the repository's
@@ -42,9 +43,7 @@ const LETTER = /[A-Za-z]/;
 export function mentionsCommand(body: string): boolean {
   if (!body.includes("/")) return false;
   const text = normalizeBody(body);
-  for (const slash of commandLineOffsets(text)) {
-    if (LETTER.test(text[slash + 1] ?? "")) return true;
-  }
+  for (const _ of commandLineOffsets(text)) return true;
   return false;
 }
 
@@ -66,7 +65,7 @@ export function parseCommand(body: string, options: ParseOptions): JulesCommand 
 function jules(rest: string): JulesCommand {
   const all = rest.trim();
   if (all === "") return { kind: "start", text: "", base: null };
-  const bare = asciiLower(all.replace(/[.!?]+$/, ""));
+  const bare = asciiLower(withoutTrailingPunctuation(all));
   if (bare === "status") return { kind: "status" };
   if (bare === "help") return { kind: "help" };
   const [first, remainder] = splitFirst(all);
@@ -94,6 +93,13 @@ function alias(word: Alias, rest: string): JulesCommand {
     case "cancel":
       return { kind: "cancel", reason: text };
   }
+}
+
+/** Text without its trailing run of . ! ? (a loop: `/[.!?]+$/` backtracks quadratically on a long run that does not end the text). */
+function withoutTrailingPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0 && ".!?".includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
 }
 
 /** Lowercases ASCII letters only, so look-alikes such as the Kelvin sign never match `k`. */

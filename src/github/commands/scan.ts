@@ -13,16 +13,44 @@
  * Leading blanks are spaces, tabs and invisible format characters (zero-width
  * spaces and joiners, byte-order marks), so a line that shows `/jules` at its
  * start is read as it shows.
+ *
+ * This runs on the webhook path before any gate, on text anyone who can
+ * comment chooses, so every step is linear in the body's length (each line is
+ * read once, each paragraph's code spans and inline comments are found in one
+ * pass with precomputed closers, no regular expression can backtrack past a
+ * line), and only the first MAX_SCANNED_LENGTH code units are read.
  */
 
-/** CRLF and lone CR become LF; a leading byte-order mark is dropped. */
+/**
+ * How much of a body is scanned, in UTF-16 code units. GitHub refuses comment
+ * bodies over 65,536 characters; counted as code points such a body can take
+ * up to twice that in UTF-16, so no comment GitHub accepts is cut. Anything
+ * past the cap (only possible for text that did not come through GitHub's
+ * comment limit) is not read: a command that starts after it is not seen, and
+ * the text of a command before it ends there.
+ */
+export const MAX_SCANNED_LENGTH = 131_072;
+
+/** Cuts to MAX_SCANNED_LENGTH; CRLF and lone CR become LF; a leading byte-order mark is dropped. */
 export function normalizeBody(body: string): string {
-  const text = body.startsWith("\uFEFF") ? body.slice(1) : body;
+  const capped = body.length > MAX_SCANNED_LENGTH ? body.slice(0, MAX_SCANNED_LENGTH) : body;
+  const text = capped.startsWith("\uFEFF") ? capped.slice(1) : capped;
   return text.includes("\r") ? text.replace(/\r\n?/g, "\n") : text;
 }
 
-const LEADING = /^[ \t\u200b\u200c\u200d\u2060\ufeff]*/;
-const leadingLength = (line: string): number => LEADING.exec(line)![0].length;
+/** Index of the first character at or after `from` (before `end`) that is not a leading blank. */
+function skipLeading(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x200b && c !== 0x200c && c !== 0x200d && c !== 0x2060 && c !== 0xfeff) break;
+    i++;
+  }
+  return i;
+}
+
+/** Every command word and alias starts with an ASCII letter, so only `/` and a letter can start a command. */
+const isAsciiLetter = (code: number): boolean => (code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a;
 
 interface Fence {
   char: "`" | "~";
@@ -38,67 +66,85 @@ function openFence(trimmed: string): Fence | null {
   return { char: "~", length: match[2]!.length };
 }
 
-function closesFence(trimmed: string, fence: Fence): boolean {
-  let n = 0;
-  while (trimmed[n] === fence.char) n++;
-  return n >= fence.length && trimmed.slice(n).trim() === "";
+/** Whether the line's text from `start` to `end` closes `fence`. */
+function closesFence(text: string, start: number, end: number, fence: Fence): boolean {
+  let n = start;
+  while (n < end && text[n] === fence.char) n++;
+  return n - start >= fence.length && text.slice(n, end).trim() === "";
 }
 
-interface Line {
-  offset: number;
-  text: string;
+/**
+ * Positions of `-->` (ending before `limit`) asked for at non-decreasing
+ * positions: no character is searched twice, so all questions together cost
+ * one pass over the text. A plain charCodeAt loop: V8's indexOf was seen to
+ * take seconds on a 64 KB slice once optimized.
+ */
+function commentCloser(text: string, limit = text.length): (from: number) => number {
+  let searchedTo = 0;
+  let found = -1;
+  return (from) => {
+    if (found !== -1 && found >= from) return found;
+    let i = Math.max(from, searchedTo);
+    while (i + 2 < limit && !(text.charCodeAt(i) === 0x2d && text.charCodeAt(i + 1) === 0x2d && text.charCodeAt(i + 2) === 0x3e)) i++;
+    searchedTo = i;
+    found = i + 2 < limit ? i : -1;
+    return found;
+  };
 }
 
 /**
  * Offsets (into `text`, already normalized) of the `/` that starts each
- * candidate command line, in order. A generator, so the first match can stop
- * the scan early.
+ * candidate command line (a `/` and an ASCII letter), in order. A generator, so the first match can stop
+ * the scan early. Each line is looked at once; only lines that may open or
+ * close a fence are copied out of the text.
  */
 export function* commandLineOffsets(text: string): Generator<number> {
+  const nextCloser = commentCloser(text);
   let fence: Fence | null = null;
   let inHtmlComment = false;
-  let paragraph: Line[] = [];
-  let offset = 0;
-  while (offset <= text.length) {
+  let paragraphStart = -1;
+  let paragraphEnd = 0;
+  let candidates: number[] = [];
+  for (let offset = 0; offset <= text.length; ) {
     const end = text.indexOf("\n", offset);
     const lineEnd = end === -1 ? text.length : end;
-    const line = text.slice(offset, lineEnd);
-    const trimmed = line.slice(leadingLength(line));
+    const start = skipLeading(text, offset, lineEnd);
+    const first = text[start];
     if (fence) {
-      if (closesFence(trimmed, fence)) fence = null;
+      if (first === fence.char && closesFence(text, start, lineEnd, fence)) fence = null;
     } else if (inHtmlComment) {
-      if (line.includes("-->")) inHtmlComment = false;
+      const closer = nextCloser(offset);
+      if (closer !== -1 && closer + 3 <= lineEnd) inHtmlComment = false;
     } else {
-      const opened = trimmed === "" || trimmed.startsWith(">") ? null : openFence(trimmed);
-      const startsComment = trimmed.startsWith("<!--");
-      if (trimmed === "" || trimmed.startsWith(">") || opened || startsComment) {
-        yield* paragraphCommands(text, paragraph);
-        paragraph = [];
+      const opened = first === "`" || first === "~" ? openFence(text.slice(start, lineEnd)) : null;
+      const startsComment = first === "<" && text.startsWith("<!--", start);
+      if (start === lineEnd || first === ">" || opened || startsComment) {
+        if (candidates.length > 0) yield* visibleCandidates(text, paragraphStart, paragraphEnd, candidates);
+        paragraphStart = -1;
+        candidates = [];
         fence = opened;
-        inHtmlComment = startsComment && !trimmed.includes("-->", 2);
+        if (startsComment) {
+          const closer = nextCloser(start + 2);
+          inHtmlComment = closer === -1 || closer + 3 > lineEnd;
+        }
       } else {
-        paragraph.push({ offset, text: line });
+        if (paragraphStart === -1) paragraphStart = offset;
+        paragraphEnd = lineEnd;
+        if (first === "/" && isAsciiLetter(text.charCodeAt(start + 1))) candidates.push(start);
       }
     }
     if (end === -1) break;
     offset = end + 1;
   }
-  yield* paragraphCommands(text, paragraph);
+  if (candidates.length > 0) yield* visibleCandidates(text, paragraphStart, paragraphEnd, candidates);
 }
 
-function* paragraphCommands(text: string, lines: Line[]): Generator<number> {
-  const candidates: number[] = [];
-  for (const line of lines) {
-    const indent = leadingLength(line.text);
-    if (line.text[indent] === "/") candidates.push(line.offset + indent);
-  }
-  if (candidates.length === 0) return;
-  const first = lines[0]!;
-  const last = lines[lines.length - 1]!;
-  const hidden = hiddenRanges(text.slice(first.offset, last.offset + last.text.length));
+/** The candidates of one paragraph (`text` from `from` to `to`) that no code span or inline comment hides. */
+function* visibleCandidates(text: string, from: number, to: number, candidates: readonly number[]): Generator<number> {
+  const hidden = hiddenRanges(text, from, to);
   let h = 0;
   for (const candidate of candidates) {
-    const at = candidate - first.offset;
+    const at = candidate;
     while (h < hidden.length && hidden[h]![1] <= at) h++;
     const range = hidden[h];
     if (range && range[0] <= at && at < range[1]) continue;
@@ -106,16 +152,16 @@ function* paragraphCommands(text: string, lines: Line[]): Generator<number> {
   }
 }
 
-/** Maximal backtick runs of a paragraph, grouped by length, each list in order. */
-function backtickRuns(p: string): Map<number, number[]> {
+/** Maximal backtick runs of `text` from `from` to `to`, grouped by length, each list in order. */
+function backtickRuns(text: string, from: number, to: number): Map<number, number[]> {
   const runs = new Map<number, number[]>();
-  for (let i = 0; i < p.length; ) {
-    if (p[i] !== "`") {
+  for (let i = from; i < to; ) {
+    if (text.charCodeAt(i) !== 0x60) {
       i++;
       continue;
     }
     let j = i;
-    while (p[j] === "`") j++;
+    while (j < to && text.charCodeAt(j) === 0x60) j++;
     const list = runs.get(j - i) ?? [];
     list.push(i);
     runs.set(j - i, list);
@@ -137,21 +183,27 @@ function firstAtOrAfter(list: number[] | undefined, position: number): number | 
 }
 
 /**
- * `[start, end)` ranges of a paragraph that GitHub renders as code or hides
- * (inline HTML comments), found left to right as CommonMark does: a backtick
- * run opens a span closed by the next run of exactly the same length.
+ * `[start, end)` ranges of the paragraph `text` from `from` to `to` (offsets
+ * into `text`) that GitHub renders as code or hides (inline HTML comments),
+ * found left to right as CommonMark does: a backtick run opens a span closed
+ * by the next run of exactly the same length. Linear: closers are looked up in
+ * precomputed lists, and the next `-->` is searched for only past the last
+ * search (an unclosed `<!--` costs one search for the whole paragraph, not one
+ * per opener). Characters are read with charCodeAt on the whole text: no
+ * slices, no string search builtins.
  */
-export function hiddenRanges(p: string): [number, number][] {
-  const runs = backtickRuns(p);
+export function hiddenRanges(text: string, from = 0, to = text.length): [number, number][] {
+  const runs = backtickRuns(text, from, to);
+  const nextCloser = commentCloser(text, to);
   const ranges: [number, number][] = [];
-  let i = 0;
-  while (i < p.length) {
-    const c = p[i];
-    if (c === "\\") {
+  let i = from;
+  while (i < to) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) {
       i += 2;
-    } else if (c === "`") {
+    } else if (c === 0x60) {
       let j = i;
-      while (p[j] === "`") j++;
+      while (j < to && text.charCodeAt(j) === 0x60) j++;
       const n = j - i;
       const close = firstAtOrAfter(runs.get(n), j);
       if (close === undefined) {
@@ -160,9 +212,10 @@ export function hiddenRanges(p: string): [number, number][] {
         ranges.push([i, close + n]);
         i = close + n;
       }
-    } else if (c === "<" && p.startsWith("<!--", i)) {
-      const end = p.startsWith("<!-->", i) ? i + 5 : p.startsWith("<!--->", i) ? i + 6 : p.indexOf("-->", i + 4) + 3;
-      if (end < 3) {
+    } else if (c === 0x3c && text.startsWith("<!--", i) && i + 4 <= to) {
+      const closer = nextCloser(i + 4);
+      const end = text.startsWith("<!-->", i) ? i + 5 : text.startsWith("<!--->", i) ? i + 6 : closer === -1 ? -1 : closer + 3;
+      if (end === -1 || end > to) {
         i += 4;
       } else {
         ranges.push([i, end]);
