@@ -3,8 +3,8 @@
  * what the person can do instead: not allowed (their role shown), a task is
  * already active, no task, nothing to approve or revise, the plan changed
  * before the approval arrived, already approved, the four-eyes rule, no
- * agent configured, a task started on a pull request, and an unknown command
- * (answered with the help). `login`, when given, is mentioned at the start.
+ * agent configured, a task started on a pull request, an unknown command
+ * (answered with the help), and the issue edited after its plan was written. `login`, when given, is mentioned at the start.
  */
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Task } from "../tasks/model.ts";
@@ -119,4 +119,16 @@ export function unknownCommand(input: Addressed & { word: string; config: RepoCo
         ? `\`--base\` needs a valid branch name after it, e.g. \`${c} --base release/1.x fix the crash\`.`
         : `${code(input.word, 40)} is not a command I know. To start a task, write what you want after the command, e.g. \`${c} fix the crash on empty lists\`, or \`${c}\` alone to work on the issue as written.`;
   return `${to(input.login, intro)}\n${helpBody(input.config)}\n`;
+}
+
+/** The issue changed after the plan being carried out was written: the approved text is used, not the edit. */
+export function issueEditedAfterPlan(input: Addressed & { task: Task; command: string }): string {
+  const { task } = input;
+  const approver = task.approvedBy && task.approvedBy !== "openjules" ? task.approvedBy : undefined;
+  return to(
+    input.login ?? approver,
+    `the issue's title or description was edited after plan v${task.planVersion} was written. ` +
+      "I am carrying out the approved plan with the issue as it read when the plan was written; the edit is not used. " +
+      `To work from the new text, reply \`/cancel\`, then start a new task with \`/${commandWord(input.command)}\`.`,
+  );
 }

@@ -1,21 +1,19 @@
-import type { ThreadContext } from "../agent/ports.ts";
 import type { Workspace } from "../workspace/port.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
-import type { Task } from "./model.ts";
+import type { Task, ThreadSnapshot } from "./model.ts";
 import type { PlanningContext } from "./run-planning.ts";
-import { threadContext } from "./thread-context.ts";
 import { userFacingFailure } from "./user-facing.ts";
 import { watchTask } from "./watch-cancel.ts";
 
 /**
- * What both jobs share around the agent: gather the thread, check out the
- * repository, watch for the task being cancelled elsewhere, always dispose of
+ * What both jobs share around the agent: gather the thread (planning takes a
+ * new snapshot; execution is given the approved one), check out the repository, watch for the task being cancelled elsewhere, always dispose of
  * the checkout, and turn errors a retry cannot fix into the task's failure
  * (anything else is thrown, so the queue retries the job).
  */
 export interface PhaseEnv {
-  thread: ThreadContext;
+  thread: ThreadSnapshot;
   workspace: Workspace;
   /** Aborted when the task is cancelled (or closed) or the worker stops. */
   signal: AbortSignal;
@@ -24,7 +22,14 @@ export interface PhaseEnv {
 /** How often the status comment is refreshed while a phase runs, so its elapsed time stays current. */
 export const STATUS_HEARTBEAT_MS = 60_000;
 
-export async function inWorkspace(deps: TaskDeps, task: Task, ctx: PlanningContext, phase: string, work: (env: PhaseEnv) => Promise<void>): Promise<void> {
+export async function inWorkspace(
+  deps: TaskDeps,
+  task: Task,
+  ctx: PlanningContext,
+  phase: string,
+  thread: () => Promise<ThreadSnapshot>,
+  work: (env: PhaseEnv) => Promise<void>,
+): Promise<void> {
   const watch = watchTask(deps.store, task.id, ctx.signal);
   const heartbeat = setInterval(() => {
     deps.store
@@ -34,10 +39,10 @@ export async function inWorkspace(deps: TaskDeps, task: Task, ctx: PlanningConte
   }, STATUS_HEARTBEAT_MS);
   heartbeat.unref();
   try {
-    const thread = await threadContext(ctx.gh, task, task.createdAt, ctx.ownLogin);
+    const snapshot = await thread();
     const workspace = await deps.workspaces.checkout(task, { token: () => ctx.gh.token() });
     try {
-      await work({ thread, workspace, signal: watch.signal });
+      await work({ thread: snapshot, workspace, signal: watch.signal });
     } finally {
       await workspace.dispose();
     }

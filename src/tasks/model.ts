@@ -46,6 +46,20 @@ export interface Plan {
   verification: string;
 }
 
+/**
+ * The issue thread a plan was made from, kept with the plan (every plan
+ * version has its own) so that execution works from what was approved, never
+ * from a refetch the issue's author could have edited in between.
+ */
+export interface ThreadSnapshot {
+  /** Title, body and the writers' comments before the trigger, sanitized: exactly what the agent was shown. */
+  title: string;
+  body: string;
+  comments: { author: string; body: string }[];
+  /** sha256 of the issue's title and body as GitHub returned them, to tell later whether the issue was edited. */
+  issueDigest: string;
+}
+
 export interface Usage {
   inputTokens: number;
   outputTokens: number;
@@ -83,7 +97,10 @@ export interface Task extends TaskRef {
   statusCommentId: number | null;
   planCommentId: number | null;
   plan: Plan | null;
+  /** Identity of the plan together with `planContext` (plan-hash.ts): what an approval is bound to. */
   planHash: string | null;
+  /** The thread the current plan was made from; written with the plan, read by execution. Null before the first plan. */
+  planContext: ThreadSnapshot | null;
   /** How many plans were made (1 for the first, +1 per revision). */
   planVersion: number;
   /** Feedback given with the last `/revise`, consumed by the next planning run. */

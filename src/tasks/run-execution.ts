@@ -1,18 +1,26 @@
 import type { ExecuteOutcome } from "../agent/ports.ts";
 import type { DeliveryResult } from "../delivery/types.ts";
+import { commandWord } from "../render/escape.ts";
+import { issueEditedAfterPlan } from "../render/replies.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
 import { inWorkspace } from "./in-workspace.ts";
-import type { Failure, Task } from "./model.ts";
+import type { Failure, Plan, Task, ThreadSnapshot } from "./model.ts";
+import { planHash } from "./plan-hash.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import type { PlanningContext } from "./run-planning.ts";
+import { issueEditedSince } from "./thread-context.ts";
 
 /**
  * The `execute` job: 1. enter working  2. check out the repository (on the
  * task's branch for a follow-up or a retry)  3. let the agent carry out the
  * approved plan, running the tests in the sandbox (it reports when it tests)
  * 4. deliver: commit, check, push, pull request (delivery/deliver.ts)
- * 5. record the outcome. Only the plan that was approved is executed.
+ * 5. record the outcome. Only the plan that was approved is executed, with
+ * the thread snapshot it was made from (never a new fetch of the thread): the
+ * two are checked against the approved hash first. When the issue was edited
+ * since the plan was written, the thread is told, and the work goes on from
+ * the approved text.
  */
 export async function runExecution(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterWorking(deps, taskId);
@@ -27,8 +35,15 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
     });
     return;
   }
+  const context = approvedContext(task, plan, ctx.config.command);
+  if (!context.ok) {
+    await failTask(deps, task.id, context.failure);
+    return;
+  }
+  const snapshot = context.snapshot;
+  await tellIfIssueEdited(deps, task, ctx, snapshot);
   const progress = taskProgress(deps, task.id, task.usage);
-  await inWorkspace(deps, task, ctx, "working", async ({ thread, workspace, signal }) => {
+  await inWorkspace(deps, task, ctx, "working", async () => snapshot, async ({ thread, workspace, signal }) => {
     const outcome = await agent.execute({
       task,
       plan,
@@ -56,6 +71,33 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
     });
     await record(deps, task, outcome, result);
   });
+}
+
+/** The stored snapshot, when it and the plan are what the approval was given for. */
+function approvedContext(task: Task, plan: Plan, command: string): { ok: true; snapshot: ThreadSnapshot } | { ok: false; failure: Failure } {
+  const snapshot = task.planContext;
+  if (snapshot && task.approvedPlanHash !== null && planHash(plan, snapshot) === task.approvedPlanHash) return { ok: true, snapshot };
+  const again = task.kind === "follow_up" ? "comment on the pull request again" : `start a new task with \`/${commandWord(command)}\``;
+  const hint = `Nothing was changed: ${again} to work from the thread as it is now.`;
+  if (!snapshot) {
+    return { ok: false, failure: { phase: "working", reason: "This task's plan was approved without a record of the issue text it was made from (it was approved by an older OpenJules).", hint } };
+  }
+  return { ok: false, failure: { phase: "working", reason: "The plan or the issue text it was made from changed after it was approved.", hint } };
+}
+
+/**
+ * The issue's author need not have write access, so an edit after the plan
+ * was written is never used; the thread hears about it, once (the job's first
+ * attempt). The check is advisory: if GitHub cannot be asked, the work goes on.
+ */
+async function tellIfIssueEdited(deps: TaskDeps, task: Task, ctx: PlanningContext, snapshot: ThreadSnapshot): Promise<void> {
+  if (task.kind !== "issue" || ctx.attempt > 1) return;
+  try {
+    if (!(await issueEditedSince(ctx.gh, task, snapshot))) return;
+    await ctx.gh.comment(task, task.issueNumber, issueEditedAfterPlan({ task, command: ctx.config.command }));
+  } catch (err) {
+    deps.log.warn({ err, taskId: task.id }, "could not check whether the issue was edited after the plan was written");
+  }
 }
 
 async function enterWorking(deps: TaskDeps, taskId: string): Promise<Task | null> {

@@ -6,14 +6,20 @@ import { planHash } from "./plan-hash.ts";
 import { approvePlan } from "./approve-plan.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
-import type { Plan, Task } from "./model.ts";
+import type { Plan, Task, ThreadSnapshot } from "./model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import { inWorkspace } from "./in-workspace.ts";
+import { threadSnapshot } from "./thread-context.ts";
 
 /**
- * The `plan` job: 1. enter planning  2. check out the repository (in-workspace.ts)
- * 3. let the agent explore and plan  4. post the plan (or an answer)
- * 5. wait for approval, or approve at once under `approval: auto`.
+ * The `plan` job: 1. enter planning  2. take a snapshot of the thread and check
+ * out the repository (in-workspace.ts)  3. let the agent explore and plan
+ * 4. post the plan (or an answer) and store it with the snapshot it was made
+ * from, under one hash  5. wait for approval, or approve at once under
+ * `approval: auto`. A revision (`/revise`, asked by a writer) takes a new
+ * snapshot of the current thread, by the same rules (writers' comments before
+ * the trigger only): the new plan and its own snapshot then need their own
+ * approval.
  */
 export interface PlanningContext {
   gh: GitHubGateway;
@@ -36,7 +42,8 @@ export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningC
     return;
   }
   const agent = deps.agent;
-  await inWorkspace(deps, task, ctx, "planning", async ({ thread, workspace, signal }) => {
+  const snapshot = () => threadSnapshot(ctx.gh, task, task.createdAt, ctx.ownLogin);
+  await inWorkspace(deps, task, ctx, "planning", snapshot, async ({ thread, workspace, signal }) => {
     const outcome = await agent.plan({
       task,
       thread,
@@ -50,7 +57,7 @@ export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningC
     if (signal.aborted) return;
     const usage = addUsage(task.usage, outcome.usage);
     if (outcome.kind === "answer") await answer(deps, task, ctx, outcome.answer, usage);
-    else await publishPlan(deps, task, ctx, outcome.plan, usage);
+    else await publishPlan(deps, task, ctx, outcome.plan, thread, usage);
   });
 }
 
@@ -64,8 +71,8 @@ async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | nul
   return planning;
 }
 
-async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, usage: Task["usage"]) {
-  const hash = planHash(plan);
+async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, context: ThreadSnapshot, usage: Task["usage"]) {
+  const hash = planHash(plan, context);
   const version = task.planVersion + 1;
   const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval });
   const commentId = (ctx.attempt > 1 ? await findPostedPlan(ctx, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body)).id;
@@ -74,7 +81,7 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
     to: "awaiting_approval",
     actor: "openjules",
     reason: `plan v${version} posted`,
-    patch: { plan, planHash: hash, planVersion: version, planCommentId: commentId, revisionFeedback: null, usage, activity: null },
+    patch: { plan, planHash: hash, planContext: context, planVersion: version, planCommentId: commentId, revisionFeedback: null, usage, activity: null },
   });
   if (!waiting) return;
   await deps.status.refresh(waiting);

@@ -1,13 +1,17 @@
+import type { GitHubGateway } from "../github/gateway.ts";
 import { planHash } from "./plan-hash.ts";
 import { jobIds, type TaskDeps } from "./deps.ts";
 import type { Plan, Task } from "./model.ts";
+import { threadSnapshot } from "./thread-context.ts";
 
 /**
  * `/jules <feedback>` on a pull request OpenJules opened: a follow-up task in
  * the pull request's thread that runs the agent again on the same branch and
  * pushes new commits. The writer's comment is both the instruction and the
  * approval, so the task goes from queued straight to approved; its "plan" is
- * the feedback itself (with the file and line of a review comment).
+ * the feedback itself (with the file and line of a review comment). The
+ * pull request's thread is snapshotted now, when the writer asks, and stored
+ * with that plan under one hash: execution works from it, not from a refetch.
  */
 export type FollowUpResult = { kind: "started"; task: Task } | { kind: "busy"; active: Task } | { kind: "duplicate"; task: Task };
 
@@ -18,10 +22,16 @@ export interface FollowUpInput {
   location: { path: string; line: number | null } | null;
   requestedBy: string;
   triggerCommentId: number;
+  /** GitHub for the thread snapshot, and the app's own login (its comments stay out of it). */
+  gh: GitHubGateway;
+  ownLogin: string | null;
 }
 
 export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promise<FollowUpResult> {
   const { origin } = input;
+  const ref = { owner: origin.owner, repo: origin.repo, issueNumber: input.pullRequestNumber, triggerCommentId: input.triggerCommentId };
+  // Before the task exists: a GitHub failure here is retried without leaving a task half-started.
+  const context = await threadSnapshot(input.gh, ref, deps.now().toISOString(), input.ownLogin);
   const created = await deps.store.create(
     {
       installationId: origin.installationId,
@@ -43,7 +53,7 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
     return created.active.triggerCommentId === input.triggerCommentId ? { kind: "duplicate", task: created.active } : { kind: "busy", active: created.active };
   }
   const plan = followUpPlan(input);
-  const hash = planHash(plan);
+  const hash = planHash(plan, context);
   const approved = await deps.store.transition(created.task.id, {
     from: "queued",
     to: "approved",
@@ -52,6 +62,7 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
     patch: {
       plan,
       planHash: hash,
+      planContext: context,
       approvedBy: input.requestedBy,
       approvedPlanHash: hash,
       branch: origin.branch,

@@ -1,20 +1,26 @@
-import type { ThreadContext } from "../agent/ports.ts";
+import { createHash } from "node:crypto";
 import { WRITER_ROLES, type GitHubGateway } from "../github/gateway.ts";
 import { sanitizeUntrusted, selectThreadComments } from "../security/sanitize.ts";
-import type { Task } from "./model.ts";
+import type { Task, ThreadSnapshot } from "./model.ts";
+import { canonicalJson } from "./plan-hash.ts";
+
+/** Where the thread is and what started the task: all a snapshot needs of a task. */
+export type ThreadRef = Pick<Task, "owner" | "repo" | "issueNumber" | "triggerCommentId">;
 
 /**
  * The thread as the agent may see it: the issue's title and body, and the
  * comments of people with write access made before the trigger, all
- * sanitized. The app's own comments and everyone else's are left out.
+ * sanitized. The app's own comments and everyone else's are left out. Taken
+ * when a plan is made (and when a follow-up starts), and stored with the plan:
+ * execution works from this snapshot, never from a new fetch.
  */
-export async function threadContext(gh: GitHubGateway, task: Task, triggerAt: string, ownLogin: string | null): Promise<ThreadContext> {
-  const repo = { owner: task.owner, repo: task.repo };
-  const issue = await gh.issue(repo, task.issueNumber);
-  const comments = await gh.listComments(repo, task.issueNumber);
+export async function threadSnapshot(gh: GitHubGateway, ref: ThreadRef, triggerAt: string, ownLogin: string | null): Promise<ThreadSnapshot> {
+  const repo = { owner: ref.owner, repo: ref.repo };
+  const issue = await gh.issue(repo, ref.issueNumber);
+  const comments = await gh.listComments(repo, ref.issueNumber);
   // The triggering comment's own time when it is in the thread; else (a label) when the task was created.
-  const trigger = comments.find((c) => c.id === task.triggerCommentId)?.createdAt ?? triggerAt;
-  const people = comments.filter((c) => c.id !== task.triggerCommentId && c.authorType !== "Bot" && c.author !== ownLogin);
+  const trigger = comments.find((c) => c.id === ref.triggerCommentId)?.createdAt ?? triggerAt;
+  const people = comments.filter((c) => c.id !== ref.triggerCommentId && c.authorType !== "Bot" && c.author !== ownLogin);
   // Roles are looked up only for the authors of comments made before the trigger, once each.
   const before = selectThreadComments(people, { triggerAt: trigger, isWriter: () => true });
   const writers = new Set<string>();
@@ -22,5 +28,16 @@ export async function threadContext(gh: GitHubGateway, task: Task, triggerAt: st
     if (WRITER_ROLES.includes(await gh.role(repo, login))) writers.add(login);
   }
   const kept = before.filter((c) => writers.has(c.author)).map((c) => ({ author: c.author, body: sanitizeUntrusted(c.body) }));
-  return { title: sanitizeUntrusted(issue.title), body: sanitizeUntrusted(issue.body), comments: kept };
+  return { title: sanitizeUntrusted(issue.title), body: sanitizeUntrusted(issue.body), comments: kept, issueDigest: issueDigest(issue) };
+}
+
+/** sha256 of an issue's title and body exactly as GitHub returns them: any edit changes it. */
+export function issueDigest(issue: { title: string; body: string }): string {
+  return createHash("sha256").update(canonicalJson({ title: issue.title, body: issue.body })).digest("hex");
+}
+
+/** Whether the issue (as fetched now) differs from the one the snapshot was taken of. */
+export async function issueEditedSince(gh: GitHubGateway, ref: ThreadRef, snapshot: ThreadSnapshot): Promise<boolean> {
+  const issue = await gh.issue({ owner: ref.owner, repo: ref.repo }, ref.issueNumber);
+  return issueDigest(issue) !== snapshot.issueDigest;
 }

@@ -92,6 +92,8 @@ async function followUp(ctx: InboundContext, event: CommentEvent, text: string, 
     location: event.location,
     requestedBy: event.author.login,
     triggerCommentId: event.commentId,
+    gh: ctx.gh,
+    ownLogin: ctx.ownLogin,
   });
   if (result.kind === "busy") await say(replies.busy({ login: who, task: result.active, command: config.command }));
 }

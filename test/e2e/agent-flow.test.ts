@@ -79,7 +79,7 @@ for (const format of ["openai", "anthropic"] as WireFormat[]) {
       llm.push(...planning);
 
       const gh = new GitHubMock();
-      gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits().identity();
+      gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
       const start = issueComment({ body: "/jules make the answer a literal" });
       start.repository.clone_url = cloneUrl;
       start.repository.default_branch = "main";

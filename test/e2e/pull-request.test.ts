@@ -99,7 +99,7 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
     const title = pullRequestTitle({ instruction: INSTRUCTION, issueTitle: "Spelling error in the README file", issueNumber: 1 });
     const branch = branchName(1, title);
     const gh = new GitHubMock();
-    gh.token().config(CONFIG, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits().identity();
+    gh.token().config(CONFIG, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
     gh.userLookup("Codertocat", 583231).openPulls(branch, null).createPull({ number: 12, head: branch, draft: true }).reviewRequest(12).checkRun();
 
     const start = issueComment({ body: `/jules ${INSTRUCTION}` });

@@ -52,7 +52,7 @@ describe("approving, revising and cancelling a plan", () => {
   for (const role of ["maintain", "write"]) {
     it(`lets a ${role} user approve`, async () => {
       const { gh, task } = await planned();
-      gh.config(null, 2).role("hubot", role).issue(1).threadComments(1).identity();
+      gh.config(null, 2).role("hubot", role).issue(1).identity();
       await comment(gh, "/jules approve ship it", "hubot");
       await app.settle();
       const done = await app.store.get(task.id);
@@ -73,7 +73,7 @@ describe("approving, revising and cancelling a plan", () => {
     assert.equal((await app.store.get(task.id))?.state, "awaiting_approval");
     assert.match(gh.posted().at(-1)!, /four-eyes/);
 
-    gh.config(yaml, 2).role("hubot", "write").issue(1).threadComments(1).identity();
+    gh.config(yaml, 2).role("hubot", "write").issue(1).identity();
     await comment(gh, "/approve", "hubot");
     await app.settle();
     assert.equal((await app.store.get(task.id))?.state, "done");
@@ -93,7 +93,7 @@ describe("approving, revising and cancelling a plan", () => {
     assert.deepEqual(agent.planRequests[1]?.previousPlan, task.plan);
     assert.match(gh.posted().at(-1)!, /"version":2/);
 
-    gh.config(null, 2).role("Codertocat", "admin").issue(1).threadComments(1).identity();
+    gh.config(null, 2).role("Codertocat", "admin").issue(1).identity();
     await comment(gh, "/approve", "Codertocat");
     await app.settle();
     const done = await app.store.get(task.id);
@@ -114,7 +114,7 @@ describe("approving, revising and cancelling a plan", () => {
 
   it("executes a plan once when two approvals arrive together", async () => {
     const { gh, task } = await planned();
-    gh.config(null, 3).role("Codertocat", "admin").role("hubot", "write").issue(1).threadComments(1).identity();
+    gh.config(null, 3).role("Codertocat", "admin").role("hubot", "write").issue(1).identity();
     gh.comments(1, { times: 1 });
     const a = issueComment({ body: "/approve", login: "Codertocat" });
     const b = issueComment({ body: "/approve", login: "hubot" });

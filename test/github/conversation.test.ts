@@ -25,7 +25,7 @@ describe("a task's conversation in the thread", () => {
 
   it("/jules → 👀 → status comment → plan comment → /approve → executed and done", async () => {
     const gh = new GitHubMock();
-    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits().identity();
+    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
     const start = issueComment({ body: "/jules fix the crash when the config file is empty" });
     gh.reaction(start.comment.id);
     await app.receive("issue_comment", start);

@@ -1,5 +1,6 @@
 import { afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { planHash } from "../../src/tasks/plan-hash.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { issueComment, reviewComment } from "../helpers/payloads.ts";
@@ -19,7 +20,7 @@ describe("follow-ups on a pull request", () => {
     agent = new AgentDouble();
     app = await startTestApp({ agent });
     const gh = new GitHubMock();
-    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1, [], 2).comments(1, { times: 2 }).anyEdits().identity();
+    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
     for (const body of ["/jules fix the crash", "/approve"]) {
       const c = issueComment({ body });
       gh.reaction(c.comment.id);
@@ -44,6 +45,10 @@ describe("follow-ups on a pull request", () => {
     assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
     assert.equal(followUp?.branch, origin.branch);
     assert.equal(followUp?.requestedBy, "hubot");
+    // The pull request's thread was snapshotted when hubot asked, bound to the approval, and executed from (not fetched again).
+    assert.equal(followUp?.planContext?.title, "Spelling error in the README file");
+    assert.equal(planHash(followUp!.plan!, followUp!.planContext), followUp?.approvedPlanHash);
+    assert.deepEqual(agent.executeRequests[1]?.thread, followUp?.planContext);
     assert.deepEqual((await app.store.history(followUp!.id)).map((e) => e.to), ["queued", "approved", "working", "testing", "done"]);
     assert.equal(agent.planRequests.length, 1, "no new plan");
     assert.equal(agent.executeRequests[1]?.feedback, "rename the helper and add a test");

@@ -41,12 +41,14 @@ export function mockApproval(gh: GitHubMock, opts: { commentId: number; login: s
 }
 
 /**
- * The execute job: config, the thread for the prompt, and (the first time in
- * a process, `identity` true) the app's identity for the commit's author.
+ * The execute job: config, the issue (to tell whether it was edited since the
+ * plan; the prompt's thread is the plan's snapshot, not fetched again), and
+ * (the first time in a process, `identity` true) the app's identity for the
+ * commit's author.
  * Progress shows in status edits; the pull request is the delivery double's.
  */
 export function mockExecution(gh: GitHubMock, opts: { issue?: number; identity?: boolean } = {}) {
   const issue = opts.issue ?? 1;
-  gh.config(null).issue(issue).threadComments(issue);
+  gh.config(null).issue(issue);
   return opts.identity === false ? gh : gh.identity();
 }

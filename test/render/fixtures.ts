@@ -26,6 +26,7 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     planCommentId: null,
     plan: null,
     planHash: null,
+    planContext: null,
     planVersion: 0,
     revisionFeedback: null,
     approvedBy: null,

@@ -26,7 +26,7 @@ export function createCases(t: ContractContext): void {
       assert.match(task.createdAt, ISO);
       assert.equal(task.updatedAt, task.createdAt);
       const expected: Task = {
-        ...input, id: task.id, state: "queued", statusCommentId: null, planCommentId: null, plan: null, planHash: null,
+        ...input, id: task.id, state: "queued", statusCommentId: null, planCommentId: null, plan: null, planHash: null, planContext: null,
         planVersion: 0, revisionFeedback: null, approvedBy: null, approvedPlanHash: null, answer: null, branch: null,
         pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null,
         createdAt: task.createdAt, updatedAt: task.updatedAt,

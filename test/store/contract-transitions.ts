@@ -11,7 +11,8 @@ import { IllegalTransitionError } from "../../src/tasks/state-machine.ts";
 import { TaskNotFoundError } from "../../src/store/errors.ts";
 import type { TaskStore } from "../../src/store/store.ts";
 import type { ContractContext } from "./contract.ts";
-import { newTask } from "./fixtures.ts";
+import { planHash } from "../../src/tasks/plan-hash.ts";
+import { newTask, threadSnapshot } from "./fixtures.ts";
 
 async function taskIn(store: TaskStore, path: TaskState[], planHash = "sha256:plan-1"): Promise<Task> {
   const created = await store.create(newTask(), "alice", "start");
@@ -81,6 +82,29 @@ export function transitionCases(t: ContractContext): void {
       const history = await t.store.history(task.id);
       assert.equal(history.filter((e) => e.to === "approved").length, 1);
       assert.equal(history.at(-1)?.actor, winners[0]?.approvedBy);
+    });
+
+    it("keeps each plan version with its own thread snapshot, bound to the approval by the hash", async () => {
+      const task = await taskIn(t.store, ["planning"]);
+      const plan = { summary: "Greet from GREETING\u0000", steps: [{ title: "Read it", files: ["src/hello.ts"] }], risks: [], verification: "npm test" };
+      const v1 = threadSnapshot("Version A of the issue.");
+      const v2 = threadSnapshot("Version B of the issue, edited.");
+      const post = (from: TaskState, context: typeof v1, version: number) =>
+        t.store.transition(task.id, { from, to: "awaiting_approval", actor: "worker", reason: `plan v${version}`, patch: { plan, planHash: planHash(plan, context), planContext: context, planVersion: version } });
+      assert.equal((await post("planning", v1, 1))?.planContext?.body, v1.body);
+      assert.ok(await t.store.transition(task.id, { from: "awaiting_approval", to: "revising", actor: "bob", reason: "/revise" }));
+      const waiting = await post("revising", v2, 2);
+      assert.deepEqual(waiting?.planContext, v2);
+      assert.notEqual(planHash(plan, v1), planHash(plan, v2), "the same plan from other text is another approval");
+
+      assert.equal(await t.store.transition(task.id, approve(planHash(plan, v1))), null, "an approval of plan v1's text does not apply to v2");
+      const approved = await t.store.transition(task.id, approve(planHash(plan, v2)));
+      assert.equal(approved?.state, "approved");
+      const stored = await t.store.get(task.id);
+      assert.deepEqual(stored?.planContext, v2);
+      // What execution checks: the hash recomputed from what the store returns is the approved one.
+      assert.equal(planHash(stored!.plan!, stored!.planContext), stored?.approvedPlanHash);
+      assert.equal((await t.store.update(task.id, { planContext: null })).planContext, null);
     });
 
     it("records the history in order with from, to, actor, reason and time", async () => {

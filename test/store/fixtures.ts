@@ -4,7 +4,9 @@
  * sets every patchable field to a non-default value.
  */
 import { randomUUID } from "node:crypto";
-import type { NewTask, TaskPatch } from "../../src/store/store.ts";
+import assert from "node:assert/strict";
+import type { NewTask, TaskPatch, TaskStore } from "../../src/store/store.ts";
+import type { ThreadSnapshot } from "../../src/tasks/model.ts";
 
 let sequence = 0;
 
@@ -36,6 +38,24 @@ export function newTask(overrides: Partial<NewTask> = {}): NewTask {
   };
 }
 
+/** A thread snapshot as a plan is stored with (text with quotes, newlines and non-ASCII survives both backends). */
+export const threadSnapshot = (body: string): ThreadSnapshot => ({
+  title: "Greeting is \"hard-coded\" — ünïcode",
+  body,
+  comments: [
+    { author: "hubot", body: "Also see `src/greet.ts`.\nSecond line." },
+    { author: "carol", body: "" },
+  ],
+  issueDigest: "a".repeat(64),
+});
+
+/** After migrating a database from before snapshots: the old task has none, and can be given one. */
+export async function assertUpgradedTask(store: TaskStore, taskId: string): Promise<void> {
+  assert.equal((await store.get(taskId))?.planContext, null);
+  const snapshot = threadSnapshot("After the upgrade.");
+  assert.deepEqual((await store.update(taskId, { planContext: snapshot })).planContext, snapshot);
+}
+
 export const fullPatch = (): Required<TaskPatch> => ({
   kind: "follow_up",
   cloneUrl: "https://ghe.example.com/octo/hello-world.git",
@@ -56,6 +76,7 @@ export const fullPatch = (): Required<TaskPatch> => ({
     verification: "npm test",
   },
   planHash: "sha256:abc",
+  planContext: threadSnapshot("The greeting is hard-coded in src/hello.ts."),
   planVersion: 2,
   revisionFeedback: "Keep the default",
   approvedBy: "carol",

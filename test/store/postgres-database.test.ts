@@ -15,9 +15,12 @@ import { createInterface } from "node:readline";
 import { Pool } from "pg";
 import { TASK_STATES } from "../../src/tasks/model.ts";
 import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
-import { migrate, migratePostgres, openPostgresStore, PostgresSchemaTooNewError, schemaVersion } from "../../src/store/postgres/index.ts";
+import { migrate, migratePostgres, openPostgresStore, PostgresSchemaTooNewError, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
-import { newTask } from "./fixtures.ts";
+import { assertUpgradedTask, newTask } from "./fixtures.ts";
+
+const LATEST = taskMigrations.length;
+const ALL = taskMigrations.map((m) => m.version);
 
 describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
   const schemas: TestSchema[] = [];
@@ -41,8 +44,22 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const schema = await fresh();
     await (await openPostgresStore(schema.url)).close();
     await (await openPostgresStore(schema.url)).close();
-    const { rows } = await pool(schema).query("SELECT component, version, name FROM schema_migrations");
-    assert.deepEqual(rows, [{ component: "tasks", version: 1, name: "tasks" }]);
+    const { rows } = await pool(schema).query("SELECT component, version, name FROM schema_migrations ORDER BY version");
+    assert.deepEqual(rows, taskMigrations.map((m) => ({ component: "tasks", version: m.version, name: m.name })));
+  });
+
+  it("upgrades a database from before thread snapshots: its tasks have none, new ones keep theirs", async () => {
+    const schema = await fresh();
+    const old = pool(schema);
+    await migrate(old, "tasks", taskMigrations.slice(0, 1));
+    const created = await new PostgresTaskStore(old).create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    const store = await openPostgresStore(schema.url);
+    try {
+      await assertUpgradedTask(store, created.task.id);
+    } finally {
+      await store.close();
+    }
   });
 
   it("lets processes that start together migrate one at a time", async () => {
@@ -50,25 +67,25 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresStore(schema.url, { maxConnections: 2 })));
     await Promise.all(stores.map((s) => s.close()));
     const { rows } = await pool(schema).query("SELECT COUNT(*)::int AS n FROM schema_migrations");
-    assert.deepEqual(rows, [{ n: 1 }]);
+    assert.deepEqual(rows, [{ n: LATEST }]);
   });
 
   it("runs the operator's migrate command: applies, then reports nothing to do", async () => {
     const schema = await fresh();
-    assert.deepEqual(await migratePostgres(schema.url), { applied: [1], version: 1 });
-    assert.deepEqual(await migratePostgres(schema.url), { applied: [], version: 1 });
-    assert.equal(await schemaVersion(pool(schema), "tasks"), 1);
+    assert.deepEqual(await migratePostgres(schema.url), { applied: ALL, version: LATEST });
+    assert.deepEqual(await migratePostgres(schema.url), { applied: [], version: LATEST });
+    assert.equal(await schemaVersion(pool(schema), "tasks"), LATEST);
   });
 
   it("refuses a database migrated by a newer OpenJules, and leaves it untouched", async () => {
     const schema = await fresh();
     await (await openPostgresStore(schema.url)).close();
     const db = pool(schema);
-    await db.query("INSERT INTO schema_migrations (component, version, name) VALUES ('tasks', 2, 'from-the-future')");
+    await db.query("INSERT INTO schema_migrations (component, version, name) VALUES ('tasks', $1, 'from-the-future')", [LATEST + 1]);
     await assert.rejects(openPostgresStore(schema.url), (e: unknown) =>
-      e instanceof PostgresSchemaTooNewError && e instanceof SchemaTooNewError && e.found === 2 && e.supported === 1 && /upgrade OpenJules, or point DATABASE_URL/.test(e.message));
+      e instanceof PostgresSchemaTooNewError && e instanceof SchemaTooNewError && e.found === LATEST + 1 && e.supported === LATEST && /upgrade OpenJules, or point DATABASE_URL/.test(e.message));
     const { rows } = await db.query("SELECT COUNT(*)::int AS n FROM schema_migrations");
-    assert.deepEqual(rows, [{ n: 2 }]);
+    assert.deepEqual(rows, [{ n: LATEST + 1 }]);
   });
 
   it("refuses a history that differs from the code's, and rolls a failing migration back entirely", async () => {

@@ -15,9 +15,12 @@ import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
 import { TASK_STATES } from "../../src/tasks/model.ts";
 import { openDatabase } from "../../src/store/sqlite/database.ts";
-import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
-import { openSqliteStore } from "../../src/store/sqlite/sqlite-task-store.ts";
-import { newTask } from "./fixtures.ts";
+import { migrate, SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
+import { taskMigrations } from "../../src/store/sqlite/migrations/index.ts";
+import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-task-store.ts";
+import { assertUpgradedTask, newTask } from "./fixtures.ts";
+
+const LATEST = taskMigrations.length;
 
 describe("SQLite task store file", () => {
   let dir: string;
@@ -47,10 +50,26 @@ describe("SQLite task store file", () => {
     await openSqliteStore(file).close();
     const db = new DatabaseSync(file);
     try {
-      const rows = db.prepare("SELECT component, version, name FROM schema_migrations").all().map((r) => ({ ...r }));
-      assert.deepEqual(rows, [{ component: "tasks", version: 1, name: "tasks" }]);
+      const rows = db.prepare("SELECT component, version, name FROM schema_migrations ORDER BY version").all().map((r) => ({ ...r }));
+      assert.deepEqual(rows, taskMigrations.map((m) => ({ component: "tasks", version: m.version, name: m.name })));
     } finally {
       db.close();
+    }
+  });
+
+  it("upgrades a file from before thread snapshots: its tasks have none, new ones keep theirs", async () => {
+    const file = path();
+    const old = openDatabase(file);
+    migrate(old, "tasks", taskMigrations.slice(0, 1));
+    const before = new SqliteTaskStore(old, file);
+    const created = await before.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    await before.close();
+    const store = openSqliteStore(file);
+    try {
+      await assertUpgradedTask(store, created.task.id);
+    } finally {
+      await store.close();
     }
   });
 
@@ -58,12 +77,12 @@ describe("SQLite task store file", () => {
     const file = path();
     await openSqliteStore(file).close();
     const db = new DatabaseSync(file);
-    db.prepare("INSERT INTO schema_migrations VALUES ('tasks', 2, 'from-the-future', '2030-01-01T00:00:00.000Z')").run();
+    db.prepare("INSERT INTO schema_migrations VALUES ('tasks', ?, 'from-the-future', '2030-01-01T00:00:00.000Z')").run(LATEST + 1);
     db.close();
-    assert.throws(() => openSqliteStore(file), (e: unknown) => e instanceof SchemaTooNewError && e.message.includes('"tasks" schema is at version 2'));
+    assert.throws(() => openSqliteStore(file), (e: unknown) => e instanceof SchemaTooNewError && e.message.includes(`"tasks" schema is at version ${LATEST + 1}`));
     const check = new DatabaseSync(file);
     try {
-      assert.equal((check.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get() as { n: number }).n, 2);
+      assert.equal((check.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get() as { n: number }).n, LATEST + 1);
     } finally {
       check.close();
     }

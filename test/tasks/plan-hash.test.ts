@@ -47,7 +47,7 @@ describe("planHash", () => {
       { ...plan, steps: [{ ...plan.steps[0]!, detail: undefined }, plan.steps[1]!] },
       { ...plan, steps: [{ ...plan.steps[0]!, title: "Guard the Loop" }, plan.steps[1]!] },
     ];
-    const hashes = new Set(variants.map(planHash));
+    const hashes = new Set(variants.map((p) => planHash(p)));
     assert.equal(hashes.size, variants.length);
     assert.equal(hashes.has(base), false);
   });

@@ -6,7 +6,8 @@
  */
 import type { Migration } from "../../sqlite/migrate.ts";
 import { migration001Tasks } from "./001-tasks.ts";
+import { migration002PlanContext } from "./002-plan-context.ts";
 
 export { TASKS_COMPONENT } from "../../sqlite/migrations/index.ts";
 
-export const taskMigrations: readonly Migration[] = [migration001Tasks];
+export const taskMigrations: readonly Migration[] = [migration001Tasks, migration002PlanContext];

@@ -4,7 +4,8 @@
  */
 import type { Migration } from "../migrate.ts";
 import { migration001Tasks } from "./001-tasks.ts";
+import { migration002PlanContext } from "./002-plan-context.ts";
 
 export const TASKS_COMPONENT = "tasks";
 
-export const taskMigrations: readonly Migration[] = [migration001Tasks];
+export const taskMigrations: readonly Migration[] = [migration001Tasks, migration002PlanContext];
