@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_DENY_PATHS } from "../security/default-deny-paths.ts";
 
 /**
  * `.github/jules.yml`: per-repository settings, read with Probot's config
@@ -54,8 +55,12 @@ export const RepoConfigSchema = z
       .describe("Per-task budgets, each capped by the operator's limit of the same name."),
     deny_paths: z
       .array(z.string().min(1))
-      .default([".github/workflows/**"])
-      .describe("Glob patterns of paths the agent may never write; a diff touching them is refused."),
+      .default([...DEFAULT_DENY_PATHS])
+      .describe(
+        "Glob patterns of paths the agent may never write; a diff touching them is refused. Setting it replaces the default, which lists the files that define what CI runs with secrets on a pushed branch: " +
+          DEFAULT_DENY_PATHS.map((p) => `\`${p}\``).join(", ") +
+          ".",
+      ),
     setup: z
       .string()
       .min(1)

@@ -7,7 +7,7 @@ import type { Blocked } from "./types.ts";
 /**
  * 3. Denied paths: every path the branch changes against the base (added,
  * modified or deleted; a rename counts as both of its sides) is matched
- * against `deny_paths` (default `.github/workflows/**`). Any match blocks the
+ * against `deny_paths` (default: the CI definitions in default-deny-paths.ts). Any match blocks the
  * delivery and names the paths and the rule each matched. Pure.
  */
 

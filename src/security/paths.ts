@@ -1,6 +1,7 @@
 import { lstat, realpath } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import picomatch from "picomatch";
+import { DEFAULT_DENY_PATHS } from "./default-deny-paths.ts";
 
 /**
  * Path confinement for the agent's tools: every path the model names is
@@ -8,7 +9,7 @@ import picomatch from "picomatch";
  * can read. Refused: absolute paths outside the root, `..` escapes, any
  * symbolic link (at any component) that resolves outside the root or dangles,
  * anything under a `.git` directory, and, for writes, paths matching a denied
- * glob (`deny_paths`, default `.github/workflows/**`). Links are checked with
+ * glob (`deny_paths`, default DEFAULT_DENY_PATHS: the files that define CI). Links are checked with
  * the realpath of the deepest existing ancestor, so paths that do not exist yet
  * (a file about to be written) are confined too.
  */
@@ -34,7 +35,7 @@ export interface ConfineOptions {
   denyPaths?: readonly string[];
 }
 
-export const DEFAULT_DENY_PATHS: readonly string[] = [".github/workflows/**"];
+export { DEFAULT_DENY_PATHS };
 
 const toPosix = (p: string): string => p.split(sep).join("/");
 

@@ -1,5 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { DEFAULT_DENY_PATHS } from "../../src/security/default-deny-paths.ts";
 import { describeEffectiveConfig } from "../../src/config/describe.ts";
 import { defaultRepoConfig, RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { closest } from "../../src/config/closest.ts";
@@ -18,7 +19,7 @@ describe("describeEffectiveConfig", () => {
       unset: "not set",
       description: "`required`: a writer must `/approve` the plan before any code is changed. `auto`: work starts as soon as the plan is posted.",
     });
-    assert.deepEqual(byKey.get("deny_paths")?.value, '[".github/workflows/**"]');
+    assert.deepEqual(JSON.parse(byKey.get("deny_paths")?.value ?? "null"), [...DEFAULT_DENY_PATHS]);
     assert.equal(byKey.get("draft")?.value, "true");
     assert.equal(byKey.get("test")?.value, null);
     assert.equal(byKey.get("test")?.unset, "detected");
