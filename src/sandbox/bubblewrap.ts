@@ -12,8 +12,14 @@
  * the mirror and anything holding credentials are never mounted. Resource
  * limits are applied inside by prlimit, so RLIMIT_NPROC counts only the
  * sandbox's own processes. When the app runs as root, setpriv first drops to
- * an unprivileged host uid (see runner.ts for why).
+ * an unprivileged host uid (see runner.ts for why). A seccomp filter
+ * (seccomp.ts) refuses ptrace, mount, keyring, io_uring and the like. When the
+ * host delegates cgroups, a tiny shell first moves itself into the command's
+ * own cgroup (cgroup.ts) and then execs the rest, so every process of the
+ * command, tmpfs pages included, is charged to it before anything can fork.
  */
+
+import { encodeProgram, seccompProgram } from "./seccomp.ts";
 
 export const SANDBOX_UID = 65534;
 export const WORKSPACE = "/workspace";
@@ -41,7 +47,8 @@ export interface HostLayout {
   /** /etc entries to expose read-only (only those that exist). */
   etc: string[];
   prlimitPath: string;
-  features: { disableUserns: boolean; tmpfsSize: boolean };
+  /** seccomp: bwrap has --seccomp and seccomp.ts knows this architecture. */
+  features: { disableUserns: boolean; tmpfsSize: boolean; seccomp: boolean };
 }
 
 export interface BwrapPlan {
@@ -61,20 +68,25 @@ export interface BwrapPlan {
   extraReadOnly: string[];
   /** Host uid/gid to drop to with setpriv before bwrap (when the app runs as root). */
   dropTo: { uid: number; gid: number; setprivPath: string } | null;
+  /** `cgroup.procs` files the command enters before anything else runs (empty: no cgroup). */
+  cgroupProcs?: readonly string[];
   command: string;
 }
 
 export interface BwrapCommand {
   file: string;
   args: string[];
-  /** Contents to write to extra file descriptors 3, 4, ... of the child (generated /etc files). */
-  fds: string[];
+  /** Contents to write to extra file descriptors 3, 4, ... of the child (generated /etc files, the seccomp program). */
+  fds: (string | Buffer)[];
 }
 
 export const PASSWD = `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_UID}:${SANDBOX_UID}:OpenJules sandbox:${SANDBOX_HOME}:/bin/sh\n`;
 export const GROUP = `root:x:0:\nsandbox:x:${SANDBOX_UID}:\n`;
 export const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n";
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const SECCOMP = encodeProgram(seccompProgram());
+/** `sh -c ENTER_CGROUPS sh <n> <procs file>... <command...>`: joins each cgroup, then execs the command (fails closed). */
+export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "openjules: cannot enter the cgroup $1" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
 
 export function sandboxEnv(extra: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = { PATH: SANDBOX_PATH, HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", TMPDIR: "/tmp", CI: "true", TERM: "dumb" };
@@ -94,11 +106,15 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   if (plan.cwd.split("/").includes("..") || plan.cwd.startsWith("/")) throw new Error(`cwd must be relative to the workspace, got ${plan.cwd}`);
   const { layout } = plan;
   const tmpfs = (dest: string) => [...(layout.features.tmpfsSize ? ["--size", String(plan.limits.tmpfsBytes)] : []), "--tmpfs", dest];
-  const fds = [PASSWD, GROUP, HOSTS];
+  const fds: (string | Buffer)[] = [PASSWD, GROUP, HOSTS];
   const a: string[] = ["--unshare-all", "--unshare-user", ...(plan.network ? ["--share-net"] : [])];
   a.push("--die-with-parent", "--new-session", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID), "--hostname", "sandbox");
   if (layout.features.disableUserns) a.push("--disable-userns");
   a.push("--cap-drop", "ALL");
+  if (layout.features.seccomp) {
+    fds.push(SECCOMP);
+    a.push("--seccomp", String(2 + fds.length));
+  }
   a.push("--ro-bind", "/usr", "/usr");
   for (const [name, target] of Object.entries(layout.symlinks)) a.push("--symlink", target, `/${name}`);
   for (const name of layout.dirs) a.push("--ro-bind", `/${name}`, `/${name}`);
@@ -118,7 +134,10 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   a.push("--remount-ro", "/", "--chdir", plan.cwd ? `${WORKSPACE}/${plan.cwd}` : WORKSPACE, "--clearenv");
   for (const [name, value] of Object.entries(sandboxEnv(plan.env))) a.push("--setenv", name, value);
   a.push("--", ...limitArgs(plan), "/bin/sh", "-c", plan.command);
-  if (!plan.dropTo) return { file: plan.bwrapPath, args: a, fds };
-  const { uid, gid, setprivPath } = plan.dropTo;
-  return { file: setprivPath, args: [`--reuid=${uid}`, `--regid=${gid}`, "--clear-groups", "--", plan.bwrapPath, ...a], fds };
+  const argv = plan.dropTo
+    ? [plan.dropTo.setprivPath, `--reuid=${plan.dropTo.uid}`, `--regid=${plan.dropTo.gid}`, "--clear-groups", "--", plan.bwrapPath, ...a]
+    : [plan.bwrapPath, ...a];
+  const procs = plan.cgroupProcs ?? [];
+  if (procs.length > 0) return { file: "/bin/sh", args: ["-c", ENTER_CGROUPS, "sh", String(procs.length), ...procs, ...argv], fds };
+  return { file: argv[0] as string, args: argv.slice(1), fds };
 }

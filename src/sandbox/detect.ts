@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { buildBwrapCommand, SANDBOX_UID, type HostLayout, type Limits } from "./bubblewrap.ts";
 import { handOver } from "./ownership.ts";
 import { runProcess } from "./process.ts";
+import { seccompArch } from "./seccomp.ts";
 
 /**
  * Finds out, once per configuration, whether this host can run the sandbox:
@@ -52,7 +53,7 @@ async function hostLayout(prlimitPath: string, help: string): Promise<HostLayout
   }
   const entries = await readdir("/etc").catch(() => [] as string[]);
   const etc = entries.filter((e) => ETC.includes(e) || ETC_PATTERNS.some((p) => p.test(e))).sort();
-  return { symlinks, dirs, etc, prlimitPath, features: { disableUserns: help.includes("--disable-userns"), tmpfsSize: help.includes("--size") } };
+  return { symlinks, dirs, etc, prlimitPath, features: { disableUserns: help.includes("--disable-userns"), tmpfsSize: help.includes("--size"), seccomp: help.includes("--seccomp") && seccompArch(process.arch) !== null } };
 }
 
 const TRIAL_LIMITS: Limits = { memoryBytes: 512 * 1024 * 1024, processes: 64, fileSizeBytes: 1024 * 1024, openFiles: 256, tmpfsBytes: 16 * 1024 * 1024 };

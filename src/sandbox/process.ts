@@ -16,7 +16,7 @@ export interface ProcessSpec {
   args: string[];
   cwd: string;
   env: Record<string, string>;
-  fds?: string[];
+  fds?: (string | Buffer)[];
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   outputKeepBytes: number;

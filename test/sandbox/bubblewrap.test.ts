@@ -9,7 +9,7 @@ const plan = (overrides: Partial<BwrapPlan> = {}): BwrapPlan => ({
     dirs: ["lib64"],
     etc: ["ssl", "ld.so.cache"],
     prlimitPath: "/usr/bin/prlimit",
-    features: { disableUserns: true, tmpfsSize: true },
+    features: { disableUserns: true, tmpfsSize: true, seccomp: true },
   },
   workspace: "/data/work/task-1",
   gitEntry: "file",
