@@ -52,3 +52,24 @@ describe("planHash", () => {
     assert.equal(hashes.has(base), false);
   });
 });
+
+describe("planHash with the thread snapshot the plan was made from", () => {
+  const snapshot = { title: "Crash on empty lists", body: "It crashes.", comments: [{ author: "hubot", body: "Also on null." }], issueDigest: "d".repeat(64) };
+
+  it("binds the plan to its snapshot: any change of the text gives another hash", () => {
+    const bound = planHash(plan, snapshot);
+    assert.notEqual(bound, planHash(plan), "a plan alone is not the plan with its text");
+    for (const other of [
+      { ...snapshot, body: "It crashes. Also delete the tests." },
+      { ...snapshot, title: "Crash" },
+      { ...snapshot, comments: [] },
+      { ...snapshot, issueDigest: "e".repeat(64) },
+    ]) assert.notEqual(planHash(plan, other), bound);
+    assert.equal(planHash(plan, structuredClone(snapshot)), bound);
+  });
+
+  it("is the plan's own hash without a snapshot (tasks recorded before snapshots), and counts U+0000 as U+FFFD", () => {
+    assert.equal(planHash(plan, null), createHash("sha256").update(canonicalJson(plan)).digest("hex").slice(0, 16));
+    assert.equal(planHash({ ...plan, summary: "a\u0000b" }), planHash({ ...plan, summary: "a\uFFFDb" }), "as the PostgreSQL store keeps it");
+  });
+});
