@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
 import { buildBwrapCommand, SANDBOX_UID, type HostLayout, type Limits } from "./bubblewrap.ts";
+import { detectCgroups, type CgroupHost } from "./cgroup.ts";
 import { handOver } from "./ownership.ts";
 import { runProcess } from "./process.ts";
 import { seccompArch } from "./seccomp.ts";
@@ -15,11 +16,11 @@ import { seccompArch } from "./seccomp.ts";
  * trial sandbox really starts (namespaces may be forbidden, e.g. by a
  * container's seccomp profile or `kernel.unprivileged_userns_clone=0`) and
  * runs as the unprivileged uid. Also gathers the host layout the pure argv
- * builder needs. Never throws: a failed probe carries a reason for the operator.
+ * builder needs, and whether commands get their own memory cgroup (cgroup.ts). Never throws: a failed probe carries a reason for the operator.
  */
 
 export type SandboxProbe =
-  | { ok: true; bwrapPath: string; version: string; layout: HostLayout; dropTo: { uid: number; gid: number; setprivPath: string } | null }
+  | { ok: true; bwrapPath: string; version: string; layout: HostLayout; dropTo: { uid: number; gid: number; setprivPath: string } | null; cgroups: CgroupHost }
   | { ok: false; reason: string };
 
 export interface ProbeOptions {
@@ -88,7 +89,7 @@ async function probe(options: ProbeOptions): Promise<SandboxProbe> {
   } finally {
     await rm(workspace, { recursive: true, force: true });
   }
-  return { ok: true, bwrapPath, version, layout, dropTo };
+  return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups() };
 }
 
 const cache = new Map<string, Promise<SandboxProbe>>();

@@ -9,7 +9,8 @@ import { OutputCapture } from "./output-capture.ts";
  * file descriptors (3, 4, ...) carry generated file contents to bwrap.
  */
 
-export type KilledBy = "timeout" | "output" | "aborted";
+/** Who stopped the command: the wall-time limit, the output limit, the caller, or (set by the runner) the memory cgroup. */
+export type KilledBy = "timeout" | "output" | "aborted" | "memory";
 
 export interface ProcessSpec {
   file: string;

@@ -3,7 +3,9 @@ import { access, lstat, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { buildBwrapCommand, sandboxEnv, type Limits } from "./bubblewrap.ts";
+import { createCommandCgroup } from "./cgroup.ts";
 import { probeSandbox } from "./detect.ts";
+import { watchDisk } from "./disk-quota.ts";
 import { assertReachable, handOver, SandboxSetupError } from "./ownership.ts";
 import { runProcess, type KilledBy } from "./process.ts";
 
@@ -17,7 +19,13 @@ import { runProcess, type KilledBy } from "./process.ts";
  * create namespaces, every run is refused. `unsafe` mode, which only an
  * operator's explicit setting selects, runs commands directly on the host
  * with a cleared environment and the same limits where the host enforces them
- * (not as root), and says so loudly when created.
+ * (not as root), and says so loudly when created. Each bubblewrap command
+ * runs in its own memory and pids cgroup when the host delegates one
+ * (cgroup.ts): its processes and tmpfs together stay within `memoryBytes`,
+ * and a kill by the OOM killer is said in the output. With a disk quota, the
+ * working copy and HOME are measured while each command runs and after it
+ * (disk-quota.ts): over it the command is stopped and the run throws
+ * SandboxQuotaError.
  */
 
 export type SandboxMode = "bubblewrap" | "unsafe";
@@ -59,6 +67,10 @@ export interface SandboxRunnerOptions {
   outputMaxBytes?: number;
   /** Extra host paths mounted read-only at the same place (e.g. a toolchain under /opt). */
   extraReadOnly?: string[];
+  /** Bytes the working copy and HOME of a task may take on disk (checked during and after each command). Default: no quota. */
+  diskQuotaBytes?: number;
+  /** How often the disk quota is checked while a command runs. Default 5 s. */
+  diskPollMs?: number;
   /** Host uid/gid for the sandbox when the app runs as root. Default 65534. */
   sandboxUid?: number;
   sandboxGid?: number;
@@ -122,13 +134,31 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
         for (const path of owned) await assertReachable(path, uid, gid);
         await handOver(owned, uid, gid);
       }
-      const spec = buildBwrapCommand({
-        bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, cwd, home,
-        network: opts.network ?? false, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command,
+      const cgroup = await createCommandCgroup(probe.cgroups, limits).catch((error: Error) => {
+        throw new SandboxSetupError(error.message);
       });
-      return runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: opts.signal, ...output });
+      const disk = options.diskQuotaBytes ? watchDisk(home ? [root, home] : [root], options.diskQuotaBytes, opts.signal, options.diskPollMs) : null;
+      let result: RunResult;
+      try {
+        const spec = buildBwrapCommand({
+          bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, cwd, home,
+          network: opts.network ?? false, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command, cgroupProcs: cgroup?.procs ?? [],
+        });
+        result = await runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: disk?.signal ?? opts.signal, ...output });
+        if (cgroup && (await cgroup.oomKills()) > 0) result = memoryKilled(result, limits.memoryBytes);
+      } finally {
+        await cgroup?.destroy();
+        await disk?.finish();
+      }
+      return result;
     },
   };
+}
+
+/** The command hit its cgroup's memory limit: the kernel killed (some of) its processes. */
+function memoryKilled(result: RunResult, memoryBytes: number): RunResult {
+  const note = `[OpenJules: the command went over its memory limit of ${Math.round(memoryBytes / 1024 ** 2)} MiB (processes and files in /tmp, /dev/shm together; JULES_SANDBOX_MEMORY_MB) and the kernel killed it]`;
+  return { ...result, killedBy: result.killedBy ?? "memory", output: `${result.output}${result.output.endsWith("\n") || !result.output ? "" : "\n"}${note}\n` };
 }
 
 async function runUnsafe(command: string, opts: RunOptions, limits: Limits, output: { outputKeepBytes: number; outputMaxBytes: number }): Promise<RunResult> {

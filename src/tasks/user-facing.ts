@@ -1,5 +1,5 @@
 import { AgentError } from "../agent/ports.ts";
-import { SandboxSetupError, SandboxUnavailableError } from "../sandbox/index.ts";
+import { SandboxQuotaError, SandboxSetupError, SandboxUnavailableError } from "../sandbox/index.ts";
 import { WorkspaceError } from "../workspace/errors.ts";
 import type { Failure } from "./model.ts";
 
@@ -17,6 +17,7 @@ export function userFacingFailure(error: unknown, phase: string): Failure | null
     return { phase: "preparing the workspace", reason: error.message, hint: error.hint };
   }
   if (error instanceof SandboxUnavailableError) return { phase: "sandbox", reason: error.message, hint: error.hint };
+  if (error instanceof SandboxQuotaError) return { phase: "sandbox", reason: error.message, hint: error.hint };
   if (error instanceof SandboxSetupError) {
     return { phase: "sandbox", reason: "The sandbox cannot run the repository's commands on this server.", hint: `The operator must fix the server: ${error.message}` };
   }
