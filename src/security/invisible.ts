@@ -8,22 +8,19 @@
  * characters other than tab and newline, and normalises line endings to `\n`.
  */
 
-/** Zero-width, bidirectional, tag and other invisible format characters. */
+/**
+ * The code points removed: every Default_Ignorable_Code_Point (Unicode's list of
+ * code points renderers show as nothing unless they know them: zero-width
+ * spaces and joiners, soft hyphen, bidirectional marks, embeddings, overrides
+ * and isolates, Hangul fillers, Mongolian and all other variation selectors
+ * U+FE00-FE0F and U+E0100-E01EF (used to hide bytes behind an emoji), the
+ * musical symbol formatting characters U+1D173-1D17A, shorthand format
+ * controls, tag characters U+E0000-E007F and the reserved rest of that
+ * plane), plus the interlinear annotation characters.
+ */
 const INVISIBLE_SOURCE = [
-  "\\u00AD", // soft hyphen
-  "\\u034F", // combining grapheme joiner
-  "\\u061C", // Arabic letter mark (bidi)
-  "\\u115F\\u1160\\u3164\\uFFA0", // Hangul fillers, rendered blank
-  "\\u17B4\\u17B5", // Khmer inherent vowels, invisible
-  "\\u180B-\\u180F", // Mongolian variation selectors and vowel separator
-  "\\u200B-\\u200F", // zero-width space, non-joiner, joiner, LRM, RLM
-  "\\u202A-\\u202E", // bidi embeddings and overrides
-  "\\u2060-\\u2064", // word joiner, invisible operators
-  "\\u2066-\\u206F", // bidi isolates, deprecated format characters
-  "\\uFEFF", // zero-width no-break space (BOM)
+  "\\p{Default_Ignorable_Code_Point}",
   "\\uFFF9-\\uFFFB", // interlinear annotation
-  "\\u{E0000}-\\u{E007F}", // tag characters
-  "\\u{E0100}-\\u{E01EF}", // variation selectors supplement (used to smuggle bytes)
 ].join("");
 
 const INVISIBLE = new RegExp(`[${INVISIBLE_SOURCE}]`, "gu");
