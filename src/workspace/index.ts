@@ -5,6 +5,7 @@ import { deleteMirror, evictLeastRecentlyUsed, lockPathOf } from "./eviction.ts"
 import { git, GitError, type GitAuth, type TokenProvider } from "./git.ts";
 import { withFileLock } from "./lock.ts";
 import { mirrorPath, syncMirror } from "./mirror-cache.ts";
+import { checkCheckoutSize } from "./checkout-size.ts";
 import { claimSpare, sparesDirOf } from "./spares.ts";
 import { TaskWorkspace, type Workspace } from "./task-workspace.ts";
 import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
@@ -31,6 +32,10 @@ export interface WorkspaceManagerOptions {
   cacheMaxBytes: number;
   /** A repository bigger than this is refused. */
   repoMaxBytes: number;
+  /** A commit whose files take more than this when checked out is refused before checkout. Default 8 GiB. */
+  checkoutMaxBytes?: number;
+  /** A commit with more files than this is refused before checkout. Default 500,000. */
+  checkoutMaxFiles?: number;
   /** Parked worktrees kept per repository for the warm path (0 disables recycling). Default 1. */
   sparesPerRepo?: number;
   fetchTimeoutMs?: number;
@@ -86,11 +91,11 @@ export class WorkspaceManager {
     if (!(options.cacheMaxBytes > 0) || !(options.repoMaxBytes > 0)) {
       throw new WorkspaceError("invalid_input", "cacheMaxBytes and repoMaxBytes must be positive", "Check JULES_CACHE_MAX_GB and JULES_REPO_MAX_MB.");
     }
-    this.#options = { sparesPerRepo: 1, fetchTimeoutMs: 30 * 60_000, lockTimeoutMs: 30 * 60_000, ...options };
+    this.#options = { sparesPerRepo: 1, fetchTimeoutMs: 30 * 60_000, lockTimeoutMs: 30 * 60_000, checkoutMaxBytes: 8 * 1024 ** 3, checkoutMaxFiles: 500_000, ...options };
   }
 
   async prepare(request: PrepareRequest): Promise<Workspace> {
-    const { dataDir, repoMaxBytes, sparesPerRepo, fetchTimeoutMs, lockTimeoutMs } = this.#options;
+    const { dataDir, repoMaxBytes, sparesPerRepo, fetchTimeoutMs, lockTimeoutMs, checkoutMaxBytes, checkoutMaxFiles } = this.#options;
     if (!TASK_ID.test(request.taskId)) {
       throw new WorkspaceError("invalid_input", `Task id ${JSON.stringify(request.taskId)} is not usable as a directory name`, "This is a bug in the caller.");
     }
@@ -119,6 +124,7 @@ export class WorkspaceManager {
       const baseBranch = request.baseBranch || (await defaultBranch(mirror, auth));
       const base = await remoteSha(mirror, baseBranch, request);
       const start = request.branch ? await remoteSha(mirror, request.branch, request) : base;
+      await checkCheckoutSize(mirror, start, auth, request, { maxBytes: checkoutMaxBytes, maxFiles: checkoutMaxFiles });
       await removeWorktree(mirror, dir); // a leftover of a crashed run of this task
       if (!(await claimSpare(mirror, sparesDir, dir, start, auth))) await addWorktree({ mirror, dir, commit: start, auth });
       return { baseBranch, baseSha: base };
