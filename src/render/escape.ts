@@ -86,7 +86,7 @@ export function openFenceAtEnd(text: string): string | null {
  * so it cannot swallow what follows.
  */
 export function block(text: string, max: number): string {
-  const safe = neutralize(text).replace(/\s+$/, "").replace(/^\s*\n/, "");
+  const safe = neutralize(text).trimEnd().replace(/^\s*\n/, ""); // trimEnd, not /\s+$/: that backtracks quadratically on inner whitespace
   const cut = safe.length > max;
   let body = clip(safe, max);
   const fence = openFenceAtEnd(body);

@@ -59,7 +59,7 @@ export function pullRequestTitle(task: Pick<Task, "instruction" | "issueTitle" |
 
 /** Text in a code block its own backticks cannot close. */
 export function fenced(text: string, max: number): string {
-  const body = clip(neutralize(text).replace(/\s+$/, ""), max);
+  const body = clip(neutralize(text).trimEnd(), max); // not /\s+$/: quadratic on inner whitespace
   const longest = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
   const fence = "`".repeat(Math.max(3, longest + 1));
   return `${fence}text\n${body}\n${fence}`;

@@ -52,6 +52,12 @@ describe("block", () => {
     assert.equal(block("x".repeat(50), 10), `${"x".repeat(9)}…\n\n_(cut to 10 characters)_`);
   });
 
+  it("trims in linear time: 65 KB of spaces before a last character (model output the issue can steer) takes milliseconds", () => {
+    const started = performance.now();
+    assert.equal(block(`${" ".repeat(65_000)}x`, 70_000), `${" ".repeat(65_000)}x`);
+    assert.ok(performance.now() - started < 200, `${(performance.now() - started).toFixed(0)} ms`);
+  });
+
   it("finds open fences by CommonMark's top-level rules", () => {
     assert.equal(openFenceAtEnd("```js\ncode"), "```");
     assert.equal(openFenceAtEnd("``` a ` b\ntext"), null);

@@ -39,11 +39,18 @@ export interface Mentions {
   words: Set<string>;
 }
 
+/** `text` without its trailing run of `chars` (a loop: `/[.\-/]+$/` backtracks quadratically on a run that does not end the text). */
+function trimTrailing(text: string, chars: string): string {
+  let end = text.length;
+  while (end > 0 && chars.includes(text[end - 1]!)) end--;
+  return text.slice(0, end);
+}
+
 export function extractMentions(text: string): Mentions {
   const tokens = new Set<string>();
   const words = new Set<string>();
   for (const raw of text.toLowerCase().match(/[a-z0-9_./\\-]+/g) ?? []) {
-    const token = raw.replace(/\\/g, "/").replace(/^\.?\/+/, "").replace(/[.\-/]+$/, "");
+    const token = trimTrailing(raw.replace(/\\/g, "/").replace(/^\.?\/+/, ""), "./-");
     if (token.length === 0) continue;
     if (token.includes(".") || token.includes("/")) tokens.add(token);
     for (const word of token.split(/[./-]/)) if (word.length >= 5) words.add(word);

@@ -51,6 +51,13 @@ describe("rankFiles", () => {
 });
 
 describe("extractMentions", () => {
+  it("reads 65 KB of issue text in linear time (a run of dots before a letter once took seconds)", () => {
+    const started = performance.now();
+    const m = extractMentions(`${".".repeat(65_000)}x ${"a/".repeat(30_000)}b`);
+    assert.ok(performance.now() - started < 200, `${(performance.now() - started).toFixed(0)} ms`);
+    assert.ok(m.tokens.size >= 1);
+  });
+
   it("finds path-like tokens and longer words", () => {
     const m = extractMentions("Fix src/App.tsx:12 and ./lib/util.js, please; the Renderer breaks.");
     assert.ok(m.tokens.has("src/app.tsx"));
