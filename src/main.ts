@@ -60,7 +60,8 @@ const runner = meteredRunner(
   createSandboxRunner({
     mode: sandbox.mode,
     bwrapPath: sandbox.bwrapPath,
-    limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes },
+    limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes, tmpfsBytes: sandbox.tmpfsBytes },
+    diskQuotaBytes: sandbox.diskQuotaBytes,
     outputKeepBytes: sandbox.outputKeepBytes,
     logger: { warn: (message) => log.warn(message) },
   }),

@@ -66,9 +66,13 @@ const EnvSchema = z.object({
   JULES_SANDBOX_MEMORY_MB: int(4096, 1024),
   JULES_SANDBOX_PROCESSES: int(512, 16),
   JULES_SANDBOX_OUTPUT_KB: int(256, 16),
+  JULES_SANDBOX_TMPFS_MB: int(1024, 16),
+  JULES_TASK_DISK_MB: int(16_384, 64),
   JULES_COMMAND_TIMEOUT_MIN: num(10),
   JULES_CACHE_MAX_GB: num(20),
   JULES_REPO_MAX_MB: num(2048),
+  JULES_CHECKOUT_MAX_MB: num(8192),
+  JULES_CHECKOUT_MAX_FILES: int(500_000, 1),
   JULES_WORKSPACE_SPARES: int(1, 0),
   JULES_CONTEXT_WINDOW: z.coerce.number().int().min(2048).optional(),
 
@@ -125,8 +129,13 @@ export interface Settings {
     processes: number;
     outputKeepBytes: number;
     commandTimeoutMs: number;
+    /** Size of each private tmpfs (/tmp, /dev/shm, a tmpfs HOME); charged to the command's memory where cgroups are delegated. */
+    tmpfsBytes: number;
+    /** What a task's working copy and HOME may take on disk (checked while and after each command). */
+    diskQuotaBytes: number;
   };
-  workspace: { cacheMaxBytes: number; repoMaxBytes: number; sparesPerRepo: number };
+  /** checkoutMaxBytes/Files: a commit bigger than this when checked out is refused before checkout. */
+  workspace: { cacheMaxBytes: number; repoMaxBytes: number; checkoutMaxBytes: number; checkoutMaxFiles: number; sparesPerRepo: number };
   /** PostgreSQL for the task store when set (else SQLite under dataDir). */
   databaseUrl: string | undefined;
   /** Redis for the job queue (BullMQ) when set (else the embedded queue). */
@@ -171,6 +180,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   if (e.JULES_SANDBOX === "unsafe" && e.JULES_WORKSPACE_SPARES > 0) {
     problems.push("JULES_WORKSPACE_SPARES must be 0 when JULES_SANDBOX is unsafe (unconfined commands could leave files behind for the next task)");
   }
+  if (e.JULES_TASK_DISK_MB <= e.JULES_CHECKOUT_MAX_MB) {
+    problems.push(`JULES_TASK_DISK_MB (${e.JULES_TASK_DISK_MB}) must be more than JULES_CHECKOUT_MAX_MB (${e.JULES_CHECKOUT_MAX_MB}): the working copy itself counts against the task's disk quota`);
+  }
   if (problems.length > 0) throw new SettingsError(problems);
 
   return {
@@ -207,6 +219,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       processes: e.JULES_SANDBOX_PROCESSES,
       outputKeepBytes: e.JULES_SANDBOX_OUTPUT_KB * 1024,
       commandTimeoutMs: Math.round(e.JULES_COMMAND_TIMEOUT_MIN * 60_000),
+      tmpfsBytes: e.JULES_SANDBOX_TMPFS_MB * 1024 ** 2,
+      diskQuotaBytes: e.JULES_TASK_DISK_MB * 1024 ** 2,
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -216,6 +230,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     workspace: {
       cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),
       repoMaxBytes: Math.round(e.JULES_REPO_MAX_MB * 1024 ** 2),
+      checkoutMaxBytes: Math.round(e.JULES_CHECKOUT_MAX_MB * 1024 ** 2),
+      checkoutMaxFiles: e.JULES_CHECKOUT_MAX_FILES,
       sparesPerRepo: e.JULES_WORKSPACE_SPARES,
     },
   };
