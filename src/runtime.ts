@@ -9,6 +9,7 @@ import { createIntake, type Intake } from "./github/intake.ts";
 import { octokitGateways } from "./github/octokit-gateway.ts";
 import { outboundScanPlugin } from "./github/outbound-scan.ts";
 import { GitHubPacer } from "./github/pacer.ts";
+import { guardedProbot } from "./github/webhook-guard.ts";
 import { StatusPublisher } from "./github/status-publisher.ts";
 import type { JobQueue } from "./queue/queue.ts";
 import type { Settings } from "./settings.ts";
@@ -75,7 +76,8 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     throttle: { ...options.throttle, enabled: false },
     retry: { ...options.retry, enabled: false },
   }));
-  const ProbotClass = Probot.defaults({
+  // Webhook bodies are bounded, timed and their signature checked before Probot's middleware reads or parses them.
+  const ProbotClass = guardedProbot(Probot.defaults({
     appId: settings.github.appId,
     privateKey: settings.github.privateKey,
     secret: settings.github.webhookSecret,
@@ -83,7 +85,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     log: log as never,
     Octokit,
     ...(parts.octokitRequest ? { request: parts.octokitRequest } : {}),
-  });
+  }), { secret: settings.github.webhookSecret, bodyTimeoutMs: settings.server.bodyTimeoutMs, log });
   const probot = new ProbotClass();
   const pacer = new GitHubPacer({
     intervalMs: settings.github.writeIntervalMs,

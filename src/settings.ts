@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   WEBHOOK_PROXY_URL: url,
   PORT: int(3000, 1),
   HOST: z.string().default("0.0.0.0"),
+  JULES_HTTP_BODY_TIMEOUT_MS: int(10_000, 100),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
   LOG_FORMAT: z.enum(["json", "pretty"]).default("json"),
   GHE_HOST: optionalText,
@@ -104,7 +105,8 @@ export interface Settings {
     /** Bots (by app slug, e.g. `dependabot`, or login `name[bot]`) whose commands are honoured. */
     allowedBots: string[];
   };
-  server: { port: number; host: string };
+  /** bodyTimeoutMs: time for a request body to arrive once its head has (slow or endless bodies are cut). */
+  server: { port: number; host: string; bodyTimeoutMs: number };
   log: { level: z.output<typeof EnvSchema>["LOG_LEVEL"]; format: "json" | "pretty" };
   dataDir: string;
   agent: {
@@ -197,7 +199,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       maxRetries: e.JULES_GITHUB_MAX_RETRIES,
       allowedBots: e.JULES_ALLOWED_BOTS,
     },
-    server: { port: e.PORT, host: e.HOST },
+    server: { port: e.PORT, host: e.HOST, bodyTimeoutMs: e.JULES_HTTP_BODY_TIMEOUT_MS },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     dataDir: resolve(e.JULES_DATA_DIR),
     agent: {
