@@ -13,6 +13,7 @@ const benches: Bench[] = [
   { title: "Webhook acknowledgement and memory", run: async () => (await import("./webhook-ack.ts")).benchWebhookAck() },
   { title: "Agent", run: async () => (await import("./agent.ts")).benchAgent() },
   { title: "Prompt size", run: async () => (await import("./prompt-size.ts")).benchPromptSize() },
+  { title: "Hostile 65 KB comments: command parser and sanitizer", run: async () => (await import("./hostile-text.ts")).benchHostileText() },
   { title: "Workspace preparation", run: async () => (await import("./workspace.ts")).benchWorkspace() },
   { title: "Webhook acknowledgement on PostgreSQL and Redis", run: async () => (await import("./throughput.ts")).benchAckBackends() },
   { title: "Scale-out throughput", run: async () => (await import("./throughput.ts")).benchThroughput() },

@@ -9,7 +9,9 @@ import { removeInvisible } from "./invisible.ts";
  * (at most a few rounds), so the result is stable: sanitizing twice gives the
  * same text, and removing one construct cannot assemble a new hidden one.
  * Ordinary markdown (headings, lists, links, code, tables, `<details>`) is
- * kept as written.
+ * kept as written; images become `[image]` and links lose their titles, the
+ * parts of them a reader does not see. Linear in the text's length (each
+ * round is one scan, see hidden-html.ts).
  */
 
 const MAX_ROUNDS = 5;

@@ -30,6 +30,7 @@ export interface ParseOptions {
 
 const ALIASES = ["approve", "revise", "cancel"] as const;
 type Alias = (typeof ALIASES)[number];
+const ALIAS_LENGTHS = new Set(ALIASES.map((a) => a.length));
 const isAlias = (word: string): word is Alias => (ALIASES as readonly string[]).includes(word);
 
 const TOKEN = /\/(\S*)/y;
@@ -54,6 +55,7 @@ export function parseCommand(body: string, options: ParseOptions): JulesCommand 
   for (const slash of commandLineOffsets(text)) {
     TOKEN.lastIndex = slash;
     const token = TOKEN.exec(text)?.[1] ?? "";
+    if (token.length !== command.length && !ALIAS_LENGTHS.has(token.length)) continue;
     const word = asciiLower(token);
     const rest = text.slice(slash + 1 + token.length);
     if (word === command) return jules(rest);
