@@ -106,3 +106,27 @@ export function checkSandbox(sandbox: Settings["sandbox"], probe: SandboxProbe |
     fix: "apt-get install -y bubblewrap, and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; in a container: security_opt seccomp=unconfined and apparmor=unconfined). Or set JULES_SANDBOX=unsafe (not recommended).",
   };
 }
+
+const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
+
+/** Which of the per-command and per-task limits this host enforces, and what the operator must provide where one cannot be. */
+export function checkSandboxLimits(sandbox: Settings["sandbox"], probe: SandboxProbe | null): DoctorCheck {
+  const name = "sandbox limits";
+  const quota = `disk quota: ${mib(sandbox.diskQuotaBytes)} per task (working copy and HOME, checked while and after each command)`;
+  if (sandbox.mode === "unsafe" || !probe?.ok) {
+    return { name, status: "warn", detail: `only rlimits per process (no sandbox): no cgroup, tmpfs or seccomp limits; ${quota}`, fix: "Run with bubblewrap (see the sandbox check)." };
+  }
+  const { cgroups, layout } = probe;
+  const memory = cgroups.version === 0
+    ? `cgroup memory: no (${cgroups.reason}), so memory is bounded per process only (${mib(sandbox.memoryBytes)} each, plus up to 3 × ${mib(sandbox.tmpfsBytes)} of tmpfs)`
+    : `cgroup memory: yes (v${cgroups.version}, ${mib(sandbox.memoryBytes)} for each command's processes and tmpfs together${cgroups.version === 1 && !cgroups.pids ? "; no pids cgroup, RLIMIT_NPROC only" : ""})`;
+  const tmpfs = layout.features.tmpfsSize ? `tmpfs size: yes (${mib(sandbox.tmpfsBytes)} each for /tmp, /dev/shm and a tmpfs HOME)` : "tmpfs size: no (bubblewrap older than 0.5 has no --size)";
+  const seccomp = layout.features.seccomp ? "seccomp: yes" : `seccomp: no (${process.arch === "x64" || process.arch === "arm64" ? "bubblewrap has no --seccomp" : `no filter for ${process.arch}`})`;
+  const fixes = [
+    ...(cgroups.version === 0 ? ["delegate a memory cgroup to OpenJules (systemd: Delegate=yes in the unit; a container: a writable cgroup v2 namespace, e.g. run with --cgroupns=private and a writable /sys/fs/cgroup), or bound the whole service's memory from outside (systemd MemoryMax=, docker --memory)"] : []),
+    ...(layout.features.tmpfsSize ? [] : ["install bubblewrap 0.5 or newer"]),
+    ...(layout.features.seccomp ? [] : ["install bubblewrap with --seccomp on x86_64 or arm64"]),
+  ];
+  const detail = [memory, tmpfs, seccomp, quota].join("; ");
+  return fixes.length === 0 ? { name, status: "ok", detail } : { name, status: "warn", detail, fix: `${fixes.join("; ")}.` };
+}

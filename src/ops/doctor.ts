@@ -3,14 +3,15 @@
  * what is wrong and how to fix it. Settings first (each problem is its own
  * finding; the checks that need valid settings are then skipped), then, in
  * parallel: the data directory, the database and the queue, the GitHub App's
- * credentials, the sandbox, git, ripgrep and the LLM endpoint. Failures make
+ * credentials, the sandbox and which of its limits this host enforces (memory
+ * cgroup, tmpfs size, seccomp, the disk quota), git, ripgrep and the LLM endpoint. Failures make
  * the report not ok (exit code 1); warnings do not.
  */
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
 import { probeSandbox as realProbe, type ProbeOptions, type SandboxProbe } from "../sandbox/index.ts";
 import { loadSettings, SettingsError, type Settings } from "../settings.ts";
-import { checkGitHubApp, checkProvider, checkSandbox, checkTool, type DoctorCheck } from "./doctor-checks.ts";
+import { checkGitHubApp, checkProvider, checkSandbox, checkSandboxLimits, checkTool, type DoctorCheck } from "./doctor-checks.ts";
 import { checkDisk, DEFAULT_MIN_FREE_BYTES } from "./health.ts";
 import type { BackendsFactory } from "./cli/backends.ts";
 
@@ -44,7 +45,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   }
   const tools = [checkTool("git", "git", true), checkTool("ripgrep", "rg", false)];
   if (!settings) {
-    const skipped = ["data directory", "database", "queue", "GitHub App", "sandbox", "LLM provider"];
+    const skipped = ["data directory", "database", "queue", "GitHub App", "sandbox", "sandbox limits", "LLM provider"];
     checks.push(...(await Promise.all(tools)), ...skipped.map((name) => ({ name, status: "skip" as const, detail: "skipped until the settings are valid" })));
     return { ok: false, checks };
   }
@@ -54,7 +55,9 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checkDataDir(s.dataDir),
     checkBackends(deps, s),
     checkGitHubApp(s, deps.githubRequest),
-    s.sandbox.mode === "bubblewrap" ? probe({ bwrapPath: s.sandbox.bwrapPath }).then((p) => checkSandbox(s.sandbox, p)) : Promise.resolve(checkSandbox(s.sandbox, null)),
+    s.sandbox.mode === "bubblewrap"
+      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then((p) => [checkSandbox(s.sandbox, p), checkSandboxLimits(s.sandbox, p)])
+      : Promise.resolve([checkSandbox(s.sandbox, null), checkSandboxLimits(s.sandbox, null)]),
     ...tools,
     checkProvider(s.agent, deps.providerTimeoutMs),
   ]);

@@ -8,7 +8,9 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli } from "../../src/ops/cli/program.ts";
+import { checkSandboxLimits } from "../../src/ops/doctor-checks.ts";
 import { formatDoctor, runDoctor, type DoctorReport } from "../../src/ops/doctor.ts";
+import { probeSandbox } from "../../src/sandbox/index.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { testPrivateKey } from "../helpers/keys.ts";
 
@@ -56,13 +58,18 @@ describe("openjules doctor", () => {
     const mock = new GitHubMock().app("openjules");
     const report = await runDoctor({ env: env({}), backends: configuredBackends, log });
     assert.deepEqual(status(report), {
-      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
+      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", "sandbox limits": "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
     }, formatDoctor(report));
     assert.equal(report.ok, true);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c.detail]));
     assert.match(byName["GitHub App"]!, /^app "openjules" \(id 1\)/);
     assert.match(byName["LLM provider"]!, /answers and lists llama3\.1:8b$/);
     assert.match(byName.git!, /^git version \d/);
+    // This host delegates a v1 memory cgroup to root, and bwrap 0.8 has --size and --seccomp.
+    assert.match(byName["sandbox limits"]!, /cgroup memory: yes \(v\d, 4096 MiB for each command's processes and tmpfs together/);
+    assert.match(byName["sandbox limits"]!, /tmpfs size: yes \(1024 MiB each/);
+    assert.match(byName["sandbox limits"]!, /seccomp: yes/);
+    assert.match(byName["sandbox limits"]!, /disk quota: 16384 MiB per task/);
     assert.match(formatDoctor(report), /Everything OpenJules needs is in place\.$/);
     mock.assertClean();
   });
@@ -95,7 +102,21 @@ describe("openjules doctor", () => {
     assert.match(provider.detail, /does not list the model claude-opus-9/);
     assert.match(provider.fix!, /claude-sonnet-4-5/);
     assert.equal(report.checks.find((c) => c.name === "sandbox")!.status, "warn");
+    const limits = report.checks.find((c) => c.name === "sandbox limits")!;
+    assert.equal(limits.status, "warn");
+    assert.match(limits.detail, /only rlimits per process/);
     mock.assertClean();
+  });
+
+  it("says which sandbox limits cannot be enforced on a host without a delegated cgroup, and what the operator must provide", async () => {
+    const probe = await probeSandbox();
+    assert.ok(probe.ok);
+    const sandbox = { mode: "bubblewrap" as const, bwrapPath: "bwrap", memoryBytes: 4096 * 1024 ** 2, processes: 512, outputKeepBytes: 1, commandTimeoutMs: 1, tmpfsBytes: 1024 ** 3, diskQuotaBytes: 1024 ** 3 };
+    const check = checkSandboxLimits(sandbox, { ...probe, cgroups: { version: 0, reason: "cannot create a memory cgroup under /sys/fs/cgroup/x (EACCES)" } });
+    assert.equal(check.status, "warn");
+    assert.match(check.detail, /cgroup memory: no \(cannot create a memory cgroup .*EACCES\)\), so memory is bounded per process only/);
+    assert.match(check.fix!, /Delegate=yes/);
+    assert.match(check.fix!, /MemoryMax=/);
   });
 
   it("a broken setting is reported with its name; the checks that need settings are skipped; exit code 1", async () => {
