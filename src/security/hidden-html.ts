@@ -50,6 +50,9 @@ const LONE_TAG_REST = /[ \t]*(?:\n|$)/y;
 const PLAIN_RUN = /[^\\`<!\[\]\n]+/y;
 const ESCAPABLE = new Set(["[", "]", "!", "`", "\\", "(", ")"]);
 
+/** What follows an `<a ...>` that shows nothing: only spaces, then `</a>`. */
+const EMPTY_ANCHOR_REST = /[ \t]*<\/a\s*>/iy;
+
 const FENCE_OPEN = /( {0,3})(`{3,}|~{3,})([^\n]*)(?:\n|$)/y;
 /** A line that looks like a definition but is not one (`[x]: a b`): dropped when its label is unused. */
 const LOOSE_DEFINITION = / {0,3}\[([^\[\]\n]{1,999})\]:[ \t]*\S[^\n]*(?:\n|$)/y;
@@ -174,6 +177,10 @@ function markupAt(text: string, at: number): { replacement: string; end: number 
   if (IMAGE.has(name)) return { replacement: "[image]", end: selfClosing ? end : elementEnd(text, end, name) };
   if (DROP_WITH_CONTENT.has(name) || isHidden(attributes)) return { replacement: "", end: selfClosing ? end : elementEnd(text, end, name) };
   if (DROP_TAG.has(name)) return { replacement: "", end };
+  if (name === "a" && !selfClosing) {
+    EMPTY_ANCHOR_REST.lastIndex = end;
+    if (EMPTY_ANCHOR_REST.test(text)) return { replacement: "", end: EMPTY_ANCHOR_REST.lastIndex }; // a link that shows nothing
+  }
   if (attributes.length === 0) return { replacement: m[0], end }; // nothing hidden in it: keep as written (`Promise<Config>`)
   const kept = attributes.filter((a) => KEPT_ATTRIBUTES.has(a.name)).map((a) => ` ${a.name}="${a.value.replace(/"/g, "&quot;")}"`);
   return { replacement: `<${m[2] ?? name}${kept.join("")}${m[4] === "/" ? " /" : ""}>`, end };

@@ -30,6 +30,8 @@ describe("sanitizeUntrusted: hidden Markdown text", () => {
     assert.equal(sanitizeUntrusted(`a[](https://example.com/${INJECTION.replace(/ /g, "-")} "${INJECTION}")b`), "ab");
     assert.equal(sanitizeUntrusted(`a[ <!-- x --> ](https://example.com "${INJECTION}")b`), "ab");
     assert.equal(sanitizeUntrusted(`a[][ref]b\n\n[ref]: https://example.com "${INJECTION}"`), "ab\n\n");
+    assert.equal(sanitizeUntrusted(`a<a href="https://example.com/${INJECTION.replace(/ /g, "-")}" title="${INJECTION}"></a>b`), "ab");
+    assert.equal(sanitizeUntrusted(`a<a href="https://example.com">docs</a>b`), 'a<a href="https://example.com">docs</a>b');
   });
 
   it("drops titles of reference definitions, also on the next line, and unused definitions whole", () => {

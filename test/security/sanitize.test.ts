@@ -124,7 +124,7 @@ describe("sanitizeUntrusted: properties", () => {
   });
 
   it("is idempotent and leaves no invisible character, whatever the input", () => {
-    const pieces = fc.constantFrom("<!--", "-->", "<div hidden>", "</div>", "<img alt=x>", "`", "```\n", "\n", "[//]: # (x)\n", "\u200B", "\u202E", "\u{E0041}", "&#8203;", "a", " ", "<b>", "é");
+    const pieces = fc.constantFrom("<!--", "-->", "<div hidden>", "</div>", "<img alt=x>", "`", "```\n", "\n", "[//]: # (x)\n", "\u200B", "\u202E", "\u{E0041}", "&#8203;", "a", " ", "<b>", "é", "![", "[", "]", "](", "(", ")", '"', "[x]: y ", "[x]", "\\", "\uFE0F", "<pre>", "<div>");
     fc.assert(
       fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 30 }), (parts) => {
         const once = sanitizeUntrusted(parts.join(""));
