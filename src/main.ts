@@ -1,12 +1,15 @@
 import { mkdirSync } from "node:fs";
+import type { Server as HttpServer } from "node:http";
 import { Server } from "probot";
 import { createAgentFromSettings } from "./agent/from-settings.ts";
 import { julesApp } from "./index.ts";
 import { createLogger } from "./log.ts";
 import { createOps, meteredRunner, meteredStore, startOpsServer, type OpsServer } from "./ops/index.ts";
+import { closeHttpServer, runShutdown } from "./ops/shutdown.ts";
 import { openQueue } from "./queue/open.ts";
 import { createRuntime } from "./runtime.ts";
 import { createSandboxRunner, probeSandbox, resolveTestCommands } from "./sandbox/index.ts";
+import { stoppableRunner } from "./sandbox/stoppable.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 import { openStore } from "./store/open.ts";
 import { createWorkspaces } from "./workspace/from-settings.ts";
@@ -16,8 +19,11 @@ import { createWorkspaces } from "./workspace/from-settings.ts";
  * (the embedded default); `worker` runs only a worker (with the ops endpoints
  * on PORT); `web` only the web server. SIGTERM drains: the web server stops
  * taking deliveries, running jobs get JULES_SHUTDOWN_GRACE_MS to finish and
- * are handed back to the queue after that.
+ * are handed back to the queue after that, every sandboxed command still
+ * running is killed and open connections are destroyed. Whatever is still
+ * open SHUTDOWN_SLACK_MS after the grace, the process logs it and exits 1.
  */
+const SHUTDOWN_SLACK_MS = 4000;
 const mode = (process.argv[2] ?? "all") as "all" | "web" | "worker";
 if (!["all", "web", "worker"].includes(mode)) {
   console.error(`Unknown mode "${mode}": use web, worker, or nothing for both.`);
@@ -56,7 +62,8 @@ if (sandbox.mode === "bubblewrap" && mode !== "web") {
   const probe = await probeSandbox({ bwrapPath: sandbox.bwrapPath });
   if (!probe.ok) log.error({ reason: probe.reason }, "bubblewrap cannot run here: repository commands (setup, tests, the agent's run tool) will be refused. Install bubblewrap, or set JULES_SANDBOX=unsafe to run them unconfined.");
 }
-const runner = meteredRunner(
+// Every sandboxed command can be killed at once on shutdown, whoever started it.
+const sandboxes = stoppableRunner(meteredRunner(
   createSandboxRunner({
     mode: sandbox.mode,
     bwrapPath: sandbox.bwrapPath,
@@ -66,7 +73,8 @@ const runner = meteredRunner(
     logger: { warn: (message) => log.warn(message) },
   }),
   ops.metrics,
-);
+));
+const runner = sandboxes.runner;
 const agent =
   settings.agent.provider === "none"
     ? null
@@ -87,6 +95,7 @@ const runtime = createRuntime({
 });
 
 let server: Server | null = null;
+let http: HttpServer | null = null;
 let opsServer: OpsServer | null = null;
 if (mode !== "worker") {
   server = new Server({
@@ -99,7 +108,10 @@ if (mode !== "worker") {
   });
   await server.load(julesApp(runtime.intake));
   server.addHandler(ops.handler);
-  await server.start();
+  http = await server.start();
+  // Backstop for requests the webhook guard does not time (heads that never end); checked every 30 s by Node.
+  http.headersTimeout = settings.server.bodyTimeoutMs;
+  http.requestTimeout = settings.server.bodyTimeoutMs;
 } else {
   opsServer = await startOpsServer(ops.handler, settings.server);
 }
@@ -112,14 +124,37 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal, graceMs: settings.ops.shutdownGraceMs }, "draining: no new webhooks; running jobs finish or are handed back");
-    void (async () => {
-      await server?.stop();
-      await runtime.stop(settings.ops.shutdownGraceMs);
-      await opsServer?.close();
-      await queue.close();
-      await store.close();
-      process.exit(0);
-    })();
+    const graceMs = settings.ops.shutdownGraceMs;
+    log.info({ signal, graceMs }, "draining: no new webhooks; running jobs finish or are handed back");
+    // Answers in progress get a moment; endless bodies, slow heads and keep-alive sockets are destroyed after it.
+    const answerMs = Math.min(graceMs, 2000);
+    const web = http ?? opsServer?.server ?? null;
+    void runShutdown(
+      [
+        [
+          {
+            name: "web server",
+            run: async () => {
+              const closing = web ? closeHttpServer(web, answerMs) : undefined;
+              await server?.stop(); // only the webhook proxy is left for it to close
+              await closing;
+            },
+            detail: () => `connections were destroyed after ${answerMs} ms`,
+          },
+          {
+            name: "worker",
+            run: async () => {
+              await runtime.stop(graceMs);
+              sandboxes.abortAll("OpenJules is stopping");
+              await sandboxes.idle();
+            },
+            detail: () => `${sandboxes.running} sandboxed commands running`,
+          },
+        ],
+        [{ name: "queue", run: () => queue.close() }],
+        [{ name: "store", run: () => store.close() }],
+      ],
+      { deadlineMs: graceMs + SHUTDOWN_SLACK_MS, log, exit: (code) => process.exit(code) },
+    );
   });
 }
