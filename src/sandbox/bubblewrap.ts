@@ -1,7 +1,8 @@
 /**
  * The bubblewrap command line, as a pure function of a plan (unit-tested).
- * Every namespace is unshared (network too, unless the plan allows network
- * for a setup command); the sandbox runs as uid/gid 65534 inside its own user
+ * Every namespace is unshared, network always included: a setup command
+ * allowed out gets only a Unix socket to the app's egress proxy and a
+ * forwarder to it on its own loopback (egress/); the sandbox runs as uid/gid 65534 inside its own user
  * namespace, with nested user namespaces disabled, a new session (no TIOCSTI
  * into our terminal) and death with its parent. The filesystem is a read-only
  * root holding read-only system directories (/usr and the merged-/usr links,
@@ -20,6 +21,7 @@
  */
 
 import { encodeProgram, seccompProgram } from "./seccomp.ts";
+import { egressCommandPrefix, egressMountArgs, FORWARDER_SOURCE, type EgressMount } from "./egress/forwarder.ts";
 
 export const SANDBOX_UID = 65534;
 export const WORKSPACE = "/workspace";
@@ -62,7 +64,8 @@ export interface BwrapPlan {
   cwd: string;
   /** Host directory bound read-write as HOME; a tmpfs when absent. */
   home: string | null;
-  network: boolean;
+  /** Setup's only way out: the egress proxy's socket (and a Node binary for the forwarder); null: no network at all. */
+  egress: EgressMount | null;
   env: Record<string, string>;
   limits: Limits;
   extraReadOnly: string[];
@@ -107,7 +110,7 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   const { layout } = plan;
   const tmpfs = (dest: string) => [...(layout.features.tmpfsSize ? ["--size", String(plan.limits.tmpfsBytes)] : []), "--tmpfs", dest];
   const fds: (string | Buffer)[] = [PASSWD, GROUP, HOSTS];
-  const a: string[] = ["--unshare-all", "--unshare-user", ...(plan.network ? ["--share-net"] : [])];
+  const a: string[] = ["--unshare-all", "--unshare-user"];
   a.push("--die-with-parent", "--new-session", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID), "--hostname", "sandbox");
   if (layout.features.disableUserns) a.push("--disable-userns");
   a.push("--cap-drop", "ALL");
@@ -119,7 +122,6 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   for (const [name, target] of Object.entries(layout.symlinks)) a.push("--symlink", target, `/${name}`);
   for (const name of layout.dirs) a.push("--ro-bind", `/${name}`, `/${name}`);
   for (const entry of layout.etc) a.push("--ro-bind", `/etc/${entry}`, `/etc/${entry}`);
-  if (plan.network) a.push("--ro-bind-try", "/etc/resolv.conf", "/etc/resolv.conf");
   a.push("--ro-bind-data", "3", "/etc/passwd", "--ro-bind-data", "4", "/etc/group", "--ro-bind-data", "5", "/etc/hosts");
   a.push("--proc", "/proc", "--dev", "/dev", ...tmpfs("/dev/shm"), ...tmpfs("/tmp"), "--symlink", "../tmp", "/var/tmp");
   // After the private /tmp, so an extra path under /tmp (a toolchain unpacked there) is not hidden by it.
@@ -131,9 +133,13 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   }
   if (plan.gitEntry === "dir") a.push("--tmpfs", `${WORKSPACE}/.git`, "--remount-ro", `${WORKSPACE}/.git`);
   a.push(...(plan.home ? ["--bind", plan.home, SANDBOX_HOME] : tmpfs(SANDBOX_HOME)));
+  if (plan.egress) {
+    fds.push(FORWARDER_SOURCE);
+    a.push(...egressMountArgs(plan.egress, 2 + fds.length));
+  }
   a.push("--remount-ro", "/", "--chdir", plan.cwd ? `${WORKSPACE}/${plan.cwd}` : WORKSPACE, "--clearenv");
   for (const [name, value] of Object.entries(sandboxEnv(plan.env))) a.push("--setenv", name, value);
-  a.push("--", ...limitArgs(plan), "/bin/sh", "-c", plan.command);
+  a.push("--", ...limitArgs(plan), ...(plan.egress ? egressCommandPrefix() : []), "/bin/sh", "-c", plan.command);
   const argv = plan.dropTo
     ? [plan.dropTo.setprivPath, `--reuid=${plan.dropTo.uid}`, `--regid=${plan.dropTo.gid}`, "--clear-groups", "--", plan.bwrapPath, ...a]
     : [plan.bwrapPath, ...a];

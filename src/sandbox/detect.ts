@@ -78,7 +78,7 @@ async function probe(options: ProbeOptions): Promise<SandboxProbe> {
     await chmod(workspace, 0o755);
     if (dropTo) await handOver([workspace], dropTo.uid, dropTo.gid);
     const command = buildBwrapCommand({
-      bwrapPath, layout, workspace, gitEntry: null, cwd: "", home: null, network: false, env: {}, limits: TRIAL_LIMITS, extraReadOnly: [], dropTo, command: "id -u",
+      bwrapPath, layout, workspace, gitEntry: null, cwd: "", home: null, egress: null, env: {}, limits: TRIAL_LIMITS, extraReadOnly: [], dropTo, command: "id -u",
     });
     const result = await runProcess({ ...command, cwd: workspace, env: { PATH: "/usr/bin:/bin" }, timeoutMs: 30_000, outputKeepBytes: 4096, outputMaxBytes: 65536 });
     if (result.exitCode !== 0 || result.output.trim() !== String(SANDBOX_UID)) {

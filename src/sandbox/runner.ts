@@ -8,6 +8,7 @@ import { probeSandbox } from "./detect.ts";
 import { watchDisk } from "./disk-quota.ts";
 import { assertReachable, handOver, SandboxSetupError } from "./ownership.ts";
 import { runProcess, type KilledBy } from "./process.ts";
+import { allowEntries, openEgress, type EgressSession, type SetupNetworkOptions } from "./egress/session.ts";
 
 /**
  * The one way repository code runs (setup, tests, the agent's `run` tool).
@@ -34,7 +35,7 @@ export interface RunOptions {
   /** Host directory to run in: the workspace or a directory inside it. */
   cwd: string;
   timeoutMs: number;
-  /** Allow network (setup commands only, by configuration). Default false. */
+  /** Ask for network (the setup command only, when jules.yml allows): public hosts through the egress proxy, if the operator allows. Default false. */
   network?: boolean;
   env?: Record<string, string>;
   signal?: AbortSignal;
@@ -50,6 +51,8 @@ export interface RunResult {
   timedOut: boolean;
   truncated: boolean;
   killedBy?: KilledBy;
+  /** When the command asked for network: what it had (and what the egress proxy refused). */
+  network?: string;
 }
 
 export interface SandboxRunner {
@@ -74,6 +77,8 @@ export interface SandboxRunnerOptions {
   /** Host uid/gid for the sandbox when the app runs as root. Default 65534. */
   sandboxUid?: number;
   sandboxGid?: number;
+  /** The operator's setup network (JULES_SETUP_NETWORK, JULES_SETUP_ALLOW_HOSTS). Default: public, no allowlist. */
+  setupNetwork?: SetupNetworkOptions;
   logger?: { warn(message: string): void };
 }
 
@@ -117,6 +122,8 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
     );
     return { mode: "unsafe", run: (command, opts) => runUnsafe(command, opts, limits, output) };
   }
+  const setupNetwork = options.setupNetwork ?? { mode: "public", allowHosts: [] };
+  const allow = allowEntries(setupNetwork);
   const probeOptions = { bwrapPath: options.bwrapPath, sandboxUid: options.sandboxUid, sandboxGid: options.sandboxGid };
   return {
     mode: "bubblewrap",
@@ -139,14 +146,19 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       });
       const disk = options.diskQuotaBytes ? watchDisk(home ? [root, home] : [root], options.diskQuotaBytes, opts.signal, options.diskPollMs) : null;
       let result: RunResult;
+      let egress: EgressSession | null = null;
       try {
+        egress = await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
         const spec = buildBwrapCommand({
           bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, cwd, home,
-          network: opts.network ?? false, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command, cgroupProcs: cgroup?.procs ?? [],
+          egress: egress.mount, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command, cgroupProcs: cgroup?.procs ?? [],
         });
         result = await runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: disk?.signal ?? opts.signal, ...output });
         if (cgroup && (await cgroup.oomKills()) > 0) result = memoryKilled(result, limits.memoryBytes);
+        const network = egress.note();
+        if (network) result = { ...result, network };
       } finally {
+        await egress?.close();
         await cgroup?.destroy();
         await disk?.finish();
       }

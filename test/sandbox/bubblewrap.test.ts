@@ -15,7 +15,7 @@ const plan = (overrides: Partial<BwrapPlan> = {}): BwrapPlan => ({
   gitEntry: "file",
   cwd: "packages/app",
   home: "/data/home/task-1",
-  network: false,
+  egress: null,
   env: { FOO: "bar" },
   limits: { memoryBytes: 1000, processes: 10, fileSizeBytes: 2000, openFiles: 30, tmpfsBytes: 4000 },
   extraReadOnly: [],
@@ -70,10 +70,20 @@ describe("sandbox: bubblewrap command line", () => {
     assert.throws(() => buildBwrapCommand(plan({ env: { "BAD=NAME": "x" } })), /Invalid environment variable/);
   });
 
-  it("shares the network and resolv.conf only when allowed", () => {
-    const { args } = buildBwrapCommand(plan({ network: true }));
-    assert.ok(args.includes("--share-net"));
-    assert.deepEqual(after(args, "--ro-bind-try", 2), [["/etc/resolv.conf", "/etc/resolv.conf"]]);
+  it("never shares the host's network: setup's way out is the egress proxy's socket and the forwarder", () => {
+    const none = buildBwrapCommand(plan());
+    const out = buildBwrapCommand(plan({ egress: { socket: "/tmp/openjules-egress-x/proxy.sock", node: "/opt/node/bin/node" } }));
+    for (const { args } of [none, out]) {
+      assert.ok(!args.includes("--share-net"));
+      assert.ok(!args.includes("/etc/resolv.conf"));
+    }
+    assert.ok(!none.args.some((a) => a.startsWith("/run/openjules")));
+    assert.deepEqual(after(out.args, "--ro-bind", 2).slice(-2), [["/opt/node/bin/node", "/run/openjules/node"], ["/tmp/openjules-egress-x/proxy.sock", "/run/openjules/egress.sock"]]);
+    const [fd, dest] = after(out.args, "--ro-bind-data", 2).at(-1) as string[];
+    assert.equal(dest, "/run/openjules/forwarder.cjs");
+    assert.match(out.fds[Number(fd) - 3] as string, /net\.connect\(socketPath\)/);
+    // The forwarder starts the command: prlimit -- node forwarder socket /bin/sh -c ...
+    assert.deepEqual(out.args.slice(-6), ["/run/openjules/node", "/run/openjules/forwarder.cjs", "/run/openjules/egress.sock", "/bin/sh", "-c", "npm test"]);
   });
 
   it("drops to an unprivileged host uid with setpriv when asked", () => {

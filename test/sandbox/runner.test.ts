@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { dirname, join } from "node:path";
@@ -91,12 +92,16 @@ describe("sandbox: bubblewrap runner (real bwrap)", () => {
     assert.match(output, /^CI=true$/m);
   });
 
-  it("has no network unless allowed", async () => {
+  it("has no network, and even setup's network (the egress proxy) never reaches the host's loopback", async () => {
     const probe = node(`require("net").connect(${port}, "127.0.0.1").on("data", (d) => { console.log(String(d).trim()); process.exit(0) }).on("error", (e) => console.log(e.code))`);
     const blocked = await run(probe);
     assert.match(blocked.output, /ECONNREFUSED|ENETUNREACH/);
-    const allowed = await run(probe, { network: true });
-    assert.equal(allowed.output.trim(), "hello");
+    const setup = await run(probe, { network: true });
+    assert.match(setup.output, /ECONNREFUSED|ENETUNREACH/);
+    assert.match(setup.network ?? "", /egress proxy/);
+    // The same probe from outside the sandbox connects (async: the server answering it lives in this process).
+    const outside = await promisify(execFile)(NODE, ["-e", `require("net").connect(${port}, "127.0.0.1").on("data", (d) => { console.log(String(d).trim()); process.exit(0) })`]);
+    assert.equal(outside.stdout.trim(), "hello");
   });
 
   it("kills the whole process tree at the time limit, including a detached background child", async () => {

@@ -106,7 +106,7 @@ describe("sandbox: seccomp filter in the real sandbox", () => {
     assert.ok(probe.ok);
     const plain = buildBwrapCommand({
       bwrapPath: probe.bwrapPath, layout: { ...probe.layout, features: { ...probe.layout.features, seccomp: false } }, workspace: ws, gitEntry: "file", cwd: "", home: null,
-      network: false, env: {}, limits: DEFAULT_LIMITS, extraReadOnly: [], dropTo: probe.dropTo, command: "perl calls.pl",
+      egress: null, env: {}, limits: DEFAULT_LIMITS, extraReadOnly: [], dropTo: probe.dropTo, command: "perl calls.pl",
     });
     const control = parse((await runProcess({ ...plain, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: 30_000, outputKeepBytes: 4096, outputMaxBytes: 65536 })).output);
     assert.equal(control.done, undefined);

@@ -1,0 +1,52 @@
+import { lookup as dnsLookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { networkInterfaces } from "node:os";
+import { nonPublicRule } from "./address-policy.ts";
+import { isAllowed, normalizeHost, PUBLIC_PORTS, type AllowEntry } from "./allowlist.ts";
+
+/**
+ * Whether setup's egress proxy may open host:port, and to which addresses.
+ * The proxy resolves the name itself and checks EVERY address; one
+ * non-public address refuses the whole request (a name that mixes public and
+ * private answers is treated as hostile). The addresses returned are the
+ * checked ones, and the proxy connects to exactly those, so a second DNS
+ * answer (rebinding) can never swap them. This host's own interface
+ * addresses are refused even when public (services bound on 0.0.0.0).
+ * Public hosts are open on ports 80 and 443 only (the registries' ports; no
+ * SMTP, databases or the host's other services); the operator's allowlist
+ * opens other hosts and ports.
+ */
+
+export type Decision =
+  | { ok: true; addresses: string[] }
+  | { ok: false; status: 403 | 502; reason: string };
+
+export type Lookup = (host: string) => Promise<string[]>;
+
+export const systemLookup: Lookup = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+function ownAddresses(): Set<string> {
+  return new Set(Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address.toLowerCase())));
+}
+
+export async function decide(rawHost: string, port: number, allow: readonly AllowEntry[], lookup: Lookup = systemLookup): Promise<Decision> {
+  const host = normalizeHost(rawHost);
+  const allowed = isAllowed(allow, host, port);
+  let addresses: string[];
+  try {
+    addresses = await lookup(host);
+  } catch (error) {
+    return { ok: false, status: 502, reason: `cannot resolve ${host}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+  }
+  if (addresses.length === 0) return { ok: false, status: 502, reason: `${host} has no address` };
+  if (allowed) return { ok: true, addresses };
+  const own = ownAddresses();
+  for (const address of addresses) {
+    const rule = nonPublicRule(address) ?? (own.has(address.toLowerCase()) ? "this host's own address" : null);
+    if (rule) return { ok: false, status: 403, reason: `${isIP(host) ? host : `${host} resolves to ${address}, which`} is ${rule}` };
+  }
+  if (!PUBLIC_PORTS.includes(port)) {
+    return { ok: false, status: 403, reason: `port ${port} is closed: public hosts are reachable on ports ${PUBLIC_PORTS.join(" and ")} only` };
+  }
+  return { ok: true, addresses };
+}
