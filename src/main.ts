@@ -70,6 +70,7 @@ const sandboxes = stoppableRunner(meteredRunner(
     limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes, tmpfsBytes: sandbox.tmpfsBytes },
     diskQuotaBytes: sandbox.diskQuotaBytes,
     outputKeepBytes: sandbox.outputKeepBytes,
+    setupNetwork: sandbox.setupNetwork,
     logger: { warn: (message) => log.warn(message) },
   }),
   ops.metrics,

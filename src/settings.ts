@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { parseAllowList } from "./sandbox/egress/allowlist.ts";
 import { secretValues } from "./security/secret-values.ts";
 
 /**
@@ -67,6 +68,8 @@ const EnvSchema = z.object({
   JULES_SANDBOX_MEMORY_MB: int(4096, 1024),
   JULES_SANDBOX_PROCESSES: int(512, 16),
   JULES_SANDBOX_OUTPUT_KB: int(256, 16),
+  JULES_SETUP_NETWORK: z.enum(["off", "public"], { message: "must be off or public" }).default("public"),
+  JULES_SETUP_ALLOW_HOSTS: z.string().default(""),
   JULES_SANDBOX_TMPFS_MB: int(1024, 16),
   JULES_TASK_DISK_MB: int(16_384, 64),
   JULES_COMMAND_TIMEOUT_MIN: num(10),
@@ -131,6 +134,8 @@ export interface Settings {
     processes: number;
     outputKeepBytes: number;
     commandTimeoutMs: number;
+    /** Setup's network (JULES_SETUP_NETWORK, JULES_SETUP_ALLOW_HOSTS): `off` refuses it whatever jules.yml says; else public hosts through the egress proxy. */
+    setupNetwork: { mode: "off" | "public"; allowHosts: string[] };
     /** Size of each private tmpfs (/tmp, /dev/shm, a tmpfs HOME); charged to the command's memory where cgroups are delegated. */
     tmpfsBytes: number;
     /** What a task's working copy and HOME may take on disk (checked while and after each command). */
@@ -185,6 +190,12 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   if (e.JULES_TASK_DISK_MB <= e.JULES_CHECKOUT_MAX_MB) {
     problems.push(`JULES_TASK_DISK_MB (${e.JULES_TASK_DISK_MB}) must be more than JULES_CHECKOUT_MAX_MB (${e.JULES_CHECKOUT_MAX_MB}): the working copy itself counts against the task's disk quota`);
   }
+  let setupAllowHosts: string[] = [];
+  try {
+    setupAllowHosts = parseAllowList(e.JULES_SETUP_ALLOW_HOSTS).map((a) => (a.port === null ? a.host : `${a.host.includes(":") ? `[${a.host}]` : a.host}:${a.port}`));
+  } catch (error) {
+    problems.push(`JULES_SETUP_ALLOW_HOSTS: ${(error as Error).message}`);
+  }
   if (problems.length > 0) throw new SettingsError(problems);
 
   return {
@@ -221,6 +232,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       processes: e.JULES_SANDBOX_PROCESSES,
       outputKeepBytes: e.JULES_SANDBOX_OUTPUT_KB * 1024,
       commandTimeoutMs: Math.round(e.JULES_COMMAND_TIMEOUT_MIN * 60_000),
+      setupNetwork: { mode: e.JULES_SETUP_NETWORK, allowHosts: setupAllowHosts },
       tmpfsBytes: e.JULES_SANDBOX_TMPFS_MB * 1024 ** 2,
       diskQuotaBytes: e.JULES_TASK_DISK_MB * 1024 ** 2,
     },

@@ -12,7 +12,8 @@ import { headTail, type CommandRunner } from "./tools/run.ts";
  * runner, or without a test command, the report says so instead.
  * `detectCommands` is where automatic detection plugs in (default: `setup`
  * and `test` of jules.yml). Before the agent starts, `prepare` runs the setup
- * command once (with network only when `setup_network` allows it) and says in
+ * command once (with public-only network through the egress proxy when
+ * `setup_network: public` and the operator allow it) and says in
  * the status which commands were chosen and why, or that none was found.
  */
 
@@ -57,10 +58,12 @@ export async function prepare(options: TestPhaseOptions, workdir: string, config
   const commands = await commandsFor(options, workdir, config);
   progress.activity(commands.test ? `tests: \`${commands.test}\` (${commands.reason})` : `no test command found (${commands.reason}); set \`test\` in .github/jules.yml`);
   if (!commands.setup) return null;
-  const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network: config.setup_network, ...(signal ? { signal } : {}) });
+  const network = config.setup_network === "public";
+  const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, ...(signal ? { signal } : {}) });
   if (result.exitCode === 0 && !result.timedOut) return null;
   const output = redactSecrets(headTail(result.output.trim(), SUMMARY_CHARS), options.secrets ?? []);
-  return `The setup command \`${commands.setup}\` failed (${result.timedOut ? "timed out" : `exit code ${result.exitCode ?? "none"}`}${config.setup_network ? "" : ", without network"}):\n${output}`;
+  const how = result.network ? `; ${result.network}` : network ? "" : ", without network (`setup_network: public` in .github/jules.yml gives it public hosts)";
+  return `The setup command \`${commands.setup}\` failed (${result.timedOut ? "timed out" : `exit code ${result.exitCode ?? "none"}`}${how}):\n${output}`;
 }
 
 export async function runTests(options: TestPhaseOptions, workdir: string, config: RepoConfig, signal?: AbortSignal): Promise<TestReport> {

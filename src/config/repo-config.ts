@@ -72,9 +72,12 @@ export const RepoConfigSchema = z
       .optional()
       .describe("Shell command that runs the repository's tests (detected when absent)."),
     setup_network: z
-      .boolean()
-      .default(false)
-      .describe("Allow the setup command network access (never secrets). Tests and the agent's commands never have network."),
+      .union([z.enum(["none", "public"]), z.boolean()])
+      .default("none")
+      .transform((v): "none" | "public" => (v === true ? "public" : v === false ? "none" : v))
+      .describe(
+        "Network for the setup command: `none`, or `public` (public hosts only, through OpenJules's egress proxy: never loopback, private or metadata addresses; the operator may forbid it). `true`/`false` are accepted as `public`/`none`. Tests and the agent's commands never have network.",
+      ),
     on_test_failure: z
       .enum(["draft_pr", "branch_only", "abort"])
       .default("draft_pr")

@@ -107,6 +107,19 @@ export function checkSandbox(sandbox: Settings["sandbox"], probe: SandboxProbe |
   };
 }
 
+/** Setup's network path: what a repository with `setup_network: public` gets on this deployment. */
+export function checkSetupNetwork(sandbox: Settings["sandbox"]): DoctorCheck {
+  const name = "setup network";
+  if (sandbox.mode === "unsafe") return { name, status: "warn", detail: "JULES_SANDBOX=unsafe: setup, tests and agent commands use this host's network unfiltered", fix: "Install bubblewrap and remove JULES_SANDBOX=unsafe." };
+  if (sandbox.setupNetwork.mode === "off") return { name, status: "ok", detail: "off (JULES_SETUP_NETWORK=off): setup never has network, whatever .github/jules.yml says" };
+  const allow = sandbox.setupNetwork.allowHosts;
+  return {
+    name,
+    status: "ok",
+    detail: `with \`setup_network: public\`: public hosts on ports 80 and 443 only, through OpenJules's egress proxy (never loopback, private, link-local/metadata or this host's addresses); ${allow.length ? `allowlisted: ${allow.join(", ")}` : "no allowlist (JULES_SETUP_ALLOW_HOSTS)"}`,
+  };
+}
+
 const mib = (bytes: number) => `${Math.round(bytes / 1024 ** 2)} MiB`;
 
 /** Which of the per-command and per-task limits this host enforces, and what the operator must provide where one cannot be. */

@@ -11,7 +11,7 @@ import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
 import { probeSandbox as realProbe, type ProbeOptions, type SandboxProbe } from "../sandbox/index.ts";
 import { loadSettings, SettingsError, type Settings } from "../settings.ts";
-import { checkGitHubApp, checkProvider, checkSandbox, checkSandboxLimits, checkTool, type DoctorCheck } from "./doctor-checks.ts";
+import { checkGitHubApp, checkProvider, checkSandbox, checkSandboxLimits, checkSetupNetwork, checkTool, type DoctorCheck } from "./doctor-checks.ts";
 import { checkDisk, DEFAULT_MIN_FREE_BYTES } from "./health.ts";
 import type { BackendsFactory } from "./cli/backends.ts";
 
@@ -56,8 +56,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checkBackends(deps, s),
     checkGitHubApp(s, deps.githubRequest),
     s.sandbox.mode === "bubblewrap"
-      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then((p) => [checkSandbox(s.sandbox, p), checkSandboxLimits(s.sandbox, p)])
-      : Promise.resolve([checkSandbox(s.sandbox, null), checkSandboxLimits(s.sandbox, null)]),
+      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then((p) => [checkSandbox(s.sandbox, p), checkSandboxLimits(s.sandbox, p), checkSetupNetwork(s.sandbox)])
+      : Promise.resolve([checkSandbox(s.sandbox, null), checkSandboxLimits(s.sandbox, null), checkSetupNetwork(s.sandbox)]),
     ...tools,
     checkProvider(s.agent, deps.providerTimeoutMs),
   ]);

@@ -46,12 +46,22 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
     assert.equal(report.command, "sh check.sh");
   });
 
-  it("gives the setup command network only when setup_network allows it, and reports a failed setup to the model", async () => {
+  it("gives the setup command public-only network when setup_network allows it (never the host's loopback), and reports a failed setup to the model", async () => {
     // bash, not sh: dash has no /dev/tcp, so an sh version would fail with or without network.
-    const fetchCmd = `bash -c '(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null' && echo reached || { echo unreachable; exit 7; }`;
-    const closed = await prepare(options, dir, RepoConfigSchema.parse({ setup: fetchCmd, test: "true" }), progress);
-    assert.match(closed ?? "", /failed \(exit code 7, without network\)[\s\S]*unreachable/);
-    assert.equal(await prepare(options, dir, RepoConfigSchema.parse({ setup: fetchCmd, test: "true", setup_network: true }), progress), null);
+    const direct = `bash -c '(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null' && echo reached || { echo unreachable; exit 7; }`;
+    const closed = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true" }), progress);
+    assert.match(closed ?? "", /failed \(exit code 7, without network[^)]*\)[\s\S]*unreachable/);
+    // `true` is the old spelling of `public`: the host's loopback stays unreachable, and the note says what setup had.
+    const publicOnly = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true", setup_network: true }), progress);
+    assert.match(publicOnly ?? "", /failed \(exit code 7; network: public hosts only, through OpenJules's egress proxy/);
+    // Through the proxy, a server the operator allowlisted answers; what the proxy refused is named in the note.
+    const allowing = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: 2 * 1024 ** 3, processes: 128 }, setupNetwork: { mode: "public", allowHosts: [`localhost:${port}`] } });
+    // `--noproxy ""`: the sandbox's NO_PROXY keeps loopback names for the sandbox's own servers; here they must go to the proxy.
+    const viaProxy = `curl -sS -f --noproxy "" http://localhost:${port}/ > installed.txt && curl -sS -f --noproxy "" http://127.0.0.1:${port}/`;
+    const refused = await prepare({ ...options, runner: allowing }, dir, RepoConfigSchema.parse({ setup: viaProxy, test: "true", setup_network: "public" }), progress);
+    assert.equal(await readFile(join(dir, "installed.txt"), "utf8"), "ok");
+    assert.match(refused ?? "", /refused: 127\.0\.0\.1:\d+: 127\.0\.0\.1 is loopback/);
+    await rm(join(dir, "installed.txt"));
   });
 
   it("says plainly when no test command was found instead of skipping silently", async () => {

@@ -58,7 +58,7 @@ describe("openjules doctor", () => {
     const mock = new GitHubMock().app("openjules");
     const report = await runDoctor({ env: env({}), backends: configuredBackends, log });
     assert.deepEqual(status(report), {
-      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", "sandbox limits": "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
+      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", "sandbox limits": "ok", "setup network": "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
     }, formatDoctor(report));
     assert.equal(report.ok, true);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c.detail]));
@@ -70,6 +70,7 @@ describe("openjules doctor", () => {
     assert.match(byName["sandbox limits"]!, /tmpfs size: yes \(1024 MiB each/);
     assert.match(byName["sandbox limits"]!, /seccomp: yes/);
     assert.match(byName["sandbox limits"]!, /disk quota: 16384 MiB per task/);
+    assert.match(byName["setup network"]!, /public hosts on ports 80 and 443 only, through OpenJules's egress proxy .*no allowlist/);
     assert.match(formatDoctor(report), /Everything OpenJules needs is in place\.$/);
     mock.assertClean();
   });
@@ -111,7 +112,7 @@ describe("openjules doctor", () => {
   it("says which sandbox limits cannot be enforced on a host without a delegated cgroup, and what the operator must provide", async () => {
     const probe = await probeSandbox();
     assert.ok(probe.ok);
-    const sandbox = { mode: "bubblewrap" as const, bwrapPath: "bwrap", memoryBytes: 4096 * 1024 ** 2, processes: 512, outputKeepBytes: 1, commandTimeoutMs: 1, tmpfsBytes: 1024 ** 3, diskQuotaBytes: 1024 ** 3 };
+    const sandbox = { mode: "bubblewrap" as const, bwrapPath: "bwrap", memoryBytes: 4096 * 1024 ** 2, processes: 512, outputKeepBytes: 1, commandTimeoutMs: 1, tmpfsBytes: 1024 ** 3, diskQuotaBytes: 1024 ** 3, setupNetwork: { mode: "public" as const, allowHosts: [] } };
     const check = checkSandboxLimits(sandbox, { ...probe, cgroups: { version: 0, reason: "cannot create a memory cgroup under /sys/fs/cgroup/x (EACCES)" } });
     assert.equal(check.status, "warn");
     assert.match(check.detail, /cgroup memory: no \(cannot create a memory cgroup .*EACCES\)\), so memory is bounded per process only/);

@@ -14,10 +14,12 @@ export interface CommandResult {
   /** Combined stdout and stderr, already capped by the runner. */
   output: string;
   timedOut: boolean;
+  /** When the command asked for network: what it had (public hosts through the egress proxy, or none by the operator's choice). */
+  network?: string;
 }
 
 export interface CommandRunner {
-  /** `network` is only ever set for the setup command, when jules.yml's `setup_network` allows it. */
+  /** `network` is only ever set for the setup command, when jules.yml says `setup_network: public`. */
   run(cmd: string, opts: { cwd: string; timeoutMs: number; signal?: AbortSignal; network?: boolean }): Promise<CommandResult>;
 }
 
