@@ -20,6 +20,8 @@ export interface RepoId {
 export interface PostedComment {
   id: number;
   url: string;
+  /** `created_at` as GitHub returned it (GitHub's clock, whole seconds). */
+  createdAt: string;
 }
 
 export interface ThreadComment {

@@ -72,7 +72,7 @@ class OctokitGateway implements GitHubGateway {
 
   async comment(repo: RepoId, issueNumber: number, body: string) {
     const { data } = await this.#octokit.rest.issues.createComment({ ...only(repo), issue_number: issueNumber, body });
-    return { id: data.id, url: data.html_url };
+    return { id: data.id, url: data.html_url, createdAt: data.created_at };
   }
 
   async editComment(repo: RepoId, commentId: number, body: string) {

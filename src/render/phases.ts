@@ -3,8 +3,8 @@
  * transition history when available): which phases are done, which one is
  * current, which were skipped (approval under `approval: auto`, everything
  * after an answer, the pull request when only a branch was pushed), and where
- * a failed or cancelled task stopped. An approval with no `approvedBy` was
- * automatic (`approval: auto`) and shows as skipped.
+ * a failed or cancelled task stopped. An automatic approval (`approvalKind`
+ * `auto`, or no `approvedBy` in older records) shows as skipped.
  */
 import type { Phase, Task, TaskEvent } from "../tasks/model.ts";
 import { PHASE_OF_STATE, PHASES } from "./words.ts";
@@ -40,7 +40,7 @@ export function stoppedAt(task: Task, events: readonly TaskEvent[] = []): Phase 
 }
 
 function passedStatus(task: Task, phase: Phase): PhaseStatus {
-  return phase === "approval" && task.approvedBy === null ? "skipped" : "done";
+  return phase === "approval" && (task.approvalKind === "auto" || task.approvedBy === null) ? "skipped" : "done";
 }
 
 export function phaseChecklist(task: Task, events: readonly TaskEvent[] = []): PhaseItem[] {

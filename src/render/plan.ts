@@ -6,6 +6,7 @@
  * this exact plan. Every text from the model is neutralised and cut so the
  * comment stays under GitHub's size limit.
  */
+import { autoApproval } from "../config/approval.ts";
 import type { Plan, Task } from "../tasks/model.ts";
 import { block, code, commandWord, indent, inline, user } from "./escape.ts";
 import { fitComment, scaled } from "./limits.ts";
@@ -47,7 +48,8 @@ function renderStep(step: Plan["steps"][number], index: number, scale: number): 
 }
 
 function howToProceed(input: PlanInput): string {
-  if (input.approval === "auto") {
+  const auto = autoApproval({ approval: input.approval ?? "required", approvers: input.approvers });
+  if (auto.applies) {
     return "Approval is automatic in this repository (`approval: auto`), so the work starts now. Reply `/cancel` to stop it.";
   }
   const lines = [
@@ -58,6 +60,7 @@ function howToProceed(input: PlanInput): string {
   } else {
     lines.push("Anyone with write access to this repository can approve.");
   }
+  if (auto.ignored) lines.push(`⚠️ ${auto.ignored}`);
   return lines.join("\n");
 }
 

@@ -86,7 +86,7 @@ function planSection(task: Task, plan: Plan, scale: number): string {
     return `${i + 1}. ${inline(step.title, scaled(300, scale))}${files}`;
   });
   if (plan.steps.length > MAX_STEPS) steps.push(`… and ${plan.steps.length - MAX_STEPS} more steps`);
-  const approved = task.approvedBy ? `approved by ${user(task.approvedBy)}` : "approved automatically (`approval: auto`)";
+  const approved = task.approvalKind !== "auto" && task.approvedBy ? `approved by ${user(task.approvedBy)}` : "approved automatically (`approval: auto` in `.github/jules.yml`)";
   const verification = block(plan.verification, scaled(2000, scale, 100));
   return [
     `<details>\n<summary>The plan (${approved})</summary>`,

@@ -83,9 +83,10 @@ export function nothingToRevise(input: Addressed & { task: Task; command: string
 export function planOutdated(input: Addressed & { task: Task; command: string; planUrl?: string }): string {
   const version = `plan v${input.task.planVersion}`;
   const plan = input.planUrl ? link(version, input.planUrl) : `the latest plan (v${input.task.planVersion})`;
+  const earlier = input.task.planVersion > 1 ? "it was for an earlier plan, and " : "";
   return to(
     input.login,
-    `the plan changed before your approval arrived, so nothing was approved. \`/approve\` applies to the latest plan only: please read ${plan} and reply \`/approve\` again if it looks right.`,
+    `your approval was written before ${version} was posted, so ${earlier}nothing was approved. \`/approve\` applies to the latest plan only: please read ${plan} and reply \`/approve\` again if it looks right.`,
   );
 }
 
@@ -124,7 +125,7 @@ export function unknownCommand(input: Addressed & { word: string; config: RepoCo
 /** The issue changed after the plan being carried out was written: the approved text is used, not the edit. */
 export function issueEditedAfterPlan(input: Addressed & { task: Task; command: string }): string {
   const { task } = input;
-  const approver = task.approvedBy && task.approvedBy !== "openjules" ? task.approvedBy : undefined;
+  const approver = task.approvalKind !== "auto" && task.approvedBy ? task.approvedBy : undefined;
   return to(
     input.login ?? approver,
     `the issue's title or description was edited after plan v${task.planVersion} was written. ` +

@@ -67,7 +67,7 @@ function note(item: PhaseItem, task: Task): string {
   if (item.phase === "approval" && item.status === "done" && task.approvedBy) return ` (approved by ${user(task.approvedBy)})`;
   if (item.status === "skipped") {
     if (task.plan === null && task.answer !== null) return " (not needed)";
-    if (item.phase === "approval") return " (automatic: `approval: auto`)";
+    if (item.phase === "approval") return " (approved automatically: `approval: auto` in `.github/jules.yml`)";
     if (item.phase === "pull_request") return " (branch only)";
   }
   if (item.phase === "planning" && task.planVersion > 1 && item.status !== "pending") return ` (plan v${task.planVersion})`;

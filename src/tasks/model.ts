@@ -74,7 +74,13 @@ export interface Failure {
   reason: string;
   /** What the person in the thread can do next. */
   hint: string;
+  /** Command output that explains the failure (a failed setup's last lines), cleaned and redacted; shown as a block. */
+  output?: string;
 }
+
+/** `person`: an `/approve` (or a writer's own follow-up request); `auto`: `approval: auto` in .github/jules.yml. */
+export const APPROVAL_KINDS = ["person", "auto"] as const;
+export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
 /** `issue`: a task started from an issue; `follow_up`: more commits on a pull request OpenJules opened. */
 export type TaskKind = "issue" | "follow_up";
@@ -96,6 +102,8 @@ export interface Task extends TaskRef {
   baseBranch: string | null;
   statusCommentId: number | null;
   planCommentId: number | null;
+  /** The plan comment's `created_at` exactly as GitHub returned it (GitHub's clock, whole seconds); null for tasks from before it was kept. */
+  planCommentCreatedAt: string | null;
   plan: Plan | null;
   /** Identity of the plan together with `planContext` (plan-hash.ts): what an approval is bound to. */
   planHash: string | null;
@@ -105,7 +113,10 @@ export interface Task extends TaskRef {
   planVersion: number;
   /** Feedback given with the last `/revise`, consumed by the next planning run. */
   revisionFeedback: string | null;
+  /** Who approved, for an approval by a person; null under `approval: auto`. */
   approvedBy: string | null;
+  /** How the plan was approved; null until it is. */
+  approvalKind: ApprovalKind | null;
   approvedPlanHash: string | null;
   /** An answer instead of a plan, for questions that need no code change. */
   answer: string | null;

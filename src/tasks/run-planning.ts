@@ -1,3 +1,4 @@
+import { autoApproval } from "../config/approval.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway } from "../github/gateway.ts";
 import { renderAnswer } from "../render/answer.ts";
@@ -16,7 +17,7 @@ import { threadSnapshot } from "./thread-context.ts";
  * out the repository (in-workspace.ts)  3. let the agent explore and plan
  * 4. post the plan (or an answer) and store it with the snapshot it was made
  * from, under one hash  5. wait for approval, or approve at once under
- * `approval: auto`. A revision (`/revise`, asked by a writer) takes a new
+ * `approval: auto` (unless the four-eyes rule is on: config/approval.ts). A revision (`/revise`, asked by a writer) takes a new
  * snapshot of the current thread, by the same rules (writers' comments before
  * the trigger only): the new plan and its own snapshot then need their own
  * approval.
@@ -75,23 +76,22 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
   const hash = planHash(plan, context);
   const version = task.planVersion + 1;
   const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval });
-  const commentId = (ctx.attempt > 1 ? await findPostedPlan(ctx, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body)).id;
+  // The plan comment as GitHub numbered and stamped it: what orders approvals (approval-order.ts).
+  const posted = (ctx.attempt > 1 ? await findPostedPlan(ctx, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body));
   const waiting = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "awaiting_approval",
     actor: "openjules",
     reason: `plan v${version} posted`,
-    patch: { plan, planHash: hash, planContext: context, planVersion: version, planCommentId: commentId, revisionFeedback: null, usage, activity: null },
+    patch: { plan, planHash: hash, planContext: context, planVersion: version, planCommentId: posted.id, planCommentCreatedAt: posted.createdAt, revisionFeedback: null, usage, activity: null },
   });
   if (!waiting) return;
   await deps.status.refresh(waiting);
-  if (ctx.config.approval === "auto") {
-    await approvePlan(deps, { task: waiting, approver: "openjules", note: "approval: auto", commentCreatedAt: null, config: ctx.config });
-  }
+  if (autoApproval(ctx.config).applies) await approvePlan(deps, { task: waiting, approval: { kind: "auto" }, config: ctx.config });
 }
 
 /** After a crash between posting and recording, find the plan comment already posted for this version. */
-async function findPostedPlan(ctx: PlanningContext, task: Task, version: number): Promise<number | null> {
+async function findPostedPlan(ctx: PlanningContext, task: Task, version: number): Promise<{ id: number; createdAt: string } | null> {
   const comments = await ctx.gh.listComments(task, task.issueNumber);
   // Only the app's own comments count: anyone could paste a marker line.
   const mine = comments.find((c) => {
@@ -99,7 +99,7 @@ async function findPostedPlan(ctx: PlanningContext, task: Task, version: number)
     const marker = parsePlanMarker(c.body);
     return marker !== null && marker.task === task.id && marker.version === version;
   });
-  return mine?.id ?? null;
+  return mine ? { id: mine.id, createdAt: mine.createdAt } : null;
 }
 
 async function answer(deps: TaskDeps, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {

@@ -8,6 +8,7 @@ import { approvePlan } from "../tasks/approve-plan.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { revisePlan } from "../tasks/revise-plan.ts";
 import { startFollowUp } from "../tasks/start-follow-up.ts";
+import type { Task } from "../tasks/model.ts";
 import { startTask } from "../tasks/start-task.ts";
 import type { InboundContext } from "./inbound.ts";
 
@@ -61,9 +62,10 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
   if (!task) return void (await say(replies.noTask({ login: who, command: config.command })));
   switch (command.kind) {
     case "approve": {
-      const result = await approvePlan(ctx.deps, { task, approver: who, note: command.note, commentCreatedAt: event.createdAt, config });
+      const comment = { source: event.source, id: event.commentId, createdAt: event.createdAt };
+      const result = await approvePlan(ctx.deps, { task, approval: { kind: "person", login: who, note: command.note, comment }, config });
       if (result.kind === "not_waiting") await say(replies.nothingToApprove({ login: who, task, command: config.command }));
-      else if (result.kind === "outdated") await say(replies.planOutdated({ login: who, task, command: config.command }));
+      else if (result.kind === "outdated") await say(replies.planOutdated({ login: who, task, command: config.command, ...planLink(ctx, task) }));
       else if (result.kind === "own_plan") await say(replies.fourEyes({ login: who }));
       else if (result.kind === "already") await say(replies.alreadyApproved({ login: who, task: result.task }));
       return;
@@ -96,6 +98,12 @@ async function followUp(ctx: InboundContext, event: CommentEvent, text: string, 
     ownLogin: ctx.ownLogin,
   });
   if (result.kind === "busy") await say(replies.busy({ login: who, task: result.active, command: config.command }));
+}
+
+/** Where the current plan comment is, for a reply that points at it. */
+function planLink(ctx: InboundContext, task: Task): { planUrl?: string } {
+  if (!task.planCommentId) return {};
+  return { planUrl: `${ctx.deps.webBase}/${task.owner}/${task.repo}/issues/${task.issueNumber}#issuecomment-${task.planCommentId}` };
 }
 
 const actionWords: Partial<Record<JulesCommand["kind"], string>> = {

@@ -105,7 +105,8 @@ describe("approving, revising and cancelling a plan", () => {
   it("refuses an approval written before the current plan was posted", async () => {
     const { gh, task } = await planned();
     gh.config(null).role("Codertocat", "admin").comments(1);
-    await comment(gh, "/approve", "Codertocat", { createdAt: "2020-01-01T00:00:00Z" });
+    // GitHub numbered it before the plan comment (and stamped it earlier).
+    await comment(gh, "/approve", "Codertocat", { commentId: task.planCommentId! - 1, createdAt: "2020-01-01T00:00:00Z" });
     await app.settle();
     assert.equal((await app.store.get(task.id))?.state, "awaiting_approval");
     assert.match(gh.posted().at(-1)!, /latest|newer|outdated|revised/i);

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import nock from "nock";
+import { githubClock, issueCommentId } from "./github-clock.ts";
 import { checkRequest, checkResponse, findOperation } from "./openapi.ts";
 
 export const API = "https://api.github.com";
@@ -135,14 +136,14 @@ export class GitHubMock {
    * Answers `times` comment creations on `issue`, each with a fresh comment id.
    * Replies are static bodies, each checked once against the OpenAPI description.
    */
-  comments(issue: number, opts: { times?: number; status?: number; headers?: Record<string, string> } = {}) {
+  comments(issue: number, opts: { times?: number; status?: number; headers?: Record<string, string>; createdAt?: string } = {}) {
     const path = `${this.repoPath}/issues/${issue}/comments`;
     for (let i = 0; i < (opts.times ?? 1); i++) {
       if (opts.status && opts.status >= 400) {
         const message = opts.status === 403 ? "You have exceeded a secondary rate limit." : "Server Error";
         this.scope.post(path).reply(opts.status, { message, documentation_url: "https://docs.github.com/rest" }, opts.headers ?? {});
       } else {
-        this.scope.post(path).reply(201, this.reply(201, "POST", path, commentBody(this.owner, this.repo, issue, nextId++, "(posted)")));
+        this.scope.post(path).reply(201, this.reply(201, "POST", path, { ...commentBody(this.owner, this.repo, issue, issueCommentId(), "(posted)"), ...(opts.createdAt ? { created_at: opts.createdAt } : {}) }));
       }
     }
     return this;
@@ -173,7 +174,7 @@ export class GitHubMock {
 
   threadComments(number: number, list: { author: string; body: string; createdAt?: string }[] = [], times = 1) {
     const path = `${this.repoPath}/issues/${number}/comments`;
-    const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, nextId++, c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" }));
+    const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, issueCommentId(), c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" }));
     this.scope.get(path).query(true).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
@@ -300,7 +301,7 @@ export function commentBody(owner: string, repo: string, issue: number, id: numb
   return {
     id, node_id: "IC_1", url: `${API}/repos/${owner}/${repo}/issues/comments/${id}`,
     html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`, body, user: user("openjules[bot]"),
-    created_at: now(), updated_at: now(), issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`, author_association: "NONE" as const,
+    created_at: githubClock.now(), updated_at: githubClock.now(), issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`, author_association: "NONE" as const,
   };
 }
 

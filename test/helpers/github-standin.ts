@@ -13,6 +13,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { issueCommentId } from "./github-clock.ts";
 import { appBody, commentBody, example, INSTALLATION_TOKEN, issueBody, pullBody, user } from "./github-mock.ts";
 import { checkRequest, checkResponse } from "./openapi.ts";
 
@@ -102,7 +103,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
     ["GET", new RegExp(`^${R}/issues/(\\d+)$`), ([o, r, n]) => ({ status: 200, body: issueBody(o!, r!, Number(n), `Issue ${n}`, `The value in src/value.txt should be 42 (issue ${n}).`) })],
     ["GET", new RegExp(`^${R}/issues/(\\d+)/comments$`), ([o, r, n]) => ({ status: 200, body: comments.filter((c) => c.owner === o && c.repo === r && c.issue === Number(n)).map((c) => commentBody(o!, r!, c.issue, c.id, c.body)) })],
     ["POST", new RegExp(`^${R}/issues/(\\d+)/comments$`), ([o, r, n], body) => {
-      const comment = { id: nextId++, owner: o!, repo: r!, issue: Number(n), body: String(body?.body ?? "") };
+      const comment = { id: issueCommentId(), owner: o!, repo: r!, issue: Number(n), body: String(body?.body ?? "") };
       comments.push(comment);
       return { status: 201, body: commentBody(o!, r!, comment.issue, comment.id, comment.body) };
     }],

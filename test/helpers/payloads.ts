@@ -3,6 +3,7 @@
  * examples), copied and rewritten per test case.
  */
 import { createRequire } from "node:module";
+import { githubClock, issueCommentId } from "./github-clock.ts";
 
 const require = createRequire(import.meta.url);
 const examples = require("@octokit/webhooks-examples") as { name: string; examples: Record<string, unknown>[] }[];
@@ -17,7 +18,7 @@ function example(name: string, action: string, pick: (e: Record<string, unknown>
   return copy;
 }
 
-let commentIds = 900_000;
+let reviewCommentIds = 700_000;
 
 export function issueComment(opts: {
   body: string;
@@ -32,10 +33,10 @@ export function issueComment(opts: {
 }) {
   const payload = example("issue_comment", "created", (e) => !(e.issue as { pull_request?: unknown }).pull_request);
   const login = opts.login ?? "Codertocat";
-  payload.comment.id = opts.commentId ?? commentIds++;
+  payload.comment.id = opts.commentId ?? issueCommentId();
   payload.comment.body = opts.body;
   payload.comment.user = { ...payload.comment.user, login, type: opts.userType ?? "User" };
-  payload.comment.created_at = opts.createdAt ?? new Date().toISOString();
+  payload.comment.created_at = opts.createdAt ?? githubClock.now();
   payload.comment.performed_via_github_app = opts.viaAppId ? { id: opts.viaAppId, slug: opts.viaAppSlug ?? "some-app", name: "App" } : null;
   payload.sender = { ...payload.sender, login, type: opts.userType ?? "User" };
   if (opts.issueNumber) payload.issue.number = opts.issueNumber;
@@ -74,7 +75,7 @@ export function issueClosed(opts: { login?: string; issueNumber?: number }) {
 export function reviewComment(opts: { body: string; login?: string; pullNumber: number; path: string; line: number }) {
   const payload = example("pull_request_review_comment", "created");
   const login = opts.login ?? "Codertocat";
-  payload.comment = { ...payload.comment, id: commentIds++, body: opts.body, path: opts.path, line: opts.line, created_at: new Date().toISOString(), user: { ...payload.comment.user, login, type: "User" } };
+  payload.comment = { ...payload.comment, id: reviewCommentIds++, body: opts.body, path: opts.path, line: opts.line, created_at: githubClock.now(), user: { ...payload.comment.user, login, type: "User" } };
   payload.pull_request.number = opts.pullNumber;
   payload.sender = { ...payload.sender, login, type: "User" };
   return payload;

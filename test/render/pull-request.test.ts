@@ -82,9 +82,9 @@ Fixes #12
   });
 
   it("says plainly when no test command was found, and when the plan was approved automatically", () => {
-    const body = renderPullRequestBody(input({ task: makeTask({ approvedBy: null }), tests: { command: null, passed: null, summary: "" }, usage: null }));
+    const body = renderPullRequestBody(input({ task: makeTask({ approvedBy: null, approvalKind: "auto" }), tests: { command: null, passed: null, summary: "" }, usage: null }));
     assert.match(body, /### Tests\n\n⚠️ No test command was found, so no tests ran\. Name one with `test:` in `\.github\/jules\.yml`\.\n\n---/);
-    assert.match(body, /<summary>The plan \(approved automatically \(`approval: auto`\)\)<\/summary>/);
+    assert.match(body, /<summary>The plan \(approved automatically \(`approval: auto` in `\.github\/jules\.yml`\)\)<\/summary>/);
     assert.doesNotMatch(body, /Usage:/);
   });
 

@@ -49,8 +49,9 @@ describe("replies", () => {
     const task = makeTask({ state: "awaiting_approval", plan: PLAN, planVersion: 3 });
     assert.equal(
       replies.planOutdated({ login: "bob", task, command: "jules", planUrl: "https://github.com/acme/app/issues/12#issuecomment-8" }),
-      "@bob, the plan changed before your approval arrived, so nothing was approved. `/approve` applies to the latest plan only: please read [plan v3](https://github.com/acme/app/issues/12#issuecomment-8) and reply `/approve` again if it looks right.\n",
+      "@bob, your approval was written before plan v3 was posted, so it was for an earlier plan, and nothing was approved. `/approve` applies to the latest plan only: please read [plan v3](https://github.com/acme/app/issues/12#issuecomment-8) and reply `/approve` again if it looks right.\n",
     );
+    assert.match(replies.planOutdated({ task: { ...task, planVersion: 1 }, command: "jules" }), /written before plan v1 was posted, so nothing was approved/);
     assert.match(replies.planOutdated({ task, command: "jules" }), /please read the latest plan \(v3\)/);
     assert.equal(
       replies.alreadyApproved({ task: makeTask({ state: "working", approvedBy: "carol" }) }),

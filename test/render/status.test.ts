@@ -108,8 +108,8 @@ Start again any time with \`/bot <what to do>\`.
     const answered = renderStatus({ task: makeTask({ state: "done", answer: "See the README." }), now: NOW, command: "jules", links: { answer: "https://github.com/acme/app/issues/12#issuecomment-9" } });
     assert.match(answered, /^### 💬 Answered$/m);
     assert.match(answered, /^- ⏭️ Working \(not needed\)$/m);
-    const auto = renderStatus({ task: makeTask({ state: "working", plan: PLAN, planVersion: 1 }), now: NOW, command: "jules", links: {} });
-    assert.match(auto, /^- ⏭️ Awaiting approval \(automatic: `approval: auto`\)$/m);
+    const auto = renderStatus({ task: makeTask({ state: "working", plan: PLAN, planVersion: 1, approvalKind: "auto" }), now: NOW, command: "jules", links: {} });
+    assert.match(auto, /^- ⏭️ Awaiting approval \(approved automatically: `approval: auto` in `\.github\/jules\.yml`\)$/m);
   });
 
   it("falls back to a generic next step when a failure has no details", () => {

@@ -26,8 +26,8 @@ export function createCases(t: ContractContext): void {
       assert.match(task.createdAt, ISO);
       assert.equal(task.updatedAt, task.createdAt);
       const expected: Task = {
-        ...input, id: task.id, state: "queued", statusCommentId: null, planCommentId: null, plan: null, planHash: null, planContext: null,
-        planVersion: 0, revisionFeedback: null, approvedBy: null, approvedPlanHash: null, answer: null, branch: null,
+        ...input, id: task.id, state: "queued", statusCommentId: null, planCommentId: null, planCommentCreatedAt: null, plan: null, planHash: null, planContext: null,
+        planVersion: 0, revisionFeedback: null, approvedBy: null, approvalKind: null, approvedPlanHash: null, answer: null, branch: null,
         pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null,
         createdAt: task.createdAt, updatedAt: task.updatedAt,
       };
@@ -60,6 +60,7 @@ export function createCases(t: ContractContext): void {
       await assert.rejects(t.store.update(created.task.id, { state: "done" } as TaskPatch), /"state" is not a task field that can be updated/);
       await assert.rejects(t.store.update(created.task.id, { planVersion: 1.5 }), /planVersion" must be an integer/);
       await assert.rejects(t.store.update(created.task.id, { requestedBy: null } as unknown as TaskPatch), /cannot be null/);
+      await assert.rejects(t.store.update(created.task.id, { approvalKind: "robot" } as unknown as TaskPatch), /approvalKind" must be one of person, auto/);
       await assert.rejects(t.store.update("no-such-task", { activity: "x" }), TaskNotFoundError);
       assert.equal(await t.store.get("no-such-task"), null);
       assert.deepEqual(await t.store.history("no-such-task"), []);

@@ -66,6 +66,7 @@ export const fullPatch = (): Required<TaskPatch> => ({
   baseBranch: "develop",
   statusCommentId: 9001,
   planCommentId: 9002,
+  planCommentCreatedAt: "2024-05-01T12:00:00Z",
   plan: {
     summary: "Read the greeting from GREETING",
     steps: [
@@ -80,6 +81,7 @@ export const fullPatch = (): Required<TaskPatch> => ({
   planVersion: 2,
   revisionFeedback: "Keep the default",
   approvedBy: "carol",
+  approvalKind: "person",
   approvedPlanHash: "sha256:abc",
   answer: "Not a question",
   branch: "jules/7-greeting",
@@ -89,3 +91,39 @@ export const fullPatch = (): Required<TaskPatch> => ({
   usage: { inputTokens: 1200, outputTokens: 340, calls: 3, wallMs: 4567, costUsd: 0.0123 },
   activity: "read 6 files, edited 2",
 });
+
+/**
+ * Before migration 3, approvals recorded `approval: auto` as if the app had
+ * approved as a person (approver `openjules`, reason `approved: approval:
+ * auto`). Brings a task to approved that way (auto) or by a person.
+ */
+export async function approvedBeforeMigration3(store: TaskStore): Promise<{ autoId: string; personId: string }> {
+  const ids: string[] = [];
+  for (const by of ["auto", "person"] as const) {
+    const created = await store.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    await approveAsBeforeMigration3(store, created.task.id, by);
+    ids.push(created.task.id);
+  }
+  return { autoId: ids[0]!, personId: ids[1]! };
+}
+
+async function approveAsBeforeMigration3(store: TaskStore, taskId: string, by: "auto" | "person"): Promise<void> {
+  await store.transition(taskId, { from: "queued", to: "planning", actor: "openjules", reason: "planning started" });
+  await store.transition(taskId, { from: "planning", to: "awaiting_approval", actor: "openjules", reason: "plan v1 posted", patch: { planHash: "h1", planVersion: 1, planCommentId: 77 } });
+  const actor = by === "auto" ? "openjules" : "hubot";
+  const approved = await store.transition(taskId, { from: "awaiting_approval", to: "approved", actor, reason: by === "auto" ? "approved: approval: auto" : "approved", planHash: "h1", patch: { approvedBy: actor, approvedPlanHash: "h1" } });
+  assert.equal(approved?.state, "approved");
+}
+
+/** After migration 3: the automatic approval is recorded as automatic, the person's as theirs; the plan comment's time is unknown. */
+export async function assertApprovalKindsAfterMigration3(store: TaskStore, { autoId, personId }: { autoId: string; personId: string }): Promise<void> {
+  const auto = await store.get(autoId);
+  assert.equal(auto?.approvalKind, "auto");
+  assert.equal(auto?.approvedBy, null);
+  assert.equal(auto?.approvedPlanHash, "h1");
+  assert.equal(auto?.planCommentCreatedAt, null);
+  const person = await store.get(personId);
+  assert.equal(person?.approvalKind, "person");
+  assert.equal(person?.approvedBy, "hubot");
+}

@@ -17,7 +17,7 @@ import { TASK_STATES } from "../../src/tasks/model.ts";
 import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
 import { migrate, migratePostgres, openPostgresStore, PostgresSchemaTooNewError, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
-import { assertUpgradedTask, newTask } from "./fixtures.ts";
+import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
 const ALL = taskMigrations.map((m) => m.version);
@@ -57,6 +57,20 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const store = await openPostgresStore(schema.url);
     try {
       await assertUpgradedTask(store, created.task.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("upgrades a database from before approval kinds: `approval: auto` becomes automatic, a person's approval stays theirs", async () => {
+    const schema = await fresh();
+    const old = pool(schema);
+    await migrate(old, "tasks", taskMigrations.slice(0, 2));
+    const before = new PostgresTaskStore(old);
+    const ids = await approvedBeforeMigration3(before);
+    const store = await openPostgresStore(schema.url);
+    try {
+      await assertApprovalKindsAfterMigration3(store, ids);
     } finally {
       await store.close();
     }

@@ -18,7 +18,7 @@ import { openDatabase } from "../../src/store/sqlite/database.ts";
 import { migrate, SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
 import { taskMigrations } from "../../src/store/sqlite/migrations/index.ts";
 import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-task-store.ts";
-import { assertUpgradedTask, newTask } from "./fixtures.ts";
+import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
 
@@ -68,6 +68,21 @@ describe("SQLite task store file", () => {
     const store = openSqliteStore(file);
     try {
       await assertUpgradedTask(store, created.task.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("upgrades a file from before approval kinds: `approval: auto` becomes automatic, a person's approval stays theirs", async () => {
+    const file = path();
+    const old = openDatabase(file);
+    migrate(old, "tasks", taskMigrations.slice(0, 2));
+    const before = new SqliteTaskStore(old, file);
+    const ids = await approvedBeforeMigration3(before);
+    await before.close();
+    const store = openSqliteStore(file);
+    try {
+      await assertApprovalKindsAfterMigration3(store, ids);
     } finally {
       await store.close();
     }

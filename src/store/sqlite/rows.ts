@@ -6,7 +6,7 @@
  * compile.
  */
 import type { SQLInputValue } from "node:sqlite";
-import type { Task, TaskEvent, TaskKind, TaskState } from "../../tasks/model.ts";
+import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../../tasks/model.ts";
 import type { TaskPatch } from "../store.ts";
 import { TASK_KINDS } from "../validate.ts";
 
@@ -30,12 +30,14 @@ export const PATCH_COLUMNS = {
   baseBranch: col("base_branch", "text"),
   statusCommentId: col("status_comment_id", "int"),
   planCommentId: col("plan_comment_id", "int"),
+  planCommentCreatedAt: col("plan_comment_created_at", "text"),
   plan: col("plan", "json"),
   planHash: col("plan_hash", "text"),
   planContext: col("plan_context", "json"),
   planVersion: col("plan_version", "int", false),
   revisionFeedback: col("revision_feedback", "text"),
   approvedBy: col("approved_by", "text"),
+  approvalKind: { ...col("approval_kind", "text"), oneOf: APPROVAL_KINDS },
   approvedPlanHash: col("approved_plan_hash", "text"),
   answer: col("answer", "text"),
   branch: col("branch", "text"),
@@ -104,12 +106,14 @@ export function rowToTask(row: Row): Task {
     baseBranch: str(row.base_branch),
     statusCommentId: num(row.status_comment_id),
     planCommentId: num(row.plan_comment_id),
+    planCommentCreatedAt: str(row.plan_comment_created_at),
     plan: json(row, "plan"),
     planHash: str(row.plan_hash),
     planContext: json(row, "plan_context"),
     planVersion: Number(row.plan_version),
     revisionFeedback: str(row.revision_feedback),
     approvedBy: str(row.approved_by),
+    approvalKind: str(row.approval_kind) as ApprovalKind | null,
     approvedPlanHash: str(row.approved_plan_hash),
     answer: str(row.answer),
     branch: str(row.branch),
