@@ -9,6 +9,8 @@ import type { Failure, Plan, Task, ThreadSnapshot } from "./model.ts";
 import { planHash } from "./plan-hash.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import type { PlanningContext } from "./run-planning.ts";
+import { resumeFollowUp } from "./start-follow-up.ts";
+import { isTerminal } from "./state-machine.ts";
 import { issueEditedSince } from "./thread-context.ts";
 
 /**
@@ -23,7 +25,7 @@ import { issueEditedSince } from "./thread-context.ts";
  * the approved text.
  */
 export async function runExecution(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
-  const task = await enterWorking(deps, taskId);
+  const task = await enterWorking(deps, taskId, ctx);
   if (!task) return;
   const agent = deps.agent;
   const plan = task.plan;
@@ -100,8 +102,11 @@ async function tellIfIssueEdited(deps: TaskDeps, task: Task, ctx: PlanningContex
   }
 }
 
-async function enterWorking(deps: TaskDeps, taskId: string): Promise<Task | null> {
-  const task = await deps.store.get(taskId);
+async function enterWorking(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<Task | null> {
+  const found = await deps.store.get(taskId);
+  if (!found) return null;
+  // A follow-up the process left before its approval was recorded (reconcile.ts): finish starting it.
+  const task = found.kind === "follow_up" && !isTerminal(found.state) && found.approvedPlanHash === null ? await resumeFollowUp(deps, found, ctx.gh, ctx.ownLogin) : found;
   if (!task) return null;
   if (task.state === "working" || task.state === "testing") return task; // resumed after a restart
   if (task.state !== "approved") return null;

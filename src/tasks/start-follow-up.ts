@@ -1,7 +1,8 @@
 import type { GitHubGateway } from "../github/gateway.ts";
 import { planHash } from "./plan-hash.ts";
 import { jobIds, type TaskDeps } from "./deps.ts";
-import type { Plan, Task } from "./model.ts";
+import { failTask } from "./fail-task.ts";
+import type { Plan, Task, TaskState, ThreadSnapshot } from "./model.ts";
 import { threadSnapshot } from "./thread-context.ts";
 
 /**
@@ -22,6 +23,8 @@ export interface FollowUpInput {
   location: { path: string; line: number | null } | null;
   requestedBy: string;
   triggerCommentId: number;
+  /** The triggering comment's `created_at` as GitHub sent it: where the thread snapshot stops (GitHub's clock, never the app's). */
+  triggerCreatedAt: string;
   /** GitHub for the thread snapshot, and the app's own login (its comments stay out of it). */
   gh: GitHubGateway;
   ownLogin: string | null;
@@ -31,7 +34,7 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
   const { origin } = input;
   const ref = { owner: origin.owner, repo: origin.repo, issueNumber: input.pullRequestNumber, triggerCommentId: input.triggerCommentId };
   // Before the task exists: a GitHub failure here is retried without leaving a task half-started.
-  const context = await threadSnapshot(input.gh, ref, deps.now().toISOString(), input.ownLogin);
+  const context = await threadSnapshot(input.gh, ref, input.triggerCreatedAt, input.ownLogin);
   const created = await deps.store.create(
     {
       installationId: origin.installationId,
@@ -52,10 +55,45 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
   if (!created.created) {
     return created.active.triggerCommentId === input.triggerCommentId ? { kind: "duplicate", task: created.active } : { kind: "busy", active: created.active };
   }
+  const approved = await approveFollowUp(deps, created.task, origin, input, context);
+  if (!approved) return { kind: "busy", active: created.task };
+  await deps.queue.enqueue({ id: jobIds.execute(approved.id, approved.approvedPlanHash ?? ""), name: "execute", data: { taskId: approved.id } });
+  return { kind: "started", task: approved };
+}
+
+/**
+ * The execute job of a follow-up the process left before its approval was
+ * recorded (it stopped right after creating the task; reconcile.ts gives it
+ * this job): finishes starting it as startFollowUp would have, with the
+ * thread as it was when the task was created (a review comment's file and
+ * line are not kept, the feedback is). Returns the approved task, or null
+ * when it cannot go on (then it has failed, with what to do).
+ */
+export async function resumeFollowUp(deps: TaskDeps, task: Task, gh: GitHubGateway, ownLogin: string | null): Promise<Task | null> {
+  const origin = await deps.store.findByPullRequest(task.owner, task.repo, task.issueNumber);
+  if (!origin || origin.id === task.id || !origin.branch || task.triggerCommentId === null) {
+    await failTask(deps, task.id, {
+      phase: "starting the follow-up",
+      reason: `OpenJules restarted before this follow-up started, and it no longer finds the task that opened pull request #${task.issueNumber}.`,
+      hint: "Comment again on the pull request with what you want changed.",
+    });
+    return null;
+  }
+  const ref = { owner: task.owner, repo: task.repo, issueNumber: task.issueNumber, triggerCommentId: task.triggerCommentId };
+  const context = await threadSnapshot(gh, ref, task.createdAt, ownLogin);
+  const input = { pullRequestNumber: task.issueNumber, feedback: task.instruction, location: null, requestedBy: task.requestedBy };
+  deps.log.warn({ taskId: task.id }, "finishing the start of a follow-up that OpenJules left before it was approved");
+  return approveFollowUp(deps, task, origin, input, context);
+}
+
+type PlanInput = Pick<FollowUpInput, "pullRequestNumber" | "feedback" | "location" | "requestedBy">;
+
+/** The writer's comment is the approval: its plan, bound to the thread snapshot, approved in one move, and the status comment posted. */
+async function approveFollowUp(deps: TaskDeps, task: Task, origin: Task, input: PlanInput, context: ThreadSnapshot): Promise<Task | null> {
   const plan = followUpPlan(input);
   const hash = planHash(plan, context);
-  const approved = await deps.store.transition(created.task.id, {
-    from: "queued",
+  const approved = await deps.store.transition(task.id, {
+    from: NOT_YET_APPROVED,
     to: "approved",
     actor: input.requestedBy,
     reason: "follow-up requested on the pull request",
@@ -70,13 +108,13 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
       pullRequestUrl: origin.pullRequestUrl,
     },
   });
-  if (!approved) return { kind: "busy", active: created.task };
-  const task = await deps.status.create(approved);
-  await deps.queue.enqueue({ id: jobIds.execute(task.id, hash), name: "execute", data: { taskId: task.id } });
-  return { kind: "started", task };
+  return approved ? deps.status.create(approved) : null;
 }
 
-function followUpPlan(input: FollowUpInput): Plan {
+/** Where a follow-up can be before its approval is recorded (planning and revising only by an older OpenJules's mistake). */
+const NOT_YET_APPROVED: readonly TaskState[] = ["queued", "planning", "awaiting_approval", "revising"];
+
+function followUpPlan(input: PlanInput): Plan {
   const where = input.location ? `${input.location.path}${input.location.line ? ` line ${input.location.line}` : ""}` : null;
   return {
     summary: `Address the feedback on pull request #${input.pullRequestNumber}${where ? ` (on ${where})` : ""}.`,

@@ -1,3 +1,4 @@
+import type { JobSpec } from "../queue/queue.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
 import { jobIds } from "../tasks/deps.ts";
 import type { Task, TaskState } from "../tasks/model.ts";
@@ -10,19 +11,34 @@ import type { Task, TaskState } from "../tasks/model.ts";
  */
 export async function reconcile(deps: Pick<TaskDeps, "store" | "queue" | "log">): Promise<number> {
   let enqueued = 0;
-  for (const state of ["queued", "planning", "revising"] as const) {
+  for (const state of LIVE) {
     for await (const task of tasksIn(deps, state)) {
-      if (await deps.queue.enqueue({ id: jobIds.plan(task.id, task.planVersion + 1), name: "plan", data: { taskId: task.id } })) enqueued++;
-    }
-  }
-  for (const state of ["approved", "working", "testing"] as const) {
-    for await (const task of tasksIn(deps, state)) {
-      if (!task.approvedPlanHash) continue;
-      if (await deps.queue.enqueue({ id: jobIds.execute(task.id, task.approvedPlanHash), name: "execute", data: { taskId: task.id } })) enqueued++;
+      const job = jobOwed(task);
+      if (job && (await deps.queue.enqueue(job))) enqueued++;
     }
   }
   if (enqueued > 0) deps.log.warn({ enqueued }, "re-enqueued jobs of tasks that had none");
   return enqueued;
+}
+
+const LIVE: readonly TaskState[] = ["queued", "planning", "revising", "awaiting_approval", "approved", "working", "testing"];
+
+/**
+ * Pure: the job a live task waits for, or null when it waits for a person.
+ *   approved, working, testing (either kind)  → execute the approved plan
+ *   a follow-up before its approval was recorded → execute, which finishes
+ *     starting it (start-follow-up.ts): a follow-up is never planned
+ *   an issue task in queued, planning, revising → plan the next version
+ *   an issue task awaiting approval           → none
+ */
+export function jobOwed(task: Task): JobSpec | null {
+  const data = { taskId: task.id };
+  if (task.state === "approved" || task.state === "working" || task.state === "testing") {
+    return task.approvedPlanHash ? { id: jobIds.execute(task.id, task.approvedPlanHash), name: "execute", data } : null;
+  }
+  if (task.kind === "follow_up") return { id: jobIds.followUp(task.id), name: "execute", data };
+  if (task.state === "awaiting_approval") return null;
+  return { id: jobIds.plan(task.id, task.planVersion + 1), name: "plan", data };
 }
 
 async function* tasksIn(deps: Pick<TaskDeps, "store">, state: TaskState): AsyncGenerator<Task> {

@@ -13,6 +13,8 @@ export type WorkspaceErrorCode =
   | "branch_not_found"
   | "lock_timeout"
   | "push_refused"
+  /** The remote refused a push that is not a fast-forward: someone else pushed to the branch. */
+  | "push_rejected"
   | "push_failed"
   | "git_failed";
 

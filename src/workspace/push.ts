@@ -33,17 +33,41 @@ export async function pushBranch(request: PushRequest): Promise<void> {
   assertPushable(branch, appBranches);
   const refspec = `refs/heads/${branch}:refs/heads/${branch}`;
   try {
-    await git(["push", "--quiet", "--no-verify", "--porcelain", "origin", refspec], { cwd: dir, auth });
+    await git(["push", "--quiet", "--no-verify", "origin", refspec], { cwd: dir, auth });
   } catch (error) {
     if (error instanceof GitError && error.authFailed) {
       throw new WorkspaceError("auth_failed", `Could not push ${branch}: ${error.message}`, "Check that the app has write access to contents on this repository.", { cause: error });
     }
-    const rejected = error instanceof GitError && /rejected|non-fast-forward|fetch first/i.test(error.message);
-    throw new WorkspaceError(
-      "push_failed",
-      `Could not push ${branch}: ${error instanceof Error ? error.message : String(error)}`,
-      rejected ? "The branch changed on GitHub since OpenJules last saw it; OpenJules never force-pushes. Ask again with /jules to rebuild the change." : "This is usually temporary; try again.",
-      { cause: error },
-    );
+    const why = error instanceof GitError ? rejection(error.stderr) : null;
+    if (why === "moved") {
+      throw new WorkspaceError(
+        "push_rejected",
+        `Could not push ${branch}: the branch moved on GitHub (someone pushed to it) after OpenJules checked it out, and OpenJules never force-pushes over other commits. Nothing was overwritten.`,
+        "Comment again with what you want (on the pull request, if there is one): the new run starts from the branch as it is on GitHub now, with those commits.",
+        { cause: error },
+      );
+    }
+    if (why === "refused") {
+      throw new WorkspaceError(
+        "push_rejected",
+        `GitHub refused the push of ${branch}: ${error instanceof Error ? error.message : String(error)}`,
+        "A branch protection rule or a hook on the repository refuses the app's push: a maintainer must allow the app to push to its own branches, then start the task again.",
+        { cause: error },
+      );
+    }
+    throw new WorkspaceError("push_failed", `Could not push ${branch}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", { cause: error });
   }
+}
+
+/**
+ * Pure: why git's push status (stderr, where a refused ref is always listed,
+ * even with --quiet) refused the ref, if it did: `moved` when the remote
+ * branch is not an ancestor of ours (non-fast-forward, fetch first), `refused`
+ * when the server declined it (protected branch, hook). Retrying cannot fix
+ * either; anything else (network, server error) may be temporary.
+ */
+export function rejection(stderr: string): "moved" | "refused" | null {
+  if (/\[remote rejected\]/.test(stderr)) return "refused";
+  if (/\[rejected\]|non-fast-forward|\(fetch first\)|stale info/.test(stderr)) return "moved";
+  return null;
 }

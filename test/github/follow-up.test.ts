@@ -1,4 +1,7 @@
-import { afterEach, describe, it } from "node:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { planHash } from "../../src/tasks/plan-hash.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
@@ -16,9 +19,9 @@ describe("follow-ups on a pull request", () => {
   });
 
   /** Issue #1 planned, approved and delivered as pull request #7 (the delivery double's). */
-  async function delivered() {
+  async function delivered(dataDir?: string) {
     agent = new AgentDouble();
-    app = await startTestApp({ agent });
+    app = await startTestApp({ agent, ...(dataDir ? { dataDir } : {}) });
     const gh = new GitHubMock();
     gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
     for (const body of ["/jules fix the crash", "/approve"]) {
@@ -90,6 +93,33 @@ describe("follow-ups on a pull request", () => {
     assert.match(noText!, /[Tt]ell me what to change/);
     assert.equal(await app.store.findLatest("Codertocat", "Hello-World", 9), null);
     assert.equal(agent.executeRequests.length, 1);
+    gh.assertClean();
+  });
+
+  it("runs a follow-up that the process left queued (it stopped before recording the approval) as a follow-up after a restart, never as a plan", async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), "jules-follow-up-"));
+    after(() => rm(dataDir, { recursive: true, force: true }));
+    const { gh, origin } = await delivered(dataDir);
+    // The process stopped right after creating the follow-up: no plan, no approval, no job, no status comment.
+    const created = await app.store.create(
+      { ...origin, issueNumber: 7, kind: "follow_up", instruction: "rename the helper", requestedBy: "hubot", triggerCommentId: 99_001 },
+      "hubot",
+      "follow-up on pull request #7",
+    );
+    assert.ok(created.created);
+    await app.close();
+    gh.token().identity().config(null).issue(7).threadComments(7).comments(7);
+    app = await startTestApp({ agent, dataDir });
+    await app.settle();
+
+    const followUp = await app.store.get(created.task.id);
+    assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
+    assert.deepEqual((await app.store.history(followUp!.id)).map((e) => e.to), ["queued", "approved", "working", "testing", "done"]);
+    assert.equal(agent.planRequests.length, 1, "no plan for the follow-up");
+    assert.equal(agent.executeRequests[1]?.feedback, "rename the helper");
+    assert.equal(followUp?.branch, origin.branch);
+    assert.equal(planHash(followUp!.plan!, followUp!.planContext), followUp?.approvedPlanHash);
+    assert.match(gh.posted().at(-1)!, /openjules:status/, "the follow-up's status comment is posted in the pull request's thread");
     gh.assertClean();
   });
 });

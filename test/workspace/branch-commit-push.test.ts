@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { userFacingFailure } from "../../src/tasks/user-facing.ts";
+import { rejection } from "../../src/workspace/push.ts";
 import { WorkspaceError } from "../../src/workspace/index.ts";
 import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";
 import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
@@ -111,13 +113,26 @@ describe("workspace: task branch, commit, push and diff", () => {
       await writeFile(join(ws.dir, "race.txt"), "ours 2\n");
       await ws.commit({ ...commitRequest, subject: "Race 2" });
       const error = await ws.push(branch, ws.createdBranches).catch((e: unknown) => e);
-      assert.ok(error instanceof WorkspaceError && error.code === "push_failed", String(error));
-      assert.match(error.hint, /never force-pushes/);
+      // Not "usually temporary": a retry would be refused the same way, so the task fails at once with the reason.
+      assert.ok(error instanceof WorkspaceError && error.code === "push_rejected", String(error));
+      assert.match(error.message, /moved on GitHub \(someone pushed to it\).*never force-pushes/);
+      const failure = userFacingFailure(error, "working");
+      assert.ok(failure, "a rejected push is a permanent failure, not retried");
+      assert.equal(failure.phase, "pushing the branch");
+      assert.match(failure.hint, /starts from the branch as it is on GitHub now/);
       assert.equal(await branchSha(remote, branch), theirs);
     } finally {
       await ws.dispose();
       await gitOut(remote, "config", "receive.denyNonFastForwards", "true");
     }
+  });
+
+  it("tells a refused ref from a temporary failure by git's push status", () => {
+    assert.equal(rejection(" ! [rejected]        jules/1-x -> jules/1-x (non-fast-forward)\nerror: failed to push some refs"), "moved");
+    assert.equal(rejection(" ! [rejected]        jules/1-x -> jules/1-x (fetch first)"), "moved");
+    assert.equal(rejection(" ! [remote rejected] jules/1-x -> jules/1-x (protected branch hook declined)"), "refused");
+    assert.equal(rejection("fatal: unable to access 'https://github.com/a/b.git/': The requested URL returned error: 502"), null);
+    assert.equal(rejection("error: RPC failed; curl 56 Recv failure: Connection reset by peer"), null);
   });
 
   it("prepares a follow-up on an existing app branch and pushes on top of it", async () => {

@@ -1,0 +1,98 @@
+/**
+ * reconcile(): on start-up every live task gets the job it is waiting for,
+ * on the real SQLite store and the real embedded queue. An issue task before
+ * its plan gets a plan job, after approval an execute job; a follow-up (which
+ * never has a plan of its own) gets an execute job in every live state; a
+ * plan waiting for a person gets none. A job that exists is not doubled.
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { pino } from "pino";
+import { openEmbeddedQueue, type EmbeddedQueue } from "../../src/queue/embedded/index.ts";
+import type { Job } from "../../src/queue/queue.ts";
+import { openSqliteStore } from "../../src/store/sqlite/index.ts";
+import type { TaskStore } from "../../src/store/store.ts";
+import type { Task, TaskKind, TaskState } from "../../src/tasks/model.ts";
+import { reconcile } from "../../src/worker/reconcile.ts";
+import { newTask } from "../store/fixtures.ts";
+
+const LIVE: readonly TaskState[] = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing"];
+
+/** The moves that bring a new (queued) task to `state`, as the use cases make them. */
+const PATH: Record<string, readonly TaskState[]> = {
+  queued: [],
+  planning: ["planning"],
+  awaiting_approval: ["planning", "awaiting_approval"],
+  revising: ["planning", "awaiting_approval", "revising"],
+  approved: ["approved"],
+  working: ["approved", "working"],
+  testing: ["approved", "working", "testing"],
+};
+
+describe("reconcile() on start-up", () => {
+  let dir: string;
+  let store: TaskStore;
+  let queue: EmbeddedQueue;
+  const log = pino({ level: "silent" });
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "jules-reconcile-"));
+    const db = join(dir, "openjules.db");
+    store = openSqliteStore(db);
+    queue = openEmbeddedQueue(db, { leaseMs: 30_000, pollMs: 20, backoffMs: 20, defaultAttempts: 3 });
+  });
+  after(async () => {
+    await queue.close();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function taskIn(kind: TaskKind, state: TaskState): Promise<Task> {
+    const created = await store.create(newTask({ kind }), "alice", "test");
+    assert.ok(created.created);
+    let task = created.task;
+    for (const to of PATH[state]!) {
+      const patch = to === "awaiting_approval" ? { plan: null, planHash: "p1", planVersion: 1 } : to === "approved" ? { approvedBy: "alice", approvedPlanHash: `h-${task.id}` } : {};
+      const moved = await store.transition(task.id, { from: task.state, to, actor: "alice", reason: "test", patch });
+      assert.ok(moved, `${task.state} → ${to}`);
+      task = moved;
+    }
+    return task;
+  }
+
+  /** The job each task is owed, by kind and state. */
+  function expected(task: Task): { name: string; id: string } | null {
+    if (task.state === "approved" || task.state === "working" || task.state === "testing") return { name: "execute", id: `execute:${task.id}:h-${task.id}` };
+    if (task.kind === "follow_up") return { name: "execute", id: `execute:${task.id}:follow-up` };
+    if (task.state === "awaiting_approval") return null;
+    return { name: "plan", id: `plan:${task.id}:${task.planVersion + 1}` };
+  }
+
+  it("gives every live task of either kind the job it waits for, once", async () => {
+    const tasks: Task[] = [];
+    for (const kind of ["issue", "follow_up"] as const) for (const state of LIVE) tasks.push(await taskIn(kind, state));
+    for (const state of ["done", "failed", "cancelled"] as const) {
+      const ended = await taskIn("issue", "testing");
+      assert.ok(await store.transition(ended.id, { from: "testing", to: state, actor: "alice", reason: "test" }));
+    }
+    const want = tasks.map(expected).filter((j): j is { name: string; id: string } => j !== null);
+
+    assert.equal(await reconcile({ store, queue, log }), want.length);
+    assert.equal(await reconcile({ store, queue, log }), 0, "a job that exists is not enqueued again");
+
+    const ran: Job[] = [];
+    await queue.start({ run: async (job) => void ran.push(job), onFailed: async () => {} }, 1);
+    await queue.idle();
+    await queue.stop();
+    const got = ran.map((job) => ({ name: job.name, id: job.id, taskId: (job.data as { taskId: string }).taskId }));
+    const byTask = new Map(got.map((j) => [j.taskId, j]));
+    for (const task of tasks) {
+      const job = byTask.get(task.id);
+      const owed = expected(task);
+      assert.deepEqual(job ? { name: job.name, id: job.id } : null, owed, `${task.kind} task in ${task.state}`);
+    }
+    assert.equal(got.length, want.length, "no task got two jobs, and ended tasks got none");
+  });
+});
