@@ -94,6 +94,7 @@ async function followUp(ctx: InboundContext, event: CommentEvent, text: string, 
     location: event.location,
     requestedBy: event.author.login,
     triggerCommentId: event.commentId,
+    triggerCreatedAt: event.createdAt,
     gh: ctx.gh,
     ownLogin: ctx.ownLogin,
   });

@@ -5,6 +5,7 @@ import { after, afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { planHash } from "../../src/tasks/plan-hash.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
+import { githubClock, githubTime } from "../helpers/github-clock.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { issueComment, reviewComment } from "../helpers/payloads.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -61,6 +62,32 @@ describe("follow-ups on a pull request", () => {
     assert.match(gh.posted().at(-1)!, /openjules:status/, "the follow-up has its own status comment in the pull request's thread");
     gh.assertClean();
   });
+
+  // A review comment's id is from another sequence than the thread's issue comments: the snapshot stops at its GitHub created_at.
+  for (const [clock, skewMs, writtenAfterMs, kept] of [
+    ["5 minutes behind", 5 * 60_000, -2 * 60_000, true],
+    ["5 minutes ahead of", -5 * 60_000, 60_000, false],
+  ] as const) {
+    it(`snapshots a review comment's thread up to the comment as GitHub stamped it (app clock ${clock} GitHub's)`, async () => {
+      await delivered();
+      githubClock.skewMs = skewMs;
+      try {
+        const gh = new GitHubMock();
+        const written = githubTime(Date.now() + skewMs + writtenAfterMs);
+        gh.config(null, 2).role("hubot", "write", 2).issue(7).threadComments(7, [{ author: "hubot", body: "Mind the empty list.", createdAt: written }]).comments(7);
+        const c = reviewComment({ body: "/jules handle the empty case here", login: "hubot", pullNumber: 7, path: "src/config.ts", line: 12 });
+        gh.reviewReaction(c.comment.id);
+        await app.receive("pull_request_review_comment", c);
+        await app.settle();
+        const followUp = await app.store.findLatest("Codertocat", "Hello-World", 7);
+        assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
+        assert.deepEqual(followUp?.planContext?.comments.map((x) => x.body), kept ? ["Mind the empty list."] : []);
+        if (kept) gh.assertClean();
+      } finally {
+        githubClock.skewMs = 0;
+      }
+    });
+  }
 
   it("takes a review comment's file and line into the follow-up", async () => {
     await delivered();
