@@ -1,6 +1,7 @@
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { RepoConfig } from "../config/repo-config.ts";
+import { readRepoText } from "../security/safe-read.ts";
 
 /**
  * Works out how to set up and test a repository. `.github/jules.yml`'s
@@ -10,6 +11,9 @@ import type { RepoConfig } from "../config/repo-config.ts";
  * Maven, Gradle. `reason` is shown to the person in the status comment, and
  * says plainly when no test command was found. Setup commands put caches and
  * virtualenvs in HOME (a per-task directory), never in the working copy.
+ * Manifests are read through safe-read.ts (regular files inside the tree, at
+ * most MAX_MANIFEST_BYTES, with a deadline): a FIFO or a link to /dev/zero in
+ * their place counts as absent.
  */
 
 export interface TestCommands {
@@ -28,7 +32,8 @@ interface Detected {
 const NPM_DEFAULT_TEST = /no test specified/;
 
 const exists = (dir: string, name: string) => stat(join(dir, name)).then(() => true, () => false);
-const read = (dir: string, name: string) => readFile(join(dir, name), "utf8").catch(() => null);
+const MAX_MANIFEST_BYTES = 1024 * 1024;
+const read = (dir: string, name: string) => readRepoText(dir, name, { maxBytes: MAX_MANIFEST_BYTES, whole: true });
 
 async function node(dir: string): Promise<Detected | null> {
   const text = await read(dir, "package.json");

@@ -26,6 +26,10 @@ export interface ConfinedPath {
   abs: string;
   /** Path relative to the root, with forward slashes; "" for the root itself. */
   rel: string;
+  /** The link-resolved path (of the deepest existing ancestor, plus the missing rest): inside the root's real path. */
+  real: string;
+  /** The root's real path. */
+  rootReal: string;
 }
 
 export interface ConfineOptions {
@@ -33,13 +37,16 @@ export interface ConfineOptions {
   write?: boolean;
   /** Glob patterns (picomatch, relative to the root) that may never be written. */
   denyPaths?: readonly string[];
+  /** Paths under `.git` are allowed: only for files the app itself names (e.g. `.git/info/exclude`), never the model's paths. */
+  allowGit?: boolean;
 }
 
 export { DEFAULT_DENY_PATHS };
 
 const toPosix = (p: string): string => p.split(sep).join("/");
 
-const inside = (root: string, p: string): string | null => {
+/** `p` relative to `root` (forward slashes; "" for the root), or null when it is not inside. */
+export const inside = (root: string, p: string): string | null => {
   const rel = relative(root, p);
   if (rel === "") return "";
   if (rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return null;
@@ -99,12 +106,12 @@ export async function confinePath(root: string, input: string, options: ConfineO
     if (rel === null) throw new PathError(`${raw} is outside the working copy; use a path relative to the repository root`);
     lexical = resolve(rootAbs, rel);
   }
-  if (touchesGit(rel)) throw new PathError(`${raw} is inside a .git directory, which tools may not touch`);
+  if (touchesGit(rel) && !options.allowGit) throw new PathError(`${raw} is inside a .git directory, which tools may not touch`);
 
   const real = await realpathOfDeepest(lexical, raw);
   const realRel = inside(rootReal, real);
   if (realRel === null) throw new PathError(`${raw} resolves through a symbolic link to a place outside the working copy`);
-  if (touchesGit(realRel)) throw new PathError(`${raw} resolves through a symbolic link into a .git directory`);
+  if (touchesGit(realRel) && !options.allowGit) throw new PathError(`${raw} resolves through a symbolic link into a .git directory`);
 
   if (options.write) {
     if (rel === "") throw new PathError("cannot write the repository root itself");
@@ -116,5 +123,5 @@ export async function confinePath(root: string, input: string, options: ConfineO
       }
     }
   }
-  return { abs: lexical, rel };
+  return { abs: lexical, rel, real, rootReal };
 }

@@ -40,7 +40,8 @@ describe("confinePath", () => {
   };
 
   it("resolves relative paths inside the root, existing or not", async () => {
-    assert.deepEqual(await confinePath(root, "src/a.ts"), { abs: join(root, "src", "a.ts"), rel: "src/a.ts" });
+    const { abs, rel, real } = await confinePath(root, "src/a.ts");
+    assert.deepEqual({ abs, rel, real }, { abs: join(root, "src", "a.ts"), rel: "src/a.ts", real: join(root, "src", "a.ts") });
     assert.equal((await confinePath(root, "./src/../src/new/deep/file.ts", { write: true })).rel, "src/new/deep/file.ts");
     assert.equal((await confinePath(root, ".")).rel, "");
   });

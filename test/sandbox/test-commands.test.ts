@@ -1,9 +1,11 @@
 import assert from "node:assert/strict";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
+import { makeFifo, peakRssMib, releaseFifos } from "../helpers/special-files.ts";
+import { within } from "../helpers/within.ts";
 
 const none = { setup: undefined, test: undefined };
 
@@ -94,5 +96,39 @@ describe("sandbox: setup and test command detection", () => {
     const result = await resolveTestCommands(dir, none);
     assert.equal(result.test, null);
     assert.match(result.reason, /no test command found: add `test:` to \.github\/jules\.yml/);
+  });
+});
+
+describe("sandbox: test command detection with special files (FIFOs, links to /dev/zero)", () => {
+  let dir: string;
+  const fifos: string[] = [];
+  beforeEach(async () => {
+    dir = await tempDir("openjules-detect-special-");
+  });
+  afterEach(async () => {
+    await releaseFifos(fifos.splice(0));
+    await rm(dir, { recursive: true, force: true });
+  });
+  const fifo = async (name: string) => {
+    await makeFifo(join(dir, name));
+    fifos.push(join(dir, name));
+  };
+
+  it("a FIFO package.json is skipped promptly and detection goes on", async () => {
+    await fifo("package.json");
+    await writeFile(join(dir, "go.mod"), "module x\n");
+    const result = await within(3_000, resolveTestCommands(dir, none), "resolveTestCommands with a FIFO package.json");
+    assert.deepEqual([result.test, result.reason], ["go test ./...", "found go.mod"]);
+  });
+
+  it("FIFOs and /dev/zero links for every file detection reads settle promptly, with flat memory", async () => {
+    for (const name of ["pyproject.toml", "setup.cfg", "tox.ini", "Makefile"]) await fifo(name);
+    await symlink("/dev/zero", join(dir, "package.json"));
+    await symlink("/dev/zero", join(dir, "makefile"));
+    await writeFile(join(dir, "GNUmakefile"), "test:\n\ttrue\n");
+    const peak = peakRssMib();
+    const result = await within(3_000, resolveTestCommands(dir, none), "resolveTestCommands with special files");
+    assert.deepEqual([result.test, result.reason], ["make test", "found a test target in GNUmakefile"]);
+    assert.ok(peakRssMib() - peak < 200, `memory grew by ${Math.round(peakRssMib() - peak)} MiB`);
   });
 });

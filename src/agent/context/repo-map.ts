@@ -1,5 +1,4 @@
-import { open } from "node:fs/promises";
-import { join } from "node:path";
+import { readRepoFile } from "../../security/safe-read.ts";
 import { grammarForPath } from "./languages.ts";
 import { rankFiles } from "./rank-files.ts";
 import { symbolsOf } from "./symbols.ts";
@@ -31,23 +30,17 @@ export interface RepoMapOptions {
   maxFiles?: number;
 }
 
-async function readSource(path: string): Promise<string | null> {
-  const handle = await open(path, "r").catch(() => null);
-  if (!handle) return null;
-  try {
-    const info = await handle.stat();
-    if (!info.isFile() || info.size > MAX_PARSE_BYTES) return null;
-    const text = (await handle.readFile()).toString("utf8");
-    return text.slice(0, 8000).includes("\0") ? null : text;
-  } finally {
-    await handle.close();
-  }
+async function readSource(dir: string, path: string): Promise<string | null> {
+  const read = await readRepoFile(dir, path, { maxBytes: MAX_PARSE_BYTES, whole: true, links: "refuse" });
+  if (!read.ok) return null;
+  const text = read.bytes.toString("utf8");
+  return text.slice(0, 8000).includes("\0") ? null : text;
 }
 
 async function symbolEntry(dir: string, path: string, room: number): Promise<string | null> {
   const grammar = grammarForPath(path);
   if (grammar === null) return null;
-  const source = await readSource(join(dir, path));
+  const source = await readSource(dir, path);
   if (source === null) return null;
   const symbols = await symbolsOf(grammar, source);
   if (!symbols || symbols.length === 0) return null;

@@ -1,7 +1,8 @@
 import type { Dirent } from "node:fs";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { readIgnoreFile } from "../tools/gitignore.ts";
 
 /**
  * One walk over a working copy, listing the files the repository map may
@@ -10,7 +11,9 @@ import ignore, { type Ignore } from "ignore";
  * entered), and so are `.git`, dependency and cache directories
  * (`node_modules`, `__pycache__`, virtualenvs, ...), vendored trees (`vendor/`,
  * `third_party/`, ...: reported so the map can mention them), symbolic links
- * (never followed) and binary files by extension. The walk stops at
+ * (never followed), special files (FIFOs, sockets, devices) and binary files
+ * by extension. Rule files are read like every repository file
+ * (safe-read.ts): regular files only, never through a link, capped. The walk stops at
  * `maxFiles` so even a huge monorepo costs a bounded amount of work.
  */
 
@@ -60,21 +63,12 @@ function isIgnored(path: string, isDir: boolean, rules: readonly Rules[]): boole
   return false;
 }
 
-async function readRules(file: string): Promise<string> {
-  try {
-    const info = await stat(file);
-    return info.isFile() && info.size <= 1_000_000 ? await readFile(file, "utf8") : "";
-  } catch {
-    return "";
-  }
-}
-
 export async function walkRepository(root: string, maxFiles = DEFAULT_MAX_WALK_FILES): Promise<RepoWalk> {
   const info = await stat(root).catch(() => null);
   if (!info?.isDirectory()) throw new Error(`the repository directory ${root} does not exist or is not a directory`);
   const files: string[] = [];
   const skippedDirs: string[] = [];
-  const exclude = await readRules(join(root, ".git", "info", "exclude"));
+  const exclude = await readIgnoreFile(root, ".git/info/exclude");
   const rootRules: Rules[] = exclude ? [{ base: "", matcher: ignore({ ignorecase: false }).add(exclude) }] : [];
   const stack: { dir: string; rules: Rules[] }[] = [{ dir: "", rules: rootRules }];
 
@@ -89,7 +83,7 @@ export async function walkRepository(root: string, maxFiles = DEFAULT_MAX_WALK_F
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     let rules = inherited;
     if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-      const text = await readRules(join(root, dir, ".gitignore"));
+      const text = await readIgnoreFile(root, dir === "" ? ".gitignore" : `${dir}/.gitignore`);
       if (text) rules = [...inherited, { base: dir, matcher: ignore({ ignorecase: false }).add(text) }];
     }
     const subdirs: string[] = [];

@@ -1,19 +1,23 @@
-import { readFile, stat, writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { confinePath } from "../../security/paths.ts";
-import { isBinary } from "./read-file.ts";
+import { writeRepoFile } from "../../security/safe-read.ts";
+import { isBinary, readForTool } from "./read-file.ts";
 import { ToolError, defineTool } from "./tool.ts";
+import { MAX_WRITE_CHARS } from "./write-file.ts";
 
 /**
  * `edit_file`: replaces one exact occurrence of `old_string` with
  * `new_string`. Zero or several matches are tool errors that say how many
- * and what to do, so the model never edits the wrong place.
+ * and what to do, so the model never edits the wrong place. Sizes are
+ * bounded like the other tools: the file is read as read_file reads it (at
+ * most MAX_FILE_BYTES, regular files only) and `new_string` is capped like
+ * write_file's content (MAX_WRITE_CHARS).
  */
 
 const schema = z.object({
   path: z.string().min(1).describe("File path relative to the repository root."),
-  old_string: z.string().min(1).describe("Exact text to replace, including whitespace and indentation; it must occur exactly once in the file."),
-  new_string: z.string().describe("Replacement text."),
+  old_string: z.string().min(1).max(MAX_WRITE_CHARS).describe("Exact text to replace, including whitespace and indentation; it must occur exactly once in the file."),
+  new_string: z.string().max(MAX_WRITE_CHARS).describe("Replacement text."),
 });
 
 export function countOccurrences(haystack: string, needle: string): number {
@@ -31,9 +35,9 @@ export const editFileTool = defineTool({
     if (ctx.mode !== "execute") throw new ToolError("edit_file is not available while planning");
     if (input.old_string === input.new_string) throw new ToolError("old_string and new_string are identical; nothing would change");
     const file = await confinePath(ctx.root, input.path, { write: true, denyPaths: ctx.denyPaths });
-    const info = await stat(file.abs).catch(() => null);
-    if (!info?.isFile()) throw new ToolError(`${input.path} does not exist; use write_file to create a file`);
-    const bytes = await readFile(file.abs);
+    const { bytes } = await readForTool(ctx.root, input.path, ctx.signal).catch((error: unknown) => {
+      throw error instanceof ToolError && /does not exist/.test(error.message) ? new ToolError(`${input.path} does not exist; use write_file to create a file`) : error;
+    });
     if (isBinary(bytes)) throw new ToolError(`${file.rel} is a binary file and cannot be edited`);
     const text = bytes.toString("utf8");
 
@@ -50,7 +54,7 @@ export const editFileTool = defineTool({
     }
     const at = text.indexOf(input.old_string);
     const updated = text.slice(0, at) + input.new_string + text.slice(at + input.old_string.length);
-    await writeFile(file.abs, updated);
+    await writeRepoFile(file.real, file.rel, updated);
     ctx.stats.filesChanged.add(file.rel);
     const line = text.slice(0, at).split("\n").length;
     return { content: `Edited ${file.rel} at line ${line}.` };

@@ -1,11 +1,11 @@
-import { open, stat } from "node:fs/promises";
 import { z } from "zod";
-import { confinePath } from "../../security/paths.ts";
+import { readRepoFile } from "../../security/safe-read.ts";
 import { ToolError, defineTool } from "./tool.ts";
 
 /**
  * `read_file`: a text file of the working copy with line numbers, optionally a
- * line range. Files over MAX_FILE_BYTES are refused (search them instead),
+ * line range, read through safe-read.ts (regular files inside the tree only,
+ * with a deadline). Files over MAX_FILE_BYTES are refused (search them instead),
  * binary files (a NUL byte in the first 8 KiB) are described, not shown, and
  * one answer holds at most MAX_LINES lines / MAX_CHARS characters, with a note
  * telling the model how to read on.
@@ -28,13 +28,14 @@ export function isBinary(bytes: Uint8Array): boolean {
   return false;
 }
 
-async function readBytes(path: string): Promise<Buffer> {
-  const handle = await open(path, "r");
-  try {
-    return await handle.readFile();
-  } finally {
-    await handle.close();
-  }
+/** A text file of the working copy for the model (read_file, edit_file): regular files up to MAX_FILE_BYTES. */
+export async function readForTool(root: string, path: string, signal?: AbortSignal): Promise<{ rel: string; bytes: Buffer }> {
+  const read = await readRepoFile(root, path, { maxBytes: MAX_FILE_BYTES, whole: true, signal });
+  if (read.ok) return read;
+  if (read.refusal === "missing") throw new ToolError(`${path} does not exist; use list_files or search to find the right path`);
+  if (read.refusal === "directory") throw new ToolError(`${path} is a directory; use list_files to see its files`);
+  if (read.refusal === "too-large") throw new ToolError(`${read.message}; use search to find the part you need`);
+  throw new ToolError(read.message);
 }
 
 export const readFileTool = defineTool({
@@ -42,15 +43,8 @@ export const readFileTool = defineTool({
   description: `Read a text file with line numbers ("<n>\\t<line>"). Reads at most ${MAX_LINES} lines per call; use start_line/end_line for long files.`,
   schema,
   async execute(input, ctx) {
-    const file = await confinePath(ctx.root, input.path);
-    const info = await stat(file.abs).catch(() => null);
-    if (!info) throw new ToolError(`${input.path} does not exist; use list_files or search to find the right path`);
-    if (info.isDirectory()) throw new ToolError(`${input.path} is a directory; use list_files to see its files`);
-    if (!info.isFile()) throw new ToolError(`${input.path} is not a regular file`);
-    if (info.size > MAX_FILE_BYTES) {
-      throw new ToolError(`${input.path} is ${info.size} bytes, over the ${MAX_FILE_BYTES}-byte limit; use search to find the part you need`);
-    }
-    const bytes = await readBytes(file.abs);
+    const file = await readForTool(ctx.root, input.path, ctx.signal);
+    const { bytes } = file;
     ctx.stats.filesRead.add(file.rel);
     if (isBinary(bytes)) return { content: `${file.rel} is a binary file (${bytes.length} bytes); it is not shown.` };
     if (bytes.length === 0) return { content: `${file.rel} is empty.` };

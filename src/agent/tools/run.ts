@@ -24,6 +24,8 @@ export interface CommandRunner {
 }
 
 export const RUN_OUTPUT_CHARS = 20_000;
+/** How long past its timeout a command may take to be killed and reported before the loop abandons it. */
+const RUN_GRACE_MS = 60_000;
 
 /** Keeps the first and last parts of a long text, marking the cut. */
 export function headTail(text: string, max: number): string {
@@ -42,6 +44,7 @@ export const runTool = defineTool({
   name: "run",
   description: "Run a shell command (build, tests, linters) in the repository root inside a sandbox without network. Returns the exit code and output.",
   schema,
+  deadlineMs: (ctx) => ctx.commandTimeoutMs + RUN_GRACE_MS,
   async execute(input, ctx) {
     if (!ctx.runner) throw new ToolError("running commands is not available in this installation; rely on reading the code instead");
     if (ctx.mode !== "execute") throw new ToolError("run is not available while planning");

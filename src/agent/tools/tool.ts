@@ -23,6 +23,8 @@ export interface ToolContext {
   commandTimeoutMs: number;
   stats: ToolStats;
   signal?: AbortSignal | undefined;
+  /** How long one call of a tool may take before the loop abandons it (default TOOL_DEADLINE_MS). */
+  toolDeadlineMs?: number | undefined;
 }
 
 export type LoopOutcome =
@@ -42,6 +44,8 @@ export interface Tool<S extends z.ZodType = z.ZodType> {
   description: string;
   schema: S;
   execute(input: z.output<S>, ctx: ToolContext): Promise<ToolResult>;
+  /** This tool's own deadline, when it differs from the context's (e.g. `run`: its command's timeout and a grace). */
+  deadlineMs?(ctx: ToolContext): number;
 }
 
 /** An expected tool failure; its message goes back to the model as an error result. */

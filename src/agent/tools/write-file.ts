@@ -1,13 +1,16 @@
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
 import { confinePath } from "../../security/paths.ts";
+import { writeRepoFile } from "../../security/safe-read.ts";
 import { ToolError, defineTool } from "./tool.ts";
 
 /**
  * `write_file`: creates a file (and its missing directories) or overwrites
  * one with the given content. The path is confined like every write: inside
- * the working copy, never under `.git`, never on a denied path.
+ * the working copy, never under `.git`, never on a denied path; and only a
+ * regular file is ever written (safe-read.ts: never a FIFO, whose open would
+ * block, nor a device).
  */
 
 export const MAX_WRITE_CHARS = 1_000_000;
@@ -24,12 +27,12 @@ export const writeFileTool = defineTool({
   async execute(input, ctx) {
     if (ctx.mode !== "execute") throw new ToolError("write_file is not available while planning");
     const file = await confinePath(ctx.root, input.path, { write: true, denyPaths: ctx.denyPaths });
-    const existing = await stat(file.abs).catch(() => null);
+    const existing = await lstat(file.real).catch(() => null);
     if (existing?.isDirectory()) throw new ToolError(`${file.rel} is a directory`);
     await mkdir(dirname(file.abs), { recursive: true });
     // Directories created above may not have existed during the check: confine again before writing.
-    await confinePath(ctx.root, input.path, { write: true, denyPaths: ctx.denyPaths });
-    await writeFile(file.abs, input.content);
+    const confined = await confinePath(ctx.root, input.path, { write: true, denyPaths: ctx.denyPaths });
+    await writeRepoFile(confined.real, confined.rel, input.content);
     ctx.stats.filesChanged.add(file.rel);
     const lines = input.content === "" ? 0 : input.content.split("\n").length;
     return { content: `${existing ? "Overwrote" : "Created"} ${file.rel} (${lines} lines).` };
