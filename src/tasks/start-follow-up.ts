@@ -102,6 +102,7 @@ async function approveFollowUp(deps: TaskDeps, task: Task, origin: Task, input: 
       planHash: hash,
       planContext: context,
       approvedBy: input.requestedBy,
+      approvalKind: "person",
       approvedPlanHash: hash,
       branch: origin.branch,
       pullRequestNumber: input.pullRequestNumber,

@@ -49,6 +49,7 @@ describe("follow-ups on a pull request", () => {
     assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
     assert.equal(followUp?.branch, origin.branch);
     assert.equal(followUp?.requestedBy, "hubot");
+    assert.equal(followUp?.approvalKind, "person", "the writer's own request is a person's approval");
     // The pull request's thread was snapshotted when hubot asked, bound to the approval, and executed from (not fetched again).
     assert.equal(followUp?.planContext?.title, "Spelling error in the README file");
     assert.equal(planHash(followUp!.plan!, followUp!.planContext), followUp?.approvedPlanHash);

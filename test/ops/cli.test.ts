@@ -156,10 +156,10 @@ describe("openjules migrate and doctor (in-process)", () => {
       const first = await cli(fx, ["migrate", "--json"]);
       assert.equal(first.code, 0, first.err);
       assert.deepEqual(JSON.parse(first.out), [
-        { component: "tasks", backend: "sqlite", applied: [1, 2], version: 2 },
+        { component: "tasks", backend: "sqlite", applied: [1, 2, 3], version: 3 },
         { component: "jobs", backend: "sqlite", applied: [1], version: 1 },
       ]);
-      assert.match((await cli(fx, ["migrate"])).out, /^tasks \(sqlite\) +schema version 2 \(up to date\)\njobs \(sqlite\) +schema version 1 \(up to date\)$/);
+      assert.match((await cli(fx, ["migrate"])).out, /^tasks \(sqlite\) +schema version 3 \(up to date\)\njobs \(sqlite\) +schema version 1 \(up to date\)$/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

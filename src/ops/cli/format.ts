@@ -40,7 +40,7 @@ export function formatTaskDetail(detail: TaskDetail): string {
     field("plan", `v${task.planVersion}: ${task.plan.summary}${links.plan ? `  ${links.plan}` : ""}`);
     task.plan.steps.forEach((step, i) => out.push(`  ${pad("", 13)}${i + 1}. ${step.title}${step.files.length ? ` (${step.files.join(", ")})` : ""}`));
   }
-  field("approved by", task.approvedBy);
+  field("approved by", task.approvalKind === "auto" ? "automatically (approval: auto)" : task.approvedBy);
   field("answer", task.answer ? cut(task.answer, 200) : null);
   field("branch", task.branch);
   field("pull request", links.pullRequest);

@@ -130,7 +130,7 @@ export async function retryCommand(deps: TaskCommandDeps, id: string): Promise<R
       to: "approved",
       actor: "cli",
       reason: `retry of follow-up ${old.id}`,
-      patch: { plan: old.plan, planHash: approvedHash, planContext: old.planContext, approvedBy: old.approvedBy, approvedPlanHash: approvedHash, branch: old.branch, pullRequestNumber: old.pullRequestNumber, pullRequestUrl: old.pullRequestUrl },
+      patch: { plan: old.plan, planHash: approvedHash, planContext: old.planContext, approvedBy: old.approvedBy, approvalKind: old.approvalKind, approvedPlanHash: approvedHash, branch: old.branch, pullRequestNumber: old.pullRequestNumber, pullRequestUrl: old.pullRequestUrl },
     });
     if (!approved) throw new CliError(`The new task ${task.id} changed state before it could be approved; check it with: openjules tasks show ${task.id}.`);
     task = approved;
