@@ -37,7 +37,7 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
 
   const needsText = target.kind === "new_branch" || target.pullRequest === null;
   const title = pullRequestTitle(task);
-  const body = renderPullRequestBody({ task, plan, summary: outcome.summary, tests: outcome.tests, files: diff.files, leftOut: commit.leftOut, usage: outcome.usage });
+  const body = renderPullRequestBody({ task, plan, summary: outcome.summary, tests: outcome.tests, files: diff.files, leftOut: commit.leftOut, usage: input.usage });
   const check = checkRunOutput(outcome.tests);
   const outgoing: OutgoingText[] = [
     ...(needsText ? [{ name: "the pull request title", text: title }, { name: "the pull request description", text: body }] : []),

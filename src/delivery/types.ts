@@ -1,7 +1,7 @@
 import type { ExecuteOutcome } from "../agent/ports.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway } from "../github/gateway.ts";
-import type { Plan, Task } from "../tasks/model.ts";
+import type { Plan, Task, Usage } from "../tasks/model.ts";
 import type { BotIdentity, Workspace } from "../workspace/index.ts";
 
 /**
@@ -21,6 +21,8 @@ export interface DeliveryInput {
   /** The approved plan (task.plan). */
   plan: Plan;
   outcome: ExecuteOutcome;
+  /** The whole task's usage (planning, revisions and this run), as the status comment counts it, for the PR body. */
+  usage: Usage | null;
   config: Pick<RepoConfig, "command" | "draft" | "labels" | "deny_paths" | "on_test_failure">;
   /** The task's workspace after the agent ran: on the base (new task) or on task.branch (follow-up, resumed task). */
   workspace: Workspace;

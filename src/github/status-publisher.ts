@@ -1,5 +1,5 @@
 import type { Logger } from "probot";
-import { renderStatus } from "../render/status.ts";
+import { renderStatus, type StatusLinks } from "../render/status.ts";
 import type { TaskStore } from "../store/store.ts";
 import type { Task } from "../tasks/model.ts";
 import type { GitHubGateways } from "./gateway.ts";
@@ -38,8 +38,10 @@ export class StatusPublisher {
 
   render(task: Task, notice?: string): string {
     const base = `${this.#deps.webBase}/${task.owner}/${task.repo}`;
-    const links: { plan?: string; branch?: string; pullRequest?: string } = {};
-    if (task.planCommentId) links.plan = `${base}/issues/${task.issueNumber}#issuecomment-${task.planCommentId}`;
+    const links: StatusLinks = {};
+    // An answer posted instead of a plan takes the plan's comment id (run-planning.ts).
+    const answered = task.plan === null && task.answer !== null;
+    if (task.planCommentId) links[answered ? "answer" : "plan"] = `${base}/issues/${task.issueNumber}#issuecomment-${task.planCommentId}`;
     if (task.branch) links.branch = `${base}/tree/${task.branch}`;
     if (task.pullRequestUrl) links.pullRequest = task.pullRequestUrl;
     return renderStatus({ task, now: this.#deps.now(), links, command: this.#deps.command(task), ...(notice ? { notice } : {}) });

@@ -10,11 +10,11 @@ import { commentMarker } from "./markers.ts";
 export interface AnswerInput {
   task: Task;
   answer: string;
-  /** The command word from jules.yml; `jules` when not given. */
-  command?: string;
+  /** The command word from jules.yml. */
+  command: string;
 }
 
-export function renderAnswer({ task, answer, command = "jules" }: AnswerInput): string {
+export function renderAnswer({ task, answer, command }: AnswerInput): string {
   return [
     `${commentMarker("answer", task.id)}\n### 💬 Answer`,
     block(answer, COMMENT_BUDGET - 1000) || "_The answer was empty._",

@@ -30,6 +30,7 @@ export interface PullRequestBodyInput {
   files: readonly ChangedPath[];
   /** Paths left out of the commit (nested repositories, submodule directories), and why. */
   leftOut?: readonly LeftOutPath[];
+  /** The whole task's usage (planning, revisions and execution), the same count as the status comment's. */
   usage: Usage | null;
 }
 
@@ -122,7 +123,7 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
   const { task, plan, tests, usage } = input;
   return fitComment((scale) => {
     const footer = [
-      hasUsage(usage) ? `Usage: ${renderUsage(usage)}` : null,
+      hasUsage(usage) ? `Usage of the whole task (planning included): ${renderUsage(usage)}` : null,
       `Requested by ${user(task.requestedBy)} in #${task.issueNumber}`,
       "Opened by OpenJules",
     ].filter((part): part is string => part !== null);

@@ -121,7 +121,7 @@ export function renderStatus(input: StatusInput): string {
   const details = [
     `**${terminal ? "Took" : "Running for"}** ${elapsed} · asked by ${user(task.requestedBy)}${task.baseBranch ? ` · base ${code(task.baseBranch)}` : ""}`,
     task.activity ? `**Activity:** ${inline(task.activity, 300)}` : null,
-    hasUsage(task.usage) ? `**Usage:** ${renderUsage(task.usage)}` : null,
+    hasUsage(task.usage) ? `**Usage (whole task):** ${renderUsage(task.usage)}` : null,
     linksLine(task, links),
   ].filter((line): line is string => line !== null);
   const sections = [

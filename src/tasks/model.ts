@@ -101,6 +101,7 @@ export interface Task extends TaskRef {
   /** Base branch for the pull request (the repository's default unless the command named one). */
   baseBranch: string | null;
   statusCommentId: number | null;
+  /** The comment of the current plan, or of the answer posted instead of a plan. */
   planCommentId: number | null;
   /** The plan comment's `created_at` exactly as GitHub returned it (GitHub's clock, whole seconds); null for tasks from before it was kept. */
   planCommentCreatedAt: string | null;

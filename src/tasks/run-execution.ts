@@ -62,6 +62,7 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
       task: (await deps.store.get(task.id)) ?? task,
       plan,
       outcome,
+      usage: addUsage(task.usage, outcome.usage),
       config: ctx.config,
       workspace,
       gh: ctx.gh,
@@ -71,7 +72,7 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
       log: deps.log.child({ taskId: task.id }),
       recordBranch: async (branch) => void (await deps.store.update(task.id, { branch })),
     });
-    await record(deps, task, outcome, result);
+    await record(deps, task, outcome, result, ctx.config.command);
   });
 }
 
@@ -123,7 +124,7 @@ async function movePhase(deps: TaskDeps, taskId: string, phase: "working" | "tes
 }
 
 /** The delivery's result becomes the task's end: done with links, or failed with what to do. */
-async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, result: DeliveryResult): Promise<void> {
+async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, result: DeliveryResult, command: string): Promise<void> {
   const usage = addUsage(task.usage, outcome.usage);
   if (result.kind === "pull_request" || result.kind === "branch_only") {
     const failing = outcome.tests.passed === false;
@@ -138,16 +139,16 @@ async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, resul
       reason: result.kind === "pull_request" ? `pull request #${result.number}${failing ? " (tests failing)" : ""}` : "branch pushed, tests failing",
       patch: { ...patch, usage, activity: outcome.summary.slice(0, 300) },
     });
-    if (done) await deps.status.refresh(done, failing ? failingNotice(result) : undefined);
+    if (done) await deps.status.refresh(done, failing ? failingNotice(result, command) : undefined);
     return;
   }
   await deps.store.update(task.id, { usage });
   await failTask(deps, task.id, failureOf(result, outcome));
 }
 
-function failingNotice(result: Extract<DeliveryResult, { kind: "pull_request" | "branch_only" }>): string {
+function failingNotice(result: Extract<DeliveryResult, { kind: "pull_request" | "branch_only" }>, command: string): string {
   return result.kind === "pull_request"
-    ? "The tests still fail: the pull request is a draft marked as failing. Review it, or comment `/jules <what to fix>` on it."
+    ? `The tests still fail: the pull request is a draft marked as failing. Review it, or comment \`/${commandWord(command)} <what to fix>\` on it.`
     : "The tests still fail, so only the branch was pushed (`on_test_failure: branch_only`).";
 }
 

@@ -103,13 +103,14 @@ async function findPostedPlan(ctx: PlanningContext, task: Task, version: number)
 }
 
 async function answer(deps: TaskDeps, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {
-  await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text }));
+  const posted = await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text, command: ctx.config.command }));
   const done = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "done",
     actor: "openjules",
     reason: "answered without a code change",
-    patch: { answer: text, usage, activity: null },
+    // The answer takes the plan's place, and so its comment id: the status comment links it.
+    patch: { answer: text, planCommentId: posted.id, usage, activity: null },
   });
   if (done) await deps.status.refresh(done);
 }

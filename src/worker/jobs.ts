@@ -6,7 +6,9 @@ import { failTask } from "../tasks/fail-task.ts";
 import { runExecution } from "../tasks/run-execution.ts";
 import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
-import { loadRepoConfig } from "./repo-config.ts";
+import { commandWordOf, loadRepoConfig } from "./repo-config.ts";
+import { commandWord } from "../render/escape.ts";
+import type { Task } from "../tasks/model.ts";
 import { taskLogBindings } from "../ops/log-context.ts";
 import type { Metrics } from "../ops/metrics.ts";
 
@@ -32,12 +34,13 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
       deps.log.error({ err: error, job: job.id }, "job failed for good");
       if (job.name === "inbound") return;
       const interrupted = job.lastError === "interrupted" || /^interrupted/.test(error.message);
+      const task = await deps.store.get(taskIdOf(job));
       await failTask(deps, taskIdOf(job), {
         phase: job.name === "plan" ? "planning" : "working",
         reason: interrupted
           ? "The worker running this task stopped (restart or crash) more often than allowed, so the task was marked interrupted."
           : `It kept failing after ${job.maxAttempts} attempts: ${error.message.slice(0, 300)}`,
-        hint: "Comment `/jules` on the issue to start again. If this keeps happening, the operator should check the OpenJules logs.",
+        hint: `${startAgain(task)} If this keeps happening, the operator should check the OpenJules logs.`,
       });
     },
   };
@@ -59,7 +62,7 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
         await failTask(deps, task.id, {
           phase: job.name === "plan" ? "planning" : "working",
           reason: `.github/jules.yml is invalid (${keys}).`,
-          hint: "Fix the file on the default branch (comment `/jules help` to see the settings), then start a new task.",
+          hint: `Fix the file on the default branch (comment \`/${commandWord(loaded.commandGuess)} help\` to see the settings), then start a new task.`,
         });
         return;
       }
@@ -73,6 +76,12 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
       if (job.name === "plan") await runPlanning(taskDeps, taskId, ctx);
       else await runExecution(taskDeps, taskId, ctx);
   }
+}
+
+/** How to start again, in the repository's command word, where the task was asked for. */
+function startAgain(task: Task | null): string {
+  const word = `/${commandWord(task ? commandWordOf(task.owner, task.repo) : "jules")}`;
+  return task?.kind === "follow_up" ? `Comment \`${word} <what to do>\` on the pull request to try again.` : `Comment \`${word}\` on the issue to start again.`;
 }
 
 function taskIdOf(job: Job): string {

@@ -91,6 +91,7 @@ export async function deliveryFixture(): Promise<DeliveryFixture> {
         task,
         plan: task.plan ?? samplePlan(),
         outcome: outcome(),
+        usage: outcome().usage,
         config: defaultRepoConfig(),
         workspace,
         gh,

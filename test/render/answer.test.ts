@@ -24,10 +24,10 @@ Ask @${ZWSP}alice for details.
   });
 
   it("uses the default command word, closes open fences and stays under the limit", () => {
-    const body = renderAnswer({ task: makeTask(), answer: `\`\`\`\n${"x".repeat(200_000)}` });
+    const body = renderAnswer({ task: makeTask(), answer: `\`\`\`\n${"x".repeat(200_000)}`, command: "jules" });
     assert.ok(body.length < GITHUB_COMMENT_LIMIT);
     assert.match(body, /…\n```\n\n_\(cut to [\d,]+ characters\)_\n\n---/);
     assert.match(body, /`\/jules <what to do>`/);
-    assert.match(renderAnswer({ task: makeTask(), answer: "" }), /_The answer was empty\._/);
+    assert.match(renderAnswer({ task: makeTask(), answer: "", command: "jules" }), /_The answer was empty\._/);
   });
 });

@@ -68,7 +68,7 @@ Guard \`sum()\` against empty lists.
 </details>
 
 ---
-<sub>Usage: 12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s · Requested by @${ZWSP}alice in #12 · Opened by OpenJules</sub>
+<sub>Usage of the whole task (planning included): 12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s · Requested by @${ZWSP}alice in #12 · Opened by OpenJules</sub>
 
 Fixes #12
 `,
@@ -85,7 +85,7 @@ Fixes #12
     const body = renderPullRequestBody(input({ task: makeTask({ approvedBy: null, approvalKind: "auto" }), tests: { command: null, passed: null, summary: "" }, usage: null }));
     assert.match(body, /### Tests\n\n⚠️ No test command was found, so no tests ran\. Name one with `test:` in `\.github\/jules\.yml`\.\n\n---/);
     assert.match(body, /<summary>The plan \(approved automatically \(`approval: auto` in `\.github\/jules\.yml`\)\)<\/summary>/);
-    assert.doesNotMatch(body, /Usage:/);
+    assert.doesNotMatch(body, /Usage/);
   });
 
   it("has no closing keyword for a follow-up (the pull request is the thread)", () => {

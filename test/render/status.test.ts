@@ -27,7 +27,7 @@ describe("renderStatus", () => {
 
 **Running for** 2m 05s · asked by @${ZWSP}alice
 **Activity:** read 6 files
-**Usage:** 12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s
+**Usage (whole task):** 12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s
 **Links:** [plan v2](https://github.com/acme/app/issues/12#issuecomment-5)
 
 **Next:** reply \`/approve\` to start the work, \`/revise <what to change>\` for a new plan, or \`/cancel\` to stop.
