@@ -28,7 +28,7 @@ describe("renderHelp", () => {
     assert.match(body, /^Nothing is changed before a plan is approved\.$/m);
     assert.match(body, /^\| `approval` \| `required` \| `required`: a writer must `\/approve` the plan before any code is changed\. `auto`: work starts as soon as the plan is posted\. \|$/m);
     assert.match(body, /^\| `test` \| _not set_ \(detected\) \| /m);
-    assert.match(body, /^\| `deny_paths` \| `\[".github\/workflows\/\*\*"\]` \| /m);
+    assert.match(body, /^\| `deny_paths` \| `\[".github\/workflows\/\*\*",".github\/actions\/\*\*",/m);
     assert.match(body, /^\| `budgets\.max_turns` \| _not set_ \(the operator's cap\) \| /m);
   });
 
