@@ -10,7 +10,7 @@ import { parsePriceOverride } from "./prices.ts";
 import { PROMPTS, render } from "./prompts.ts";
 import { type Session, openSession } from "./session.ts";
 import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
-import type { CommandRunner } from "./tools/run.ts";
+import { taskRunner, type CommandRunner } from "./tools/run.ts";
 import { executionTools, planningTools } from "./tools/index.ts";
 
 /**
@@ -90,10 +90,12 @@ export function createAgent(deps: AgentDeps): Agent {
     },
 
     async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
-      const s = openSession(sessionDeps, request.task, request.config, request.workdir, "execute");
+      // One HOME and one `env:` for every command of the task: setup, the `run` tool and the tests.
+      const runner = deps.runner && taskRunner(deps.runner, { home: request.home, env: request.config.env });
+      const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute");
       try {
         request.progress.activity("starting on the approved plan");
-        const testOptions = { runner: deps.runner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets };
+        const testOptions = { runner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets };
         const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
         if (setupNote) parts.push(`# Setup\n\n${setupNote}`);

@@ -45,6 +45,8 @@ export interface ExecuteRequest {
   thread: ThreadContext;
   config: RepoConfig;
   workdir: string;
+  /** The task's HOME (Workspace.homeDir): every command of the task (setup, `run`, tests) runs with it. */
+  home: string;
   /** Follow-up feedback on a pull request (`/jules <feedback>` on the PR), with file and line for review comments. */
   feedback: string | null;
   progress: Progress;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DENY_PATHS } from "../security/default-deny-paths.ts";
+import { ENV_NAME, reservedEnvName } from "../sandbox/env-names.ts";
 
 /**
  * `.github/jules.yml`: per-repository settings, read with Probot's config
@@ -73,10 +74,22 @@ export const RepoConfigSchema = z
       .describe("Shell command that runs the repository's tests (detected when absent)."),
     setup_network: z
       .union([z.enum(["none", "public"]), z.boolean()])
-      .default("none")
+      .default("public")
       .transform((v): "none" | "public" => (v === true ? "public" : v === false ? "none" : v))
       .describe(
-        "Network for the setup command: `none`, or `public` (public hosts only, through OpenJules's egress proxy: never loopback, private or metadata addresses; the operator may forbid it). `true`/`false` are accepted as `public`/`none`. Tests and the agent's commands never have network.",
+        "Network for the setup command: `public` (the default: public hosts on ports 80/443 only, through OpenJules's egress proxy, so package registries answer but never loopback, private or metadata addresses; the operator may forbid it with JULES_SETUP_NETWORK=off) or `none`. `true`/`false` are accepted as `public`/`none`. Tests and the agent's commands never have network.",
+      ),
+    env: z
+      .record(
+        z.string().regex(ENV_NAME, "an environment variable name: capital letters, digits and underscores, not starting with a digit").refine((name) => !reservedEnvName(name), {
+          message: "set by the sandbox itself: HOME, PATH, USER, LOGNAME, SHELL, TMPDIR, PWD, the proxy variables, LD_*, GIT_* and NPM_CONFIG_* cannot be set",
+        }),
+        z.string().max(4096),
+      )
+      .refine((env) => Object.keys(env).length <= 64, "at most 64 variables")
+      .default({})
+      .describe(
+        "Non-secret environment variables for every command of a task (setup, the agent's commands, tests), e.g. `TZ: Europe/Berlin` or `RUST_BACKTRACE: \"1\"`. Names are capital letters, digits and underscores; values are strings (quote numbers and booleans). Never put secrets here: the file is public to whoever reads the repository and the values reach the model's transcript. Variables the sandbox sets itself (HOME, PATH, USER, LOGNAME, SHELL, TMPDIR, PWD, the proxy variables, LD_*, GIT_*, NPM_CONFIG_*) cannot be set; the locale, TZ, CI and the like can.",
       ),
     on_test_failure: z
       .enum(["draft_pr", "branch_only", "abort"])

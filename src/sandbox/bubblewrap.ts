@@ -20,13 +20,17 @@
  * command, tmpfs pages included, is charged to it before anything can fork.
  */
 
+import { ENV_NAME, reservedEnvName } from "./env-names.ts";
 import { encodeProgram, seccompProgram } from "./seccomp.ts";
 import { egressCommandPrefix, egressMountArgs, FORWARDER_SOURCE, type EgressMount } from "./egress/forwarder.ts";
 
 export const SANDBOX_UID = 65534;
 export const WORKSPACE = "/workspace";
 export const SANDBOX_HOME = "/home/sandbox";
-export const SANDBOX_PATH = `${SANDBOX_HOME}/.local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`;
+/** npm's global prefix, inside HOME so `npm link` / `npm install -g` work (the system prefix is read-only). */
+export const NPM_PREFIX = `${SANDBOX_HOME}/.npm-global`;
+/** Tools a setup installs into HOME come first: npm's global bin, pip --user, cargo install, go install. */
+export const SANDBOX_PATH = [`${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"].join(":");
 
 export interface Limits {
   /** RLIMIT_DATA per process (heap and private writable mappings). */
@@ -86,15 +90,28 @@ export interface BwrapCommand {
 export const PASSWD = `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_UID}:${SANDBOX_UID}:OpenJules sandbox:${SANDBOX_HOME}:/bin/sh\n`;
 export const GROUP = `root:x:0:\nsandbox:x:${SANDBOX_UID}:\n`;
 export const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n";
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SECCOMP = encodeProgram(seccompProgram());
 /** `sh -c ENTER_CGROUPS sh <n> <procs file>... <command...>`: joins each cgroup, then execs the command (fails closed). */
 export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "openjules: cannot enter the cgroup $1" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
 
+/**
+ * What every repository command starts with: what CI runners give test suites
+ * (CI=true, a UTF-8 locale, TZ=UTC, a non-interactive terminal), the task's
+ * HOME with a writable npm global prefix, npm quiet about audits and updates
+ * (they need the network tests never have), git without optional index writes
+ * (the repository is read-only inside), then the repository's `env:`
+ * (env-names.ts says what it may not set). Colours are left to the tools:
+ * output is not a terminal and TERM is dumb, people see it with escapes
+ * stripped, and NO_COLOR / FORCE_COLOR would change what suites that test
+ * their own colours assert (a repository can set them in `env:`).
+ */
 export function sandboxEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { PATH: SANDBOX_PATH, HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", TMPDIR: "/tmp", CI: "true", TERM: "dumb" };
+  const env: Record<string, string> = {
+    PATH: SANDBOX_PATH, HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", TZ: "UTC", TMPDIR: "/tmp", CI: "true", TERM: "dumb",
+    npm_config_prefix: NPM_PREFIX, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", GIT_OPTIONAL_LOCKS: "0",
+  };
   for (const [name, value] of Object.entries(extra)) {
-    if (!ENV_NAME.test(name)) throw new Error(`Invalid environment variable name ${JSON.stringify(name)}`);
+    if (!ENV_NAME.test(name) || reservedEnvName(name)) throw new Error(`The environment variable ${JSON.stringify(name)} cannot be set for repository commands`);
     env[name] = value;
   }
   return env;

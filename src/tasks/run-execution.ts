@@ -52,6 +52,7 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
       thread,
       config: ctx.config,
       workdir: workspace.dir,
+      home: workspace.homeDir,
       feedback: task.kind === "follow_up" ? task.instruction : null,
       signal,
       progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },

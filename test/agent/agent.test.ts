@@ -74,7 +74,7 @@ for (const format of FORMATS) {
       await wd.cleanup();
       await rm(dataDir, { recursive: true, force: true });
     });
-    const base = (config: RepoConfig = defaultRepoConfig()) => ({ task: task(), thread, config, workdir: wd.root, progress: new RecordingProgress(), signal: new AbortController().signal });
+    const base = (config: RepoConfig = defaultRepoConfig()) => ({ task: task(), thread, config, workdir: wd.root, home: wd.root, progress: new RecordingProgress(), signal: new AbortController().signal });
 
     it("plans from the repository context, with the thread as untrusted data, and keeps a redacted transcript", async () => {
       llm.push(call("read_file", { path: "config/keys.txt" }), call("submit_plan", { ...PLAN }));

@@ -49,8 +49,11 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
   it("gives the setup command public-only network when setup_network allows it (never the host's loopback), and reports a failed setup to the model", async () => {
     // bash, not sh: dash has no /dev/tcp, so an sh version would fail with or without network.
     const direct = `bash -c '(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null' && echo reached || { echo unreachable; exit 7; }`;
-    const closed = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true" }), progress);
+    const closed = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true", setup_network: "none" }), progress);
     assert.match(closed ?? "", /failed \(exit code 7, without network[^)]*\)[\s\S]*unreachable/);
+    // The default is public-only network for setup: the host's loopback stays unreachable.
+    const byDefault = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true" }), progress);
+    assert.match(byDefault ?? "", /failed \(exit code 7; network: public hosts only, through OpenJules's egress proxy/);
     // `true` is the old spelling of `public`: the host's loopback stays unreachable, and the note says what setup had.
     const publicOnly = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true", setup_network: true }), progress);
     assert.match(publicOnly ?? "", /failed \(exit code 7; network: public hosts only, through OpenJules's egress proxy/);
@@ -62,6 +65,17 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
     assert.equal(await readFile(join(dir, "installed.txt"), "utf8"), "ok");
     assert.match(refused ?? "", /refused: 127\.0\.0\.1:\d+: 127\.0\.0\.1 is loopback/);
     await rm(join(dir, "installed.txt"));
+  });
+
+  it("tests never have network, whatever setup_network says: no proxy, no DNS, no loopback of the host", async () => {
+    const probe = `env | grep -i proxy; getent hosts registry.npmjs.org || echo NO-DNS; bash -c '(exec 3<>/dev/tcp/127.0.0.1/${port}) 2>/dev/null' && echo REACHED || echo NO-LOOPBACK; exit 3`;
+    const started = Date.now();
+    const report = await runTests(options, dir, RepoConfigSchema.parse({ test: probe, setup_network: "public" }));
+    assert.equal(report.passed, false);
+    assert.match(report.summary, /NO-DNS/);
+    assert.match(report.summary, /NO-LOOPBACK/);
+    assert.doesNotMatch(report.summary, /REACHED|_proxy=|_PROXY=/);
+    assert.ok(Date.now() - started < 20_000, "a name lookup without network fails at once instead of hanging");
   });
 
   it("says plainly when no test command was found instead of skipping silently", async () => {

@@ -10,7 +10,7 @@ describe("describeEffectiveConfig", () => {
     const rows = describeEffectiveConfig(defaultRepoConfig());
     assert.deepEqual(
       rows.map((r) => r.key),
-      ["command", "label", "approval", "approvers", "instructions", "provider", "model", "budgets.max_turns", "budgets.max_tokens", "budgets.max_cost_usd", "budgets.max_minutes", "deny_paths", "setup", "test", "setup_network", "on_test_failure", "draft", "labels"],
+      ["command", "label", "approval", "approvers", "instructions", "provider", "model", "budgets.max_turns", "budgets.max_tokens", "budgets.max_cost_usd", "budgets.max_minutes", "deny_paths", "setup", "test", "setup_network", "env", "on_test_failure", "draft", "labels"],
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
     assert.deepEqual(byKey.get("approval"), {
@@ -21,6 +21,8 @@ describe("describeEffectiveConfig", () => {
     });
     assert.deepEqual(JSON.parse(byKey.get("deny_paths")?.value ?? "null"), [...DEFAULT_DENY_PATHS]);
     assert.equal(byKey.get("draft")?.value, "true");
+    assert.equal(byKey.get("setup_network")?.value, "public");
+    assert.equal(byKey.get("env")?.value, "{}");
     assert.equal(byKey.get("test")?.value, null);
     assert.equal(byKey.get("test")?.unset, "detected");
     assert.equal(byKey.get("budgets.max_turns")?.unset, "the operator's cap");

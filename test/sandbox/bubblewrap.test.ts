@@ -66,8 +66,16 @@ describe("sandbox: bubblewrap command line", () => {
     assert.equal(env.HOME, "/home/sandbox");
     assert.equal(env.CI, "true");
     assert.equal(env.FOO, "bar");
-    assert.match(env.PATH ?? "", /^\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/);
-    assert.throws(() => buildBwrapCommand(plan({ env: { "BAD=NAME": "x" } })), /Invalid environment variable/);
+    // What CI runners give suites: a UTF-8 locale, UTC, a writable npm global prefix in HOME with its bin first on PATH.
+    assert.match(env.PATH ?? "", /^\/home\/sandbox\/\.npm-global\/bin:\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/);
+    assert.equal(env.npm_config_prefix, "/home/sandbox/.npm-global");
+    assert.equal(env.LC_ALL, "C.UTF-8");
+    assert.equal(env.TZ, "UTC");
+    assert.equal(env.GIT_OPTIONAL_LOCKS, "0");
+    // The sandbox's own variables cannot be replaced by the caller's (jules.yml `env:` is validated too; this is the backstop).
+    for (const name of ["BAD=NAME", "HOME", "PATH", "LD_PRELOAD", "GIT_DIR", "HTTPS_PROXY", "npm_config_prefix", "NPM_CONFIG_PREFIX"]) {
+      assert.throws(() => buildBwrapCommand(plan({ env: { [name]: "x" } })), /cannot be set for repository commands/, name);
+    }
   });
 
   it("never shares the host's network: setup's way out is the egress proxy's socket and the forwarder", () => {

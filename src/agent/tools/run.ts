@@ -18,9 +18,35 @@ export interface CommandResult {
   network?: string;
 }
 
+export interface CommandOptions {
+  cwd: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** Only ever set for the setup command (jules.yml `setup_network: public`, the default). */
+  network?: boolean;
+  /** Host directory used as HOME: the task's own, so what setup installs there is there for the tests. */
+  home?: string;
+  /** Extra environment (jules.yml `env:`, validated there). */
+  env?: Record<string, string>;
+}
+
 export interface CommandRunner {
-  /** `network` is only ever set for the setup command, when jules.yml says `setup_network: public`. */
-  run(cmd: string, opts: { cwd: string; timeoutMs: number; signal?: AbortSignal; network?: boolean }): Promise<CommandResult>;
+  run(cmd: string, opts: CommandOptions): Promise<CommandResult>;
+}
+
+/** What every repository command of one task runs with: the task's HOME and the repository's `env:`. */
+export interface TaskEnvironment {
+  home: string;
+  env: Record<string, string>;
+}
+
+/**
+ * The runner one task's commands go through (setup, the `run` tool, tests):
+ * each gets the task's HOME and `env:`, whatever the caller passed, so no
+ * command of the task can end up with a fresh HOME and lose what setup installed.
+ */
+export function taskRunner(runner: CommandRunner, task: TaskEnvironment): CommandRunner {
+  return { run: (cmd, opts) => runner.run(cmd, { ...opts, home: task.home, env: { ...task.env } }) };
 }
 
 export const RUN_OUTPUT_CHARS = 20_000;

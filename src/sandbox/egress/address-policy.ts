@@ -6,7 +6,15 @@ import { isIP } from "node:net";
  * Everything else is refused and the refusal names the rule: loopback,
  * "this network" (0.0.0.0/8, ::), private (RFC 1918, ULA fc00::/7),
  * shared/CGNAT 100.64/10, link-local (169.254/16 with the cloud metadata
- * address, fe80::/10), multicast, documentation/benchmark/reserved ranges.
+ * address, fe80::/10), multicast, benchmark and reserved ranges.
+ * The documentation ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24,
+ * 2001:db8::/32, 3fff::/20) are let through on purpose: they are never routed
+ * on the internet, so no operator's service is reachable there except on a
+ * network that numbers itself from them, and decide.ts refuses every address
+ * on one of this host's own networks whatever its range; meanwhile lab and
+ * intercepting networks do answer registry names with them (on such a host
+ * registry.npmjs.org resolves to 203.0.113.80, and refusing it would leave
+ * setup unable to install anything by default).
  * IPv6 forms that carry an IPv4 address (IPv4-mapped ::ffff:0:0/96,
  * IPv4-compatible ::/96, NAT64 64:ff9b::/96, 6to4 2002::/16) are judged by
  * the IPv4 address inside. Pure; the proxy calls it on every resolved address.
@@ -64,12 +72,9 @@ const V4_RULES: Rule[] = [
   r("169.254.0.0/16", "link-local and cloud metadata (169.254.0.0/16)"),
   r("172.16.0.0/12", "private (172.16.0.0/12)"),
   r("192.0.0.0/24", "IETF protocol assignments (192.0.0.0/24)"),
-  r("192.0.2.0/24", "documentation TEST-NET-1 (192.0.2.0/24)"),
   r("192.88.99.0/24", "6to4 relay anycast (192.88.99.0/24)"),
   r("192.168.0.0/16", "private (192.168.0.0/16)"),
   r("198.18.0.0/15", "benchmarking (198.18.0.0/15)"),
-  r("198.51.100.0/24", "documentation TEST-NET-2 (198.51.100.0/24)"),
-  r("203.0.113.0/24", "documentation TEST-NET-3 (203.0.113.0/24)"),
   r("224.0.0.0/4", "multicast (224.0.0.0/4)"),
   r("240.0.0.0/4", "reserved and broadcast (240.0.0.0/4)"),
 ];
@@ -81,10 +86,8 @@ const V6_RULES: Rule[] = [
   r("64:ff9b:1::/48", "local-use NAT64 (64:ff9b:1::/48)"),
   r("2001::/32", "Teredo (2001::/32)"),
   r("2001:2::/48", "benchmarking (2001:2::/48)"),
-  r("2001:db8::/32", "documentation (2001:db8::/32)"),
   r("2001:10::/28", "ORCHID (2001:10::/28)"),
   r("2001:20::/28", "ORCHIDv2 (2001:20::/28)"),
-  r("3fff::/20", "documentation (3fff::/20)"),
   r("fc00::/7", "private: unique local (fc00::/7)"),
   r("fe80::/10", "link-local (fe80::/10)"),
   r("fec0::/10", "site-local (fec0::/10)"),
@@ -131,4 +134,25 @@ export function nonPublicRule(address: string): string | null {
     return embedded.form === "IPv4-compatible" ? "deprecated IPv4-compatible IPv6 (::/96)" : null;
   }
   return ruleOf(bytes, V6_RULES) ?? (((bytes[0] as number) & 0xe0) === 0x20 ? null : "not global unicast IPv6 (outside 2000::/3)");
+}
+
+/** The network part of `cidr` (an interface's "address/bits") in canonical text, or null when not parseable. */
+function network(cidr: string): { bytes: Bytes; bits: number } | null {
+  const [address = "", bitsText = ""] = cidr.split("/");
+  const bytes = isIP(address) === 4 ? v4Bytes(address) : isIP(address) === 6 ? v6Bytes(address) : null;
+  const bits = Number(bitsText);
+  if (!bytes || !Number.isInteger(bits) || bits < 0 || bits > bytes.length * 8) return null;
+  return { bytes: bytes.map((b, i) => (i * 8 >= bits ? 0 : i * 8 + 8 <= bits ? b : b & (0xff << (8 - (bits - i * 8))) & 0xff)), bits };
+}
+
+const text = (bytes: Bytes) =>
+  bytes.length === 4 ? bytes.join(".") : (Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number)).toString(16)).join(":").replace(/(^|:)0(:0)+(:|$)/, "::"));
+
+/** "a.b.c.d/n" when `address` is inside the network `cidr` (same family), else null. */
+export function onNetwork(address: string, cidr: string): string | null {
+  const net = network(cidr);
+  const family = isIP(address.replace(/%.*$/, ""));
+  const bytes = family === 4 ? v4Bytes(address) : family === 6 ? v6Bytes(address) : null;
+  if (!net || !bytes || bytes.length !== net.bytes.length || net.bits === 0) return null;
+  return matches(bytes, { prefix: net.bytes, bits: net.bits, name: "" }) ? `${text(net.bytes)}/${net.bits}` : null;
 }
