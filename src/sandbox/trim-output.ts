@@ -7,19 +7,41 @@
  * Pure.
  */
 
-const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]/g;
+// CSI (7-bit ESC [ and 8-bit U+009B) with its parameters; OSC, DCS, SOS, PM and APC strings up to BEL or ST
+// (or the next escape, or the end of the text, when cut); charset designations (ESC ( B); every other two-character escape.
+const ESCAPES =
+  /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|(?=\x1b)|$)|\x1b[ -/]+[0-~]|\x1b[0-~]?/g;
+// Control characters a terminal acts on but a reader cannot see: C0 except tab, newline and CR (handled below), DEL, C1.
+const CONTROLS = /[\x00-\x07\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 const FAILURE = /\b(FAIL(ED|URE|URES)?|ERROR|Error|AssertionError|Traceback|panic:|not ok|Exception|failed|error\[E\d+\]|E {3})|✗|✖|×|●/;
 const BEFORE = 2;
 const AFTER = 12;
 
-/** Removes ANSI escapes and keeps only the last redraw of `\r`-overwritten lines. */
+/** The text a line shows once backspaces have erased what they follow. */
+function backspaced(line: string): string {
+  if (!line.includes("\b")) return line;
+  const out: string[] = [];
+  for (const ch of line) {
+    if (ch === "\b") out.pop();
+    else out.push(ch);
+  }
+  return out.join("");
+}
+
+/**
+ * What a terminal would leave on screen, as plain text: every escape sequence
+ * removed (colours, cursor moves, erases, titles, hyperlinks), each
+ * `\r`-redrawn line (progress bars, spinners) reduced to its last redraw,
+ * backspaces applied, and other invisible control characters dropped. Pure.
+ */
 export function cleanOutput(output: string): string {
   return output
-    .replace(ANSI, "")
+    .replace(ESCAPES, "")
+    .replace(/\r\n/g, "\n")
     .split("\n")
     .map((line) => {
       const parts = line.replace(/\r+$/, "").split("\r");
-      return parts[parts.length - 1] ?? "";
+      return backspaced(parts[parts.length - 1] ?? "").replace(CONTROLS, "");
     })
     .join("\n");
 }

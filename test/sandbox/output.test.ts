@@ -56,3 +56,34 @@ describe("sandbox: trimming test output for the agent", () => {
     assert.ok(trimmed.length <= 1000);
   });
 });
+
+describe("sandbox: cleaning terminal output for people", () => {
+  it("removes every kind of escape sequence, not only colours", () => {
+    const raw = [
+      "\x1b[1;31mFAIL\x1b[0m \x1b[2msrc/a.test.js\x1b[22m", // SGR
+      "\x1b[?25lhidden cursor\x1b[?25h", // private-mode CSI
+      "\x1b]0;npm test\x07title set", // OSC window title, BEL-terminated
+      "\x1b]8;;https://example.com/docs\x1b\\a link\x1b]8;;\x1b\\", // OSC 8 hyperlink, ST-terminated
+      "\x1bP1$r0m\x1b\\after DCS", // DCS string
+      "\x1b(Bcharset\x1b)0", // charset designations
+      "\x1b7saved\x1b8 \x1bM\x1b=keypad", // two-character escapes
+      "\x9b31m8-bit CSI\x9b0m", // C1 CSI
+      "\x1b[2K\x1b[1Gerased line", // erase and cursor moves
+      "bell\x07 and NUL\x00 gone",
+    ].join("\n");
+    assert.equal(
+      cleanOutput(raw),
+      ["FAIL src/a.test.js", "hidden cursor", "title set", "a link", "after DCS", "charset", "saved keypad", "8-bit CSI", "erased line", "bell and NUL gone"].join("\n"),
+    );
+  });
+
+  it("collapses carriage-return progress bars and spinners to the last redraw, and applies backspaces", () => {
+    const raw = "npm WARN deprecated\r\n[          ] 0%\r[#####     ] 50%\r[##########] 100%\r\nadded 12 packages\n|\b/\b-\b\\\bdone\nEND\r";
+    assert.equal(cleanOutput(raw), "npm WARN deprecated\n[##########] 100%\nadded 12 packages\ndone\nEND");
+  });
+
+  it("leaves an escape the output was cut in the middle of without its payload", () => {
+    assert.equal(cleanOutput("ok\n\x1b]0;a title that never ends"), "ok\n");
+    assert.equal(cleanOutput("\x1b]0;unterminated\x1b[31mred\x1b[0m"), "red");
+  });
+});
