@@ -8,7 +8,7 @@ import { createOps, meteredRunner, meteredStore, startOpsServer, type OpsServer 
 import { closeHttpServer, runShutdown } from "./ops/shutdown.ts";
 import { openQueue } from "./queue/open.ts";
 import { createRuntime } from "./runtime.ts";
-import { createSandboxRunner, probeSandbox, resolveTestCommands } from "./sandbox/index.ts";
+import { createSandboxRunner, probeSandbox, resolveTestCommands, sandboxReach } from "./sandbox/index.ts";
 import { stoppableRunner } from "./sandbox/stoppable.ts";
 import { loadSettings, SettingsError, type Settings } from "./settings.ts";
 import { openStore } from "./store/open.ts";
@@ -61,6 +61,8 @@ const sandbox = settings.sandbox;
 if (sandbox.mode === "bubblewrap" && mode !== "web") {
   const probe = await probeSandbox({ bwrapPath: sandbox.bwrapPath });
   if (!probe.ok) log.error({ reason: probe.reason }, "bubblewrap cannot run here: repository commands (setup, tests, the agent's run tool) will be refused. Install bubblewrap, or set JULES_SANDBOX=unsafe to run them unconfined.");
+  const reach = await sandboxReach(probe, settings.dataDir);
+  if (probe.ok && reach.status !== "ok") log[reach.status === "fail" ? "error" : "warn"]({ fix: reach.fix }, `sandbox: ${reach.detail}`);
 }
 // Every sandboxed command can be killed at once on shutdown, whoever started it.
 const sandboxes = stoppableRunner(meteredRunner(
@@ -69,6 +71,7 @@ const sandboxes = stoppableRunner(meteredRunner(
     bwrapPath: sandbox.bwrapPath,
     limits: { memoryBytes: sandbox.memoryBytes, processes: sandbox.processes, tmpfsBytes: sandbox.tmpfsBytes },
     diskQuotaBytes: sandbox.diskQuotaBytes,
+    extraReadOnly: sandbox.readOnlyPaths,
     outputKeepBytes: sandbox.outputKeepBytes,
     setupNetwork: sandbox.setupNetwork,
     logger: { warn: (message) => log.warn(message) },

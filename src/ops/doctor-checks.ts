@@ -11,7 +11,7 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import type { SandboxProbe } from "../sandbox/index.ts";
+import { sandboxReach, type SandboxProbe } from "../sandbox/index.ts";
 import type { Settings } from "../settings.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
@@ -105,6 +105,14 @@ export function checkSandbox(sandbox: Settings["sandbox"], probe: SandboxProbe |
     detail: probe ? probe.reason : "the sandbox probe did not run",
     fix: "apt-get install -y bubblewrap, and allow unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1; in a container: security_opt seccomp=unconfined and apparmor=unconfined). Or set JULES_SANDBOX=unsafe (not recommended).",
   };
+}
+
+/** Whether the sandbox user (when the app runs as root) can reach the data directory, the egress socket and the Node binary, or this host stages them. */
+export async function checkSandboxReach(sandbox: Settings["sandbox"], probe: SandboxProbe | null, dataDir: string): Promise<DoctorCheck> {
+  const name = "sandbox reach";
+  if (sandbox.mode === "unsafe") return { name, status: "skip", detail: "JULES_SANDBOX=unsafe: commands run as this process" };
+  const reach = await sandboxReach(probe, dataDir);
+  return { name, status: reach.status, detail: reach.detail, ...(reach.fix ? { fix: reach.fix } : {}) };
 }
 
 /** Setup's network path: what a repository with `setup_network: public` gets on this deployment. */

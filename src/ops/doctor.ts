@@ -3,7 +3,8 @@
  * what is wrong and how to fix it. Settings first (each problem is its own
  * finding; the checks that need valid settings are then skipped), then, in
  * parallel: the data directory, the database and the queue, the GitHub App's
- * credentials, the sandbox and which of its limits this host enforces (memory
+ * credentials, the sandbox, whether its user reaches the data directory (or
+ * this host stages it), which of its limits this host enforces (memory
  * cgroup, tmpfs size, seccomp, the disk quota), git, ripgrep and the LLM endpoint. Failures make
  * the report not ok (exit code 1); warnings do not.
  */
@@ -11,7 +12,7 @@ import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
 import { probeSandbox as realProbe, type ProbeOptions, type SandboxProbe } from "../sandbox/index.ts";
 import { loadSettings, SettingsError, type Settings } from "../settings.ts";
-import { checkGitHubApp, checkProvider, checkSandbox, checkSandboxLimits, checkSetupNetwork, checkTool, type DoctorCheck } from "./doctor-checks.ts";
+import { checkGitHubApp, checkProvider, checkSandbox, checkSandboxLimits, checkSandboxReach, checkSetupNetwork, checkTool, type DoctorCheck } from "./doctor-checks.ts";
 import { checkDisk, DEFAULT_MIN_FREE_BYTES } from "./health.ts";
 import type { BackendsFactory } from "./cli/backends.ts";
 
@@ -45,7 +46,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   }
   const tools = [checkTool("git", "git", true), checkTool("ripgrep", "rg", false)];
   if (!settings) {
-    const skipped = ["data directory", "database", "queue", "GitHub App", "sandbox", "sandbox limits", "LLM provider"];
+    const skipped = ["data directory", "database", "queue", "GitHub App", "sandbox", "sandbox reach", "sandbox limits", "LLM provider"];
     checks.push(...(await Promise.all(tools)), ...skipped.map((name) => ({ name, status: "skip" as const, detail: "skipped until the settings are valid" })));
     return { ok: false, checks };
   }
@@ -56,8 +57,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checkBackends(deps, s),
     checkGitHubApp(s, deps.githubRequest),
     s.sandbox.mode === "bubblewrap"
-      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then((p) => [checkSandbox(s.sandbox, p), checkSandboxLimits(s.sandbox, p), checkSetupNetwork(s.sandbox)])
-      : Promise.resolve([checkSandbox(s.sandbox, null), checkSandboxLimits(s.sandbox, null), checkSetupNetwork(s.sandbox)]),
+      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then(async (p) => [checkSandbox(s.sandbox, p), await checkSandboxReach(s.sandbox, p, s.dataDir), checkSandboxLimits(s.sandbox, p), checkSetupNetwork(s.sandbox)])
+      : checkSandboxReach(s.sandbox, null, s.dataDir).then((reach) => [checkSandbox(s.sandbox, null), reach, checkSandboxLimits(s.sandbox, null), checkSetupNetwork(s.sandbox)]),
     ...tools,
     checkProvider(s.agent, deps.providerTimeoutMs),
   ]);

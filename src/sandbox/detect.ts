@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { constants } from "node:fs";
-import { access, chmod, lstat, mkdtemp, readdir, readlink, rm } from "node:fs/promises";
+import { access, chmod, lstat, mkdir, mkdtemp, readdir, readlink, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { promisify } from "node:util";
@@ -9,18 +9,21 @@ import { detectCgroups, type CgroupHost } from "./cgroup.ts";
 import { handOver } from "./ownership.ts";
 import { runProcess } from "./process.ts";
 import { seccompArch } from "./seccomp.ts";
+import { stageHost, stageUnreachable, type StageHost } from "./stage.ts";
 
 /**
  * Finds out, once per configuration, whether this host can run the sandbox:
  * bwrap and prlimit (and setpriv when running as root) are installed, and a
  * trial sandbox really starts (namespaces may be forbidden, e.g. by a
  * container's seccomp profile or `kernel.unprivileged_userns_clone=0`) and
- * runs as the unprivileged uid. Also gathers the host layout the pure argv
+ * runs as the unprivileged uid; when running as root, also whether a source
+ * the sandbox uid cannot reach (a data directory under /root) can be staged
+ * for it (stage.ts), proven by a second trial from a 0700 directory. Also gathers the host layout the pure argv
  * builder needs, and whether commands get their own memory cgroup (cgroup.ts). Never throws: a failed probe carries a reason for the operator.
  */
 
 export type SandboxProbe =
-  | { ok: true; bwrapPath: string; version: string; layout: HostLayout; dropTo: { uid: number; gid: number; setprivPath: string } | null; cgroups: CgroupHost }
+  | { ok: true; bwrapPath: string; version: string; layout: HostLayout; dropTo: { uid: number; gid: number; setprivPath: string } | null; cgroups: CgroupHost; staging?: StageHost }
   | { ok: false; reason: string };
 
 export interface ProbeOptions {
@@ -73,23 +76,40 @@ async function probe(options: ProbeOptions): Promise<SandboxProbe> {
   const version = (await run(bwrapPath, ["--version"]).catch(() => ({ stdout: "" }))).stdout.trim();
   const help = (await run(bwrapPath, ["--help"]).catch((e: { stdout?: string }) => ({ stdout: e.stdout ?? "" }))).stdout;
   const layout = await hostLayout(prlimitPath, help);
-  const workspace = await mkdtemp(join(tmpdir(), "openjules-probe-"));
+  const staging = dropTo ? await stageHost(dropTo.uid, dropTo.gid) : undefined;
+  const base = { bwrapPath, layout, dropTo, staging };
+  const failed = await trial(base, false);
+  if (failed) return { ok: false, reason: `bubblewrap cannot create a sandbox here ${failed}` };
+  if (staging?.ok) {
+    const stagedFailed = await trial(base, true);
+    if (stagedFailed) return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups(), staging: { ok: false, reason: `a staged trial sandbox failed ${stagedFailed}` } };
+  }
+  return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups(), ...(staging ? { staging } : {}) };
+}
+
+type TrialBase = { bwrapPath: string; layout: HostLayout; dropTo: { uid: number; gid: number; setprivPath: string } | null; staging: StageHost | undefined };
+
+/** Runs `id -u` in a trial sandbox (staged: from a working copy in a 0700 directory); null when it ran as the sandbox uid, else what happened. */
+async function trial({ bwrapPath, layout, dropTo, staging }: TrialBase, staged: boolean): Promise<string | null> {
+  const parent = await mkdtemp(join(tmpdir(), "openjules-probe-"));
+  const workspace = join(parent, "ws");
   try {
+    await mkdir(workspace);
     await chmod(workspace, 0o755);
+    await chmod(parent, staged ? 0o700 : 0o755);
     if (dropTo) await handOver([workspace], dropTo.uid, dropTo.gid);
-    const command = buildBwrapCommand({
+    let command = buildBwrapCommand({
       bwrapPath, layout, workspace, gitEntry: null, cwd: "", home: null, egress: null, env: {}, limits: TRIAL_LIMITS, extraReadOnly: [], dropTo, command: "id -u",
     });
-    const result = await runProcess({ ...command, cwd: workspace, env: { PATH: "/usr/bin:/bin" }, timeoutMs: 30_000, outputKeepBytes: 4096, outputMaxBytes: 65536 });
-    if (result.exitCode !== 0 || result.output.trim() !== String(SANDBOX_UID)) {
-      return { ok: false, reason: `bubblewrap cannot create a sandbox here (exit ${result.exitCode}): ${result.output.trim().slice(0, 500)}` };
-    }
+    if (dropTo) command = await stageUnreachable({ command, dropTo, host: staging });
+    const result = await runProcess({ ...command, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: 30_000, outputKeepBytes: 4096, outputMaxBytes: 65536 });
+    if (result.exitCode !== 0 || result.output.trim() !== String(SANDBOX_UID)) return `(exit ${result.exitCode}): ${result.output.trim().slice(0, 500)}`;
+    return null;
   } catch (error) {
-    return { ok: false, reason: `bubblewrap cannot create a sandbox here: ${error instanceof Error ? error.message : String(error)}` };
+    return `: ${error instanceof Error ? error.message : String(error)}`;
   } finally {
-    await rm(workspace, { recursive: true, force: true });
+    await rm(parent, { recursive: true, force: true });
   }
-  return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups() };
 }
 
 const cache = new Map<string, Promise<SandboxProbe>>();

@@ -9,6 +9,7 @@ export type { RunOptions, RunResult, SandboxMode, SandboxRunner, SandboxRunnerOp
 export type { Limits } from "./bubblewrap.ts";
 export { probeSandbox, type ProbeOptions, type SandboxProbe } from "./detect.ts";
 export { SandboxSetupError } from "./ownership.ts";
+export { sandboxReach, type Reach } from "./reach.ts";
 export { SandboxQuotaError } from "./disk-quota.ts";
 export type { CgroupHost } from "./cgroup.ts";
 export { resolveTestCommands, type TestCommands } from "./test-commands.ts";

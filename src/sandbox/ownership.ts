@@ -6,7 +6,8 @@ import { promisify } from "node:util";
 /**
  * When OpenJules runs as root, the sandbox runs as an unprivileged host uid
  * (see runner.ts). That uid must own the working copy and HOME to write them,
- * and must be able to traverse every parent directory so bwrap can mount them.
+ * and bwrap (run as that uid) must be able to traverse every parent directory
+ * to mount them; stage.ts makes unreachable ones reachable.
  * Only entries not yet owned by it are changed (chown updates ctime, which
  * would make git re-read every file), never following symlinks.
  */
@@ -29,16 +30,30 @@ export async function handOver(paths: string[], uid: number, gid: number): Promi
   }
 }
 
+/**
+ * The first directory above `path` that uid:gid cannot search (by its mode
+ * bits), or null when it reaches `path` (or a parent does not exist: bwrap
+ * then says so itself). stage.ts makes such a path reachable.
+ */
+export async function blockingParent(path: string, uid: number, gid: number): Promise<string | null> {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    const info = await stat(dir).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT" || error.code === "ENOTDIR") return null;
+      throw error;
+    });
+    if (!info) return null;
+    const bit = info.uid === uid ? 0o100 : info.gid === gid ? 0o010 : 0o001;
+    if ((info.mode & bit) === 0) return dir;
+    if (dir === dirname(dir)) return null;
+  }
+}
+
 /** Throws unless uid:gid can search every directory above `path`. */
 export async function assertReachable(path: string, uid: number, gid: number): Promise<void> {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    const info = await stat(dir);
-    const bit = info.uid === uid ? 0o100 : info.gid === gid ? 0o010 : 0o001;
-    if ((info.mode & bit) === 0) {
-      throw new SandboxSetupError(
-        `The sandbox user (uid ${uid}) cannot reach ${path}: ${dir} is not searchable by it. Make every parent directory of the data directory searchable (chmod o+x ${dir}), or run OpenJules as a non-root user.`,
-      );
-    }
-    if (dir === dirname(dir)) return;
+  const dir = await blockingParent(path, uid, gid);
+  if (dir) {
+    throw new SandboxSetupError(
+      `The sandbox user (uid ${uid}) cannot reach ${path}: ${dir} is not searchable by it. Make every parent directory of the data directory searchable (chmod o+x ${dir}), or run OpenJules as a non-root user.`,
+    );
   }
 }

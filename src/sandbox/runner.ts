@@ -6,8 +6,9 @@ import { buildBwrapCommand, sandboxEnv, type Limits } from "./bubblewrap.ts";
 import { createCommandCgroup } from "./cgroup.ts";
 import { probeSandbox } from "./detect.ts";
 import { watchDisk } from "./disk-quota.ts";
-import { assertReachable, handOver, SandboxSetupError } from "./ownership.ts";
+import { handOver, SandboxSetupError } from "./ownership.ts";
 import { runProcess, type KilledBy } from "./process.ts";
+import { stageUnreachable } from "./stage.ts";
 import { allowEntries, openEgress, type EgressSession, type SetupNetworkOptions } from "./egress/session.ts";
 
 /**
@@ -137,9 +138,7 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
         // Handing a directory to the sandbox user is only ever right for a working copy.
         if (!git) throw new SandboxSetupError(`Refusing to give ${root} to the sandbox user: it is not a working copy (no .git)`);
         const { uid, gid } = probe.dropTo;
-        const owned = home ? [root, home] : [root];
-        for (const path of owned) await assertReachable(path, uid, gid);
-        await handOver(owned, uid, gid);
+        await handOver(home ? [root, home] : [root], uid, gid);
       }
       const cgroup = await createCommandCgroup(probe.cgroups, limits).catch((error: Error) => {
         throw new SandboxSetupError(error.message);
@@ -149,10 +148,12 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       let egress: EgressSession | null = null;
       try {
         egress = await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
-        const spec = buildBwrapCommand({
+        let spec = buildBwrapCommand({
           bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, cwd, home,
           egress: egress.mount, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command, cgroupProcs: cgroup?.procs ?? [],
         });
+        // Sources under a directory the sandbox uid cannot enter (/root, a 0700 home) are bound from a staging mount (stage.ts).
+        if (probe.dropTo) spec = await stageUnreachable({ command: spec, dropTo: probe.dropTo, host: probe.staging });
         result = await runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: disk?.signal ?? opts.signal, ...output });
         if (cgroup && (await cgroup.oomKills()) > 0) result = memoryKilled(result, limits.memoryBytes);
         const network = egress.note();

@@ -1,5 +1,5 @@
 import { stat } from "node:fs/promises";
-import { assertReachable, SandboxSetupError } from "../ownership.ts";
+import { SandboxSetupError } from "../ownership.ts";
 import { parseAllowEntry, type AllowEntry } from "./allowlist.ts";
 import type { EgressMount } from "./forwarder.ts";
 import { startEgressProxy } from "./proxy.ts";
@@ -34,13 +34,14 @@ export function allowEntries(options: SetupNetworkOptions): AllowEntry[] {
   return options.allowHosts.map(parseAllowEntry);
 }
 
-/** The Node binary the forwarder runs on: the app's own, which the sandbox user must be able to execute. */
+/**
+ * The Node binary the forwarder runs on: the app's own, which the sandbox user
+ * must be allowed to execute. Where it lives does not matter (a checkout under
+ * /root is staged like any other bind source, stage.ts); its mode does.
+ */
 async function forwarderNode(dropTo: { uid: number; gid: number } | null): Promise<string> {
   const node = process.execPath;
-  if (dropTo) {
-    await assertReachable(node, dropTo.uid, dropTo.gid);
-    if (((await stat(node)).mode & 0o001) === 0) throw new SandboxSetupError(`The sandbox user cannot execute ${node} (setup's network forwarder runs on it): chmod o+x ${node}.`);
-  }
+  if (dropTo && ((await stat(node)).mode & 0o001) === 0) throw new SandboxSetupError(`The sandbox user cannot execute ${node} (setup's network forwarder runs on it): chmod o+x ${node}.`);
   return node;
 }
 
