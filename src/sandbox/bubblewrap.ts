@@ -117,6 +117,18 @@ export function sandboxEnv(extra: Record<string, string>): Record<string, string
   return env;
 }
 
+/**
+ * Tools that carry their own CA list (Node and so npm, yarn, pnpm; Python's
+ * requests and pip) are pointed at the host's system bundle, bound read-only,
+ * so setup trusts what the operator's system trusts (an intercepting proxy's
+ * CA included) like curl, git, cargo and go already do. A repository can
+ * still override them in `env:`.
+ */
+function trustStoreEnv(layout: HostLayout): Record<string, string> {
+  const bundle = layout.etc.includes("ssl") ? "/etc/ssl/certs/ca-certificates.crt" : layout.etc.includes("pki") ? "/etc/pki/tls/certs/ca-bundle.crt" : null;
+  return bundle ? { NODE_EXTRA_CA_CERTS: bundle, REQUESTS_CA_BUNDLE: bundle, PIP_CERT: bundle } : {};
+}
+
 function limitArgs(plan: BwrapPlan): string[] {
   const l = plan.limits;
   return [plan.layout.prlimitPath, `--data=${l.memoryBytes}`, `--nproc=${l.processes}`, `--fsize=${l.fileSizeBytes}`, `--nofile=${l.openFiles}`, "--core=0", "--"];
@@ -155,7 +167,7 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
     a.push(...egressMountArgs(plan.egress, 2 + fds.length));
   }
   a.push("--remount-ro", "/", "--chdir", plan.cwd ? `${WORKSPACE}/${plan.cwd}` : WORKSPACE, "--clearenv");
-  for (const [name, value] of Object.entries(sandboxEnv(plan.env))) a.push("--setenv", name, value);
+  for (const [name, value] of Object.entries({ ...trustStoreEnv(layout), ...sandboxEnv(plan.env) })) a.push("--setenv", name, value);
   a.push("--", ...limitArgs(plan), ...(plan.egress ? egressCommandPrefix() : []), "/bin/sh", "-c", plan.command);
   const argv = plan.dropTo
     ? [plan.dropTo.setprivPath, `--reuid=${plan.dropTo.uid}`, `--regid=${plan.dropTo.gid}`, "--clear-groups", "--", plan.bwrapPath, ...a]
