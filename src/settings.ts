@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   JULES_SETUP_NETWORK: z.enum(["off", "public"], { message: "must be off or public" }).default("public"),
   JULES_SETUP_ALLOW_HOSTS: z.string().default(""),
   JULES_SANDBOX_TMPFS_MB: int(1024, 16),
+  JULES_SANDBOX_READONLY_PATHS: z.string().default(""),
   JULES_TASK_DISK_MB: int(16_384, 64),
   JULES_COMMAND_TIMEOUT_MIN: num(10),
   JULES_CACHE_MAX_GB: num(20),
@@ -140,6 +141,8 @@ export interface Settings {
     tmpfsBytes: number;
     /** What a task's working copy and HOME may take on disk (checked while and after each command). */
     diskQuotaBytes: number;
+    /** Host directories bound read-only at the same place in the sandbox (JULES_SANDBOX_READONLY_PATHS): toolchains outside /usr. */
+    readOnlyPaths: string[];
   };
   /** checkoutMaxBytes/Files: a commit bigger than this when checked out is refused before checkout. */
   workspace: { cacheMaxBytes: number; repoMaxBytes: number; checkoutMaxBytes: number; checkoutMaxFiles: number; sparesPerRepo: number };
@@ -196,6 +199,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   } catch (error) {
     problems.push(`JULES_SETUP_ALLOW_HOSTS: ${(error as Error).message}`);
   }
+  const readOnlyPaths = sandboxReadOnlyPaths(e.JULES_SANDBOX_READONLY_PATHS, resolve(e.JULES_DATA_DIR), problems);
   if (problems.length > 0) throw new SettingsError(problems);
 
   return {
@@ -235,6 +239,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       setupNetwork: { mode: e.JULES_SETUP_NETWORK, allowHosts: setupAllowHosts },
       tmpfsBytes: e.JULES_SANDBOX_TMPFS_MB * 1024 ** 2,
       diskQuotaBytes: e.JULES_TASK_DISK_MB * 1024 ** 2,
+      readOnlyPaths,
     },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
@@ -273,4 +278,23 @@ function readPrivateKey(inline: string | undefined, path: string | undefined, pr
     else problems.push("PRIVATE_KEY is not a PEM private key (expected -----BEGIN ... PRIVATE KEY-----, raw or base64-encoded)");
   }
   return key;
+}
+
+/**
+ * JULES_SANDBOX_READONLY_PATHS: comma-separated absolute host directories the
+ * sandbox sees read-only (toolchains outside the system directories). Never
+ * `/`, and never the data directory, one of its parents or anything inside it
+ * (other tasks' working copies, the mirrors).
+ */
+function sandboxReadOnlyPaths(value: string, dataDir: string, problems: string[]): string[] {
+  const paths: string[] = [];
+  for (const raw of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const path = resolve(raw);
+    const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
+    if (!raw.startsWith("/") || raw.split("/").includes("..")) problems.push(`JULES_SANDBOX_READONLY_PATHS: "${raw}" must be an absolute path without ".."`);
+    else if (path === "/") problems.push("JULES_SANDBOX_READONLY_PATHS: \"/\" would show the whole host to repository code; name the toolchain's directory (e.g. /opt/go)");
+    else if (inside(path, dataDir) || inside(dataDir, path)) problems.push(`JULES_SANDBOX_READONLY_PATHS: "${raw}" overlaps JULES_DATA_DIR (${dataDir}), which holds other tasks' working copies and the mirrors`);
+    else paths.push(path);
+  }
+  return paths;
 }

@@ -11,6 +11,7 @@ import { PROMPTS, render } from "./prompts.ts";
 import { type Session, openSession } from "./session.ts";
 import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
 import { taskRunner, type CommandRunner } from "./tools/run.ts";
+import type { TranscriptEntry } from "./transcript.ts";
 import { executionTools, planningTools } from "./tools/index.ts";
 
 /**
@@ -95,7 +96,8 @@ export function createAgent(deps: AgentDeps): Agent {
       const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute");
       try {
         request.progress.activity("starting on the approved plan");
-        const testOptions = { runner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets };
+        const log = { record: (entry: TranscriptEntry) => s.transcript.record(entry), where: `the task's transcript (the operator reads it with \`openjules tasks logs ${request.task.id}\`)` };
+        const testOptions = { runner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets, log };
         const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
         if (setupNote) parts.push(`# Setup\n\n${setupNote}`);

@@ -58,6 +58,8 @@ export interface TestReport {
   passed: boolean | null;
   /** Trimmed output, safe to show. */
   summary: string;
+  /** Set when the tests could not run for a reason of the environment (a missing tool), never of the code: `passed` is null. */
+  environment?: { problem: string; hint: string };
 }
 
 export interface ExecuteOutcome {
@@ -84,10 +86,13 @@ export interface Agent extends Planner, Executor {}
 export class AgentError extends Error {
   readonly hint: string;
   readonly usage: Usage | undefined;
-  constructor(message: string, hint: string, usage?: Usage) {
+  /** Command output the person should see with the failure (already cleaned, shortened and redacted). */
+  readonly output: string | undefined;
+  constructor(message: string, hint: string, usage?: Usage, output?: string) {
     super(message);
     this.name = "AgentError";
     this.hint = hint;
     this.usage = usage;
+    this.output = output;
   }
 }

@@ -1,8 +1,13 @@
 import type { RepoConfig } from "../config/repo-config.ts";
+import { commandWord } from "../render/escape.ts";
+import { missingTool, missingToolHint } from "../sandbox/missing-tool.ts";
+import { cleanLines, summarizeOutput, tail } from "../sandbox/output-summary.ts";
+import { trimOutput } from "../sandbox/trim-output.ts";
 import { redactSecrets } from "../security/redact.ts";
 import type { ToolLoop } from "./loop.ts";
-import type { Progress, TestReport } from "./ports.ts";
-import { headTail, type CommandRunner } from "./tools/run.ts";
+import { AgentError, type Progress, type TestReport } from "./ports.ts";
+import type { CommandResult, CommandRunner } from "./tools/run.ts";
+import type { TranscriptEntry } from "./transcript.ts";
 
 /**
  * The test step of execution, the seam the sandbox extends: after `finish`,
@@ -15,6 +20,17 @@ import { headTail, type CommandRunner } from "./tools/run.ts";
  * command once (with public-only network through the egress proxy when
  * `setup_network: public` and the operator allow it) and says in
  * the status which commands were chosen and why, or that none was found.
+ *
+ * Every command output a person sees passes through `shown` here, once:
+ * cleaned of terminal escapes, cut to the failing tests (or the tail), secrets
+ * redacted; the full output goes to the task's transcript, and the shortened
+ * text says where it is. A failed setup stops the task before the model runs
+ * (`on_setup_failure: stop`, the default: nobody should pay for a model run
+ * on an environment that cannot run the tests, and the person sees the
+ * command, its output and what to fix); `continue` lets the agent work
+ * anyway, told what failed. A test command that cannot run because a tool is
+ * missing (exit 127, "not found") is an environment problem, reported as
+ * such: never "tests failed", and the model is not asked to fix code for it.
  */
 
 /** The repository's setup and test commands, and why they were chosen (shown to the person). */
@@ -32,52 +48,115 @@ export interface TestPhaseOptions {
   fixRounds: number;
   /** Values never shown in a summary (API keys). */
   secrets?: readonly string[];
+  /** Where the full output of setup and tests is kept (the task's transcript), and how a person reads it. */
+  log?: { record(entry: TranscriptEntry): void; where: string };
 }
 
 const SUMMARY_CHARS = 3000;
+const MODEL_CHARS = 8000;
+const SETUP_TAIL_LINES = 30;
 
 export const UNAVAILABLE: TestReport = { command: null, passed: null, summary: "running commands is not available" };
 
 const fromConfig = async (_dir: string, config: RepoConfig): Promise<RepoCommands> => ({
   setup: config.setup ?? null,
   test: config.test ?? null,
-  reason: config.test ? "from .github/jules.yml" : "no `test` in .github/jules.yml",
+  reason: config.test ? "from .github/jules.yml" : "this installation does not detect commands, and .github/jules.yml names none",
 });
 
 export function commandsFor(options: TestPhaseOptions, workdir: string, config: RepoConfig): Promise<RepoCommands> {
   return (options.detectCommands ?? fromConfig)(workdir, config);
 }
 
+/** The one sentence for a repository without a test command. */
+export function noTestCommand(reason: string): string {
+  return `no test command found (${reason}); set \`test:\` in .github/jules.yml to have changes tested`;
+}
+
+const statusOf = (result: CommandResult, timeoutMs: number) =>
+  result.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)}s` : `exit code ${result.exitCode ?? "none (killed)"}`;
+
+/** The one place command output becomes text for people: recorded in full, then cleaned, shortened and redacted. */
+function shown(options: TestPhaseOptions, purpose: "setup" | "test", command: string, result: CommandResult, summary = summarizeOutput(result.output, SUMMARY_CHARS)): string {
+  options.log?.record({ type: "command", purpose, command, exitCode: result.exitCode, timedOut: result.timedOut, output: result.output });
+  const where = summary.shortened && options.log ? `\n\nFull output (${summary.lines} lines): ${options.log.where}.` : "";
+  return redactSecrets(`${summary.text}${where}`, options.secrets ?? []);
+}
+
+/** What the person can do about a failed setup. */
+function setupHint(config: RepoConfig, network: boolean, missing: string | null): string {
+  const again = `then start the task again with \`/${commandWord(config.command)} <what to do>\``;
+  if (missing) return `${missingToolHint(missing)} Then start the task again.`;
+  const net = network
+    ? "For a private registry, the operator must add its host to JULES_SETUP_ALLOW_HOSTS (setup reaches public hosts only)."
+    : "If it downloads packages, give it network with `setup_network: public` in .github/jules.yml (public hosts only; a private registry must be in the operator's JULES_SETUP_ALLOW_HOSTS).";
+  return `Fix \`setup:\` in .github/jules.yml (or what it installs from). ${net} To let the agent work despite a failing setup (for example to fix the manifest itself), set \`on_setup_failure: continue\`. Fix it, ${again}.`;
+}
+
+/** Thrown by `prepare` when setup failed and `on_setup_failure` is `stop`: the task fails before the model runs. */
+export class SetupFailedError extends AgentError {
+  constructor(message: string, hint: string, output: string) {
+    super(message, hint, undefined, output);
+    this.name = "SetupFailedError";
+  }
+}
+
 /**
  * Before the agent works: report the chosen commands and run the setup
- * command. Returns a note for the model when setup failed (the agent may be
- * able to fix it, e.g. a broken manifest), else null.
+ * command. A failed setup throws SetupFailedError (`on_setup_failure: stop`,
+ * the default), or, with `continue`, returns a note for the model (the agent
+ * may be able to fix it, e.g. a broken manifest) and says so in the status;
+ * else null.
  */
 export async function prepare(options: TestPhaseOptions, workdir: string, config: RepoConfig, progress: Progress, signal?: AbortSignal): Promise<string | null> {
   if (!options.runner) return null;
   const commands = await commandsFor(options, workdir, config);
-  progress.activity(commands.test ? `tests: \`${commands.test}\` (${commands.reason})` : `no test command found (${commands.reason}); set \`test\` in .github/jules.yml`);
+  progress.activity(commands.test ? `tests: \`${commands.test}\` (${commands.reason})` : noTestCommand(commands.reason));
   if (!commands.setup) return null;
   const network = config.setup_network === "public";
   const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, ...(signal ? { signal } : {}) });
-  if (result.exitCode === 0 && !result.timedOut) return null;
-  const output = redactSecrets(headTail(result.output.trim(), SUMMARY_CHARS), options.secrets ?? []);
+  if (result.exitCode === 0 && !result.timedOut) {
+    options.log?.record({ type: "command", purpose: "setup", command: commands.setup, exitCode: 0, timedOut: false, output: result.output });
+    return null;
+  }
+  const lines = cleanLines(result.output);
+  const missing = result.timedOut ? null : missingTool(result.exitCode, lines.join("\n"));
+  const last = tail(lines, SUMMARY_CHARS, SETUP_TAIL_LINES);
+  const output = shown(options, "setup", commands.setup, result, { text: last.join("\n"), shortened: last.length < lines.length, lines: lines.length });
   const how = result.network ? `; ${result.network}` : network ? "" : ", without network (`setup_network: public` in .github/jules.yml gives it public hosts)";
-  return `The setup command \`${commands.setup}\` failed (${result.timedOut ? "timed out" : `exit code ${result.exitCode ?? "none"}`}${how}):\n${output}`;
+  const what = `The setup command \`${commands.setup}\` failed (${statusOf(result, options.timeoutMs)}${how})${missing ? `: \`${missing.tool}\` is not installed` : ""}`;
+  if (config.on_setup_failure !== "continue") throw new SetupFailedError(`${what}, so the agent did not start.`, setupHint(config, network, missing?.tool ?? null), output);
+  progress.activity(`setup failed (\`${commands.setup}\`, ${statusOf(result, options.timeoutMs)}); continuing (\`on_setup_failure: continue\`)`);
+  return `${what}:\n${redactSecrets(trimOutput(result.output, MODEL_CHARS), options.secrets ?? [])}`;
+}
+
+/** The test run as reported, and the output the model gets to fix a failure. */
+async function runTestCommand(options: TestPhaseOptions, workdir: string, config: RepoConfig, signal?: AbortSignal): Promise<{ report: TestReport; forModel: string }> {
+  if (!options.runner) return { report: UNAVAILABLE, forModel: "" };
+  const { test: command } = await commandsFor(options, workdir, config);
+  if (!command) return { report: { command: null, passed: null, summary: "" }, forModel: "" };
+  const result = await options.runner.run(command, { cwd: workdir, timeoutMs: options.timeoutMs, ...(signal ? { signal } : {}) });
+  const passed = result.exitCode === 0 && !result.timedOut;
+  const status = statusOf(result, options.timeoutMs);
+  const forModel = passed ? "" : redactSecrets(trimOutput(result.output, MODEL_CHARS), options.secrets ?? []);
+  const missing = passed || result.timedOut ? null : missingTool(result.exitCode, cleanLines(result.output).join("\n"));
+  const output = shown(options, "test", command, result);
+  if (missing) {
+    const environment = { problem: `\`${missing.tool}\` is not installed where OpenJules runs the repository's commands (${status}: ${missing.line}).`, hint: missingToolHint(missing.tool) };
+    return { report: { command, passed: null, summary: `could not run (${status})${output ? `\n${output}` : ""}`, environment }, forModel };
+  }
+  return { report: { command, passed, summary: `${passed ? "passed" : "failed"} (${status})${output ? `\n${output}` : ""}` }, forModel };
 }
 
 export async function runTests(options: TestPhaseOptions, workdir: string, config: RepoConfig, signal?: AbortSignal): Promise<TestReport> {
-  if (!options.runner) return UNAVAILABLE;
-  const { test: command, reason } = await commandsFor(options, workdir, config);
-  if (!command) return { command: null, passed: null, summary: `no test command found (${reason}); set \`test\` in .github/jules.yml` };
-  const result = await options.runner.run(command, { cwd: workdir, timeoutMs: options.timeoutMs, ...(signal ? { signal } : {}) });
-  const passed = result.exitCode === 0 && !result.timedOut;
-  const status = result.timedOut ? `timed out after ${Math.round(options.timeoutMs / 1000)}s` : `exit code ${result.exitCode ?? "none (killed)"}`;
-  const output = redactSecrets(headTail(result.output.trim(), SUMMARY_CHARS), options.secrets ?? []);
-  return { command, passed, summary: `${passed ? "passed" : "failed"} (${status})${output ? `\n${output}` : ""}` };
+  return (await runTestCommand(options, workdir, config, signal)).report;
 }
 
-/** Runs the tests after `finish`; on failure lets the model fix and finish again. Returns the last summary and report. */
+/**
+ * Runs the tests after `finish`; on failure lets the model fix and finish
+ * again. An environment problem (a missing tool) ends it at once: no code
+ * change can fix it. Returns the last summary and report.
+ */
 export async function testAndFix(
   options: TestPhaseOptions,
   run: { loop: ToolLoop; summary: string; workdir: string; config: RepoConfig; progress: Progress; signal?: AbortSignal },
@@ -85,11 +164,11 @@ export async function testAndFix(
   let summary = run.summary;
   for (let round = 0; ; round++) {
     run.progress.phase?.("testing");
-    const tests = await runTests(options, run.workdir, run.config, run.signal);
+    const { report: tests, forModel } = await runTestCommand(options, run.workdir, run.config, run.signal);
     if (tests.passed !== false || round >= options.fixRounds) return { summary, tests };
     run.progress.phase?.("working");
     const outcome = await run.loop.run(
-      `The tests failed after your changes.\nCommand: ${tests.command}\n${tests.summary}\n\nFix the code (not the tests, unless they are wrong), then call finish again with an updated summary.`,
+      `The tests failed after your changes.\nCommand: ${tests.command}\n${tests.summary.split("\n")[0]}\n${forModel}\n\nFix the code (not the tests, unless they are wrong), then call finish again with an updated summary.`,
     );
     if (outcome.kind === "finish") summary = outcome.summary;
   }

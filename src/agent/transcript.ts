@@ -3,7 +3,9 @@ import { dirname } from "node:path";
 import { redactSecrets } from "../security/redact.ts";
 
 /**
- * The transcript of a task: every model call and tool call appended as one
+ * The transcript of a task: every model call and tool call, and the full
+ * output of its setup and test commands (what the status and pull request
+ * show is shortened and points here), appended as one
  * JSON line to a file the caller chooses (the agent uses
  * `<dataDir>/transcripts/<taskId>.jsonl`), readable by the operator later.
  * Every string in a line is redacted (known secret shapes plus the configured
@@ -18,9 +20,12 @@ export type TranscriptEntry =
   | { type: "tool"; id: string; name: string; ms: number; isError: boolean; result: string }
   | { type: "trim"; elided: number; reason: string }
   | { type: "note"; text: string }
+  | { type: "command"; purpose: "setup" | "test"; command: string; exitCode: number | null; timedOut: boolean; output: string }
   | { type: "end"; phase: string; outcome: string };
 
 const MAX_FIELD = 20_000;
+/** A setup or test command's output is kept whole (the runner already caps it): it is the full log the status points to. */
+const MAX_COMMAND_OUTPUT = 1024 * 1024;
 
 export class Transcript {
   readonly path: string;
@@ -35,9 +40,10 @@ export class Transcript {
 
   record(entry: TranscriptEntry): void {
     if (this.#failed) return;
-    const line = JSON.stringify({ at: new Date().toISOString(), ...entry }, (_key, value: unknown) => {
+    const line = JSON.stringify({ at: new Date().toISOString(), ...entry }, (key, value: unknown) => {
       if (typeof value !== "string") return value;
-      const cut = value.length > MAX_FIELD ? `${value.slice(0, MAX_FIELD)}[... ${value.length - MAX_FIELD} characters cut]` : value;
+      const max = entry.type === "command" && key === "output" ? MAX_COMMAND_OUTPUT : MAX_FIELD;
+      const cut = value.length > max ? `${value.slice(0, max)}[... ${value.length - max} characters cut]` : value;
       return redactSecrets(cut, this.#secrets);
     });
     this.#open()?.write(`${line}\n`);

@@ -91,6 +91,12 @@ export const RepoConfigSchema = z
       .describe(
         "Non-secret environment variables for every command of a task (setup, the agent's commands, tests), e.g. `TZ: Europe/Berlin` or `RUST_BACKTRACE: \"1\"`. Names are capital letters, digits and underscores; values are strings (quote numbers and booleans). Never put secrets here: the file is public to whoever reads the repository and the values reach the model's transcript. Variables the sandbox sets itself (HOME, PATH, USER, LOGNAME, SHELL, TMPDIR, PWD, the proxy variables, LD_*, GIT_*, NPM_CONFIG_*) cannot be set; the locale, TZ, CI and the like can.",
       ),
+    on_setup_failure: z
+      .enum(["stop", "continue"])
+      .default("stop")
+      .describe(
+        "What to do when the setup command fails: `stop` the task before the model runs (the status shows the command, its output and what to do), or `continue` and let the agent work anyway (for example to fix a broken manifest), with tests that will likely fail.",
+      ),
     on_test_failure: z
       .enum(["draft_pr", "branch_only", "abort"])
       .default("draft_pr")

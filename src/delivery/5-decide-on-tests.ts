@@ -6,8 +6,9 @@ import { code } from "../render/escape.ts";
  * 5. What failing tests mean for delivery, per `on_test_failure`: `abort`
  * pushes nothing; `branch_only` pushes the branch without a pull request;
  * `draft_pr` (the default) opens the pull request as a draft marked as
- * failing. Passing tests, or no test command at all, open the pull request
- * as `draft` says. Pure.
+ * failing. Passing tests, no test command at all, or tests that could not run
+ * for a reason of the environment (a missing tool: `passed` is null, the
+ * code is not known to be wrong) open the pull request as `draft` says. Pure.
  */
 
 export type TestDecision =

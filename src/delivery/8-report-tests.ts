@@ -3,8 +3,9 @@ import type { DeliveryInput } from "./types.ts";
 
 /**
  * 8. The "OpenJules tests" check run on the pushed head commit: success,
- * failure, or neutral when no test command was found, with the verdict and
- * the test output. Created already completed (the tests ran before the
+ * failure, or neutral when no test command was found or the tests could not
+ * run (a missing tool: the check says which and how to provide it), with the
+ * verdict and the test output (cleaned and shortened by the test phase). Created already completed (the tests ran before the
  * commit existed). A retried job may add a second run with the same name on
  * the same commit; that is harmless, since GitHub shows the newest run of a
  * name, and its result is that of the retry, which is the one whose work was

@@ -28,7 +28,7 @@ export interface PullRequestBodyInput {
   summary: string;
   tests: TestReport;
   files: readonly ChangedPath[];
-  /** Paths left out of the commit (nested repositories, submodule directories), and why. */
+  /** Paths left out of the commit (what setup, the tests or unkept commands made; nested repositories, submodule directories), and why. */
   leftOut?: readonly LeftOutPath[];
   /** The whole task's usage (planning, revisions and execution), the same count as the status comment's. */
   usage: Usage | null;
@@ -71,11 +71,18 @@ export function testVerdict(tests: TestReport): string {
   if (tests.command === null) return "⚠️ No test command was found, so no tests ran. Name one with `test:` in `.github/jules.yml`.";
   if (tests.passed === true) return `✅ ${code(tests.command)} passed.`;
   if (tests.passed === false) return `❌ ${code(tests.command)} failed.`;
+  if (tests.environment) return `⚠️ ${code(tests.command)} could not run: ${inline(tests.environment.problem, 500)}`;
   return `⚠️ ${code(tests.command)} did not run to the end.`;
 }
 
-function testSection(tests: TestReport, scale: number): string {
+/** The verdict, and for an environment problem what to do about it (no code change fixes it). */
+function verdictAndHint(tests: TestReport): string {
   const verdict = testVerdict(tests);
+  return tests.environment ? `${verdict}\n\n**To fix the environment:** ${inline(tests.environment.hint, 1500)}` : verdict;
+}
+
+function testSection(tests: TestReport, scale: number): string {
+  const verdict = verdictAndHint(tests);
   if (tests.summary.trim() === "") return verdict;
   const open = tests.passed === false ? " open" : "";
   return `${verdict}\n\n<details${open}>\n<summary>Test output</summary>\n\n${fenced(tests.summary, scaled(20_000, scale, 500))}\n\n</details>`;
@@ -110,11 +117,16 @@ function filesSection(files: readonly ChangedPath[]): string {
 const LEFT_OUT_WHY: Record<LeftOutPath["reason"], string> = {
   nested_repository: "a nested git repository made during the task; OpenJules never commits those (as submodule links or otherwise)",
   submodule: "a submodule's directory; OpenJules never changes submodules, the link stays as on the base branch",
+  setup: "made by the setup command; what setup installs is never committed",
+  tests: "made by the test run; what the tests leave behind is never committed",
+  agent_command: "made by a command the agent ran to check its work, which it did not keep",
+  ignored: "written by the agent, but the repository's .gitignore ignores it",
+  unrecorded: "changed in the working copy by none of the agent's tools",
 };
 
 function leftOutSection(leftOut: readonly LeftOutPath[]): string | null {
   if (leftOut.length === 0) return null;
-  const lines = leftOut.slice(0, MAX_FILES).map((p) => `- ${code(p.path, 300)}: ${LEFT_OUT_WHY[p.reason]}`);
+  const lines = leftOut.slice(0, MAX_FILES).map((p) => `- ${code(p.path, 300)}: ${LEFT_OUT_WHY[p.reason]}${p.undone ? " (it changed a file of this branch, which was put back)" : ""}`);
   if (leftOut.length > MAX_FILES) lines.push(`- … and ${formatCount(leftOut.length - MAX_FILES)} more`);
   return `### Left out\n\nThese paths were changed in the working copy but are not in this pull request:\n\n${lines.join("\n")}`;
 }
@@ -155,8 +167,8 @@ export interface CheckRunOutput {
 /** The "OpenJules tests" check run: success, failure, or neutral when no tests ran. */
 export function checkRunOutput(tests: TestReport): CheckRunOutput {
   const conclusion = tests.passed === true ? "success" : tests.passed === false ? "failure" : "neutral";
-  const title = conclusion === "success" ? "Tests passed" : conclusion === "failure" ? "Tests failed" : "No test result";
-  const summary = `${testVerdict(tests)}\n\nRun by OpenJules in its sandbox (no network, no secrets).`;
+  const title = conclusion === "success" ? "Tests passed" : conclusion === "failure" ? "Tests failed" : tests.environment ? "Tests could not run" : "No test result";
+  const summary = `${verdictAndHint(tests)}\n\nRun by OpenJules in its sandbox (no network, no secrets).`;
   const output = tests.summary.trim() === "" ? undefined : fenced(tests.summary, CHECK_TEXT_LIMIT - 100);
   return output === undefined ? { conclusion, title, summary } : { conclusion, title, summary, text: output };
 }

@@ -11,6 +11,7 @@ import { code, commandWord, inline, link, user } from "./escape.ts";
 import { elapsedMs, formatDuration } from "./format.ts";
 import { statusMarker } from "./markers.ts";
 import { phaseChecklist, stoppedAt, type PhaseItem } from "./phases.ts";
+import { fenced } from "./pull-request.ts";
 import { hasUsage, renderUsage } from "./usage.ts";
 import { FAILED_WHILE, PHASE_LABEL } from "./words.ts";
 
@@ -100,6 +101,7 @@ function nextSteps(input: StatusInput): string[] {
       const failure = task.failure;
       return [
         `**What happened:** ${failure ? inline(failure.reason, 3000) : "no reason was recorded."}`,
+        ...(failure?.output ? [fenced(failure.output, 4000)] : []),
         `**What you can do:** ${failure?.hint ? inline(failure.hint, 1000) : `start a new task with \`/${commandWord(command)} <what to do>\`.`}`,
       ];
     }

@@ -140,11 +140,17 @@ async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, resul
       reason: result.kind === "pull_request" ? `pull request #${result.number}${failing ? " (tests failing)" : ""}` : "branch pushed, tests failing",
       patch: { ...patch, usage, activity: outcome.summary.slice(0, 300) },
     });
-    if (done) await deps.status.refresh(done, failing ? failingNotice(result, command) : undefined);
+    if (done) await deps.status.refresh(done, failing ? failingNotice(result, command) : environmentNotice(outcome));
     return;
   }
   await deps.store.update(task.id, { usage });
   await failTask(deps, task.id, failureOf(result, outcome));
+}
+
+/** Tests that could not run for a reason of the environment: no code change fixes that, so the person hears what to provide. */
+function environmentNotice(outcome: ExecuteOutcome): string | undefined {
+  const env = outcome.tests.environment;
+  return env ? `The tests could not run, so the pull request is not marked as failing: ${env.problem} ${env.hint}` : undefined;
 }
 
 function failingNotice(result: Extract<DeliveryResult, { kind: "pull_request" | "branch_only" }>, command: string): string {

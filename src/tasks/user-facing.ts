@@ -13,7 +13,7 @@ import type { Failure } from "./model.ts";
 const PERMANENT_WORKSPACE: readonly string[] = ["invalid_input", "auth_failed", "repo_too_large", "branch_not_found", "push_refused", "push_rejected"];
 
 export function userFacingFailure(error: unknown, phase: string): Failure | null {
-  if (error instanceof AgentError) return { phase, reason: error.message, hint: error.hint };
+  if (error instanceof AgentError) return { phase, reason: error.message, hint: error.hint, ...(error.output ? { output: error.output } : {}) };
   if (error instanceof WorkspaceError && PERMANENT_WORKSPACE.includes(error.code)) {
     const pushing = error.code === "push_refused" || error.code === "push_rejected";
     return { phase: pushing ? "pushing the branch" : "preparing the workspace", reason: error.message, hint: error.hint };

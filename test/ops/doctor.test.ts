@@ -58,13 +58,15 @@ describe("openjules doctor", () => {
     const mock = new GitHubMock().app("openjules");
     const report = await runDoctor({ env: env({}), backends: configuredBackends, log });
     assert.deepEqual(status(report), {
-      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", "sandbox limits": "ok", "setup network": "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
+      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", "sandbox reach": "ok", "sandbox limits": "ok", "setup network": "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
     }, formatDoctor(report));
     assert.equal(report.ok, true);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c.detail]));
     assert.match(byName["GitHub App"]!, /^app "openjules" \(id 1\)/);
     assert.match(byName["LLM provider"]!, /answers and lists llama3\.1:8b$/);
     assert.match(byName.git!, /^git version \d/);
+    // The data directory is a mkdtemp (0700) directory: as root it is staged for the sandbox user, else that user is this one.
+    assert.match(byName["sandbox reach"]!, process.getuid?.() === 0 ? /bound into each sandbox from a private staging mount/ : /runs as this process's own uid/);
     // This host delegates a v1 memory cgroup to root, and bwrap 0.8 has --size and --seccomp.
     assert.match(byName["sandbox limits"]!, /cgroup memory: yes \(v\d, 4096 MiB for each command's processes and tmpfs together/);
     assert.match(byName["sandbox limits"]!, /tmpfs size: yes \(1024 MiB each/);
@@ -112,7 +114,7 @@ describe("openjules doctor", () => {
   it("says which sandbox limits cannot be enforced on a host without a delegated cgroup, and what the operator must provide", async () => {
     const probe = await probeSandbox();
     assert.ok(probe.ok);
-    const sandbox = { mode: "bubblewrap" as const, bwrapPath: "bwrap", memoryBytes: 4096 * 1024 ** 2, processes: 512, outputKeepBytes: 1, commandTimeoutMs: 1, tmpfsBytes: 1024 ** 3, diskQuotaBytes: 1024 ** 3, setupNetwork: { mode: "public" as const, allowHosts: [] } };
+    const sandbox = { mode: "bubblewrap" as const, bwrapPath: "bwrap", memoryBytes: 4096 * 1024 ** 2, processes: 512, outputKeepBytes: 1, commandTimeoutMs: 1, tmpfsBytes: 1024 ** 3, diskQuotaBytes: 1024 ** 3, setupNetwork: { mode: "public" as const, allowHosts: [] }, readOnlyPaths: [] };
     const check = checkSandboxLimits(sandbox, { ...probe, cgroups: { version: 0, reason: "cannot create a memory cgroup under /sys/fs/cgroup/x (EACCES)" } });
     assert.equal(check.status, "warn");
     assert.match(check.detail, /cgroup memory: no \(cannot create a memory cgroup .*EACCES\)\), so memory is bounded per process only/);

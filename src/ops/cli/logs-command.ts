@@ -42,6 +42,8 @@ export function formatEntry(entry: Record<string, unknown> | null): string {
       return `${at}tool ${s(entry.name)} (${s(entry.ms)} ms)${entry.isError === true ? " ERROR" : ""}:\n${indent(s(entry.result))}`;
     case "trim":
       return `${at}[trimmed ${s(entry.elided)} old tool results: ${s(entry.reason)}]`;
+    case "command":
+      return `${at}${s(entry.purpose)} command \`${s(entry.command)}\`: ${entry.timedOut === true ? "timed out" : `exit code ${s(entry.exitCode) || "none"}`}\n${indent(s(entry.output))}`;
     case "note":
       return `${at}note: ${s(entry.text)}`;
     case "end":
