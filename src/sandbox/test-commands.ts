@@ -1,19 +1,28 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
 import type { RepoConfig } from "../config/repo-config.ts";
-import { readRepoText } from "../security/safe-read.ts";
+import { ciTestCommand, type CiCommand } from "./detection/ci.ts";
+import { deno } from "./detection/deno.ts";
+import { exists, type Candidate } from "./detection/files.ts";
+import { node, NODE_LOCKFILES } from "./detection/node.ts";
+import { others } from "./detection/others.ts";
+import { php } from "./detection/php.ts";
+import { python } from "./detection/python.ts";
 
 /**
  * Works out how to set up and test a repository. `.github/jules.yml`'s
- * `setup:` and `test:` win; a missing one is detected from the repository, in
- * this order: package.json with a real test script (npm, pnpm, yarn or bun by
- * lockfile), pytest, go.mod, Cargo.toml, a Makefile with a `test` target,
- * Maven, Gradle. `reason` is shown to the person in the status comment, and
- * says plainly when no test command was found. Setup commands put caches and
- * virtualenvs in HOME (a per-task directory), never in the working copy.
- * Manifests are read through safe-read.ts (regular files inside the tree, at
- * most MAX_MANIFEST_BYTES, with a deadline): a FIFO or a link to /dev/zero in
- * their place counts as absent.
+ * `setup:` and `test:` win; a missing one is detected from the repository
+ * (src/sandbox/detection/: one file per ecosystem). Every ecosystem found is
+ * a candidate, in this order: Deno or Node first (Deno when deno.json has a
+ * `test` task or no npm lockfile is there, else Node), then Python (uv, tox,
+ * pytest), PHP (composer), Go, Rust, a Makefile `test` target, Maven, Gradle.
+ * When the repository's CI workflow runs a test command that can be read
+ * (detection/ci.ts), that command is chosen (so a polyglot repository is
+ * tested the way its CI tests it, not by whichever manifest comes first),
+ * with the setup of the candidate of the same ecosystem; otherwise the first
+ * candidate. Commands are plain commands (no shell snippets), shown as they
+ * run. `reason` is shown to the person in the status comment: where the
+ * command came from and why, or plainly that none was found. Setup commands
+ * put caches and virtualenvs in HOME (a per-task directory), never in the
+ * working copy. Every file is read through safe-read.ts.
  */
 
 export interface TestCommands {
@@ -29,84 +38,53 @@ interface Detected {
   reason: string;
 }
 
-const NPM_DEFAULT_TEST = /no test specified/;
-
-const exists = (dir: string, name: string) => stat(join(dir, name)).then(() => true, () => false);
-const MAX_MANIFEST_BYTES = 1024 * 1024;
-const read = (dir: string, name: string) => readRepoText(dir, name, { maxBytes: MAX_MANIFEST_BYTES, whole: true });
-
-async function node(dir: string): Promise<Detected | null> {
-  const text = await read(dir, "package.json");
-  if (text === null) return null;
-  let pkg: { scripts?: Record<string, unknown>; packageManager?: unknown };
-  try {
-    pkg = JSON.parse(text) as typeof pkg;
-  } catch {
-    return null;
-  }
-  const script = pkg.scripts?.test;
-  if (typeof script !== "string" || !script.trim() || NPM_DEFAULT_TEST.test(script)) return null;
-  const declared = typeof pkg.packageManager === "string" ? pkg.packageManager.split("@")[0] : undefined;
-  const managers: [string, string, string, string][] = [
-    ["pnpm-lock.yaml", "pnpm", "pnpm install --frozen-lockfile", "pnpm test"],
-    ["yarn.lock", "yarn", (await exists(dir, ".yarnrc.yml")) ? "yarn install --immutable" : "yarn install --frozen-lockfile", "yarn test"],
-    ["bun.lock", "bun", "bun install --frozen-lockfile", "bun run test"],
-    ["bun.lockb", "bun", "bun install --frozen-lockfile", "bun run test"],
-    ["package-lock.json", "npm", "npm ci", "npm test"],
-    ["npm-shrinkwrap.json", "npm", "npm ci", "npm test"],
-  ];
-  for (const [lockfile, name, setup, test] of managers) {
-    if ((declared === undefined || declared === name) && (await exists(dir, lockfile))) {
-      return { setup, test, reason: `found ${lockfile} and a test script in package.json` };
-    }
-  }
-  const fallback = managers.find((m) => m[1] === declared) ?? managers[4]!;
-  const setup = fallback[1] === "npm" ? "npm install" : fallback[2].replace(/ --(frozen-lockfile|immutable)/, "");
-  return { setup, test: fallback[3], reason: `found a test script in package.json (no lockfile; using ${fallback[1]})` };
+/** Every way the repository's manifests say it is set up and tested, best first. */
+export async function candidates(dir: string): Promise<Candidate[]> {
+  const [d, n] = [await deno(dir), await node(dir)];
+  let nodeLocked = false;
+  for (const lockfile of NODE_LOCKFILES) nodeLocked ||= await exists(dir, lockfile);
+  const denoFirst = d !== null && (d.hasTestTask || !nodeLocked || n === null);
+  const js = (denoFirst ? [d, n] : [n, d]).filter((c): c is Candidate => c !== null).map((c) => ({ family: c.family, setup: c.setup, test: c.test, reason: c.reason }));
+  if (d && n) js[0]!.reason += denoFirst ? " (preferred over package.json: Deno's configuration names the tests, or no npm lockfile is there)" : " (preferred over deno.json, which has no `test` task)";
+  return [...js, ...[await python(dir), await php(dir)].filter((c): c is Candidate => c !== null), ...(await others(dir))];
 }
 
-async function python(dir: string): Promise<Detected | null> {
-  const pyproject = (await read(dir, "pyproject.toml")) ?? "";
-  const configured =
-    (await exists(dir, "pytest.ini")) ||
-    /^\[tool\.pytest/m.test(pyproject) ||
-    /^\[(tool:)?pytest\]/m.test(((await read(dir, "setup.cfg")) ?? "") + ((await read(dir, "tox.ini")) ?? "")) ||
-    (await exists(dir, "conftest.py"));
-  let testsDir = false;
-  for (const name of ["tests", "test"]) {
-    const files = await readdir(join(dir, name)).catch(() => [] as string[]);
-    testsDir ||= files.some((f) => /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(f));
+const hasFlag = (command: string, flags: RegExp) => flags.test(` ${command} `);
+
+/** CI's command as it must run here: offline (tests never have network) and through the same wrappers as setup. */
+function adapt(ci: CiCommand, same: Candidate | undefined): { command: string; notes: string[] } {
+  let command = ci.command;
+  const notes: string[] = [];
+  const add = (after: RegExp, flag: string) => {
+    command = command.replace(after, `$& ${flag}`);
+    notes.push(`\`${flag}\` added`);
+  };
+  if (ci.family === "maven" && !hasFlag(command, /\s(?:-o|--offline)\s/)) add(/^\S+/, "-o");
+  if (ci.family === "gradle" && !hasFlag(command, /\s--offline\s/)) add(/^\S+/, "--offline");
+  if (ci.family === "rust" && !hasFlag(command, /\s--offline\s/)) add(/^cargo (?:test|nextest run)/, "--offline");
+  if (same?.test.startsWith("uv run ") && !command.startsWith("uv ")) {
+    command = `uv run ${command}`;
+    notes.push("run through `uv run`, as the project uses uv");
   }
-  if (!configured && !testsDir) return null;
-  const installs = ["pip install --quiet --upgrade pip"];
-  for (const req of ["requirements.txt", "requirements-dev.txt", "requirements-test.txt", "dev-requirements.txt"]) {
-    if (await exists(dir, req)) installs.push(`pip install --quiet -r ${req}`);
+  if (same?.test.startsWith("corepack ") && /^(?:pnpm|yarn) /.test(command)) {
+    command = `corepack ${command}`;
+    notes.push("through corepack, as `packageManager` names it");
   }
-  if (/^\[project\]|^\[tool\.poetry\]/m.test(pyproject) || (await exists(dir, "setup.py"))) installs.push("pip install --quiet -e .");
-  installs.push("pip install --quiet pytest");
-  const setup = `python3 -m venv "$HOME/.venv" && . "$HOME/.venv/bin/activate" && ${installs.join(" && ")}`;
-  const test = `if [ -x "$HOME/.venv/bin/python" ]; then "$HOME/.venv/bin/python" -m pytest; else python3 -m pytest; fi`;
-  return { setup, test, reason: configured ? "found pytest configuration" : "found Python tests (test_*.py) in a tests directory" };
+  return { command, notes };
 }
 
-async function others(dir: string): Promise<Detected | null> {
-  if (await exists(dir, "go.mod")) return { setup: "go mod download", test: "go test ./...", reason: "found go.mod" };
-  if (await exists(dir, "Cargo.toml")) return { setup: "cargo fetch", test: "cargo test --offline", reason: "found Cargo.toml" };
-  for (const name of ["Makefile", "makefile", "GNUmakefile"]) {
-    const text = await read(dir, name);
-    if (text !== null && /^test\s*:(?!=)/m.test(text)) return { setup: null, test: "make test", reason: `found a test target in ${name}` };
-  }
-  if (await exists(dir, "pom.xml")) return { setup: "mvn -B -q dependency:go-offline", test: "mvn -B -q -o test", reason: "found pom.xml (Maven)" };
-  if (await exists(dir, "gradlew")) return { setup: "./gradlew --no-daemon -q testClasses", test: "./gradlew --no-daemon --offline test", reason: "found the Gradle wrapper (gradlew)" };
-  if ((await exists(dir, "build.gradle")) || (await exists(dir, "build.gradle.kts"))) {
-    return { setup: "gradle --no-daemon -q testClasses", test: "gradle --no-daemon --offline test", reason: "found build.gradle (Gradle)" };
-  }
-  return null;
-}
-
-/** Pure-ish detection from the files in `dir` (the working copy). */
+/** Detection from the files in `dir` (the working copy): CI's test command when it can be read, else the best candidate. */
 export async function detectTestCommands(dir: string): Promise<Detected | null> {
-  return (await node(dir)) ?? (await python(dir)) ?? (await others(dir));
+  const found = await candidates(dir);
+  const ci = await ciTestCommand(dir);
+  if (!ci) return found[0] ? { setup: found[0].setup, test: found[0].test, reason: found[0].reason } : null;
+  const same = found.find((c) => c.family === ci.family);
+  // `make check` and the like build on whatever the repository's main ecosystem installs.
+  const setupFrom = same ?? (ci.family === "make" ? found.find((c) => c.setup !== null) : undefined);
+  const { command, notes } = adapt(ci, same);
+  const how = notes.length > 0 ? ` (\`${ci.command}\`; ${notes.join(", ")}: tests run offline here)` : "";
+  const setup = setupFrom?.setup ? `; setup \`${setupFrom.setup}\` (${setupFrom.reason})` : "; no setup detected for it";
+  return { setup: setupFrom?.setup ?? null, test: command, reason: `from ${ci.file}, job ${ci.job}${how}${setup}` };
 }
 
 export async function resolveTestCommands(dir: string, config: Pick<RepoConfig, "setup" | "test">): Promise<TestCommands> {
@@ -118,7 +96,10 @@ export async function resolveTestCommands(dir: string, config: Pick<RepoConfig, 
     return { setup: detected?.setup ?? null, test, source: "config", reason: `test command from .github/jules.yml${detected?.setup ? `; setup detected (${detected.reason})` : ""}` };
   }
   if (!detected) {
-    return { setup, test: null, source: setup ? "config" : "detected", reason: "no test command found: add `test:` to .github/jules.yml to have changes tested" };
+    return {
+      setup, test: null, source: setup ? "config" : "detected",
+      reason: "nothing in the repository names one: no test command in its CI workflows, no package.json test script, deno.json, pytest, tox or uv configuration, composer.json with PHPUnit, go.mod, Cargo.toml, Makefile `test` target, Maven or Gradle build",
+    };
   }
   if (setup) return { setup, test: detected.test, source: "config", reason: `setup command from .github/jules.yml; test detected (${detected.reason})` };
   return { setup: detected.setup, test: detected.test, source: "detected", reason: detected.reason };
