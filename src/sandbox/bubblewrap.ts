@@ -29,8 +29,8 @@ export const WORKSPACE = "/workspace";
 export const SANDBOX_HOME = "/home/sandbox";
 /** npm's global prefix, inside HOME so `npm link` / `npm install -g` work (the system prefix is read-only). */
 export const NPM_PREFIX = `${SANDBOX_HOME}/.npm-global`;
-/** Tools a setup installs into HOME come first: npm's global bin, pip --user, cargo install, go install. */
-export const SANDBOX_PATH = [`${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"].join(":");
+/** Tools a setup installs into HOME come first: the virtualenv detected Python setups make (~/.venv), npm's global bin, pip --user, cargo install, go install. */
+export const SANDBOX_PATH = [`${SANDBOX_HOME}/.venv/bin`, `${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"].join(":");
 
 export interface Limits {
   /** RLIMIT_DATA per process (heap and private writable mappings). */
