@@ -4,7 +4,8 @@ import { WorkspaceError } from "./errors.ts";
 import { deleteMirror, evictLeastRecentlyUsed, lockPathOf } from "./eviction.ts";
 import { git, GitError, type GitAuth, type TokenProvider } from "./git.ts";
 import { withFileLock } from "./lock.ts";
-import { mirrorPath, syncMirror } from "./mirror-cache.ts";
+import { checkPayloadSize, mirrorPath, syncMirror } from "./mirror-cache.ts";
+import { remoteHeads } from "./remote-heads.ts";
 import { checkCheckoutSize } from "./checkout-size.ts";
 import { claimSpare, sparesDirOf } from "./spares.ts";
 import { TaskWorkspace, type Workspace } from "./task-workspace.ts";
@@ -12,8 +13,9 @@ import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 
 /**
  * The workspace port: `prepare()` turns a repository and a base branch into a
- * task's working copy, through the mirror cache (sync under the repository
- * lock), a recycled or fresh worktree, and a private sandbox HOME; then keeps
+ * task's working copy, through the mirror cache (one `ls-remote` for the
+ * tips, then a sync of just the named branches under the repository lock), a
+ * recycled or fresh worktree, and a private sandbox HOME; then keeps
  * the cache under its cap. Layout under `dataDir`: `mirrors/<host>/<owner>/<repo>.git`
  * (+ `.lock`), `work/<taskId>` (worktree), `home/<taskId>` (sandbox HOME),
  * `spares/<host>/<owner>/<repo>/*` (parked worktrees).
@@ -66,13 +68,19 @@ async function checkBranchName(name: string, dir: string): Promise<void> {
   if (!ok) throw new WorkspaceError("invalid_input", `${JSON.stringify(name)} is not a valid branch name`, "Name an existing branch of the repository.");
 }
 
-async function defaultBranch(mirror: string, auth: GitAuth): Promise<string> {
-  const { stdout } = await git(["ls-remote", "--symref", "origin", "HEAD"], { cwd: mirror, auth }).catch((error: unknown) => {
-    throw new WorkspaceError("fetch_failed", `Could not find the default branch: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.");
-  });
-  const branch = /^ref: refs\/heads\/(\S+)\tHEAD$/m.exec(stdout)?.[1];
-  if (!branch) throw new WorkspaceError("branch_not_found", "The repository has no default branch (is it empty?)", "Push a first commit, or name a base branch.");
-  return branch;
+/** The base branch (named, or the remote's default) and the tips to sync; refuses a branch the remote does not have. */
+async function wantedTips(dataDir: string, auth: GitAuth, request: PrepareRequest, timeoutMs: number): Promise<{ baseBranch: string; tips: Map<string, string> }> {
+  const named = [request.baseBranch, request.branch].filter((b): b is string => Boolean(b));
+  const heads = await remoteHeads(dataDir, auth, named, timeoutMs);
+  const baseBranch = request.baseBranch || heads.defaultBranch;
+  if (!baseBranch) throw new WorkspaceError("branch_not_found", "The repository has no default branch (is it empty?)", "Push a first commit, or name a base branch.");
+  const tips = new Map<string, string>();
+  for (const branch of new Set([baseBranch, ...named])) {
+    const sha = heads.tips.get(branch);
+    if (!sha) throw new WorkspaceError("branch_not_found", `Branch ${branch} does not exist in ${request.owner}/${request.repo}`, "Name an existing branch, or leave it out to use the default branch.");
+    tips.set(branch, sha);
+  }
+  return { baseBranch, tips };
 }
 
 async function remoteSha(mirror: string, branch: string, ref: { owner: string; repo: string }): Promise<string> {
@@ -115,13 +123,15 @@ export class WorkspaceManager {
     const locked = <T>(fn: () => Promise<T>) => withFileLock(lockPathOf(mirror), fn, { timeoutMs: lockTimeoutMs });
 
     const { baseBranch, baseSha } = await locked(async () => {
+      checkPayloadSize(request, request.sizeKb, repoMaxBytes);
+      const { baseBranch, tips } = await wantedTips(dataDir, auth, request, fetchTimeoutMs);
+      const connect = request.branch ? ([baseBranch, request.branch] as const) : undefined;
       try {
-        await syncMirror(mirror, request, request.token, { repoMaxBytes, sizeKb: request.sizeKb, timeoutMs: fetchTimeoutMs });
+        await syncMirror(mirror, request, request.token, { repoMaxBytes, sizeKb: request.sizeKb, timeoutMs: fetchTimeoutMs, tips, connect });
       } catch (error) {
         if (error instanceof WorkspaceError && error.code === "repo_too_large") await deleteMirror(dataDir, mirror).catch(() => undefined);
         throw error;
       }
-      const baseBranch = request.baseBranch || (await defaultBranch(mirror, auth));
       const base = await remoteSha(mirror, baseBranch, request);
       const start = request.branch ? await remoteSha(mirror, request.branch, request) : base;
       await checkCheckoutSize(mirror, start, auth, request, { maxBytes: checkoutMaxBytes, maxFiles: checkoutMaxFiles });

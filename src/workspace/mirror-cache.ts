@@ -6,15 +6,24 @@ import { git, GitError, type TokenProvider } from "./git.ts";
 
 /**
  * One bare mirror per repository under `<dataDir>/mirrors/<host>/<owner>/<repo>.git`.
- * The first sync is a partial clone (`--filter=blob:none`: all commits and
- * trees, blobs fetched lazily when a worktree checks them out); later syncs
- * are `git fetch --prune` with the same filter. Remote branches land in
+ * The mirror fetches only the branches a task names (its base, and the branch
+ * of a follow-up), each as its tip alone (`--depth=1`, blobs included): the
+ * first task costs what `git clone --depth 1` costs, in one upload-pack
+ * request, and a repository whose served history is itself shallow works the
+ * same. Later syncs fetch a branch only when its remote tip moved (known from
+ * one `ls-remote`, see remote-heads.ts), again as its tip: objects the mirror
+ * already has are not sent again. History is deepened only when a task needs
+ * it: a follow-up's branch and its base are deepened, in a few growing
+ * batches, until they meet, so `base..branch` is the branch's own commits.
+ * New mirrors are not partial clones, so no object is ever fetched lazily,
+ * one request at a time: a missing object is an error, not a request (mirrors
+ * made as partial clones by older versions still work: their missing blobs
+ * are fetched in one batch, see checkout-size.ts). Remote branches land in
  * `refs/remotes/origin/*`, not `refs/heads/*`: task branches live in the
- * mirror's `refs/heads/jules/*` (worktrees share the mirror's refs), and a
- * `--mirror` refspec (`+refs/*:refs/*`) with `--prune` would delete them, and
- * would also fetch every `refs/pull/*`. Tags are not fetched (not needed).
- * A cold mirror is built in a temporary directory and renamed into place, so
- * a crash never leaves a half-made mirror. Callers hold the mirror lock.
+ * mirror's `refs/heads/jules/*` (worktrees share the mirror's refs). Tags are
+ * not fetched (not needed). A cold mirror is built in a temporary directory
+ * and renamed into place, so a crash never leaves a half-made mirror. Callers
+ * hold the mirror lock.
  */
 
 export interface RepoRef {
@@ -97,52 +106,81 @@ function fetchFailed(ref: RepoRef, error: unknown): WorkspaceError {
  */
 const EXCLUDES = ["node_modules/", "__pycache__/", "*.py[co]", ".pytest_cache/", ".mypy_cache/", ".tox/", ".venv/"].join("\n");
 
-const FETCH = ["fetch", "--quiet", "--prune", "--no-tags", "--filter=blob:none", "origin"];
+/** Every fetch: named refs only, no tags, no submodules, nothing written to FETCH_HEAD. */
+const FETCH = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no"];
+const refspec = (branch: string) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
+/** Deepening steps for a follow-up whose branch and base do not meet yet; then the whole history. */
+const DEEPEN = [64, 1024, 16_384];
 
-async function createMirror(path: string, ref: RepoRef, token: TokenProvider, timeoutMs: number): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.tmp-${randomUUID()}`;
-  try {
-    await git(["init", "--quiet", "--bare", tmp], { cwd: dirname(path) });
-    const settings: [string, string][] = [
-      ["core.repositoryformatversion", "1"],
-      ["remote.origin.url", ref.cloneUrl],
-      ["remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"],
-      ["remote.origin.tagOpt", "--no-tags"],
-      ["remote.origin.promisor", "true"],
-      ["remote.origin.partialCloneFilter", "blob:none"],
-      ["extensions.partialClone", "origin"],
-      ["fetch.writeCommitGraph", "true"],
-    ];
-    for (const [key, value] of settings) await git(["config", key, value], { cwd: tmp });
-    await git(FETCH, { cwd: tmp, auth: { remoteUrl: ref.cloneUrl, token }, timeoutMs });
-    await rename(tmp, path);
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
+async function initMirror(path: string, ref: RepoRef): Promise<void> {
+  await git(["init", "--quiet", "--bare", path], { cwd: dirname(path) });
+  const settings: [string, string][] = [
+    ["remote.origin.url", ref.cloneUrl],
+    ["remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"],
+    ["remote.origin.tagOpt", "--no-tags"],
+  ];
+  for (const [key, value] of settings) await git(["config", key, value], { cwd: path });
+}
+
+async function localTip(path: string, branch: string): Promise<string | null> {
+  const out = await git(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], { cwd: path }).catch(() => null);
+  return out?.stdout.trim() || null;
+}
+
+const meets = (path: string, a: string, b: string) =>
+  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(() => true, () => false);
+
+const isShallow = async (path: string) => (await git(["rev-parse", "--is-shallow-repository"], { cwd: path })).stdout.trim() === "true";
+
+/** Deepens `base` and `branch` until they share a commit, in at most `DEEPEN.length + 1` fetches; unrelated histories stay as they are. */
+async function connect(path: string, [base, branch]: readonly [string, string], run: (args: string[]) => Promise<unknown>): Promise<void> {
+  for (const step of [...DEEPEN, 0]) {
+    if ((await meets(path, base, branch)) || !(await isShallow(path))) return;
+    await run([...FETCH, step ? `--deepen=${step}` : "--unshallow", "origin", refspec(base), refspec(branch)]);
   }
+}
+
+/** Refuses a repository whose payload size (`repository.size`, KB) is over the limit, before any request. */
+export function checkPayloadSize(ref: RepoRef, sizeKb: number | undefined, repoMaxBytes: number): void {
+  if (sizeKb !== undefined && sizeKb * 1024 > repoMaxBytes) throw tooLarge(ref, sizeKb * 1024, repoMaxBytes);
 }
 
 export interface SyncOptions {
   repoMaxBytes: number;
   sizeKb?: number | undefined;
   timeoutMs?: number;
+  /** The branches to bring up to date and their remote tips (from remoteHeads()). */
+  tips: ReadonlyMap<string, string>;
+  /** A follow-up's base and branch: their histories are deepened until they meet. */
+  connect?: readonly [string, string] | undefined;
 }
 
 /**
- * Brings the mirror up to date with the remote (creating it on first use) and
- * returns its size. Refuses a repository over the limit: before any transfer
- * when the payload's `repository.size` says so, and after the fetch by
- * measuring (the caller then deletes the mirror, see eviction.ts).
+ * Brings the named branches of the mirror up to date with the remote
+ * (creating the mirror on first use) and returns its size. Refuses a
+ * repository over the limit: before any transfer when the payload's
+ * `repository.size` says so, and after the fetch by measuring (the caller
+ * then deletes the mirror, see eviction.ts).
  */
 export async function syncMirror(path: string, ref: RepoRef, token: TokenProvider, options: SyncOptions): Promise<number> {
-  const { repoMaxBytes, sizeKb, timeoutMs = 30 * 60_000 } = options;
-  if (sizeKb !== undefined && sizeKb * 1024 > repoMaxBytes) throw tooLarge(ref, sizeKb * 1024, repoMaxBytes);
+  const { repoMaxBytes, sizeKb, timeoutMs = 30 * 60_000, tips } = options;
+  checkPayloadSize(ref, sizeKb, repoMaxBytes);
+  const exists = await stat(join(path, "HEAD")).then(() => true, () => false);
+  const target = exists ? path : `${path}.tmp-${randomUUID()}`;
+  const run = (args: string[]) => git(args, { cwd: target, auth: { remoteUrl: ref.cloneUrl, token }, timeoutMs });
   try {
-    const exists = await stat(join(path, "HEAD")).then(() => true, () => false);
-    if (exists) await git(FETCH, { cwd: path, auth: { remoteUrl: ref.cloneUrl, token }, timeoutMs });
-    else await createMirror(path, ref, token, timeoutMs);
+    if (!exists) {
+      await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+      await initMirror(target, ref);
+    }
+    const stale: string[] = [];
+    for (const [branch, sha] of tips) if ((await localTip(target, branch)) !== sha) stale.push(branch);
+    // One request for every branch that moved, each as its tip only.
+    if (stale.length > 0) await run([...FETCH, "--depth=1", "origin", ...stale.map(refspec)]);
+    if (options.connect && options.connect[0] !== options.connect[1]) await connect(target, options.connect, run);
+    if (!exists) await rename(target, path);
   } catch (error) {
+    if (!exists) await rm(target, { recursive: true, force: true });
     throw error instanceof WorkspaceError ? error : fetchFailed(ref, error);
   }
   await mkdir(join(path, "info"), { recursive: true });

@@ -24,7 +24,9 @@ describe("workspace: cloning with an installation token", () => {
       assert.ok(fx.server.requests.length > 0);
       assert.ok(fx.server.requests.every((r) => r.token === TOKEN && r.status === 200));
       const mirror = mirrorPath(fx.dataDir, fx.request("x"));
-      assert.equal(await gitOut(mirror, "config", "remote.origin.partialclonefilter"), "blob:none");
+      // The tip only, blobs included: no partial clone, so nothing is ever fetched lazily one object at a time.
+      assert.equal(await gitOut(mirror, "rev-parse", "--is-shallow-repository"), "true");
+      assert.equal(await gitOut(mirror, "config", "--default", "none", "extensions.partialClone"), "none");
       assert.equal(await gitOut(mirror, "rev-parse", "--is-bare-repository"), "true");
     } finally {
       await ws.dispose();
