@@ -10,6 +10,7 @@ import { prepare, runTests } from "../../src/agent/test-phase.ts";
 import { taskRunner } from "../../src/agent/tools/run.ts";
 import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { blockingParent } from "../../src/sandbox/ownership.ts";
+import { bindSourceIndexes } from "../../src/sandbox/stage.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { WorkspaceManager, type Workspace } from "../../src/workspace/index.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
@@ -144,5 +145,15 @@ describe("sandbox: setup's network forwarder runs from a Node binary inside a 07
     assert.equal(result.exitCode, 0, result.output);
     assert.match(result.output, /allowed-registry GET \/from-setup/);
     assert.match(result.network ?? "", /egress proxy/);
+  });
+});
+
+describe("sandbox: staging reads bwrap's command line by each option's arity", () => {
+  it("finds every bind source, and never takes an option's value (an env value \"--bind\") for an option", () => {
+    const argv = ["bwrap", "--unshare-all", "--setenv", "X", "--bind", "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/opt/go", "/opt/go", "--bind", "/data/w", "/workspace", "--tmpfs", "/tmp", "--", "sh", "--bind", "/etc", "/x"];
+    assert.deepEqual(bindSourceIndexes(argv, 1).map((i) => argv[i]), ["/usr", "/opt/go", "/data/w"]);
+  });
+  it("refuses an option it does not know rather than guess", () => {
+    assert.throws(() => bindSourceIndexes(["bwrap", "--overlay-src", "/x", "--bind", "/a", "/b"], 1), /does not know the bwrap option "--overlay-src"/);
   });
 });
