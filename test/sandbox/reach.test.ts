@@ -109,6 +109,13 @@ for (const layout of LAYOUTS) {
       const passing = await runTests(options, ws.dir, config);
       assert.equal(passing.passed, true, passing.summary);
     });
+
+    it("staging changes nothing on the host and shows nothing of itself inside", async () => {
+      const inside = await runner.run("cat /proc/self/mountinfo; ls /run 2>&1", { cwd: ws.dir, timeoutMs: 60_000 });
+      assert.doesNotMatch(inside.output, /openjules-stage/);
+      assert.match(inside.output, / \/workspace rw,/);
+      assert.doesNotMatch(await readFile("/proc/self/mountinfo", "utf8"), /openjules-stage/, "no staging mount left on the host");
+    });
   });
 }
 
