@@ -85,12 +85,12 @@ function shown(options: TestPhaseOptions, purpose: "setup" | "test", command: st
 
 /** What the person can do about a failed setup. */
 function setupHint(config: RepoConfig, network: boolean, missing: string | null): string {
-  const again = `then start the task again with \`/${commandWord(config.command)} <what to do>\``;
+  const again = `start the task again with \`/${commandWord(config.command)} <what to do>\``;
   if (missing) return `${missingToolHint(missing)} Then start the task again.`;
   const net = network
     ? "For a private registry, the operator must add its host to JULES_SETUP_ALLOW_HOSTS (setup reaches public hosts only)."
     : "If it downloads packages, give it network with `setup_network: public` in .github/jules.yml (public hosts only; a private registry must be in the operator's JULES_SETUP_ALLOW_HOSTS).";
-  return `Fix \`setup:\` in .github/jules.yml (or what it installs from). ${net} To let the agent work despite a failing setup (for example to fix the manifest itself), set \`on_setup_failure: continue\`. Fix it, ${again}.`;
+  return `Fix \`setup:\` in .github/jules.yml (or what it installs from). ${net} To let the agent work despite a failing setup (for example to fix the manifest itself), set \`on_setup_failure: continue\`. Then ${again}.`;
 }
 
 /** Thrown by `prepare` when setup failed and `on_setup_failure` is `stop`: the task fails before the model runs. */
