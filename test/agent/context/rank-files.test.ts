@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { extractMentions, rankFiles } from "../../../src/agent/context/rank-files.ts";
+import { bestCpuMs } from "../../helpers/cpu-time.ts";
 
 const FILES = [
   "docs/guide/setup.md",
@@ -52,9 +53,9 @@ describe("rankFiles", () => {
 
 describe("extractMentions", () => {
   it("reads 65 KB of issue text in linear time (a run of dots before a letter once took seconds)", () => {
-    const started = performance.now();
-    const m = extractMentions(`${".".repeat(65_000)}x ${"a/".repeat(30_000)}b`);
-    assert.ok(performance.now() - started < 200, `${(performance.now() - started).toFixed(0)} ms`);
+    let m = extractMentions("");
+    const ms = bestCpuMs(() => (m = extractMentions(`${".".repeat(65_000)}x ${"a/".repeat(30_000)}b`)), 200);
+    assert.ok(ms < 200, `${ms.toFixed(0)} ms of CPU`);
     assert.ok(m.tokens.size >= 1);
   });
 
