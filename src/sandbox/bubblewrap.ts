@@ -8,7 +8,8 @@
  * root holding read-only system directories (/usr and the merged-/usr links,
  * a few harmless /etc pieces, generated passwd/group/hosts), a fresh /proc and
  * minimal /dev, size-capped private tmpfs for /tmp and /dev/shm, the working
- * copy read-write at /workspace with its `.git` hidden, and HOME at
+ * copy read-write at /workspace with its `.git` replaced (by a read-only view
+ * of the task's repository, git-view.ts, or an empty file), and HOME at
  * /home/sandbox (a per-task host directory, or a tmpfs). The data directory,
  * the mirror and anything holding credentials are never mounted. Resource
  * limits are applied inside by prlimit, so RLIMIT_NPROC counts only the
@@ -21,6 +22,7 @@
  */
 
 import { ENV_NAME, reservedEnvName } from "./env-names.ts";
+import { GIT_VIEW, type GitView } from "./git-view.ts";
 import { encodeProgram, seccompProgram } from "./seccomp.ts";
 import { egressCommandPrefix, egressMountArgs, FORWARDER_SOURCE, type EgressMount } from "./egress/forwarder.ts";
 
@@ -64,6 +66,8 @@ export interface BwrapPlan {
   workspace: string;
   /** What `<workspace>/.git` is, so it can be hidden. */
   gitEntry: "file" | "dir" | null;
+  /** A worktree's read-only view of its repository (git-view.ts), in place of the pointer into the mirror; absent: `.git` is an empty file. */
+  gitView?: GitView | null;
   /** Working directory relative to the workspace ("" for its root). */
   cwd: string;
   /** Host directory bound read-write as HOME; a tmpfs when absent. */
@@ -157,8 +161,18 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   for (const path of plan.extraReadOnly) a.push("--ro-bind-try", path, path);
   a.push("--bind", plan.workspace, WORKSPACE);
   if (plan.gitEntry === "file") {
-    fds.push(""); // an empty read-only regular file in place of the pointer into the mirror
+    // The pointer into the mirror is replaced: by one to the read-only view, or by an empty file.
+    const view = plan.gitView ?? null;
+    fds.push(view ? `gitdir: ${GIT_VIEW}\n` : "");
     a.push("--ro-bind-data", String(2 + fds.length), `${WORKSPACE}/.git`);
+    if (view) {
+      a.push("--dir", `${GIT_VIEW}/refs`, "--ro-bind", view.objects, `${GIT_VIEW}/objects`);
+      if (view.index) a.push("--ro-bind", view.index, `${GIT_VIEW}/index`);
+      for (const [name, content] of Object.entries(view.files)) {
+        fds.push(content);
+        a.push("--ro-bind-data", String(2 + fds.length), `${GIT_VIEW}/${name}`);
+      }
+    }
   }
   if (plan.gitEntry === "dir") a.push("--tmpfs", `${WORKSPACE}/.git`, "--remount-ro", `${WORKSPACE}/.git`);
   a.push(...(plan.home ? ["--bind", plan.home, SANDBOX_HOME] : tmpfs(SANDBOX_HOME)));

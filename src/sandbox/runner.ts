@@ -7,6 +7,7 @@ import { createCommandCgroup } from "./cgroup.ts";
 import { probeSandbox } from "./detect.ts";
 import { watchDisk } from "./disk-quota.ts";
 import { handOver, SandboxSetupError } from "./ownership.ts";
+import { readGitView } from "./git-view.ts";
 import { runProcess, type KilledBy } from "./process.ts";
 import { stageUnreachable } from "./stage.ts";
 import { allowEntries, openEgress, type EgressSession, type SetupNetworkOptions } from "./egress/session.ts";
@@ -149,7 +150,7 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       try {
         egress = await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
         let spec = buildBwrapCommand({
-          bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, cwd, home,
+          bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, gitView: git?.isFile() ? await readGitView(root) : null, cwd, home,
           egress: egress.mount, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command, cgroupProcs: cgroup?.procs ?? [],
         });
         // Sources under a directory the sandbox uid cannot enter (/root, a 0700 home) are bound from a staging mount (stage.ts).

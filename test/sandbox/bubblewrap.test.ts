@@ -78,6 +78,22 @@ describe("sandbox: bubblewrap command line", () => {
     }
   });
 
+  it("replaces a worktree's pointer by one to the read-only git view: objects and index bound read-only, generated files, nothing writable", () => {
+    const view = { objects: "/data/mirrors/acme/widget.git/objects", index: "/data/mirrors/acme/widget.git/worktrees/t1/index", files: { HEAD: "ref: refs/heads/jules/1-x\n", config: "[core]\n", "packed-refs": "" } };
+    const { args, fds } = buildBwrapCommand(plan({ gitEntry: "file", gitView: view }));
+    const at = (flag: string, dest: string) => args.findIndex((a, i) => a === flag && args[i + 2] === dest);
+    assert.equal(args[at("--ro-bind", "/run/openjules/git/objects") + 1], view.objects);
+    assert.equal(args[at("--ro-bind", "/run/openjules/git/index") + 1], view.index);
+    const pointer = at("--ro-bind-data", "/workspace/.git");
+    assert.equal(fds[Number(args[pointer + 1]) - 3], "gitdir: /run/openjules/git\n");
+    assert.equal(fds[Number(args[at("--ro-bind-data", "/run/openjules/git/HEAD") + 1]) - 3], "ref: refs/heads/jules/1-x\n");
+    assert.ok(!args.some((a, i) => (a === "--bind" || a === "--bind-try") && String(args[i + 1]).startsWith("/data/mirrors")), "the mirror is never bound writable");
+    assert.ok(args.indexOf("--remount-ro") > pointer, "the root (holding the view) is made read-only after it is built");
+    // Without a view the pointer is an empty file, as before.
+    const hidden = buildBwrapCommand(plan({ gitEntry: "file" }));
+    assert.equal(hidden.fds[Number(hidden.args[hidden.args.indexOf("/workspace/.git") - 1]) - 3], "");
+  });
+
   it("never shares the host's network: setup's way out is the egress proxy's socket and the forwarder", () => {
     const none = buildBwrapCommand(plan());
     const out = buildBwrapCommand(plan({ egress: { socket: "/tmp/openjules-egress-x/proxy.sock", node: "/opt/node/bin/node" } }));
