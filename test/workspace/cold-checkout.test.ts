@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
 import { git } from "../../src/workspace/git.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
+import { parseLsRemote } from "../../src/workspace/remote-heads.ts";
 import { addCommits, gitOut, type CommitSpec } from "../helpers/git/repo.ts";
 import { tempDir, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 
@@ -64,6 +65,10 @@ describe("workspace: a cold checkout is a few batched fetches", { timeout: 120_0
       const diff = await ws.diff();
       assert.deepEqual(diff.files.map((f) => f.path), ["src/d0/f0.txt"]);
       assert.deepEqual(diff.commitMessages, ["Change f0"]);
+      // And the push from the tip-only mirror carries the commit (its parent is the served tip).
+      const branch = ws.branch ?? "";
+      await ws.push(branch, ws.createdBranches);
+      assert.equal(await gitOut(fx.server.repoPath("acme", "widget"), "rev-parse", `refs/heads/${branch}`), await gitOut(ws.dir, "rev-parse", "HEAD"));
     } finally {
       await ws.dispose();
     }
@@ -79,6 +84,13 @@ describe("workspace: a cold checkout is a few batched fetches", { timeout: 120_0
       assert.equal(await gitOut(mirror, "rev-list", "--count", "--all"), "1", "only the tip commit was downloaded");
       assert.equal(await gitOut(ws.dir, "rev-parse", "HEAD"), await gitOut(fx.server.repoPath("acme", "widget"), "rev-parse", "main"));
       assert.equal(await gitOut(ws.dir, "status", "--porcelain"), "");
+      const branch = await ws.createBranch("Push it", 9);
+      await writeFile(join(ws.dir, "NEW.md"), "new\n");
+      await git(["add", "NEW.md"], { cwd: ws.dir });
+      await git(["-c", "user.name=Jules", "-c", "user.email=jules@example.com", "commit", "--quiet", "-m", "Add NEW"], { cwd: ws.dir });
+      await ws.push(branch, ws.createdBranches);
+      assert.equal(await gitOut(fx.server.repoPath("acme", "widget"), "rev-parse", `refs/heads/${branch}`), await gitOut(ws.dir, "rev-parse", "HEAD"));
+      assert.equal(await gitOut(fx.server.repoPath("acme", "widget"), "fsck", "--connectivity-only", "--no-progress"), "");
     } finally {
       await ws.dispose();
     }
@@ -127,6 +139,22 @@ describe("workspace: a cold checkout is a few batched fetches", { timeout: 120_0
     }
   });
 
+  it("without a base branch, the remote's default branch is checked out", async () => {
+    fx = await workspaceFixture();
+    const served = fx.server.repoPath("acme", "widget");
+    await git(["branch", "trunk", "main"], { cwd: served });
+    await addCommits(served, [{ files: { "TRUNK.md": "trunk\n" }, branch: "trunk" }]);
+    await git(["symbolic-ref", "HEAD", "refs/heads/trunk"], { cwd: served });
+    const ws = await fx.manager.prepare(fx.request("t-default", { baseBranch: null }));
+    try {
+      assert.equal(ws.baseBranch, "trunk");
+      assert.equal(await readFile(join(ws.dir, "TRUNK.md"), "utf8"), "trunk\n");
+      assert.ok(fetches(fx) <= 1, `${fetches(fx)} fetches`);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
   it("a branch that does not exist is named, before any fetch", async () => {
     fx = await workspaceFixture();
     const error = await fx.manager.prepare(fx.request("t-none", { baseBranch: "nope" })).then(() => null, (e: unknown) => e);
@@ -135,3 +163,13 @@ describe("workspace: a cold checkout is a few batched fetches", { timeout: 120_0
   });
 });
 
+describe("workspace: parseLsRemote", () => {
+  it("reads HEAD's branch and exact branch names only (ls-remote patterns also match name tails)", () => {
+    const a = "a".repeat(40);
+    const b = "b".repeat(40);
+    const heads = parseLsRemote(`ref: refs/heads/main\tHEAD\n${a}\tHEAD\n${a}\trefs/heads/main\n${b}\trefs/heads/x/refs/heads/main\n${b}\trefs/tags/main\n`);
+    assert.equal(heads.defaultBranch, "main");
+    assert.deepEqual([...heads.tips], [["main", a], ["x/refs/heads/main", b]]);
+    assert.equal(parseLsRemote("").defaultBranch, null);
+  });
+});
