@@ -1,9 +1,11 @@
 import { WorkspaceError } from "./errors.ts";
 import { git } from "./git.ts";
-import { excludePathspec, gitlinks, nestedRepositories, submoduleTouched, type LeftOutPath } from "./nested.ts";
+import type { WorktreeChanges } from "./changes.ts";
+import { gitlinks, nestedRepositories, submoduleTouched, type LeftOutPath } from "./nested.ts";
 
 /**
- * Commits every change in the worktree as the GitHub App's bot user
+ * Commits the agent's change (only what changes.ts recorded: never what
+ * setup or the tests left behind) as the GitHub App's bot user
  * (`<slug>[bot]`, `<bot-user-id>+<slug>[bot]@users.noreply.github.com`, which
  * GitHub links to the app), with a message that says what (subject, at most
  * 72 characters) and why (body), and a `Co-authored-by:` trailer crediting the
@@ -88,20 +90,34 @@ export function changedLinks(before: ReadonlyMap<string, string>, after: Readonl
   return [...paths].filter((path) => before.get(path) !== after.get(path)).sort();
 }
 
-/** Stages everything but nested repositories and submodules, and commits. */
-export async function commitAll(dir: string, request: CommitRequest): Promise<CommitOutcome> {
+/** Pure: `git ls-tree -r -z` output → submodule link path → the commit it links. */
+export function parseTreeLinks(tree: string): Map<string, string> {
+  const links = new Map<string, string>();
+  for (const record of tree.split("\0")) {
+    const match = /^160000 commit ([0-9a-f]+)\t(.+)$/s.exec(record);
+    if (match?.[1] && match[2]) links.set(match[2], match[1]);
+  }
+  return links;
+}
+
+/**
+ * Commits what the task's change record staged (changes.ts: the agent's
+ * tools and the commands it kept), nothing else: what setup, the tests or
+ * the agent's other commands left in the working copy is listed as left out,
+ * with nested repositories and touched submodule directories.
+ */
+export async function commitAll(dir: string, request: CommitRequest, changes: WorktreeChanges): Promise<CommitOutcome> {
   const message = formatCommitMessage(request);
   const { name, email } = botIdentity(request.bot, request.noreplyDomain);
   const links = await gitlinks(dir);
   const nested = await nestedRepositories(dir);
   const leftOut: LeftOutPath[] = nested.map((path) => ({ path, reason: "nested_repository" }));
   for (const path of [...links.keys()].sort()) if (await submoduleTouched(dir, path)) leftOut.push({ path, reason: "submodule" });
-  const pathspecs = [".", ...nested.map(excludePathspec), ...[...links.keys()].map(excludePathspec)];
-  await git(["add", "--all", "--pathspec-from-file=-", "--pathspec-file-nul"], { cwd: dir, input: `${pathspecs.join("\0")}\0` });
-  const changed = changedLinks(links, await gitlinks(dir));
+  const listed = new Set(leftOut.map((p) => p.path));
+  for (const path of await changes.leftOut()) if (!listed.has(path.path) && !nested.some((n) => path.path.startsWith(n))) leftOut.push(path);
+  const changed = changedLinks(parseTreeLinks((await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD"], { cwd: dir })).stdout), links);
   if (changed.length > 0) {
-    // Cannot happen with the exclusions above; refused rather than trusted.
-    await git(["reset", "--quiet", "--no-recurse-submodules"], { cwd: dir });
+    // Cannot happen: the record never stages a link. Refused rather than trusted.
     throw new WorkspaceError("git_failed", `Refusing to commit submodule links the task did not have at its base: ${changed.join(", ")}`, "This is a bug in OpenJules; nothing was committed.");
   }
   const staged = await git(["diff", "--cached", "--name-only", "-z", "--ignore-submodules=all"], { cwd: dir });

@@ -26,6 +26,7 @@ export type { Workspace } from "./task-workspace.ts";
 export type { TokenProvider } from "./git.ts";
 export type { BotIdentity, CoAuthor, CommitOutcome, CommitRequest } from "./commit.ts";
 export type { LeftOutPath } from "./nested.ts";
+export type { ChangeRecord } from "./changes.ts";
 export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
 
 export interface WorkspaceManagerOptions {

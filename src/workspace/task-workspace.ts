@@ -1,5 +1,6 @@
 import { stat } from "node:fs/promises";
 import { createTaskBranch } from "./branch.ts";
+import { WorktreeChanges, type ChangeRecord } from "./changes.ts";
 import { commitAll, type CommitOutcome, type CommitRequest } from "./commit.ts";
 import { diffAgainstBase, type WorkspaceDiff } from "./diff.ts";
 import { WorkspaceError } from "./errors.ts";
@@ -28,7 +29,9 @@ export interface Workspace {
   /** Branches this workspace created (persist them: push() is only allowed to those). */
   readonly createdBranches: readonly string[];
   createBranch(title: string, issueNumber: number): Promise<string>;
-  /** Commits every change but nested repositories and submodules (listed as left out); the sha is null when nothing changed. */
+  /** The record of the agent's change: only what it staged is ever committed (changes.ts). */
+  readonly changes: ChangeRecord;
+  /** Commits the recorded change; what else is in the working copy is listed as left out. The sha is null when nothing changed. */
   commit(request: CommitRequest): Promise<CommitOutcome>;
   push(branch: string, appBranches: Iterable<string>): Promise<void>;
   diff(): Promise<WorkspaceDiff>;
@@ -55,6 +58,7 @@ export class TaskWorkspace implements Workspace {
   readonly baseSha: string;
   branch: string | null;
   readonly createdBranches: string[] = [];
+  readonly changes: WorktreeChanges;
   readonly #init: TaskWorkspaceInit;
   #disposed: Promise<void> | null = null;
 
@@ -65,6 +69,7 @@ export class TaskWorkspace implements Workspace {
     this.baseBranch = init.baseBranch;
     this.baseSha = init.baseSha;
     this.branch = init.branch;
+    this.changes = new WorktreeChanges(init.dir);
   }
 
   async createBranch(title: string, issueNumber: number): Promise<string> {
@@ -75,7 +80,7 @@ export class TaskWorkspace implements Workspace {
   }
 
   commit(request: CommitRequest): Promise<CommitOutcome> {
-    return commitAll(this.dir, request);
+    return commitAll(this.dir, request, this.changes);
   }
 
   push(branch: string, appBranches: Iterable<string>): Promise<void> {

@@ -7,6 +7,7 @@ import { CHECK_NAME, deliver } from "../../src/delivery/deliver.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { branchSha, gitOut } from "../helpers/git/repo.ts";
 import { deliveryFixture, REQUESTER_ID, type DeliveryFixture } from "./fixture.ts";
+import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
 /** Delivery end to end: a real workspace and git remote, the production GitHub gateway against a mocked REST API. */
 describe("deliver: from the agent's work to a pull request", { timeout: 180_000 }, () => {
@@ -26,6 +27,7 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
     const ws = await fx.git.manager.prepare(fx.git.request(task.id));
     try {
       await writeFile(join(ws.dir, "src/index.js"), "export const answer = 42;\n");
+      await agentWrote(ws);
       const gh = new GitHubMock(fx.git.owner, fx.git.repo)
         .userLookup("Codertocat", REQUESTER_ID)
         .openPulls(BRANCH, null)
@@ -95,6 +97,7 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
     const ws = await fx.git.manager.prepare(fx.git.request(task.id));
     try {
       await writeFile(join(ws.dir, "src/index.js"), "export const answer = 6 * 7;\n");
+      await agentWrote(ws);
       const gh = new GitHubMock(fx.git.owner, fx.git.repo).openPulls(branch, { number: 12, draft: true });
       const input = fx.input(task, ws);
 
@@ -117,6 +120,7 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
     const ws = await fx.git.manager.prepare(fx.git.request(task.id));
     try {
       await writeFile(join(ws.dir, "docs/guide.md"), "The answer is 42.\n");
+      await agentWrote(ws);
       const gh = new GitHubMock(fx.git.owner, fx.git.repo)
         .userLookup("Codertocat", REQUESTER_ID)
         .openPulls(branch, null)
@@ -141,6 +145,7 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
     const ws = await fx.git.manager.prepare(fx.git.request(task.id));
     try {
       await writeFile(join(ws.dir, "docs/guide.md"), "Renamed.\n");
+      await agentWrote(ws);
       const gh = new GitHubMock(fx.git.owner, fx.git.repo)
         .userLookup("outside-helper", null)
         .openPulls(branch, null)

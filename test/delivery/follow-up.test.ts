@@ -8,6 +8,7 @@ import type { PullFields } from "../helpers/github-mock.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { branchSha, gitOut } from "../helpers/git/repo.ts";
 import { deliveryFixture, REQUESTER_ID, type DeliveryFixture } from "./fixture.ts";
+import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
 /** `/jules <feedback>` on OpenJules' pull request: new commits on the same branch, never a new pull request. */
 describe("deliver: follow-ups on an existing pull request", { timeout: 180_000 }, () => {
@@ -30,6 +31,7 @@ describe("deliver: follow-ups on an existing pull request", { timeout: 180_000 }
     const ws = await fx.git.manager.prepare(fx.git.request(task.id, { branch }));
     try {
       await edit(ws.dir);
+      await agentWrote(ws);
       const input = fx.input(task, ws, { config: { ...defaultRepoConfig(), labels: ["jules"] } });
       return { result: await deliver(input), input, gh, branch, tip };
     } finally {

@@ -8,6 +8,7 @@ import { gitOut } from "../helpers/git/repo.ts";
 import { markerDir, markersIn, plantHostileRepo } from "../helpers/git/hostile-repo.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
 import { deliveryFixture, REQUESTER_ID, type DeliveryFixture } from "./fixture.ts";
+import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
 /**
  * Issue 8, item 1, through delivery: repository code leaves a nested git
@@ -41,6 +42,7 @@ describe("deliver: a nested repository planted in the worktree", { timeout: 180_
       await plantHostileRepo(ws.dir, "evil", markers);
       await plantHostileRepo(ws.dir, "src/util/deep", markers);
       await writeFile(join(ws.dir, "src/util/deep/also-here.js"), "inside the nested repository\n");
+      await agentWrote(ws);
       const gh = new GitHubMock(fx.git.owner, fx.git.repo)
         .userLookup("Codertocat", REQUESTER_ID)
         .openPulls(BRANCH, null)

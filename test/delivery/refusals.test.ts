@@ -8,6 +8,7 @@ import { FAKE } from "../helpers/fake-secrets.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { addCommits, branchSha } from "../helpers/git/repo.ts";
 import { deliveryFixture, REQUESTER_ID, type DeliveryFixture } from "./fixture.ts";
+import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
 /** What delivery refuses, or does differently, before anything reaches GitHub: no changes, denied paths, secrets, failing tests. */
 describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
@@ -29,6 +30,7 @@ describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
     const ws = await fx.git.manager.prepare(fx.git.request(task.id));
     try {
       await edit(ws.dir);
+      await agentWrote(ws);
       const input = fx.input(task, ws, extra);
       return { result: await deliver(input), input, branch: `jules/${issue}-change-number-${issue}` };
     } finally {
@@ -140,6 +142,7 @@ describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
     const ws = await fx.git.manager.prepare(fx.git.request(task.id));
     try {
       await writeFile(join(ws.dir, "src/index.js"), "export const answer = 42;\n");
+      await agentWrote(ws);
       const result = await deliver(fx.input(task, ws));
       const reason = result.kind === "blocked" ? result.reason : "";
       assert.match(reason, /commit message 1, line 1: github-token/);

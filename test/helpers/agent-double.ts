@@ -71,6 +71,7 @@ export const tempWorkspaces: Workspaces = {
       branch: task.branch,
       createdBranches: [],
       createBranch: unavailable,
+      changes: { keep: unavailable, command: unavailable },
       commit: unavailable,
       push: unavailable,
       diff: unavailable,

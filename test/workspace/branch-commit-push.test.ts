@@ -7,6 +7,7 @@ import { rejection } from "../../src/workspace/push.ts";
 import { WorkspaceError } from "../../src/workspace/index.ts";
 import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";
 import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
 const bot = { slug: "openjules", userId: 4242 };
 const coAuthor = { login: "octocat", id: 583231 };
@@ -51,6 +52,7 @@ describe("workspace: task branch, commit, push and diff", () => {
       await mkdir(join(ws.dir, "node_modules/dep"), { recursive: true });
       await writeFile(join(ws.dir, "node_modules/dep/index.js"), "dependency installed by setup\n");
       await rename(join(ws.dir, "docs/guide.md"), join(ws.dir, "docs/GUIDE.md"));
+      await agentWrote(ws);
       const { sha, leftOut } = await ws.commit(commitRequest);
       assert.match(sha ?? "", /^[0-9a-f]{40}$/);
       assert.deepEqual(leftOut, []);
@@ -83,6 +85,7 @@ describe("workspace: task branch, commit, push and diff", () => {
     try {
       const mine = await ws.createBranch("Mine", 20);
       await writeFile(join(ws.dir, "mine.txt"), "x\n");
+      await agentWrote(ws);
       await ws.commit({ ...commitRequest, subject: "Mine" });
       const before = fx.server.requests.length;
       const main = await branchSha(fx.server.repoPath("acme", "widget"), "main");
@@ -105,12 +108,14 @@ describe("workspace: task branch, commit, push and diff", () => {
     try {
       const branch = await ws.createBranch("Race", 30);
       await writeFile(join(ws.dir, "race.txt"), "ours 1\n");
+      await agentWrote(ws);
       await ws.commit({ ...commitRequest, subject: "Race 1" });
       await ws.push(branch, ws.createdBranches);
       // Someone else pushes to the task branch on GitHub.
       await addCommits(fx.server.repoPath("acme", "widget"), [{ branch, files: { "theirs.txt": "theirs\n" } }]);
       const theirs = await branchSha(fx.server.repoPath("acme", "widget"), branch);
       await writeFile(join(ws.dir, "race.txt"), "ours 2\n");
+      await agentWrote(ws);
       await ws.commit({ ...commitRequest, subject: "Race 2" });
       const error = await ws.push(branch, ws.createdBranches).catch((e: unknown) => e);
       // Not "usually temporary": a retry would be refused the same way, so the task fails at once with the reason.
@@ -139,6 +144,7 @@ describe("workspace: task branch, commit, push and diff", () => {
     const first = await fx.manager.prepare(fx.request("t-follow-1"));
     const branch = await first.createBranch("Follow up", 40);
     await writeFile(join(first.dir, "f.txt"), "v1\n");
+    await agentWrote(first);
     await first.commit({ ...commitRequest, subject: "v1" });
     await first.push(branch, first.createdBranches);
     await first.dispose();
@@ -148,6 +154,7 @@ describe("workspace: task branch, commit, push and diff", () => {
       assert.equal(again.branch, branch);
       assert.equal(await gitOut(again.dir, "symbolic-ref", "--short", "HEAD"), branch);
       await writeFile(join(again.dir, "f.txt"), "v2\n");
+      await agentWrote(again);
       const { sha } = await again.commit({ ...commitRequest, subject: "v2" });
       await again.push(branch, [branch]);
       assert.equal(await branchSha(fx.server.repoPath("acme", "widget"), branch), sha);

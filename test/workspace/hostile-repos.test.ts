@@ -9,6 +9,7 @@ import { toolContext } from "../helpers/fake-llm/workdir.ts";
 import { gitOut } from "../helpers/git/repo.ts";
 import { hostileRepoScript, markersIn, plantHostileRepo, submoduleAttackFixture, type SubmoduleAttackFixture } from "../helpers/git/hostile-repo.ts";
 import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
 /**
  * Issue 8, item 1, through a submodule path the repository already has: its
@@ -56,6 +57,7 @@ describe("workspace: hostile repositories in the worktree (a submodule path the 
       await ws.createBranch("Use the constant", 3);
       await writeFile(join(ws.dir, "src/index.js"), "export const answer = 42;\n");
       await plantHostileRepo(ws.dir, "vendor/lib", markers);
+      await agentWrote(ws);
       const outcome = await ws.commit({ subject: "Use the constant", body: "Simpler.", bot: { slug: "openjules", userId: 1 } });
       assert.deepEqual(await markersIn(markers), [], "nothing ran during the commit");
       assert.match(outcome.sha ?? "", /^[0-9a-f]{40}$/);
@@ -77,15 +79,16 @@ describe("workspace: hostile repositories in the worktree (a submodule path the 
     let disposed = false;
     try {
       await ws.createBranch("Use the constant", 4);
-      const ctx = toolContext(ws.dir, { runner, commandTimeoutMs: 60_000 });
+      const ctx = { ...toolContext(ws.dir, { runner, commandTimeoutMs: 60_000 }), changes: ws.changes };
       for (const path of ["evil", "vendor/lib"]) {
         const result = await invoke(runTool, { command: `${hostileRepoScript(path, markers)}\necho planted` }, ctx);
         assert.equal(result.isError, false, result.content);
         assert.match(result.content, /planted/);
       }
-      assert.equal((await invoke(runTool, { command: "echo 'export const answer = 42;' > src/index.js" }, ctx)).isError, false);
+      assert.equal((await invoke(runTool, { command: "echo 'export const answer = 42;' > src/index.js", keep: true }, ctx)).isError, false);
       assert.ok((await readdir(join(ws.dir, "evil/.git"))).includes("config"), "the sandbox made the nested repository");
       await writeFile(join(ws.dir, "notes.txt"), "written by the agent's write_file\n");
+      await agentWrote(ws);
 
       const outcome = await ws.commit({ subject: "Use the constant", body: "Simpler.", bot: { slug: "openjules", userId: 1 } });
       assert.deepEqual(await markersIn(markers), [], "nothing ran during the commit");

@@ -3,7 +3,7 @@ import { confinePath } from "../../security/paths.ts";
 import { writeRepoFile } from "../../security/safe-read.ts";
 import { isBinary, readForTool } from "./read-file.ts";
 import { ToolError, defineTool } from "./tool.ts";
-import { MAX_WRITE_CHARS } from "./write-file.ts";
+import { MAX_WRITE_CHARS, recordWrite } from "./write-file.ts";
 
 /**
  * `edit_file`: replaces one exact occurrence of `old_string` with
@@ -57,6 +57,6 @@ export const editFileTool = defineTool({
     await writeRepoFile(file.real, file.rel, updated);
     ctx.stats.filesChanged.add(file.rel);
     const line = text.slice(0, at).split("\n").length;
-    return { content: `Edited ${file.rel} at line ${line}.` };
+    return { content: `Edited ${file.rel} at line ${line}.${await recordWrite(ctx, file.rel)}` };
   },
 });

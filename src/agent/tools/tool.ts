@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { ToolSpec } from "../providers/provider.ts";
 import type { Plan } from "../../tasks/model.ts";
+import type { ChangeRecord } from "../changes.ts";
 import type { CommandRunner } from "./run.ts";
 import type { ToolStats } from "./stats.ts";
 
@@ -22,6 +23,8 @@ export interface ToolContext {
   /** Timeout of one `run` command, in milliseconds. */
   commandTimeoutMs: number;
   stats: ToolStats;
+  /** The record of the change: what the editing tools write and what kept commands change (absent: nothing is recorded, so nothing is committed). */
+  changes?: ChangeRecord | undefined;
   signal?: AbortSignal | undefined;
   /** How long one call of a tool may take before the loop abandons it (default TOOL_DEADLINE_MS). */
   toolDeadlineMs?: number | undefined;

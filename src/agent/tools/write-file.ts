@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { z } from "zod";
 import { confinePath } from "../../security/paths.ts";
 import { writeRepoFile } from "../../security/safe-read.ts";
-import { ToolError, defineTool } from "./tool.ts";
+import { ToolError, defineTool, type ToolContext } from "./tool.ts";
 
 /**
  * `write_file`: creates a file (and its missing directories) or overwrites
@@ -14,6 +14,13 @@ import { ToolError, defineTool } from "./tool.ts";
  */
 
 export const MAX_WRITE_CHARS = 1_000_000;
+
+/** Records a written path as part of the change; a note for the model when it cannot be (ignored, in a nested repository). */
+export async function recordWrite(ctx: ToolContext, rel: string): Promise<string> {
+  if (!ctx.changes) return "";
+  const kept = await ctx.changes.keep([rel]);
+  return kept.includes(rel) ? "" : ` Note: ${rel} cannot be part of the change (it is ignored by .gitignore, or inside a nested repository or submodule), so it will not be committed.`;
+}
 
 const schema = z.object({
   path: z.string().min(1).describe("File path relative to the repository root."),
@@ -35,6 +42,6 @@ export const writeFileTool = defineTool({
     await writeRepoFile(confined.real, confined.rel, input.content);
     ctx.stats.filesChanged.add(file.rel);
     const lines = input.content === "" ? 0 : input.content.split("\n").length;
-    return { content: `${existing ? "Overwrote" : "Created"} ${file.rel} (${lines} lines).` };
+    return { content: `${existing ? "Overwrote" : "Created"} ${file.rel} (${lines} lines).${await recordWrite(ctx, file.rel)}` };
   },
 });
