@@ -10,6 +10,7 @@ import { parsePriceOverride } from "./prices.ts";
 import { PROMPTS, render } from "./prompts.ts";
 import { type Session, openSession } from "./session.ts";
 import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
+import { recordedRunner } from "./changes.ts";
 import { taskRunner, type CommandRunner } from "./tools/run.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 import { executionTools, planningTools } from "./tools/index.ts";
@@ -94,10 +95,12 @@ export function createAgent(deps: AgentDeps): Agent {
       // One HOME and one `env:` for every command of the task: setup, the `run` tool and the tests.
       const runner = deps.runner && taskRunner(deps.runner, { home: request.home, env: request.config.env });
       const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute");
+      s.ctx.changes = request.changes;
       try {
         request.progress.activity("starting on the approved plan");
         const log = { record: (entry: TranscriptEntry) => s.transcript.record(entry), where: `the task's transcript (the operator reads it with \`openjules tasks logs ${request.task.id}\`)` };
-        const testOptions = { runner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets, log };
+        const testRunner = runner && request.changes ? recordedRunner(runner, request.changes) : runner;
+        const testOptions = { runner: testRunner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets, log };
         const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
         if (setupNote) parts.push(`# Setup\n\n${setupNote}`);

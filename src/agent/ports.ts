@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Plan, Task, Usage } from "../tasks/model.ts";
+import type { ChangeRecord } from "./changes.ts";
 
 /**
  * What the task pipeline needs from an agent. The foundation drives these
@@ -47,6 +48,12 @@ export interface ExecuteRequest {
   workdir: string;
   /** The task's HOME (Workspace.homeDir): every command of the task (setup, `run`, tests) runs with it. */
   home: string;
+  /**
+   * The record of the agent's change (Workspace.changes): only what its tools
+   * write and the `run` commands it keeps is committed. Without it nothing the
+   * agent does is recorded, so nothing is committed.
+   */
+  changes?: ChangeRecord;
   /** Follow-up feedback on a pull request (`/jules <feedback>` on the PR), with file and line for review comments. */
   feedback: string | null;
   progress: Progress;

@@ -114,7 +114,7 @@ export async function prepare(options: TestPhaseOptions, workdir: string, config
   progress.activity(commands.test ? `tests: \`${commands.test}\` (${commands.reason})` : noTestCommand(commands.reason));
   if (!commands.setup) return null;
   const network = config.setup_network === "public";
-  const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, ...(signal ? { signal } : {}) });
+  const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, purpose: "setup", ...(signal ? { signal } : {}) });
   if (result.exitCode === 0 && !result.timedOut) {
     options.log?.record({ type: "command", purpose: "setup", command: commands.setup, exitCode: 0, timedOut: false, output: result.output });
     return null;
@@ -135,7 +135,7 @@ async function runTestCommand(options: TestPhaseOptions, workdir: string, config
   if (!options.runner) return { report: UNAVAILABLE, forModel: "" };
   const { test: command } = await commandsFor(options, workdir, config);
   if (!command) return { report: { command: null, passed: null, summary: "" }, forModel: "" };
-  const result = await options.runner.run(command, { cwd: workdir, timeoutMs: options.timeoutMs, ...(signal ? { signal } : {}) });
+  const result = await options.runner.run(command, { cwd: workdir, timeoutMs: options.timeoutMs, purpose: "tests", ...(signal ? { signal } : {}) });
   const passed = result.exitCode === 0 && !result.timedOut;
   const status = statusOf(result, options.timeoutMs);
   const forModel = passed ? "" : redactSecrets(trimOutput(result.output, MODEL_CHARS), options.secrets ?? []);

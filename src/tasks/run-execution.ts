@@ -53,6 +53,7 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
       config: ctx.config,
       workdir: workspace.dir,
       home: workspace.homeDir,
+      changes: workspace.changes,
       feedback: task.kind === "follow_up" ? task.instruction : null,
       signal,
       progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
