@@ -1,4 +1,5 @@
 import { checkRunOutput } from "../render/pull-request.ts";
+import type { LeftOutPath } from "../workspace/index.ts";
 import type { DeliveryInput } from "./types.ts";
 
 /**
@@ -14,8 +15,8 @@ import type { DeliveryInput } from "./types.ts";
 
 export const CHECK_NAME = "OpenJules tests";
 
-export async function reportTests(input: DeliveryInput, headSha: string): Promise<string> {
-  const output = checkRunOutput(input.outcome.tests);
+export async function reportTests(input: DeliveryInput, headSha: string, leftOut: readonly LeftOutPath[] = []): Promise<string> {
+  const output = checkRunOutput(input.outcome.tests, leftOut);
   const run = await input.gh.createCheckRun(input.task, {
     name: CHECK_NAME,
     headSha,

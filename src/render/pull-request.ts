@@ -124,11 +124,11 @@ const LEFT_OUT_WHY: Record<LeftOutPath["reason"], string> = {
   unrecorded: "changed in the working copy by none of the agent's tools",
 };
 
-function leftOutSection(leftOut: readonly LeftOutPath[]): string | null {
+function leftOutSection(leftOut: readonly LeftOutPath[], where = "this pull request"): string | null {
   if (leftOut.length === 0) return null;
   const lines = leftOut.slice(0, MAX_FILES).map((p) => `- ${code(p.path, 300)}: ${LEFT_OUT_WHY[p.reason]}${p.undone ? " (it changed a file of this branch, which was put back)" : ""}`);
   if (leftOut.length > MAX_FILES) lines.push(`- … and ${formatCount(leftOut.length - MAX_FILES)} more`);
-  return `### Left out\n\nThese paths were changed in the working copy but are not in this pull request:\n\n${lines.join("\n")}`;
+  return `### Left out\n\nThese paths were changed in the working copy but are not in ${where}:\n\n${lines.join("\n")}`;
 }
 
 export function renderPullRequestBody(input: PullRequestBodyInput): string {
@@ -165,10 +165,15 @@ export interface CheckRunOutput {
 }
 
 /** The "OpenJules tests" check run: success, failure, or neutral when no tests ran. */
-export function checkRunOutput(tests: TestReport): CheckRunOutput {
+/**
+ * The check run on the pushed commit. It also lists the paths left out of that commit, so a follow-up that pushes
+ * to an existing pull request (whose description is not rewritten) still says what it left out and why.
+ */
+export function checkRunOutput(tests: TestReport, leftOut: readonly LeftOutPath[] = []): CheckRunOutput {
   const conclusion = tests.passed === true ? "success" : tests.passed === false ? "failure" : "neutral";
   const title = conclusion === "success" ? "Tests passed" : conclusion === "failure" ? "Tests failed" : tests.environment ? "Tests could not run" : "No test result";
-  const summary = `${verdictAndHint(tests)}\n\nRun by OpenJules in its sandbox (no network, no secrets).`;
+  const left = leftOutSection(leftOut, "this commit");
+  const summary = `${verdictAndHint(tests)}\n\nRun by OpenJules in its sandbox (no network, no secrets).${left ? `\n\n${left}` : ""}`;
   const output = tests.summary.trim() === "" ? undefined : fenced(tests.summary, CHECK_TEXT_LIMIT - 100);
   return output === undefined ? { conclusion, title, summary } : { conclusion, title, summary, text: output };
 }

@@ -52,7 +52,7 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
       assert.match(pr!.body, /### Plan[\s\S]*Make the answer a constant[\s\S]*1\. Treat an empty file as an empty config/);
       assert.match(pr!.body, /### What changed\n\n- `src\/index\.js` \(modified\)\n/);
       assert.match(pr!.body, /### Tests\n\n✅ `npm test` passed\.[\s\S]*# pass 3/);
-      assert.match(pr!.body, /Usage: 1,200 tokens in · 300 out · 2 model calls · \$0\.0123 · 1m 05s/);
+      assert.match(pr!.body, /Usage of the whole task \(planning included\): 1,200 tokens in · 300 out · 2 model calls · \$0\.0123 · 1m 05s/);
       assert.deepEqual(gh.bodies("POST", /requested_reviewers$/), [{ reviewers: ["Codertocat"] }]);
       assert.deepEqual(gh.bodies("POST", /\/issues\/7\/labels$/), [{ labels: ["jules", "automated"] }]);
       const [check] = gh.bodies<Record<string, any>>("POST", /\/check-runs$/);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, afterEach, before, describe, it } from "node:test";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
@@ -55,6 +55,24 @@ describe("deliver: follow-ups on an existing pull request", { timeout: 180_000 }
     assert.deepEqual(gh.bodies("POST", /\/pulls$/), []);
     assert.deepEqual(gh.bodies("POST", /\/labels$/), [], "a follow-up leaves labels alone");
     assert.equal(gh.bodies<Record<string, string>>("POST", /\/check-runs$/)[0]!.head_sha, await branchSha(remote(), branch));
+    gh.assertClean();
+  });
+
+  it("says in the check run what it left out, since a follow-up does not rewrite the pull request's description", async () => {
+    const { result, gh, branch } = await followUp(
+      49,
+      {},
+      async (dir) => {
+        await writeFile(join(dir, "docs/guide.md"), "The answer is 42.\n");
+        await mkdir(join(dir, "evil"), { recursive: true });
+        await gitOut(join(dir, "evil"), "init", "-q");
+      },
+      (m) => m.userLookup("Codertocat", REQUESTER_ID).reviewRequest(49).checkRun(),
+    );
+    assert.equal(result.kind, "pull_request");
+    assert.equal(await gitOut(remote(), "ls-tree", "--name-only", branch, "evil"), "", "the nested repository is not pushed");
+    const check = gh.bodies<{ output: { summary: string } }>("POST", /\/check-runs$/)[0]!;
+    assert.match(check.output.summary, /### Left out\n\nThese paths were changed in the working copy but are not in this commit:\n\n- `evil\/?`: a nested git repository/);
     gh.assertClean();
   });
 
