@@ -21,6 +21,7 @@ import { openSqliteStore } from "../../src/store/sqlite/sqlite-task-store.ts";
 import { newTask } from "../store/fixtures.ts";
 import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";
+import { taskMigrations } from "../../src/store/sqlite/migrations/index.ts";
 
 const child = new URL("../helpers/queue-child.ts", import.meta.url).pathname;
 const noFailures: JobHandlers["onFailed"] = async (job, error) => assert.fail(`unexpected onFailed for ${job.id}: ${error.message}`);
@@ -71,7 +72,7 @@ describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
     const db = new DatabaseSync(path);
     const rows = db.prepare("SELECT component, version FROM schema_migrations ORDER BY component").all().map((r) => ({ ...r }));
     db.close();
-    assert.deepEqual(rows, [{ component: "jobs", version: 1 }, { component: "tasks", version: 1 }]);
+    assert.deepEqual(rows, [{ component: "jobs", version: 1 }, ...taskMigrations.map((m) => ({ component: "tasks", version: m.version }))]);
   });
 
   it("refuses a jobs schema from a newer OpenJules and rejects bad options", async () => {
