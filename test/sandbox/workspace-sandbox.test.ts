@@ -51,13 +51,14 @@ describe("sandbox + workspace: repository code runs against a real task worktree
     llm.push(
       call("run", { command: "cat ~/.cache/deps/marker && echo seen-by-run > ~/.cache/deps/from-run" }),
       call("finish", { summary: "First try." }),
-      call("run", { command: "sed -i 's/41/42/' src/index.js && echo built > build.log" }),
+      call("run", { command: "sed -i 's/41/42/' src/index.js", keep: true }),
+      call("run", { command: "echo built > build.log" }),
       call("finish", { summary: "The answer is 42." }),
     );
     const agent = createAgent({ settings: settings(llm), dataDir: fx.dataDir, secrets: [], runner, commandTimeoutMs: 60_000, detectCommands: resolveTestCommands });
     const outcome = await agent.execute({
       task: { id: "t-int", owner: "acme", repo: "widget", issueNumber: 5, instruction: "fix the answer", issueTitle: "Wrong answer", usage: null } as Task, plan: { summary: "Fix the answer", steps: [], risks: [], verification: "sh check.sh" },
-      thread: { title: "Wrong answer", body: "", comments: [] }, config, workdir: ws.dir, home: ws.homeDir, feedback: null,
+      thread: { title: "Wrong answer", body: "", comments: [] }, config, workdir: ws.dir, home: ws.homeDir, changes: ws.changes, feedback: null,
       progress: { activity: () => undefined, usage: () => undefined }, signal: new AbortController().signal,
     });
     // The first test run failed on the answer alone (the marker was there), the second passed.
@@ -73,6 +74,7 @@ describe("sandbox + workspace: repository code runs against a real task worktree
     assert.ok(sha);
     assert.ok((await ws.diff()).files.map((f) => f.path).includes("src/index.js"));
     assert.ok(!(await ws.diff()).files.some((f) => f.path.startsWith(".cache")), "HOME is never committed");
+    assert.ok(!(await ws.diff()).files.some((f) => f.path === "build.log"), "a command the agent did not keep is not committed");
     assert.equal(await readFile(join(ws.dir, "src/index.js"), "utf8"), "export const answer = 42;\n");
   });
 
