@@ -84,6 +84,8 @@ async function wantedTips(dataDir: string, auth: GitAuth, request: PrepareReques
   return { baseBranch, tips };
 }
 
+const MEASURED_MAX = 10_000;
+
 async function remoteSha(mirror: string, branch: string, ref: { owner: string; repo: string }): Promise<string> {
   try {
     return (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], { cwd: mirror })).stdout.trim();
@@ -95,6 +97,11 @@ async function remoteSha(mirror: string, branch: string, ref: { owner: string; r
 
 export class WorkspaceManager {
   readonly #options: Required<Omit<WorkspaceManagerOptions, "onWarning">> & Pick<WorkspaceManagerOptions, "onWarning">;
+  /**
+   * Commits already measured within the limits (`<mirror>\0<sha>`). A commit is immutable and the limits are fixed
+   * for this manager, so the next task on the same commit (the warm path) skips listing its tree again. Bounded.
+   */
+  readonly #measured = new Set<string>();
 
   constructor(options: WorkspaceManagerOptions) {
     if (!(options.cacheMaxBytes > 0) || !(options.repoMaxBytes > 0)) {
@@ -135,7 +142,12 @@ export class WorkspaceManager {
       }
       const base = await remoteSha(mirror, baseBranch, request);
       const start = request.branch ? await remoteSha(mirror, request.branch, request) : base;
-      await checkCheckoutSize(mirror, start, auth, request, { maxBytes: checkoutMaxBytes, maxFiles: checkoutMaxFiles });
+      const measuredKey = `${mirror}\0${start}`;
+      if (!this.#measured.has(measuredKey)) {
+        await checkCheckoutSize(mirror, start, auth, request, { maxBytes: checkoutMaxBytes, maxFiles: checkoutMaxFiles });
+        if (this.#measured.size >= MEASURED_MAX) this.#measured.clear();
+        this.#measured.add(measuredKey);
+      }
       await removeWorktree(mirror, dir); // a leftover of a crashed run of this task
       if (!(await claimSpare(mirror, sparesDir, dir, start, auth))) await addWorktree({ mirror, dir, commit: start, auth });
       return { baseBranch, baseSha: base };

@@ -53,6 +53,14 @@ describe("workspace: the checked-out size is checked before checkout (zip-bomb-l
     assert.ok(uploads.length <= 4, `${uploads.length} upload-pack requests`);
   });
 
+  it("refuses the same commit again on the next task: only commits within the limits are remembered as measured", async () => {
+    for (const id of ["t-bomb-2", "t-bomb-3"]) {
+      const error = await fx.manager.prepare(fx.request(id, { baseBranch: "bomb" })).then(() => null, (e: unknown) => e);
+      assert.ok(error instanceof WorkspaceError && error.code === "repo_too_large", `${id} refused, got ${String(error)}`);
+    }
+    assert.deepEqual(await readdir(join(fx.dataDir, "work")), []);
+  });
+
   it("a repository within the limit checks out as before", async () => {
     const ws = await fx.manager.prepare(fx.request("t-fine"));
     try {
