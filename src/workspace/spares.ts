@@ -108,8 +108,10 @@ export async function claimSpare(mirror: string, sparesDir: string, dest: string
       continue;
     }
     try {
-      // No `git clean` here: the spare was proven clean when parked, and nothing runs in it since.
-      await git(["checkout", "--quiet", "--force", "--detach", "--no-recurse-submodules", commit], { cwd: dest, auth });
+      // No `git clean` here: the spare was proven clean when parked, and nothing runs in it since. For the same
+      // reason a spare parked at the very commit wanted needs no checkout at all (the warm path's common case).
+      const head = (await git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], { cwd: dest })).stdout.trim();
+      if (head !== commit) await git(["checkout", "--quiet", "--force", "--detach", "--no-recurse-submodules", commit], { cwd: dest, auth });
       return true;
     } catch {
       await removeWorktree(mirror, dest).catch(() => undefined);
