@@ -10,7 +10,7 @@ import { startFakeLlm, type FakeLlm, type WireFormat } from "../helpers/fake-llm
 import { BASE_COMMITS } from "../helpers/git/workspace-fixture.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
 import { GitHubMock, INSTALLATION_TOKEN } from "../helpers/github-mock.ts";
-import { issueComment } from "../helpers/payloads.ts";
+import { servedComment } from "../helpers/served-comment.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 
 /**
@@ -80,10 +80,7 @@ for (const format of ["openai", "anthropic"] as WireFormat[]) {
 
       const gh = new GitHubMock();
       gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
-      const start = issueComment({ body: "/jules make the answer a literal" });
-      start.repository.clone_url = cloneUrl;
-      start.repository.default_branch = "main";
-      gh.reaction(start.comment.id);
+      const start = servedComment(gh, "/jules make the answer a literal", cloneUrl);
       await app.receive("issue_comment", start);
       await app.settle();
 
@@ -96,10 +93,7 @@ for (const format of ["openai", "anthropic"] as WireFormat[]) {
       assert.equal(edited.at(-1), "export const answer = 41 + 1;\n", "planning changes nothing");
 
       llm.push(...executing);
-      const approve = issueComment({ body: "/approve" });
-      approve.repository.clone_url = cloneUrl;
-      approve.repository.default_branch = "main";
-      gh.reaction(approve.comment.id);
+      const approve = servedComment(gh, "/approve", cloneUrl);
       await app.receive("issue_comment", approve);
       await app.settle();
 

@@ -13,7 +13,7 @@ import { call, type Step } from "../helpers/fake-llm/script.ts";
 import { startFakeLlm, type FakeLlm } from "../helpers/fake-llm/server.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
 import { GitHubMock, INSTALLATION_TOKEN } from "../helpers/github-mock.ts";
-import { issueComment } from "../helpers/payloads.ts";
+import { servedComment } from "../helpers/served-comment.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 
 /**
@@ -70,18 +70,14 @@ describe("environment problems through the whole app, in the real sandbox", { ti
   /** /jules, the plan, /approve: returns the task after execution settled. */
   async function planAndApprove(gh: GitHubMock, repo: string, cloneUrl: string, executing: Step[]) {
     llm.push(call("read_file", { path: "src/value.txt" }), call("submit_plan", PLAN));
-    const start = issueComment({ body: `/jules ${INSTRUCTION}` });
-    Object.assign(start.repository, { clone_url: cloneUrl, default_branch: "main", name: repo, full_name: `Codertocat/${repo}` });
-    gh.reaction(start.comment.id);
+    const start = servedComment(gh, `/jules ${INSTRUCTION}`, cloneUrl, repo);
     await app.receive("issue_comment", start);
     await app.settle();
     const planned = await app.store.findLatest("Codertocat", repo, 1);
     assert.equal(planned?.state, "awaiting_approval", JSON.stringify(planned?.failure));
     const before = llm.requests.length;
     llm.push(...executing);
-    const approve = issueComment({ body: "/approve" });
-    Object.assign(approve.repository, { clone_url: cloneUrl, default_branch: "main", name: repo, full_name: `Codertocat/${repo}` });
-    gh.reaction(approve.comment.id);
+    const approve = servedComment(gh, "/approve", cloneUrl, repo);
     await app.receive("issue_comment", approve);
     await app.settle();
     return { task: (await app.store.get(planned!.id))!, executionCalls: llm.requests.length - before };

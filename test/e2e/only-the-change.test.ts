@@ -15,7 +15,7 @@ import { call, type Step } from "../helpers/fake-llm/script.ts";
 import { startFakeLlm, type FakeLlm } from "../helpers/fake-llm/server.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
 import { GitHubMock, INSTALLATION_TOKEN } from "../helpers/github-mock.ts";
-import { issueComment } from "../helpers/payloads.ts";
+import { servedComment } from "../helpers/served-comment.ts";
 import { deliver as sendDelivery } from "../helpers/signed-delivery.ts";
 import { startTestApp, WEBHOOK_SECRET, type TestApp } from "../helpers/test-app.ts";
 
@@ -100,20 +100,14 @@ describe("only the agent's change is committed (real sandbox, git and delivery)"
     gh.token().config(CONFIG, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
     gh.userLookup("Codertocat", 583231).openPulls(branch, null).createPull({ number: 12, head: branch, draft: true }).reviewRequest(12).checkRun();
 
-    const start = issueComment({ body: `/jules ${INSTRUCTION}` });
-    start.repository.clone_url = cloneUrl;
-    start.repository.default_branch = "main";
-    gh.reaction(start.comment.id);
+    const start = servedComment(gh, `/jules ${INSTRUCTION}`, cloneUrl);
     assert.equal((await sendDelivery(app.webhookUrl!, { name: "issue_comment", payload: start, secret: WEBHOOK_SECRET })).status, 200);
     await app.settle();
     const planned = await app.store.findLatest("Codertocat", "Hello-World", 1);
     assert.equal(planned?.state, "awaiting_approval", JSON.stringify(planned?.failure));
 
     llm.push(...executing);
-    const approve = issueComment({ body: "/approve" });
-    approve.repository.clone_url = cloneUrl;
-    approve.repository.default_branch = "main";
-    gh.reaction(approve.comment.id);
+    const approve = servedComment(gh, "/approve", cloneUrl);
     assert.equal((await sendDelivery(app.webhookUrl!, { name: "issue_comment", payload: approve, secret: WEBHOOK_SECRET })).status, 200);
     await app.settle();
     const done = await app.store.get(planned!.id);
