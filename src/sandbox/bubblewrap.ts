@@ -167,6 +167,9 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
     a.push("--ro-bind-data", String(2 + fds.length), `${WORKSPACE}/.git`);
     if (view) {
       a.push("--dir", `${GIT_VIEW}/refs`, "--ro-bind", view.objects, `${GIT_VIEW}/objects`);
+      // Hook installers in `prepare` (lefthook, simple-git-hooks) write hooks/ and info/: private tmpfs that vanish
+      // with the command. Host git never reads them (the host's gitdir is the mirror's, and its hooks are off).
+      a.push(...tmpfs(`${GIT_VIEW}/hooks`), ...tmpfs(`${GIT_VIEW}/info`));
       if (view.index) a.push("--ro-bind", view.index, `${GIT_VIEW}/index`);
       for (const [name, content] of Object.entries(view.files)) {
         fds.push(content);

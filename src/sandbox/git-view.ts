@@ -20,6 +20,9 @@ import { promisify } from "node:util";
  * - generated files: HEAD (the task's branch or commit), packed-refs with that
  *   branch and the repository's tags only, a minimal config (no remote, no
  *   URL, no token, no hooks path, no filters) and the mirror's shallow list;
+ * private writable tmpfs for `hooks/` and `info/` (hook installers such as
+ * lefthook write there; it vanishes with the command, and the host's git,
+ * whose gitdir is the mirror's, never reads it);
  * and the working copy's `.git` reads `gitdir: GIT_VIEW` (bound over the
  * real pointer). `git commit`, `git config`, `git tag`, `git add` fail on
  * the read-only files; a lazy fetch of a missing blob has no remote to ask.

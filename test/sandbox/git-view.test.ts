@@ -60,6 +60,17 @@ describe("git inside the sandbox: the task's repository, read-only", { timeout: 
     assert.match(result.output, /^[0-9a-f]{7,}-dirty$/m);
   });
 
+  it("a hook installer in prepare works (lefthook install writes hooks/ and info/), and what it wrote vanishes", async () => {
+    const before = await hostState();
+    const install = 'for d in hooks info; do p=$(git rev-parse --git-path $d) && mkdir -p "$p" || exit 1; done; printf "#!/bin/sh\\nexit 0\\n" > "$(git rev-parse --git-path hooks)/pre-commit" && echo sum > "$(git rev-parse --git-path info)/lefthook.checksum" && ls "$(git rev-parse --git-path hooks)"';
+    const result = await sh(`${install} 2>&1`);
+    assert.equal(result.exitCode, 0, result.output);
+    assert.match(result.output, /^pre-commit$/m);
+    const again = await sh("ls /run/openjules/git/hooks /run/openjules/git/info 2>&1");
+    assert.doesNotMatch(again.output, /pre-commit|lefthook/, "a later command sees none of it");
+    assert.deepEqual(await hostState(), before, "the host's mirror and worktree are unchanged");
+  });
+
   it("writes fail or vanish: commit, config, tag, branch, the view's files; the host's mirror and worktree are unchanged; no remote, no token", async () => {
     const before = await hostState();
     const attempts = [
