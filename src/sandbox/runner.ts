@@ -160,9 +160,10 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
         const network = egress.note();
         if (network) result = { ...result, network };
       } finally {
-        await egress?.close();
-        await cgroup?.destroy();
-        await disk?.finish();
+        // Every step runs even when one fails (a cgroup left behind keeps its processes); then the first error.
+        const steps = await Promise.allSettled([egress?.close(), cgroup?.destroy(), disk?.finish()]);
+        const failed = steps.find((s): s is PromiseRejectedResult => s.status === "rejected");
+        if (failed) throw failed.reason;
       }
       return result;
     },

@@ -1,4 +1,4 @@
-import { lstat, readdir } from "node:fs/promises";
+import { lstat, opendir, realpath } from "node:fs/promises";
 import { join } from "node:path";
 import { git } from "./git.ts";
 
@@ -89,12 +89,34 @@ export async function nestedRepositories(dir: string): Promise<string[]> {
   return [...found].sort();
 }
 
-/** True when a submodule link's directory is not as a checkout leaves it (an empty directory, or absent). */
+/** True when `rel` and every directory above it inside `root` are real directories (no symlink leads out). */
+export async function plainDirectory(root: string, rel: string): Promise<boolean> {
+  for (const path of [...ancestors(rel), rel]) {
+    const info = await lstat(join(root, path)).catch(() => null);
+    if (!info?.isDirectory()) return false;
+  }
+  return (await realpath(join(root, rel))) === join(await realpath(root), rel);
+}
+
+/** Whether a directory has no entry, reading at most one (the sandbox may have filled it with millions). */
+export async function isEmptyDirectory(path: string): Promise<boolean> {
+  const dir = await opendir(path);
+  try {
+    return (await dir.read()) === null;
+  } finally {
+    await dir.close().catch(() => undefined);
+  }
+}
+
+/**
+ * True when a submodule link's directory is not as a checkout leaves it (an empty directory, or absent). Anything
+ * but a plain directory reached through plain directories (a file, a symlink, a symlinked parent) counts as touched,
+ * so nothing outside the tree is ever read.
+ */
 export async function submoduleTouched(dir: string, path: string): Promise<boolean> {
-  const info = await lstat(join(dir, path)).catch(() => null);
-  if (!info) return false;
-  if (!info.isDirectory()) return true;
-  return (await readdir(join(dir, path))).length > 0;
+  if (!(await lstat(join(dir, path)).catch(() => null))) return false;
+  if (!(await plainDirectory(dir, path))) return true;
+  return !(await isEmptyDirectory(join(dir, path)));
 }
 
 /** Pure: a pathspec excluding `path` (a directory or a file) literally, from the top of the worktree. */

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { lstat, mkdir, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { mkdir, readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { git, type GitAuth } from "./git.ts";
-import { ancestors, gitlinks } from "./nested.ts";
+import { gitlinks, isEmptyDirectory, plainDirectory } from "./nested.ts";
 import { forceRemove, removeWorktree } from "./worktree.ts";
 
 /**
@@ -45,15 +45,6 @@ export async function activeWorktrees(mirror: string, sparesDir: string): Promis
   return active;
 }
 
-/** True when `rel` and every directory above it inside `root` are real directories (no symlink leads out). */
-async function plainDirectory(root: string, rel: string): Promise<boolean> {
-  for (const path of [...ancestors(rel), rel]) {
-    const info = await lstat(join(root, path)).catch(() => null);
-    if (!info?.isDirectory()) return false;
-  }
-  return (await realpath(join(root, rel))) === join(await realpath(root), rel);
-}
-
 /** Empties each submodule link's directory (what a checkout leaves); false when one is not a plain directory. */
 async function emptySubmodules(dir: string, paths: readonly string[]): Promise<boolean> {
   for (const path of paths) {
@@ -72,7 +63,7 @@ async function scrub(dir: string): Promise<boolean> {
     const links = [...(await gitlinks(dir)).keys()];
     if (!(await emptySubmodules(dir, links))) return false;
     const status = await git(["status", "--porcelain", "--ignored", "--untracked-files=all", "--ignore-submodules=all"], { cwd: dir });
-    const empty = await Promise.all(links.map(async (path) => (await plainDirectory(dir, path)) && (await readdir(join(dir, path))).length === 0));
+    const empty = await Promise.all(links.map(async (path) => (await plainDirectory(dir, path)) && (await isEmptyDirectory(join(dir, path)))));
     return status.stdout === "" && empty.every(Boolean);
   } catch {
     return false;

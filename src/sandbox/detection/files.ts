@@ -1,5 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { readdir } from "node:fs/promises";
 import { inspectRepoPath, readRepoText } from "../../security/safe-read.ts";
 
 /**
@@ -21,7 +20,8 @@ export interface Candidate {
 
 export type Family = "node" | "deno" | "python" | "php" | "go" | "rust" | "make" | "maven" | "gradle";
 
-export const exists = (dir: string, name: string) => stat(join(dir, name)).then(() => true, () => false);
+/** Whether a regular file or directory is at `name` inside the tree (never through a link out of it). */
+export const exists = async (dir: string, name: string): Promise<boolean> => (await inspectRepoPath(dir, name)).ok;
 
 export const read = (dir: string, name: string, maxBytes = MAX_MANIFEST_BYTES) => readRepoText(dir, name, { maxBytes, whole: true });
 

@@ -37,6 +37,8 @@ export interface EgressProxy {
 
 const HOP_BY_HOP = ["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "upgrade"];
 const MAX_CONNECTIONS = 256;
+/** Refusals kept for the command's note and logged, per command. */
+const MAX_REFUSALS_KEPT = 50;
 const IDLE_MS = 5 * 60_000;
 
 function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
@@ -92,8 +94,14 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const decision = await decide(host, port, options.allow, lookup);
     if (!decision.ok) {
       const target = `${host}:${port}`;
-      refused.push(`${target}: ${decision.reason}`);
-      options.logger?.warn(`setup egress refused ${target}: ${decision.reason}`);
+      // Kept and logged up to a bound: a setup looping on refused connections must not grow memory or flood the log.
+      if (refused.length < MAX_REFUSALS_KEPT) {
+        refused.push(`${target}: ${decision.reason}`);
+        options.logger?.warn(`setup egress refused ${target}: ${decision.reason}`);
+      } else if (refused.length === MAX_REFUSALS_KEPT) {
+        refused.push(`… further refusals not listed`);
+        options.logger?.warn(`setup egress refused more than ${MAX_REFUSALS_KEPT} connections; no more are logged for this command`);
+      }
       return { ...decision, text: refusalText(target, decision.reason) };
     }
     return decision;
@@ -159,11 +167,17 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   server.on("upgrade", (_req, socket) => rawAnswer(socket, 400, "Upgrades are not forwarded; use CONNECT.\n"));
 
   const dir = await mkdtemp(join(tmpdir(), "openjules-egress-"));
-  await chmod(dir, 0o711); // the sandbox user must reach the socket; the random name is not listable
   const socketPath = join(dir, "proxy.sock");
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, () => resolve()));
-  await chmod(socketPath, 0o600);
-  if (options.owner) await chown(socketPath, options.owner.uid, options.owner.gid);
+  try {
+    await chmod(dir, 0o711); // the sandbox user must reach the socket; the random name is not listable
+    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(socketPath, () => resolve()));
+    await chmod(socketPath, 0o600);
+    if (options.owner) await chown(socketPath, options.owner.uid, options.owner.gid);
+  } catch (error) {
+    server.close();
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
 
   return {
     socketPath,
