@@ -1,5 +1,6 @@
 import type { Logger } from "probot";
 import { renderStatus, type StatusLinks } from "../render/status.ts";
+import { planCommentUrl } from "../render/links.ts";
 import type { TaskStore } from "../store/store.ts";
 import type { Task } from "../tasks/model.ts";
 import type { GitHubGateways } from "./gateway.ts";
@@ -41,7 +42,8 @@ export class StatusPublisher {
     const links: StatusLinks = {};
     // An answer posted instead of a plan takes the plan's comment id (run-planning.ts).
     const answered = task.plan === null && task.answer !== null;
-    if (task.planCommentId) links[answered ? "answer" : "plan"] = `${base}/issues/${task.issueNumber}#issuecomment-${task.planCommentId}`;
+    const comment = planCommentUrl(this.#deps.webBase, task);
+    if (comment) links[answered ? "answer" : "plan"] = comment;
     if (task.branch) links.branch = `${base}/tree/${task.branch}`;
     if (task.pullRequestUrl) links.pullRequest = task.pullRequestUrl;
     return renderStatus({ task, now: this.#deps.now(), links, command: this.#deps.command(task), ...(notice ? { notice } : {}) });

@@ -10,6 +10,7 @@ import { TASK_STATES, type Task, type TaskEvent, type TaskState } from "../tasks
 import type { TaskFilter, TaskStore } from "../store/store.ts";
 import { MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT } from "../store/validate.ts";
 import { summarizeTranscript, type TranscriptSummary } from "./transcript-summary.ts";
+import { issueUrl, planCommentUrl } from "../render/links.ts";
 
 export type ParsedList = { ok: true; filter: TaskFilter & { limit: number; offset: number } } | { ok: false; error: string };
 
@@ -118,11 +119,11 @@ export async function taskDetail(store: Pick<TaskStore, "get" | "history">, data
   const task = await store.get(id);
   if (!task) return null;
   const [history, transcript] = await Promise.all([store.history(id), summarizeTranscript(dataDir, id)]);
-  const issue = `${webBase}/${task.owner}/${task.repo}/issues/${task.issueNumber}`;
+  const issue = issueUrl(webBase, task);
   return {
     task,
     history,
-    links: { issue, plan: task.planCommentId ? `${issue}#issuecomment-${task.planCommentId}` : null, pullRequest: task.pullRequestUrl },
+    links: { issue, plan: planCommentUrl(webBase, task), pullRequest: task.pullRequestUrl },
     transcript,
   };
 }

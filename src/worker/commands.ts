@@ -3,6 +3,7 @@ import type { JulesCommand } from "../github/commands/command.ts";
 import { taskOrigin, type CommentEvent } from "../github/events.ts";
 import { WRITER_ROLES } from "../github/gateway.ts";
 import { renderHelp } from "../render/help.ts";
+import { planCommentUrl } from "../render/links.ts";
 import * as replies from "../render/replies.ts";
 import { approvePlan } from "../tasks/approve-plan.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
@@ -103,8 +104,8 @@ async function followUp(ctx: InboundContext, event: CommentEvent, text: string, 
 
 /** Where the current plan comment is, for a reply that points at it. */
 function planLink(ctx: InboundContext, task: Task): { planUrl?: string } {
-  if (!task.planCommentId) return {};
-  return { planUrl: `${ctx.deps.webBase}/${task.owner}/${task.repo}/issues/${task.issueNumber}#issuecomment-${task.planCommentId}` };
+  const planUrl = planCommentUrl(ctx.deps.webBase, task);
+  return planUrl ? { planUrl } : {};
 }
 
 const actionWords: Partial<Record<JulesCommand["kind"], string>> = {

@@ -144,5 +144,6 @@ describe("SIGTERM under load", { timeout: 300_000 }, () => {
     } finally {
       await queue.close();
     }
+    assert.deepEqual(github.violations, [], "every GitHub request and answer matched GitHub's OpenAPI description");
   });
 });

@@ -1,0 +1,16 @@
+import type { Task } from "../tasks/model.ts";
+
+/**
+ * Web addresses of a task's places on GitHub (or GitHub Enterprise Server: `webBase` is the web host, not the API).
+ * Pure; the one place these URLs are spelled.
+ */
+type Where = Pick<Task, "owner" | "repo" | "issueNumber">;
+
+export function issueUrl(webBase: string, task: Where): string {
+  return `${webBase}/${task.owner}/${task.repo}/issues/${task.issueNumber}`;
+}
+
+/** The plan comment (or the answer comment, which takes its id): null before one was posted. */
+export function planCommentUrl(webBase: string, task: Where & Pick<Task, "planCommentId">): string | null {
+  return task.planCommentId ? `${issueUrl(webBase, task)}#issuecomment-${task.planCommentId}` : null;
+}
