@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
-import type { Usage } from "../tasks/model.ts";
+import type { Usage } from "../domain/model.ts";
 import { AgentError } from "./ports.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Plan } from "../tasks/model.ts";
+import type { Plan } from "../domain/model.ts";
 
 /**
  * The plan as structured data: the zod schema the `submit_plan` tool accepts

@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.ts";
-import type { Plan, Task, Usage } from "../tasks/model.ts";
+import type { Plan, Task, Usage } from "../domain/model.ts";
 import type { ChangeRecord } from "./changes.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { Usage } from "../tasks/model.ts";
+import type { Usage } from "../domain/model.ts";
 import { AgentError } from "./ports.ts";
 import { ProviderError } from "./providers/provider.ts";
 

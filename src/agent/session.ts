@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import { type Budget, effectiveBudget } from "./budget.ts";
 import { type PriceTable, priceFor } from "./prices.ts";
 import { createProvider } from "./providers/create-provider.ts";

@@ -1,4 +1,4 @@
-import type { Usage } from "../tasks/model.ts";
+import type { Usage } from "../domain/model.ts";
 import type { Price } from "./prices.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { pullRequestTitle } from "../render/pull-request.ts";
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import { git } from "../workspace/git.ts";
 import type { Target } from "./1-resolve-target.ts";
 import type { DeliveryInput } from "./types.ts";

@@ -1,7 +1,7 @@
 import type { ExecuteOutcome } from "../agent/ports.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway } from "../github/gateway.ts";
-import type { Plan, Task, Usage } from "../tasks/model.ts";
+import type { Plan, Task, Usage } from "../domain/model.ts";
 import type { BotIdentity, Workspace } from "../workspace/index.ts";
 
 /**

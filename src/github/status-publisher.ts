@@ -2,7 +2,7 @@ import type { Logger } from "probot";
 import { renderStatus, type StatusLinks } from "../render/status.ts";
 import { planCommentUrl } from "../render/links.ts";
 import type { TaskStore } from "../store/store.ts";
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import type { GitHubGateways } from "./gateway.ts";
 
 /**

@@ -9,7 +9,7 @@ import type { InboundEvent } from "../github/events.ts";
 import type { Intake } from "../github/intake.ts";
 import { SandboxUnavailableError, type SandboxRunner } from "../sandbox/index.ts";
 import type { TaskStore } from "../store/store.ts";
-import { TERMINAL_STATES } from "../tasks/model.ts";
+import { TERMINAL_STATES } from "../domain/model.ts";
 import type { Metrics, SandboxOutcome } from "./metrics.ts";
 
 /** GitHub's name of the webhook behind an inbound event (`issue_comment`, `issues.labeled`, ...). */

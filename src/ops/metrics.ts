@@ -9,7 +9,7 @@
  * `openjules_metrics_source_errors_total` counts the failure.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { TaskState } from "../tasks/model.ts";
+import type { TaskState } from "../domain/model.ts";
 import { cached } from "./cached.ts";
 
 export type WebhookOutcome = "queued" | "duplicate" | "ignored" | "error";

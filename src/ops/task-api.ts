@@ -6,7 +6,7 @@
  * view of one task (the task, its state history, links, and its transcript's
  * counts).
  */
-import { TASK_STATES, type Task, type TaskEvent, type TaskState } from "../tasks/model.ts";
+import { TASK_STATES, type Task, type TaskEvent, type TaskState } from "../domain/model.ts";
 import type { TaskFilter, TaskStore } from "../store/store.ts";
 import { MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT } from "../store/validate.ts";
 import { summarizeTranscript, type TranscriptSummary } from "./transcript-summary.ts";

@@ -5,7 +5,7 @@
  * task per issue), while done/failed/cancelled grow without bound; those are
  * counted as they happen by `openjules_tasks_finished_total`.
  */
-import { TASK_STATES, TERMINAL_STATES, type TaskState } from "../tasks/model.ts";
+import { TASK_STATES, TERMINAL_STATES, type TaskState } from "../domain/model.ts";
 import type { TaskStore } from "../store/store.ts";
 
 const PAGE = 500;

@@ -2,7 +2,7 @@
  * The answer comment: posted instead of a plan when the request was a
  * question that needs no code change. Says so, and how to ask for a change.
  */
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import { block, commandWord } from "./escape.ts";
 import { COMMENT_BUDGET } from "./limits.ts";
 import { commentMarker } from "./markers.ts";

@@ -1,4 +1,4 @@
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 
 /**
  * Web addresses of a task's places on GitHub (or GitHub Enterprise Server: `webBase` is the web host, not the API).

@@ -6,7 +6,7 @@
  * user text.
  */
 import { z } from "zod";
-import { PLAN_HASH_LENGTH } from "../tasks/plan-hash.ts";
+import { PLAN_HASH_LENGTH } from "../domain/plan-hash.ts";
 
 export interface PlanMarker {
   task: string;

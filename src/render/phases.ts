@@ -6,7 +6,7 @@
  * a failed or cancelled task stopped. An automatic approval (`approvalKind`
  * `auto`, or no `approvedBy` in older records) shows as skipped.
  */
-import type { Phase, Task, TaskEvent } from "../tasks/model.ts";
+import type { Phase, Task, TaskEvent } from "../domain/model.ts";
 import { PHASE_OF_STATE, PHASES } from "./words.ts";
 
 export type PhaseStatus = "done" | "current" | "pending" | "skipped" | "failed" | "cancelled";

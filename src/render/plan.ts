@@ -7,7 +7,7 @@
  * comment stays under GitHub's size limit.
  */
 import { autoApproval } from "../config/approval.ts";
-import type { Plan, Task } from "../tasks/model.ts";
+import type { Plan, Task } from "../domain/model.ts";
 import { block, code, commandWord, indent, inline, user } from "./escape.ts";
 import { fitComment, scaled } from "./limits.ts";
 import { planMarker } from "./markers.ts";

@@ -8,7 +8,7 @@
  * thread or the tests is neutralised and cut so the body fits GitHub's limit.
  */
 import type { TestReport } from "../agent/ports.ts";
-import type { Plan, Task, Usage } from "../tasks/model.ts";
+import type { Plan, Task, Usage } from "../domain/model.ts";
 import type { LeftOutPath } from "../workspace/nested.ts";
 import { block, code, inline, neutralize, user } from "./escape.ts";
 import { formatCount } from "./format.ts";

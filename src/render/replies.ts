@@ -7,8 +7,8 @@
  * (answered with the help), and the issue edited after its plan was written. `login`, when given, is mentioned at the start.
  */
 import type { RepoConfig } from "../config/repo-config.ts";
-import type { Task } from "../tasks/model.ts";
-import { isTerminal } from "../tasks/state-machine.ts";
+import type { Task } from "../domain/model.ts";
+import { isTerminal } from "../domain/state-machine.ts";
 import { code, commandWord, inline, link, mention, user } from "./escape.ts";
 import { helpBody } from "./help.ts";
 import { STATE_WORDS } from "./words.ts";

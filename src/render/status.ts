@@ -5,8 +5,8 @@
  * revise or cancel while a plan waits; why it failed and what can be done
  * after a failure; who cancelled and why).
  */
-import type { Task, TaskEvent } from "../tasks/model.ts";
-import { isTerminal } from "../tasks/state-machine.ts";
+import type { Task, TaskEvent } from "../domain/model.ts";
+import { isTerminal } from "../domain/state-machine.ts";
 import { code, commandWord, inline, link, user } from "./escape.ts";
 import { elapsedMs, formatDuration } from "./format.ts";
 import { statusMarker } from "./markers.ts";

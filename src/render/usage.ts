@@ -2,7 +2,7 @@
  * One line of usage, reused by the status comment and the pull request body:
  * "12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s".
  */
-import type { Usage } from "../tasks/model.ts";
+import type { Usage } from "../domain/model.ts";
 import { formatCost, formatCount, formatDuration } from "./format.ts";
 
 /** True when there is anything worth showing (a call was made or tokens were counted). */

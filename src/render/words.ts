@@ -2,7 +2,7 @@
  * The words a person reads for task states and phases, in one place so the
  * status comment, the replies and the help text say the same thing.
  */
-import type { Phase, TaskState } from "../tasks/model.ts";
+import type { Phase, TaskState } from "../domain/model.ts";
 
 export const PHASES: readonly Phase[] = ["queued", "planning", "approval", "working", "testing", "pull_request"];
 

@@ -1,4 +1,4 @@
-import type { Task, TaskEvent, TaskState } from "../tasks/model.ts";
+import type { Task, TaskEvent, TaskState } from "../domain/model.ts";
 
 /** Fields given when a task is created; the store fills in the rest. */
 export type NewTask = Pick<

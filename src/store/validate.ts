@@ -3,7 +3,7 @@
  * PostgreSQL reject the same bad input with the same clear messages: a new
  * task's fields, a transition's states and audit fields, and list paging.
  */
-import { TASK_STATES, type TaskKind, type TaskState } from "../tasks/model.ts";
+import { TASK_STATES, type TaskKind, type TaskState } from "../domain/model.ts";
 import type { NewTask, TaskFilter, TransitionInput } from "./store.ts";
 
 export const DEFAULT_LIST_LIMIT = 50;

@@ -1,8 +1,9 @@
 import { autoApproval } from "../config/approval.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
-import { answersCurrentPlan, type ApprovalComment } from "./approval-order.ts";
-import { jobIds, type TaskDeps } from "./deps.ts";
-import type { Task } from "./model.ts";
+import { answersCurrentPlan, type ApprovalComment } from "../domain/approval-order.ts";
+import type { TaskDeps } from "./deps.ts";
+import { jobIds } from "../domain/job-ids.ts";
+import type { Task } from "../domain/model.ts";
 
 /**
  * Approving a plan: moves the task from awaiting approval to approved, tied

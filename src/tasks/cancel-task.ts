@@ -1,6 +1,6 @@
 import type { TaskDeps } from "./deps.ts";
-import type { Task } from "./model.ts";
-import { ACTIVE } from "./state-machine.ts";
+import type { Task } from "../domain/model.ts";
+import { ACTIVE } from "../domain/state-machine.ts";
 
 /**
  * `/cancel`, or the issue or pull request being closed. Running jobs notice

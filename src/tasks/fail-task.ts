@@ -1,5 +1,5 @@
-import type { Failure, Task } from "./model.ts";
-import { ACTIVE } from "./state-machine.ts";
+import type { Failure, Task } from "../domain/model.ts";
+import { ACTIVE } from "../domain/state-machine.ts";
 import type { TaskDeps } from "./deps.ts";
 
 /**

@@ -1,6 +1,6 @@
 import type { Progress } from "../agent/ports.ts";
 import type { TaskDeps } from "./deps.ts";
-import type { Usage } from "./model.ts";
+import type { Usage } from "../domain/model.ts";
 
 /**
  * Relays the agent's progress to the task record and the status comment.

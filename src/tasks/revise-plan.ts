@@ -1,5 +1,6 @@
-import { jobIds, type TaskDeps } from "./deps.ts";
-import type { Task } from "./model.ts";
+import type { TaskDeps } from "./deps.ts";
+import { jobIds } from "../domain/job-ids.ts";
+import type { Task } from "../domain/model.ts";
 
 /** `/revise <feedback>`: back to planning with the previous plan and the feedback. */
 export type ReviseResult = { kind: "revising"; task: Task } | { kind: "not_waiting"; task: Task };

@@ -5,12 +5,12 @@ import { issueEditedAfterPlan } from "../render/replies.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
 import { inWorkspace } from "./in-workspace.ts";
-import type { Failure, Plan, Task, ThreadSnapshot } from "./model.ts";
-import { planHash } from "./plan-hash.ts";
+import type { Failure, Plan, Task, ThreadSnapshot } from "../domain/model.ts";
+import { planHash } from "../domain/plan-hash.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import type { PlanningContext } from "./run-planning.ts";
 import { resumeFollowUp } from "./start-follow-up.ts";
-import { isTerminal } from "./state-machine.ts";
+import { isTerminal } from "../domain/state-machine.ts";
 import { issueEditedSince } from "./thread-context.ts";
 
 /**

@@ -1,8 +1,9 @@
 import type { GitHubGateway } from "../github/gateway.ts";
-import { planHash } from "./plan-hash.ts";
-import { jobIds, type TaskDeps } from "./deps.ts";
+import { planHash } from "../domain/plan-hash.ts";
+import type { TaskDeps } from "./deps.ts";
+import { jobIds } from "../domain/job-ids.ts";
 import { failTask } from "./fail-task.ts";
-import type { Plan, Task, TaskState, ThreadSnapshot } from "./model.ts";
+import type { Plan, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
 import { threadSnapshot } from "./thread-context.ts";
 
 /**

@@ -1,6 +1,7 @@
 import type { NewTask } from "../store/store.ts";
-import { jobIds, type TaskDeps } from "./deps.ts";
-import type { Task } from "./model.ts";
+import type { TaskDeps } from "./deps.ts";
+import { jobIds } from "../domain/job-ids.ts";
+import type { Task } from "../domain/model.ts";
 
 /**
  * Starts a task: persist it (the database refuses a second active task for

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { WRITER_ROLES, type GitHubGateway } from "../github/gateway.ts";
 import { sanitizeUntrusted, selectThreadComments } from "../security/sanitize.ts";
-import type { Task, ThreadSnapshot } from "./model.ts";
-import { canonicalJson } from "./plan-hash.ts";
+import type { Task, ThreadSnapshot } from "../domain/model.ts";
+import { canonicalJson } from "../domain/plan-hash.ts";
 
 /** Where the thread is and what started the task: all a snapshot needs of a task. */
 export type ThreadRef = Pick<Task, "owner" | "repo" | "issueNumber" | "triggerCommentId">;

@@ -1,7 +1,7 @@
 import { AgentError } from "../agent/ports.ts";
 import { SandboxQuotaError, SandboxSetupError, SandboxUnavailableError } from "../sandbox/index.ts";
 import { WorkspaceError } from "../workspace/errors.ts";
-import type { Failure } from "./model.ts";
+import type { Failure } from "../domain/model.ts";
 
 /**
  * Errors that a retry cannot fix and that the person in the thread must hear

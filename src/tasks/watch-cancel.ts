@@ -1,5 +1,5 @@
 import type { TaskStore } from "../store/store.ts";
-import { isTerminal } from "./state-machine.ts";
+import { isTerminal } from "../domain/state-machine.ts";
 
 /**
  * An AbortSignal that fires when the task ends elsewhere (cancelled by a

@@ -9,7 +9,7 @@ import { approvePlan } from "../tasks/approve-plan.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { revisePlan } from "../tasks/revise-plan.ts";
 import { startFollowUp } from "../tasks/start-follow-up.ts";
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import { startTask } from "../tasks/start-task.ts";
 import type { InboundContext } from "./inbound.ts";
 

@@ -8,7 +8,7 @@ import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
 import { commandWordOf, loadRepoConfig } from "./repo-config.ts";
 import { commandWord } from "../render/escape.ts";
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import { taskLogBindings } from "../ops/log-context.ts";
 import type { Metrics } from "../ops/metrics.ts";
 

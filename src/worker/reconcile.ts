@@ -1,7 +1,7 @@
 import type { JobSpec } from "../queue/queue.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
-import { jobIds } from "../tasks/deps.ts";
-import type { Task, TaskState } from "../tasks/model.ts";
+import { jobIds } from "../domain/job-ids.ts";
+import type { Task, TaskState } from "../domain/model.ts";
 
 /**
  * On start-up, makes sure every live task has its job: a process that died

@@ -1,4 +1,4 @@
-import type { Task } from "../tasks/model.ts";
+import type { Task } from "../domain/model.ts";
 import type { Workspace } from "./task-workspace.ts";
 
 /**

@@ -8,7 +8,7 @@ import { AgentError, type ThreadContext } from "../../src/agent/ports.ts";
 import type { CommandRunner } from "../../src/agent/tools/run.ts";
 import { defaultRepoConfig, type RepoConfig } from "../../src/config/repo-config.ts";
 import type { Settings } from "../../src/settings.ts";
-import type { Plan, Task } from "../../src/tasks/model.ts";
+import type { Plan, Task } from "../../src/domain/model.ts";
 import { RecordingProgress } from "../helpers/fake-llm/loop-kit.ts";
 import { FORMATS } from "../helpers/fake-llm/providers.ts";
 import { call } from "../helpers/fake-llm/script.ts";

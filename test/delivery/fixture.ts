@@ -12,7 +12,7 @@ import type { ExecuteOutcome } from "../../src/agent/ports.ts";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
 import type { DeliveryInput } from "../../src/delivery/deliver.ts";
 import type { GitHubGateway } from "../../src/github/gateway.ts";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { git } from "../../src/workspace/git.ts";
 import type { Workspace } from "../../src/workspace/index.ts";
 import { samplePlan } from "../helpers/agent-double.ts";

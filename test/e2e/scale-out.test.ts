@@ -17,7 +17,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { openPostgresStore } from "../../src/store/postgres/index.ts";
 import type { TaskStore } from "../../src/store/store.ts";
 import { parsePlanMarker } from "../../src/render/markers.ts";

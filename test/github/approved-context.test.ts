@@ -1,7 +1,7 @@
 import { after, afterEach, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createAgentFromSettings } from "../../src/agent/from-settings.ts";
-import { jobIds } from "../../src/tasks/deps.ts";
+import { jobIds } from "../../src/domain/job-ids.ts";
 import { call, type Step } from "../helpers/fake-llm/script.ts";
 import { startFakeLlm, type FakeLlm } from "../helpers/fake-llm/server.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

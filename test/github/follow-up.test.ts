@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { planHash } from "../../src/tasks/plan-hash.ts";
+import { planHash } from "../../src/domain/plan-hash.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { githubClock, githubTime } from "../helpers/github-clock.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "../../src/agent/ports.ts";
-import type { Plan } from "../../src/tasks/model.ts";
+import type { Plan } from "../../src/domain/model.ts";
 import type { DeliveryInput, DeliveryResult } from "../../src/delivery/types.ts";
 import type { Workspaces } from "../../src/workspace/port.ts";
 

@@ -13,7 +13,7 @@ import { Transcript } from "../../src/agent/transcript.ts";
 import { openEmbeddedQueue, type EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { openSqliteStore } from "../../src/store/sqlite/index.ts";
 import type { NewTask, TaskStore } from "../../src/store/store.ts";
-import type { Plan, Task, TaskState } from "../../src/tasks/model.ts";
+import type { Plan, Task, TaskState } from "../../src/domain/model.ts";
 
 export interface OpsFixture {
   dataDir: string;

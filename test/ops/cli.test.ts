@@ -6,7 +6,7 @@ import { after, afterEach, before, describe, it } from "node:test";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli, type CliDeps } from "../../src/ops/cli/program.ts";
 import { createRuntime } from "../../src/runtime.ts";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { tempWorkspaces } from "../helpers/agent-double.ts";
 import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
 import { testPrivateKey } from "../helpers/keys.ts";

@@ -4,7 +4,7 @@ import { pino } from "pino";
 import { Probot, Server } from "probot";
 import { createOps } from "../../src/ops/index.ts";
 import { startOpsServer } from "../../src/ops/ops-server.ts";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { testPrivateKey } from "../helpers/keys.ts";
 import { opsFixture, seedTask, writeTranscript, type OpsFixture } from "../helpers/ops-fixtures.ts";
 import { parsePromText, sampleValue } from "../helpers/prom-text.ts";

@@ -2,7 +2,7 @@
  * Test data for the renderer tests: a task at a fixed time, built with
  * overrides, and a small plan.
  */
-import type { Plan, Task, TaskEvent } from "../../src/tasks/model.ts";
+import type { Plan, Task, TaskEvent } from "../../src/domain/model.ts";
 
 export const NOW = new Date("2026-01-15T10:02:05.000Z");
 export const CREATED = "2026-01-15T10:00:00.000Z";

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { phaseChecklist, stoppedAt } from "../../src/render/phases.ts";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { event, makeTask, PLAN } from "./fixtures.ts";
 
 const statuses = (task: Task, events = [] as Parameters<typeof phaseChecklist>[1]) => phaseChecklist(task, events).map((i) => `${i.phase}:${i.status}`).join(" ");

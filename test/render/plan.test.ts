@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { parsePlanMarker, renderPlan } from "../../src/render/plan.ts";
 import { ZWSP } from "../../src/render/escape.ts";
 import { GITHUB_COMMENT_LIMIT } from "../../src/render/limits.ts";
-import { planHash } from "../../src/tasks/plan-hash.ts";
-import type { Plan } from "../../src/tasks/model.ts";
+import { planHash } from "../../src/domain/plan-hash.ts";
+import type { Plan } from "../../src/domain/model.ts";
 import { makeTask, PLAN } from "./fixtures.ts";
 
 const HASH = "0123456789abcdef";

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { renderStatus } from "../../src/render/status.ts";
 import { parseStatusMarker } from "../../src/render/markers.ts";
 import { ZWSP } from "../../src/render/escape.ts";
-import { TASK_STATES } from "../../src/tasks/model.ts";
+import { TASK_STATES } from "../../src/domain/model.ts";
 import { event, makeTask, NOW, PLAN } from "./fixtures.ts";
 
 const usage = { inputTokens: 12_345, outputTokens: 2_345, calls: 7, wallMs: 65_000, costUsd: 0.0123 };

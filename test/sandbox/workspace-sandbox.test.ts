@@ -6,7 +6,7 @@ import { createAgent } from "../../src/agent/agent.ts";
 import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import type { Settings } from "../../src/settings.ts";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
 import type { Workspace } from "../../src/workspace/index.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";

@@ -6,12 +6,12 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Task, TaskState } from "../../src/tasks/model.ts";
-import { IllegalTransitionError } from "../../src/tasks/state-machine.ts";
+import type { Task, TaskState } from "../../src/domain/model.ts";
+import { IllegalTransitionError } from "../../src/domain/state-machine.ts";
 import { TaskNotFoundError } from "../../src/store/errors.ts";
 import type { TaskStore } from "../../src/store/store.ts";
 import type { ContractContext } from "./contract.ts";
-import { planHash } from "../../src/tasks/plan-hash.ts";
+import { planHash } from "../../src/domain/plan-hash.ts";
 import { newTask, threadSnapshot } from "./fixtures.ts";
 
 async function taskIn(store: TaskStore, path: TaskState[], planHash = "sha256:plan-1"): Promise<Task> {

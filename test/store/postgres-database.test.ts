@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { Pool } from "pg";
-import { TASK_STATES } from "../../src/tasks/model.ts";
+import { TASK_STATES } from "../../src/domain/model.ts";
 import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
 import { migrate, migratePostgres, openPostgresStore, PostgresSchemaTooNewError, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
-import { TASK_STATES } from "../../src/tasks/model.ts";
+import { TASK_STATES } from "../../src/domain/model.ts";
 import { openDatabase } from "../../src/store/sqlite/database.ts";
 import { migrate, SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
 import { taskMigrations } from "../../src/store/sqlite/migrations/index.ts";

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { answersCurrentPlan } from "../../src/tasks/approval-order.ts";
+import { answersCurrentPlan } from "../../src/domain/approval-order.ts";
 
 /** Which plan an approval answers, from GitHub's ordering alone. */
 describe("answersCurrentPlan", () => {

@@ -1,8 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { canonicalJson, planHash } from "../../src/tasks/plan-hash.ts";
-import type { Plan } from "../../src/tasks/model.ts";
+import { canonicalJson, planHash } from "../../src/domain/plan-hash.ts";
+import type { Plan } from "../../src/domain/model.ts";
 
 const plan: Plan = {
   summary: "Fix the crash on empty lists.",

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TASK_STATES, type TaskState } from "../../src/tasks/model.ts";
-import { assertTransition, canTransition, IllegalTransitionError, isTerminal } from "../../src/tasks/state-machine.ts";
+import { TASK_STATES, type TaskState } from "../../src/domain/model.ts";
+import { assertTransition, canTransition, IllegalTransitionError, isTerminal } from "../../src/domain/state-machine.ts";
 
 describe("task state machine", () => {
   it("walks the happy path", () => {

@@ -15,7 +15,7 @@ import { openEmbeddedQueue, type EmbeddedQueue } from "../../src/queue/embedded/
 import type { Job } from "../../src/queue/queue.ts";
 import { openSqliteStore } from "../../src/store/sqlite/index.ts";
 import type { TaskStore } from "../../src/store/store.ts";
-import type { Task, TaskKind, TaskState } from "../../src/tasks/model.ts";
+import type { Task, TaskKind, TaskState } from "../../src/domain/model.ts";
 import { reconcile } from "../../src/worker/reconcile.ts";
 import { newTask } from "../store/fixtures.ts";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { Task } from "../../src/tasks/model.ts";
+import type { Task } from "../../src/domain/model.ts";
 import { createWorkspaces } from "../../src/workspace/from-settings.ts";
 import type { Workspace } from "../../src/workspace/index.ts";
 import { addCommits } from "../helpers/git/repo.ts";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ToolSpec } from "../providers/provider.ts";
-import type { Plan } from "../../tasks/model.ts";
+import type { Plan } from "../../domain/model.ts";
 import type { ChangeRecord } from "../changes.ts";
 import type { CommandRunner } from "./run.ts";
 import type { ToolStats } from "./stats.ts";

@@ -16,9 +16,9 @@
  */
 import type { JobQueue } from "../../queue/queue.ts";
 import type { TaskStore } from "../../store/store.ts";
-import { jobIds } from "../../tasks/deps.ts";
-import type { Task } from "../../tasks/model.ts";
-import { ACTIVE } from "../../tasks/state-machine.ts";
+import { jobIds } from "../../domain/job-ids.ts";
+import type { Task } from "../../domain/model.ts";
+import { ACTIVE } from "../../domain/state-machine.ts";
 import { listTasks, parseListQuery, TASK_ID, taskDetail, type TaskDetail, type TaskPage } from "../task-api.ts";
 
 export class CliError extends Error {

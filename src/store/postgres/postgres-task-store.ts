@@ -13,8 +13,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Pool, PoolClient } from "pg";
-import type { Task, TaskEvent, TaskState } from "../../tasks/model.ts";
-import { assertTransition } from "../../tasks/state-machine.ts";
+import type { Task, TaskEvent, TaskState } from "../../domain/model.ts";
+import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { MigrationResult } from "../sqlite/migrate.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../sqlite/rows.ts";

@@ -6,7 +6,7 @@
  * compile.
  */
 import type { SQLInputValue } from "node:sqlite";
-import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../../tasks/model.ts";
+import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../../domain/model.ts";
 import type { TaskPatch } from "../store.ts";
 import { TASK_KINDS } from "../validate.ts";
 

@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import type { Task, TaskEvent } from "../../tasks/model.ts";
-import { assertTransition } from "../../tasks/state-machine.ts";
+import type { Task, TaskEvent } from "../../domain/model.ts";
+import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";

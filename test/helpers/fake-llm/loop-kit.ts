@@ -6,7 +6,7 @@ import { executionTools, planningTools } from "../../../src/agent/tools/index.ts
 import type { ToolContext } from "../../../src/agent/tools/tool.ts";
 import type { Transcript } from "../../../src/agent/transcript.ts";
 import { UsageMeter } from "../../../src/agent/usage.ts";
-import type { Usage } from "../../../src/tasks/model.ts";
+import type { Usage } from "../../../src/domain/model.ts";
 import { toolContext } from "./workdir.ts";
 
 /** Builds a ToolLoop for a test, with a recording Progress. */
