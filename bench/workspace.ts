@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { git } from "../src/workspace/git.ts";
-import { WorkspaceManager } from "../src/workspace/index.ts";
+import { WorkspaceManager } from "../src/workspace/manager.ts";
 import type { CommitSpec } from "../test/helpers/git/fast-import.ts";
 import { startGitServer } from "../test/helpers/git-server.ts";
 import { tempDir } from "../test/helpers/git/workspace-fixture.ts";

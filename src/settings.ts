@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
-import { parseAllowList } from "./sandbox/egress/allowlist.ts";
+import { parseAllowList } from "./security/egress-allowlist.ts";
 import { secretValues } from "./security/secret-values.ts";
 
 /**

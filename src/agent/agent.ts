@@ -4,8 +4,8 @@ import { buildContextBlock } from "./context/prompt-context.ts";
 import { wrapUntrusted } from "./context/thread.ts";
 import { type ModelCallRecord, ToolLoop } from "./loop.ts";
 import { planToText } from "./plan.ts";
-import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "./ports.ts";
-import { AgentError } from "./ports.ts";
+import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "./port.ts";
+import { AgentError } from "./port.ts";
 import { parsePriceOverride } from "./prices.ts";
 import { PROMPTS, render } from "./prompts.ts";
 import { type Session, openSession } from "./session.ts";
@@ -13,7 +13,7 @@ import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
 import { recordedRunner } from "./changes.ts";
 import { taskRunner, type CommandRunner } from "./tools/run.ts";
 import type { TranscriptEntry } from "./transcript.ts";
-import { executionTools, planningTools } from "./tools/index.ts";
+import { executionTools, planningTools } from "./tools/tool-sets.ts";
 
 /**
  * The agent the task pipeline calls: `plan` explores the working copy with

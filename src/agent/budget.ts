@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
 import type { Usage } from "../domain/model.ts";
-import { AgentError } from "./ports.ts";
+import { AgentError } from "./port.ts";
 
 /**
  * Budgets of a task: each is the repository's value from jules.yml capped by

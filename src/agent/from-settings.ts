@@ -1,6 +1,6 @@
 import type { Settings } from "../settings.ts";
 import { type AgentDeps, createAgent } from "./agent.ts";
-import type { Agent } from "./ports.ts";
+import type { Agent } from "./port.ts";
 
 /**
  * The process entry's way to build the agent from the settings. Extra

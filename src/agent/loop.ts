@@ -1,5 +1,5 @@
-import type { Progress } from "./ports.ts";
-import { AgentError } from "./ports.ts";
+import type { Progress } from "./port.ts";
+import { AgentError } from "./port.ts";
 import { type Budget, budgetError, exceeded } from "./budget.ts";
 import { Conversation, estimateTokens } from "./conversation.ts";
 import { agentErrorFromProvider } from "./provider-failure.ts";

@@ -1,5 +1,5 @@
 import type { Usage } from "../domain/model.ts";
-import { AgentError } from "./ports.ts";
+import { AgentError } from "./port.ts";
 import { ProviderError } from "./providers/provider.ts";
 
 /**

@@ -5,7 +5,7 @@ import { cleanLines, summarizeOutput, tail } from "../sandbox/output-summary.ts"
 import { trimOutput } from "../sandbox/trim-output.ts";
 import { redactSecrets } from "../security/redact.ts";
 import type { ToolLoop } from "./loop.ts";
-import { AgentError, type Progress, type TestReport } from "./ports.ts";
+import { AgentError, type Progress, type TestReport } from "./port.ts";
 import type { CommandResult, CommandRunner } from "./tools/run.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_DENY_PATHS } from "../security/default-deny-paths.ts";
-import { ENV_NAME, reservedEnvName } from "../sandbox/env-names.ts";
+import { ENV_NAME, reservedEnvName } from "./env-names.ts";
 
 /**
  * `.github/jules.yml`: per-repository settings, read with Probot's config

@@ -1,6 +1,6 @@
-import type { PullRequestInfo } from "../github/gateway.ts";
+import type { PullRequestInfo } from "../github/port.ts";
 import { code, commandWord } from "../render/escape.ts";
-import { DeliveryError, type Blocked, type DeliveryInput, type DeliveryResult } from "./types.ts";
+import { DeliveryError, type Blocked, type DeliveryInput, type DeliveryResult } from "./port.ts";
 
 /**
  * 1. Where the work goes. A follow-up stays on its pull request's branch, once

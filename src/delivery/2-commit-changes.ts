@@ -1,6 +1,6 @@
 import { pullRequestTitle } from "../render/pull-request.ts";
-import type { CoAuthor, CommitOutcome } from "../workspace/index.ts";
-import type { DeliveryInput } from "./types.ts";
+import type { CoAuthor, CommitOutcome } from "../workspace/manager.ts";
+import type { DeliveryInput } from "./port.ts";
 
 /**
  * 2. Commit: everything the agent changed, as one commit by the app's bot,

@@ -1,8 +1,8 @@
 import { code, commandWord } from "../render/escape.ts";
 import { deniedBy } from "../security/paths.ts";
 import { scanForSecrets } from "../security/secret-scan.ts";
-import type { ChangedFile } from "../workspace/index.ts";
-import type { Blocked } from "./types.ts";
+import type { ChangedFile } from "../workspace/manager.ts";
+import type { Blocked } from "./port.ts";
 
 /**
  * 3. Denied paths: every path the branch changes against the base (added,

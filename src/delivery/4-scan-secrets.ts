@@ -1,9 +1,9 @@
 import { commandWord } from "../render/escape.ts";
 import { describeFindings, scanBytes, scanForSecrets } from "../security/secret-scan.ts";
-import type { WorkspaceDiff } from "../workspace/index.ts";
+import type { WorkspaceDiff } from "../workspace/manager.ts";
 import { readPushed, type PushedObject } from "../workspace/pushed.ts";
 import { shownPath } from "./3-check-paths.ts";
-import type { Blocked } from "./types.ts";
+import type { Blocked } from "./port.ts";
 
 /**
  * 4. The outbound secret scan: everything that would leave for GitHub is

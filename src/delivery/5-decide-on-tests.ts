@@ -1,4 +1,4 @@
-import type { TestReport } from "../agent/ports.ts";
+import type { TestReport } from "../agent/port.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import { code } from "../render/escape.ts";
 

@@ -2,7 +2,7 @@ import { pullRequestTitle } from "../render/pull-request.ts";
 import type { Task } from "../domain/model.ts";
 import { git } from "../workspace/git.ts";
 import type { Target } from "./1-resolve-target.ts";
-import type { DeliveryInput } from "./types.ts";
+import type { DeliveryInput } from "./port.ts";
 
 /**
  * 6. Push: a new task's branch is created now (`jules/<issue>-<slug>`, made

@@ -1,5 +1,5 @@
-import type { PullRequestInfo } from "../github/gateway.ts";
-import { DeliveryError, type DeliveryInput } from "./types.ts";
+import type { PullRequestInfo } from "../github/port.ts";
+import { DeliveryError, type DeliveryInput } from "./port.ts";
 
 /**
  * 7. The pull request: reused when one is open for the branch (a follow-up's,

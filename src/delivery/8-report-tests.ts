@@ -1,6 +1,6 @@
 import { checkRunOutput } from "../render/pull-request.ts";
-import type { LeftOutPath } from "../workspace/index.ts";
-import type { DeliveryInput } from "./types.ts";
+import type { LeftOutPath } from "../workspace/manager.ts";
+import type { DeliveryInput } from "./port.ts";
 
 /**
  * 8. The "OpenJules tests" check run on the pushed head commit: success,

@@ -7,7 +7,7 @@ import { decideOnTests } from "./5-decide-on-tests.ts";
 import { branchUrl, pushBranch } from "./6-push-branch.ts";
 import { openPullRequest } from "./7-open-pull-request.ts";
 import { reportTests } from "./8-report-tests.ts";
-import type { DeliveryInput, DeliveryResult } from "./types.ts";
+import type { DeliveryInput, DeliveryResult } from "./port.ts";
 
 /**
  * Delivery: from the agent's finished work to a pull request.
@@ -24,7 +24,7 @@ import type { DeliveryInput, DeliveryResult } from "./types.ts";
  */
 
 export { CHECK_NAME } from "./8-report-tests.ts";
-export { DeliveryError, type DeliveryInput, type DeliveryLog, type DeliveryResult } from "./types.ts";
+export { DeliveryError, type DeliveryInput, type DeliveryLog, type DeliveryResult } from "./port.ts";
 
 export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
   const { task, plan, outcome, config, workspace, secrets } = input;

@@ -1,5 +1,5 @@
 import type { Logger } from "probot";
-import type { JobQueue } from "../queue/queue.ts";
+import type { JobQueue } from "../queue/port.ts";
 import { mentionsCommand } from "./commands/parse.ts";
 import { eventKey, type InboundEvent } from "./events.ts";
 import { gateActor, type GateOptions } from "./gate.ts";

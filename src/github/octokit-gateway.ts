@@ -13,7 +13,7 @@ import type {
   Role,
   SoftResult,
   ThreadComment,
-} from "./gateway.ts";
+} from "./port.ts";
 import type { GitHubPacer } from "./pacer.ts";
 
 /**

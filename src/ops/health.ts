@@ -9,8 +9,8 @@
 import { randomUUID } from "node:crypto";
 import { statfs, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { JobQueue } from "../queue/queue.ts";
-import type { TaskStore } from "../store/store.ts";
+import type { JobQueue } from "../queue/port.ts";
+import type { TaskStore } from "../store/port.ts";
 
 export interface ReadinessDeps {
   store: Pick<TaskStore, "list">;

@@ -8,8 +8,8 @@
  * JSON with `cache-control: no-store`, except the metrics text.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { JobQueue } from "../queue/queue.ts";
-import type { TaskStore } from "../store/store.ts";
+import type { JobQueue } from "../queue/port.ts";
+import type { TaskStore } from "../store/port.ts";
 import { redactSecrets } from "../security/redact.ts";
 import { bearerToken, tokenMatches } from "./bearer.ts";
 import { checkReadiness, liveness, type ReadinessDeps } from "./health.ts";

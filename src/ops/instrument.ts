@@ -8,7 +8,7 @@
 import type { InboundEvent } from "../github/events.ts";
 import type { Intake } from "../github/intake.ts";
 import { SandboxUnavailableError, type SandboxRunner } from "../sandbox/index.ts";
-import type { TaskStore } from "../store/store.ts";
+import type { TaskStore } from "../store/port.ts";
 import { TERMINAL_STATES } from "../domain/model.ts";
 import type { Metrics, SandboxOutcome } from "./metrics.ts";
 

@@ -7,7 +7,7 @@
  * counts).
  */
 import { TASK_STATES, type Task, type TaskEvent, type TaskState } from "../domain/model.ts";
-import type { TaskFilter, TaskStore } from "../store/store.ts";
+import type { TaskFilter, TaskStore } from "../store/port.ts";
 import { MAX_LIST_LIMIT, DEFAULT_LIST_LIMIT } from "../store/validate.ts";
 import { summarizeTranscript, type TranscriptSummary } from "./transcript-summary.ts";
 import { issueUrl, planCommentUrl } from "../render/links.ts";

@@ -6,7 +6,7 @@
  * counted as they happen by `openjules_tasks_finished_total`.
  */
 import { TASK_STATES, TERMINAL_STATES, type TaskState } from "../domain/model.ts";
-import type { TaskStore } from "../store/store.ts";
+import type { TaskStore } from "../store/port.ts";
 
 const PAGE = 500;
 

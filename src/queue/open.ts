@@ -8,7 +8,7 @@
 import { openBullmqQueue } from "./bullmq/index.ts";
 import { openEmbeddedQueue, type QueueLogger } from "./embedded/index.ts";
 import { sqlitePath } from "../store/open.ts";
-import type { JobQueue } from "./queue.ts";
+import type { JobQueue } from "./port.ts";
 
 /** The part of Settings the queue needs. */
 export interface QueueSettings {

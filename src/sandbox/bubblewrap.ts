@@ -21,7 +21,7 @@
  * command, tmpfs pages included, is charged to it before anything can fork.
  */
 
-import { ENV_NAME, reservedEnvName } from "./env-names.ts";
+import { ENV_NAME, reservedEnvName } from "../config/env-names.ts";
 import { GIT_VIEW, type GitView } from "./git-view.ts";
 import { encodeProgram, seccompProgram } from "./seccomp.ts";
 import { egressCommandPrefix, egressMountArgs, FORWARDER_SOURCE, type EgressMount } from "./egress/forwarder.ts";

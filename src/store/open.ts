@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { migratePostgres, openPostgresStore, type PostgresLogger } from "./postgres/index.ts";
 import { migrate as migrateSqlite, openDatabase, openSqliteStore, TASKS_COMPONENT, taskMigrations } from "./sqlite/index.ts";
-import type { TaskStore } from "./store.ts";
+import type { TaskStore } from "./port.ts";
 
 /** The part of Settings the store needs. */
 export interface StoreSettings {

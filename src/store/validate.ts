@@ -4,7 +4,7 @@
  * task's fields, a transition's states and audit fields, and list paging.
  */
 import { TASK_STATES, type TaskKind, type TaskState } from "../domain/model.ts";
-import type { NewTask, TaskFilter, TransitionInput } from "./store.ts";
+import type { NewTask, TaskFilter, TransitionInput } from "./port.ts";
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;

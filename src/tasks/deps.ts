@@ -1,10 +1,10 @@
 import type { Logger } from "probot";
-import type { Agent } from "../agent/ports.ts";
-import type { GitHubGateways } from "../github/gateway.ts";
-import type { StatusPublisher } from "../github/status-publisher.ts";
-import type { JobQueue } from "../queue/queue.ts";
-import type { TaskStore } from "../store/store.ts";
-import type { DeliveryInput, DeliveryResult } from "../delivery/types.ts";
+import type { Agent } from "../agent/port.ts";
+import type { GitHubGateways } from "../github/port.ts";
+import type { StatusPublisher } from "./status-publisher.ts";
+import type { JobQueue } from "../queue/port.ts";
+import type { TaskStore } from "../store/port.ts";
+import type { DeliveryInput, DeliveryResult } from "../delivery/port.ts";
 import type { BotIdentity } from "../workspace/commit.ts";
 import type { Workspaces } from "../workspace/port.ts";
 

@@ -1,4 +1,4 @@
-import type { Progress } from "../agent/ports.ts";
+import type { Progress } from "../agent/port.ts";
 import type { TaskDeps } from "./deps.ts";
 import type { Usage } from "../domain/model.ts";
 

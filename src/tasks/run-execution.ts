@@ -1,5 +1,5 @@
-import type { ExecuteOutcome } from "../agent/ports.ts";
-import type { DeliveryResult } from "../delivery/types.ts";
+import type { ExecuteOutcome } from "../agent/port.ts";
+import type { DeliveryResult } from "../delivery/port.ts";
 import { commandWord } from "../render/escape.ts";
 import { issueEditedAfterPlan } from "../render/replies.ts";
 import type { TaskDeps } from "./deps.ts";

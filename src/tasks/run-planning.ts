@@ -1,6 +1,6 @@
 import { autoApproval } from "../config/approval.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
-import type { GitHubGateway } from "../github/gateway.ts";
+import type { GitHubGateway } from "../github/port.ts";
 import { renderAnswer } from "../render/answer.ts";
 import { parsePlanMarker, renderPlan } from "../render/plan.ts";
 import { planHash } from "../domain/plan-hash.ts";

@@ -1,4 +1,4 @@
-import type { GitHubGateway } from "../github/gateway.ts";
+import type { GitHubGateway } from "../github/port.ts";
 import { planHash } from "../domain/plan-hash.ts";
 import type { TaskDeps } from "./deps.ts";
 import { jobIds } from "../domain/job-ids.ts";

@@ -1,4 +1,4 @@
-import type { NewTask } from "../store/store.ts";
+import type { NewTask } from "../store/port.ts";
 import type { TaskDeps } from "./deps.ts";
 import { jobIds } from "../domain/job-ids.ts";
 import type { Task } from "../domain/model.ts";

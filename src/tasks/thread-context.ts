@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { WRITER_ROLES, type GitHubGateway } from "../github/gateway.ts";
+import { WRITER_ROLES, type GitHubGateway } from "../github/port.ts";
 import { sanitizeUntrusted, selectThreadComments } from "../security/sanitize.ts";
 import type { Task, ThreadSnapshot } from "../domain/model.ts";
 import { canonicalJson } from "../domain/plan-hash.ts";

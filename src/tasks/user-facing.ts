@@ -1,4 +1,4 @@
-import { AgentError } from "../agent/ports.ts";
+import { AgentError } from "../agent/port.ts";
 import { SandboxQuotaError, SandboxSetupError, SandboxUnavailableError } from "../sandbox/index.ts";
 import { WorkspaceError } from "../workspace/errors.ts";
 import type { Failure } from "../domain/model.ts";

@@ -1,4 +1,4 @@
-import type { TaskStore } from "../store/store.ts";
+import type { TaskStore } from "../store/port.ts";
 import { isTerminal } from "../domain/state-machine.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { JulesCommand } from "../github/commands/command.ts";
 import { taskOrigin, type CommentEvent } from "../github/events.ts";
-import { WRITER_ROLES } from "../github/gateway.ts";
+import { WRITER_ROLES } from "../github/port.ts";
 import { renderHelp } from "../render/help.ts";
 import { planCommentUrl } from "../render/links.ts";
 import * as replies from "../render/replies.ts";

@@ -1,6 +1,6 @@
 import { parseCommand } from "../github/commands/parse.ts";
 import { taskOrigin, type CommentEvent, type InboundEvent } from "../github/events.ts";
-import { WRITER_ROLES, type GitHubGateway } from "../github/gateway.ts";
+import { WRITER_ROLES, type GitHubGateway } from "../github/port.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
 import { startTask } from "../tasks/start-task.ts";

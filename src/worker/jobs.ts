@@ -1,6 +1,6 @@
 import type { InboundEvent } from "../github/events.ts";
-import type { Job, JobHandlers } from "../queue/queue.ts";
-import { PermanentJobError } from "../queue/queue.ts";
+import type { Job, JobHandlers } from "../queue/port.ts";
+import { PermanentJobError } from "../queue/port.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
 import { failTask } from "../tasks/fail-task.ts";
 import { runExecution } from "../tasks/run-execution.ts";

@@ -1,4 +1,4 @@
-import type { JobSpec } from "../queue/queue.ts";
+import type { JobSpec } from "../queue/port.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
 import { jobIds } from "../domain/job-ids.ts";
 import type { Task, TaskState } from "../domain/model.ts";

@@ -1,7 +1,7 @@
 import { validateRepoConfig } from "../config/load.ts";
 import type { ConfigProblem } from "../config/problems.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
-import type { GitHubGateway, RepoId } from "../github/gateway.ts";
+import type { GitHubGateway, RepoId } from "../github/port.ts";
 
 /**
  * Loads and validates `.github/jules.yml` for one job. When the file is

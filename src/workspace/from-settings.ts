@@ -1,5 +1,5 @@
 import type { Settings } from "../settings.ts";
-import { WorkspaceManager, type WorkspaceManagerOptions } from "./index.ts";
+import { WorkspaceManager, type WorkspaceManagerOptions } from "./manager.ts";
 import type { Workspaces } from "./port.ts";
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import { createAgent } from "../../src/agent/agent.ts";
-import { AgentError, type ThreadContext } from "../../src/agent/ports.ts";
+import { AgentError, type ThreadContext } from "../../src/agent/port.ts";
 import type { CommandRunner } from "../../src/agent/tools/run.ts";
 import { defaultRepoConfig, type RepoConfig } from "../../src/config/repo-config.ts";
 import type { Settings } from "../../src/settings.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AgentError } from "../../src/agent/ports.ts";
+import { AgentError } from "../../src/agent/port.ts";
 import { chooseModel, createProvider } from "../../src/agent/providers/create-provider.ts";
 import type { Settings } from "../../src/settings.ts";
 

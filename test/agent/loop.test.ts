@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import { AgentError } from "../../src/agent/ports.ts";
+import { AgentError } from "../../src/agent/port.ts";
 import { makeLoop } from "../helpers/fake-llm/loop-kit.ts";
 import { FORMATS, providerFor } from "../helpers/fake-llm/providers.ts";
 import { call, calls, fail, rawCall, repeat, say } from "../helpers/fake-llm/script.ts";

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
 import { checkPaths } from "../../src/delivery/3-check-paths.ts";
 import { confinePath, deniedBy } from "../../src/security/paths.ts";
-import type { ChangedFile } from "../../src/workspace/index.ts";
+import type { ChangedFile } from "../../src/workspace/manager.ts";
 
 const file = (path: string): ChangedFile => ({ path, status: "modified", binary: false });
 const ctx = { secrets: [], command: "jules" };

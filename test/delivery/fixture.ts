@@ -8,13 +8,13 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ExecuteOutcome } from "../../src/agent/ports.ts";
+import type { ExecuteOutcome } from "../../src/agent/port.ts";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
 import type { DeliveryInput } from "../../src/delivery/deliver.ts";
-import type { GitHubGateway } from "../../src/github/gateway.ts";
+import type { GitHubGateway } from "../../src/github/port.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { git } from "../../src/workspace/git.ts";
-import type { Workspace } from "../../src/workspace/index.ts";
+import type { Workspace } from "../../src/workspace/manager.ts";
 import { samplePlan } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";

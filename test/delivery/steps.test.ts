@@ -5,7 +5,7 @@ import { commitBody, noreplyDomain } from "../../src/delivery/2-commit-changes.t
 import { checkPaths, shownPath } from "../../src/delivery/3-check-paths.ts";
 import { decideOnTests } from "../../src/delivery/5-decide-on-tests.ts";
 import { branchUrl } from "../../src/delivery/6-push-branch.ts";
-import type { PullRequestInfo } from "../../src/github/gateway.ts";
+import type { PullRequestInfo } from "../../src/github/port.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";
 import { makeTask, PLAN } from "../render/fixtures.ts";
 

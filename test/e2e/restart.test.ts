@@ -10,7 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import type { PlanOutcome, PlanRequest } from "../../src/agent/ports.ts";
+import type { PlanOutcome, PlanRequest } from "../../src/agent/port.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { mockPlanning, mockTrigger } from "../helpers/conversation-mocks.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

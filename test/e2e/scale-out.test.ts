@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Task } from "../../src/domain/model.ts";
 import { openPostgresStore } from "../../src/store/postgres/index.ts";
-import type { TaskStore } from "../../src/store/store.ts";
+import type { TaskStore } from "../../src/store/port.ts";
 import { parsePlanMarker } from "../../src/render/markers.ts";
 import { phaseOf, phaseResponder } from "../helpers/fake-llm/by-phase.ts";
 import { startFakeLlm, type FakeLlm } from "../helpers/fake-llm/server.ts";

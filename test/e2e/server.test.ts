@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import type { PlanOutcome } from "../../src/agent/ports.ts";
+import type { PlanOutcome } from "../../src/agent/port.ts";
 import { AgentDouble, samplePlan } from "../helpers/agent-double.ts";
 import { mockApproval, mockExecution, mockPlanning, mockTrigger } from "../helpers/conversation-mocks.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

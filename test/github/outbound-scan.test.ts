@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
-import { AgentError } from "../../src/agent/ports.ts";
+import { AgentError } from "../../src/agent/port.ts";
 import { redactRequest } from "../../src/github/outbound-scan.ts";
 import { AgentDouble, samplePlan } from "../helpers/agent-double.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";

@@ -7,9 +7,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "../../src/agent/ports.ts";
+import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "../../src/agent/port.ts";
 import type { Plan } from "../../src/domain/model.ts";
-import type { DeliveryInput, DeliveryResult } from "../../src/delivery/types.ts";
+import type { DeliveryInput, DeliveryResult } from "../../src/delivery/port.ts";
 import type { Workspaces } from "../../src/workspace/port.ts";
 
 export const samplePlan = (summary = "Fix the crash when the config file is empty"): Plan => ({

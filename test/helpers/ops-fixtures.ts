@@ -12,7 +12,7 @@ import { transcriptPath } from "../../src/agent/session.ts";
 import { Transcript } from "../../src/agent/transcript.ts";
 import { openEmbeddedQueue, type EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { openSqliteStore } from "../../src/store/sqlite/index.ts";
-import type { NewTask, TaskStore } from "../../src/store/store.ts";
+import type { NewTask, TaskStore } from "../../src/store/port.ts";
 import type { Plan, Task, TaskState } from "../../src/domain/model.ts";
 
 export interface OpsFixture {

@@ -13,7 +13,7 @@
 import { tmpdir } from "node:os";
 import { openEmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { openQueue } from "../../src/queue/open.ts";
-import type { JobQueue } from "../../src/queue/queue.ts";
+import type { JobQueue } from "../../src/queue/port.ts";
 
 const [mode, where, prefix] = process.argv.slice(2);
 if (!where || (mode !== "hang" && mode !== "lifecycle")) throw new Error("usage: queue-child.ts hang|lifecycle <sqlite file | redis url> [prefix]");

@@ -8,7 +8,7 @@
 import { createServer } from "node:net";
 import type { Logger } from "pino";
 import { Server } from "probot";
-import { julesApp } from "../../src/index.ts";
+import { julesApp } from "../../src/app.ts";
 import type { Runtime } from "../../src/runtime.ts";
 
 export interface WebServer {

@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
-import { createOps } from "../../src/ops/index.ts";
+import { createOps } from "../../src/ops/create-ops.ts";
 import { startOpsServer } from "../../src/ops/ops-server.ts";
 import { opsFixture } from "../helpers/ops-fixtures.ts";
 import { freePort } from "../helpers/web-server.ts";

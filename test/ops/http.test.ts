@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
-import { createOps } from "../../src/ops/index.ts";
+import { createOps } from "../../src/ops/create-ops.ts";
 import { startOpsServer } from "../../src/ops/ops-server.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { testPrivateKey } from "../helpers/keys.ts";

@@ -17,7 +17,7 @@ import { Queue } from "bullmq";
 import { openBullmqQueue, type BullmqQueue, type BullmqQueueOptions } from "../../src/queue/bullmq/index.ts";
 import { bullJobId } from "../../src/queue/bullmq/job-record.ts";
 import { MAX_JOB_ATTEMPTS } from "../../src/queue/bullmq/options.ts";
-import type { Job, JobHandlers } from "../../src/queue/queue.ts";
+import type { Job, JobHandlers } from "../../src/queue/port.ts";
 import { removeQueueData, TEST_REDIS_URL, uniquePrefix } from "../helpers/services.ts";
 import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";

@@ -7,7 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { PermanentJobError, type Job, type JobHandlers } from "../../src/queue/queue.ts";
+import { PermanentJobError, type Job, type JobHandlers } from "../../src/queue/port.ts";
 import type { QueueContext } from "./contract.ts";
 import { countdown } from "./deferred.ts";
 

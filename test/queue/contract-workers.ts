@@ -7,7 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Job, JobHandlers } from "../../src/queue/queue.ts";
+import type { Job, JobHandlers } from "../../src/queue/port.ts";
 import type { QueueContext } from "./contract.ts";
 import { aborted, countdown, deferred } from "./deferred.ts";
 

@@ -7,7 +7,7 @@
  * and cleans up. Every instance a test opens is closed after it.
  */
 import { afterEach, beforeEach, describe } from "node:test";
-import type { JobQueue } from "../../src/queue/queue.ts";
+import type { JobQueue } from "../../src/queue/port.ts";
 import { basicCases } from "./contract-basics.ts";
 import { workerCases } from "./contract-workers.ts";
 

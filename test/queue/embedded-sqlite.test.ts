@@ -15,13 +15,13 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
 import { openEmbeddedQueue, type EmbeddedQueue, type EmbeddedQueueOptions } from "../../src/queue/embedded/index.ts";
-import type { Job, JobHandlers } from "../../src/queue/queue.ts";
+import type { Job, JobHandlers } from "../../src/queue/port.ts";
 import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-task-store.ts";
 import { newTask } from "../store/fixtures.ts";
 import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";
-import { taskMigrations } from "../../src/store/sqlite/migrations/index.ts";
+import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 
 const child = new URL("../helpers/queue-child.ts", import.meta.url).pathname;
 const noFailures: JobHandlers["onFailed"] = async (job, error) => assert.fail(`unexpected onFailed for ${job.id}: ${error.message}`);

@@ -12,7 +12,7 @@ import { Queue } from "bullmq";
 import { BullmqQueue } from "../../src/queue/bullmq/index.ts";
 import { EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { openQueue, queueBackend, type QueueSettings } from "../../src/queue/open.ts";
-import type { Job, JobQueue } from "../../src/queue/queue.ts";
+import type { Job, JobQueue } from "../../src/queue/port.ts";
 import { removeQueueData, TEST_REDIS_URL, uniquePrefix } from "../helpers/services.ts";
 import { deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";

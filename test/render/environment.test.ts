@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { TestReport } from "../../src/agent/ports.ts";
+import type { TestReport } from "../../src/agent/port.ts";
 import { checkRunOutput, renderPullRequestBody } from "../../src/render/pull-request.ts";
 import { renderStatus } from "../../src/render/status.ts";
 import { event, makeTask, NOW, PLAN } from "./fixtures.ts";

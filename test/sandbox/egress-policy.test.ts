@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { nonPublicRule } from "../../src/sandbox/egress/address-policy.ts";
-import { isAllowed, parseAllowEntry, parseAllowList } from "../../src/sandbox/egress/allowlist.ts";
+import { isAllowed, parseAllowEntry, parseAllowList } from "../../src/security/egress-allowlist.ts";
 import { decide } from "../../src/sandbox/egress/decide.ts";
 
 /** The pure rules of setup's egress proxy: which addresses are public, the allowlist, and a name that mixes answers. */

@@ -12,7 +12,7 @@ import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { blockingParent } from "../../src/sandbox/ownership.ts";
 import { bindSourceIndexes } from "../../src/sandbox/stage.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
-import { WorkspaceManager, type Workspace } from "../../src/workspace/index.ts";
+import { WorkspaceManager, type Workspace } from "../../src/workspace/manager.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
 import { TOKEN } from "../helpers/git/workspace-fixture.ts";
 

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Task } from "../../src/domain/model.ts";
 import { TaskNotFoundError } from "../../src/store/errors.ts";
-import type { TaskPatch } from "../../src/store/store.ts";
+import type { TaskPatch } from "../../src/store/port.ts";
 import type { ContractContext } from "./contract.ts";
 import { fullPatch, newTask } from "./fixtures.ts";
 

@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Task } from "../../src/domain/model.ts";
-import type { NewTask } from "../../src/store/store.ts";
+import type { NewTask } from "../../src/store/port.ts";
 import type { ContractContext } from "./contract.ts";
 import { newTask, uniqueOwner } from "./fixtures.ts";
 

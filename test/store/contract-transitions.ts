@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { Task, TaskState } from "../../src/domain/model.ts";
 import { IllegalTransitionError } from "../../src/domain/state-machine.ts";
 import { TaskNotFoundError } from "../../src/store/errors.ts";
-import type { TaskStore } from "../../src/store/store.ts";
+import type { TaskStore } from "../../src/store/port.ts";
 import type { ContractContext } from "./contract.ts";
 import { planHash } from "../../src/domain/plan-hash.ts";
 import { newTask, threadSnapshot } from "./fixtures.ts";

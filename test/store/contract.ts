@@ -6,7 +6,7 @@
  * owners and comment ids, so a shared database works too.
  */
 import { afterEach, beforeEach, describe } from "node:test";
-import type { TaskStore } from "../../src/store/store.ts";
+import type { TaskStore } from "../../src/store/port.ts";
 import { createCases } from "./contract-create.ts";
 import { queryCases } from "./contract-queries.ts";
 import { transitionCases } from "./contract-transitions.ts";

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
-import type { NewTask, TaskPatch, TaskStore } from "../../src/store/store.ts";
+import type { NewTask, TaskPatch, TaskStore } from "../../src/store/port.ts";
 import type { ThreadSnapshot } from "../../src/domain/model.ts";
 
 let sequence = 0;

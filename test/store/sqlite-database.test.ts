@@ -16,7 +16,7 @@ import { DatabaseSync } from "node:sqlite";
 import { TASK_STATES } from "../../src/domain/model.ts";
 import { openDatabase } from "../../src/store/sqlite/database.ts";
 import { migrate, SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
-import { taskMigrations } from "../../src/store/sqlite/migrations/index.ts";
+import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-task-store.ts";
 import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
 

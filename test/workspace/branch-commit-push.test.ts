@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { userFacingFailure } from "../../src/tasks/user-facing.ts";
 import { rejection } from "../../src/workspace/push.ts";
-import { WorkspaceError } from "../../src/workspace/index.ts";
+import { WorkspaceError } from "../../src/workspace/manager.ts";
 import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";
 import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 import { agentWrote } from "../helpers/git/agent-wrote.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, it } from "node:test";
-import { WorkspaceError, WorkspaceManager } from "../../src/workspace/index.ts";
+import { WorkspaceError, WorkspaceManager } from "../../src/workspace/manager.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { addCommits, gitOut } from "../helpers/git/repo.ts";
 import { pathExists, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { WorkspaceError, WorkspaceManager } from "../../src/workspace/index.ts";
+import { WorkspaceError, WorkspaceManager } from "../../src/workspace/manager.ts";
 import { fastImport } from "../helpers/git/fast-import.ts";
 import { gitOut } from "../helpers/git/repo.ts";
 import { tempDir, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { basicAuthHeader } from "../../src/workspace/git.ts";
-import { WorkspaceError } from "../../src/workspace/index.ts";
+import { WorkspaceError } from "../../src/workspace/manager.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { gitOut } from "../helpers/git/repo.ts";
 import { filesContaining, TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";

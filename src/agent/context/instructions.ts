@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../../config/repo-config.ts";
-import { AgentError } from "../ports.ts";
+import { AgentError } from "../port.ts";
 import { readRepoFile } from "../../security/safe-read.ts";
 import { sanitizeUntrusted } from "../../security/sanitize.ts";
 import { truncateText } from "./tokens.ts";

@@ -1,5 +1,5 @@
 import type { RepoConfig } from "../../config/repo-config.ts";
-import type { ThreadContext } from "../ports.ts";
+import type { ThreadContext } from "../port.ts";
 import { sanitizeUntrusted } from "../../security/sanitize.ts";
 import { loadInstructions } from "./instructions.ts";
 import { buildRepoMap } from "./repo-map.ts";

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ThreadContext } from "../ports.ts";
+import type { ThreadContext } from "../port.ts";
 import { sanitizeUntrusted } from "../../security/sanitize.ts";
 import { truncateText } from "./tokens.ts";
 

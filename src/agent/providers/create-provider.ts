@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../../config/repo-config.ts";
 import type { ProviderName, Settings } from "../../settings.ts";
-import { AgentError } from "../ports.ts";
+import { AgentError } from "../port.ts";
 import { AnthropicProvider } from "./anthropic.ts";
 import { OpenAIProvider } from "./openai.ts";
 import type { ModelProvider } from "./provider.ts";

@@ -9,10 +9,10 @@
 import type { Logger } from "pino";
 import { jobMigrations, JOBS_COMPONENT } from "../../queue/embedded/index.ts";
 import { openQueue, queueBackend, type QueueSettings } from "../../queue/open.ts";
-import type { JobQueue } from "../../queue/queue.ts";
+import type { JobQueue } from "../../queue/port.ts";
 import { migrateStore, openStore, sqlitePath, storeBackend, type StoreSettings } from "../../store/open.ts";
 import { migrate, openDatabase } from "../../store/sqlite/index.ts";
-import type { TaskStore } from "../../store/store.ts";
+import type { TaskStore } from "../../store/port.ts";
 
 export interface Backends {
   store: TaskStore;

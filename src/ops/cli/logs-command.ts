@@ -4,7 +4,7 @@
  * scripts or as readable text (control characters from repository output
  * neutralised), one entry after another without loading the whole file.
  */
-import type { TaskStore } from "../../store/store.ts";
+import type { TaskStore } from "../../store/port.ts";
 import { transcriptLines } from "../transcript-summary.ts";
 import { CliError } from "./task-commands.ts";
 import { TASK_ID } from "../task-api.ts";

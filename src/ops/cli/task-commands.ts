@@ -14,8 +14,8 @@
  *   fresh plan to approve. A follow-up on a pull request is retried with its
  *   feedback as the already-approved plan, as the original was.
  */
-import type { JobQueue } from "../../queue/queue.ts";
-import type { TaskStore } from "../../store/store.ts";
+import type { JobQueue } from "../../queue/port.ts";
+import type { TaskStore } from "../../store/port.ts";
 import { jobIds } from "../../domain/job-ids.ts";
 import type { Task } from "../../domain/model.ts";
 import { ACTIVE } from "../../domain/state-machine.ts";

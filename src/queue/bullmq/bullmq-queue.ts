@@ -24,7 +24,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { specValues } from "../embedded/job-spec.ts";
-import type { JobHandlers, JobQueue, JobSpec } from "../queue.ts";
+import type { JobHandlers, JobQueue, JobSpec } from "../port.ts";
 import { bullJobId, isStoredJob, type StoredJob } from "./job-record.ts";
 import { MAX_JOB_ATTEMPTS, describeRedisUrl, resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from "./options.ts";
 import { processJob, reportBullmqFailure, type RunContext } from "./process-job.ts";

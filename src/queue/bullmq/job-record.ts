@@ -9,7 +9,7 @@
  * stop moves neither counter, so it is not counted. The run ledger, written to
  * the job's progress when a run starts, tells what ended the previous run.
  */
-import type { Job, JobName } from "../queue.ts";
+import type { Job, JobName } from "../port.ts";
 
 /** The job data BullMQ keeps: the spec's id and data, and the nonce of the enqueue that created it. */
 export interface StoredJob {

@@ -15,7 +15,7 @@ import { UnrecoverableError, type Job as BullJob } from "bullmq";
 import { INTERRUPTED_MESSAGE } from "../embedded/job-run.ts";
 import { asError } from "../embedded/job-spec.ts";
 import type { QueueLogger } from "../embedded/options.ts";
-import { PermanentJobError, type Job, type JobHandlers } from "../queue.ts";
+import { PermanentJobError, type Job, type JobHandlers } from "../port.ts";
 import { isStoredJob, ledgerFor, runState, toJob } from "./job-record.ts";
 import type { Run, RunningJobs } from "./running-jobs.ts";
 

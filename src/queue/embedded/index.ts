@@ -3,5 +3,5 @@
  */
 export { EmbeddedQueue, openEmbeddedQueue } from "./embedded-queue.ts";
 export { INTERRUPTED_MESSAGE } from "./job-run.ts";
-export { jobMigrations, JOBS_COMPONENT } from "./migrations/index.ts";
+export { jobMigrations, JOBS_COMPONENT } from "./migrations/all.ts";
 export type { EmbeddedQueueOptions, QueueLogger } from "./options.ts";

@@ -7,7 +7,7 @@
  * another one reports the failure: `onFailed` runs once per failure in normal
  * operation and at least once across crashes (it should be idempotent).
  */
-import { PermanentJobError, type Job, type JobHandlers } from "../queue.ts";
+import { PermanentJobError, type Job, type JobHandlers } from "../port.ts";
 import { backoffDelay } from "./backoff.ts";
 import { asError, toJob } from "./job-spec.ts";
 import type { JobRow, JobTable, Lease } from "./job-table.ts";

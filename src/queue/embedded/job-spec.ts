@@ -3,7 +3,7 @@
  * into column values (data as JSON text), and a claimed row turned into the
  * Job object handlers receive. Bad specs fail with a message naming the field.
  */
-import type { Job, JobName, JobSpec } from "../queue.ts";
+import type { Job, JobName, JobSpec } from "../port.ts";
 import type { JobRow } from "./job-table.ts";
 
 export const MAX_JOB_ID_LENGTH = 512;

@@ -6,7 +6,7 @@
  * lease, so a worker that lost its lease can never overwrite the new owner.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { JobName } from "../queue.ts";
+import type { JobName } from "../port.ts";
 
 export interface JobRow {
   id: string;

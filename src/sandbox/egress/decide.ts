@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { nonPublicRule, onNetwork } from "./address-policy.ts";
-import { isAllowed, normalizeHost, PUBLIC_PORTS, type AllowEntry } from "./allowlist.ts";
+import { isAllowed, normalizeHost, PUBLIC_PORTS, type AllowEntry } from "../../security/egress-allowlist.ts";
 
 /**
  * Whether setup's egress proxy may open host:port, and to which addresses.

@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import type { AllowEntry } from "./allowlist.ts";
+import type { AllowEntry } from "../../security/egress-allowlist.ts";
 import { decide, systemLookup, type Lookup } from "./decide.ts";
 
 /**

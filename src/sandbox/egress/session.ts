@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import { SandboxSetupError } from "../ownership.ts";
-import { parseAllowEntry, type AllowEntry } from "./allowlist.ts";
+import { parseAllowEntry, type AllowEntry } from "../../security/egress-allowlist.ts";
 import type { EgressMount } from "./forwarder.ts";
 import { startEgressProxy } from "./proxy.ts";
 

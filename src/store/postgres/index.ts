@@ -4,4 +4,4 @@
 export { openPostgresStore, migratePostgres, PostgresTaskStore } from "./postgres-task-store.ts";
 export { describeDatabaseUrl, type PostgresLogger, type PostgresPoolOptions } from "./connection.ts";
 export { migrate, schemaVersion, PostgresSchemaTooNewError } from "./migrate.ts";
-export { taskMigrations, TASKS_COMPONENT } from "./migrations/index.ts";
+export { taskMigrations, TASKS_COMPONENT } from "./migrations/all.ts";

@@ -5,7 +5,7 @@
  * even to fail, so the PostgreSQL store replaces every NUL in the strings it
  * writes with U+FFFD (the replacement character) instead.
  */
-import type { NewTask, TaskPatch } from "../store.ts";
+import type { NewTask, TaskPatch } from "../port.ts";
 
 const NUL = /\u0000/g;
 const REPLACEMENT = "\uFFFD";

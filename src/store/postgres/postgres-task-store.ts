@@ -18,11 +18,11 @@ import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { MigrationResult } from "../sqlite/migrate.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../sqlite/rows.ts";
-import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store.ts";
+import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { connectionError, createPool, inTransaction, type PostgresPoolOptions } from "./connection.ts";
 import { migrate } from "./migrate.ts";
-import { TASKS_COMPONENT, taskMigrations } from "./migrations/index.ts";
+import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
 import { newTaskWithoutNul, patchWithoutNul, withoutNul } from "./nul.ts";
 
 type Row = Record<string, unknown>;

@@ -7,7 +7,7 @@
  */
 import type { SQLInputValue } from "node:sqlite";
 import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../../domain/model.ts";
-import type { TaskPatch } from "../store.ts";
+import type { TaskPatch } from "../port.ts";
 import { TASK_KINDS } from "../validate.ts";
 
 type Kind = "text" | "int" | "json";

@@ -12,11 +12,11 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { Task, TaskEvent } from "../../domain/model.ts";
 import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
-import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store.ts";
+import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { inImmediateTransaction, openDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
-import { TASKS_COMPONENT, taskMigrations } from "./migrations/index.ts";
+import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "./rows.ts";
 
 type Row = Record<string, unknown>;

@@ -3,7 +3,7 @@ import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "node:test";
 import { loadInstructions, MAX_INSTRUCTIONS_CHARS } from "../../../src/agent/context/instructions.ts";
-import { AgentError } from "../../../src/agent/ports.ts";
+import { AgentError } from "../../../src/agent/port.ts";
 import { defaultRepoConfig, type RepoConfig } from "../../../src/config/repo-config.ts";
 import { makeTempDir, writeFiles } from "../../helpers/context-repo.ts";
 

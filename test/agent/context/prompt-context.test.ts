@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { buildContextBlock } from "../../../src/agent/context/prompt-context.ts";
 import { estimateTokens } from "../../../src/agent/context/tokens.ts";
-import { AgentError, type ThreadContext } from "../../../src/agent/ports.ts";
+import { AgentError, type ThreadContext } from "../../../src/agent/port.ts";
 import { defaultRepoConfig } from "../../../src/config/repo-config.ts";
 import { makeTempDir, writeFiles } from "../../helpers/context-repo.ts";
 

@@ -6,7 +6,7 @@ import { buildContextBlock } from "../../../src/agent/context/prompt-context.ts"
 import { loadInstructions } from "../../../src/agent/context/instructions.ts";
 import { buildRepoMap } from "../../../src/agent/context/repo-map.ts";
 import { walkRepository } from "../../../src/agent/context/walk.ts";
-import { AgentError } from "../../../src/agent/ports.ts";
+import { AgentError } from "../../../src/agent/port.ts";
 import { defaultRepoConfig } from "../../../src/config/repo-config.ts";
 import { makeTempDir, writeFiles } from "../../helpers/context-repo.ts";
 import { makeCharDevice, makeFifo, peakRssMib, releaseFifos } from "../../helpers/special-files.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { formatThread, THREAD_LIMITS, wrapUntrusted } from "../../../src/agent/context/thread.ts";
-import type { ThreadContext } from "../../../src/agent/ports.ts";
+import type { ThreadContext } from "../../../src/agent/port.ts";
 
 const thread: ThreadContext = {
   title: "Crash on empty config",

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { answerTool } from "../../../src/agent/tools/answer.ts";
 import { finishTool } from "../../../src/agent/tools/finish.ts";
-import { executionTools, planningTools } from "../../../src/agent/tools/index.ts";
+import { executionTools, planningTools } from "../../../src/agent/tools/tool-sets.ts";
 import { submitPlanTool } from "../../../src/agent/tools/submit-plan.ts";
 import { toolSpec } from "../../../src/agent/tools/tool.ts";
 import { runToolCall } from "../../../src/agent/tool-call.ts";

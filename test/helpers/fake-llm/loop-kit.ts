@@ -1,8 +1,8 @@
 import type { Budget } from "../../../src/agent/budget.ts";
 import { ToolLoop } from "../../../src/agent/loop.ts";
-import type { Progress } from "../../../src/agent/ports.ts";
+import type { Progress } from "../../../src/agent/port.ts";
 import type { ModelProvider } from "../../../src/agent/providers/provider.ts";
-import { executionTools, planningTools } from "../../../src/agent/tools/index.ts";
+import { executionTools, planningTools } from "../../../src/agent/tools/tool-sets.ts";
 import type { ToolContext } from "../../../src/agent/tools/tool.ts";
 import type { Transcript } from "../../../src/agent/transcript.ts";
 import { UsageMeter } from "../../../src/agent/usage.ts";

@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { WorkspaceManager, type WorkspaceManagerOptions } from "../../../src/workspace/index.ts";
+import { WorkspaceManager, type WorkspaceManagerOptions } from "../../../src/workspace/manager.ts";
 import { startGitServer, type GitServer } from "../git-server.ts";
 import type { CommitSpec } from "./repo.ts";
 

@@ -9,6 +9,6 @@ import { migration001Tasks } from "./001-tasks.ts";
 import { migration002PlanContext } from "./002-plan-context.ts";
 import { migration003ApprovalOrder } from "./003-approval-order.ts";
 
-export { TASKS_COMPONENT } from "../../sqlite/migrations/index.ts";
+export { TASKS_COMPONENT } from "../../sqlite/migrations/all.ts";
 
 export const taskMigrations: readonly Migration[] = [migration001Tasks, migration002PlanContext, migration003ApprovalOrder];

@@ -1,9 +1,9 @@
 import type { Logger } from "probot";
 import { renderStatus, type StatusLinks } from "../render/status.ts";
 import { planCommentUrl } from "../render/links.ts";
-import type { TaskStore } from "../store/store.ts";
+import type { TaskStore } from "../store/port.ts";
 import type { Task } from "../domain/model.ts";
-import type { GitHubGateways } from "./gateway.ts";
+import type { GitHubGateways } from "../github/port.ts";
 
 /**
  * The one live status comment of each task: created when the task starts,

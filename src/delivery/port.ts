@@ -1,8 +1,8 @@
-import type { ExecuteOutcome } from "../agent/ports.ts";
+import type { ExecuteOutcome } from "../agent/port.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
-import type { GitHubGateway } from "../github/gateway.ts";
+import type { GitHubGateway } from "../github/port.ts";
 import type { Plan, Task, Usage } from "../domain/model.ts";
-import type { BotIdentity, Workspace } from "../workspace/index.ts";
+import type { BotIdentity, Workspace } from "../workspace/manager.ts";
 
 /**
  * What delivery is given and what it answers. The execution job hands over

@@ -4,8 +4,8 @@
  * and queue on scrape) and the HTTP handler for /healthz, /readyz, /metrics
  * and the task API; the decorators and the Octokit plugin record the rest.
  */
-import type { JobQueue } from "../queue/queue.ts";
-import type { TaskStore } from "../store/store.ts";
+import type { JobQueue } from "../queue/port.ts";
+import type { TaskStore } from "../store/port.ts";
 import { createOpsHandler, type OpsHandler, type OpsRoutesOptions } from "./http-routes.ts";
 import { Metrics } from "./metrics.ts";
 import { liveTaskCounts } from "./task-counts.ts";
