@@ -24,6 +24,7 @@
 import { ENV_NAME, reservedEnvName } from "../config/env-names.ts";
 import { GIT_VIEW, type GitView } from "./git-view.ts";
 import { encodeProgram, seccompProgram } from "./seccomp.ts";
+import { toolchainEnv, toolchainPath } from "./toolchain-env.ts";
 import { egressCommandPrefix, egressMountArgs, FORWARDER_SOURCE, type EgressMount } from "./egress/forwarder.ts";
 
 export const SANDBOX_UID = 65534;
@@ -32,7 +33,9 @@ export const SANDBOX_HOME = "/home/sandbox";
 /** npm's global prefix, inside HOME so `npm link` / `npm install -g` work (the system prefix is read-only). */
 export const NPM_PREFIX = `${SANDBOX_HOME}/.npm-global`;
 /** Tools a setup installs into HOME come first: the virtualenv detected Python setups make (~/.venv), npm's global bin, pip --user, cargo install, go install. */
-export const SANDBOX_PATH = [`${SANDBOX_HOME}/.venv/bin`, `${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`, "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"].join(":");
+const HOME_TOOLS = [`${SANDBOX_HOME}/.venv/bin`, `${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`];
+const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+export const SANDBOX_PATH = [...HOME_TOOLS, SYSTEM_PATH].join(":");
 
 export interface Limits {
   /** RLIMIT_DATA per process (heap and private writable mappings). */
@@ -101,7 +104,8 @@ export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$
 /**
  * What every repository command starts with: what CI runners give test suites
  * (CI=true, a UTF-8 locale, TZ=UTC, a non-interactive terminal), the task's
- * HOME with a writable npm global prefix, npm quiet about audits and updates
+ * HOME with a writable npm global prefix, Go's and Rust's caches in it and
+ * toolchains bound from outside /usr on PATH (toolchain-env.ts), npm quiet about audits and updates
  * (they need the network tests never have), git without optional index writes
  * (the repository is read-only inside), then the repository's `env:`
  * (env-names.ts says what it may not set). Colours are left to the tools:
@@ -109,10 +113,11 @@ export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$
  * stripped, and NO_COLOR / FORCE_COLOR would change what suites that test
  * their own colours assert (a repository can set them in `env:`).
  */
-export function sandboxEnv(extra: Record<string, string>): Record<string, string> {
+export function sandboxEnv(extra: Record<string, string>, extraReadOnly: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: SANDBOX_PATH, HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", TZ: "UTC", TMPDIR: "/tmp", CI: "true", TERM: "dumb",
+    PATH: [...HOME_TOOLS, ...toolchainPath(extraReadOnly), SYSTEM_PATH].join(":"), HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", TZ: "UTC", TMPDIR: "/tmp", CI: "true", TERM: "dumb",
     npm_config_prefix: NPM_PREFIX, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", GIT_OPTIONAL_LOCKS: "0",
+    ...toolchainEnv(SANDBOX_HOME, extraReadOnly),
   };
   for (const [name, value] of Object.entries(extra)) {
     if (!ENV_NAME.test(name) || reservedEnvName(name)) throw new Error(`The environment variable ${JSON.stringify(name)} cannot be set for repository commands`);
@@ -184,7 +189,7 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
     a.push(...egressMountArgs(plan.egress, 2 + fds.length));
   }
   a.push("--remount-ro", "/", "--chdir", plan.cwd ? `${WORKSPACE}/${plan.cwd}` : WORKSPACE, "--clearenv");
-  for (const [name, value] of Object.entries({ ...trustStoreEnv(layout), ...sandboxEnv(plan.env) })) a.push("--setenv", name, value);
+  for (const [name, value] of Object.entries({ ...trustStoreEnv(layout), ...sandboxEnv(plan.env, plan.extraReadOnly) })) a.push("--setenv", name, value);
   a.push("--", ...limitArgs(plan), ...(plan.egress ? egressCommandPrefix() : []), "/bin/sh", "-c", plan.command);
   const argv = plan.dropTo
     ? [plan.dropTo.setprivPath, `--reuid=${plan.dropTo.uid}`, `--regid=${plan.dropTo.gid}`, "--clear-groups", "--", plan.bwrapPath, ...a]

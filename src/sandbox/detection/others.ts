@@ -2,7 +2,8 @@ import { exists, read, type Candidate } from "./files.ts";
 
 /**
  * Go, Rust, a Makefile `test` target, Maven and Gradle (every one found, in
- * that order). Maven runs through
+ * that order). Go's modules are downloaded into the task's HOME in setup,
+ * unless they are vendored. Maven runs through
  * the repository's wrapper (`./mvnw`, which fetches the Maven version it
  * pins during setup) when it has one, and runs the `test` phase: `verify`
  * would add integration tests (failsafe), which commonly need services or
@@ -12,7 +13,11 @@ import { exists, read, type Candidate } from "./files.ts";
  */
 export async function others(dir: string): Promise<Candidate[]> {
   const found: Candidate[] = [];
-  if (await exists(dir, "go.mod")) found.push({ family: "go", setup: "go mod download", test: "go test ./...", reason: "found go.mod" });
+  if (await exists(dir, "go.mod")) {
+    // Vendored modules build from vendor/ (-mod=vendor is Go's default then): `go mod download` would fetch them anyway, and fail for private ones.
+    const vendored = await exists(dir, "vendor/modules.txt");
+    found.push({ family: "go", setup: vendored ? null : "go mod download", test: "go test ./...", reason: vendored ? "found go.mod and vendor/modules.txt (dependencies vendored: nothing to download)" : "found go.mod" });
+  }
   if (await exists(dir, "Cargo.toml")) found.push({ family: "rust", setup: "cargo fetch", test: "cargo test --offline", reason: "found Cargo.toml" });
   for (const name of ["Makefile", "makefile", "GNUmakefile"]) {
     const text = await read(dir, name);
