@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { createAgent } from "../../src/agent/agent.ts";
 import { AgentError, type ThreadContext } from "../../src/agent/port.ts";
 import type { CommandRunner } from "../../src/agent/tools/run.ts";
@@ -61,10 +61,10 @@ for (const format of FORMATS) {
     let llm: FakeLlm;
     let wd: Workdir;
     let dataDir: string;
-    before(async () => {
+    beforeAll(async () => {
       llm = await startFakeLlm();
     });
-    after(() => llm.close());
+    afterAll(() => llm.close());
     beforeEach(async () => {
       llm.reset();
       wd = await makeWorkdir({ "src/math.ts": "export function add(a: number, b: number) {\n  return a - b;\n}\n", "AGENTS.md": "Use tabs.\n", "config/keys.txt": `key=${OPENAI_KEY}\n` });

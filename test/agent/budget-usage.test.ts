@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { budgetError, effectiveBudget, exceeded } from "../../src/agent/budget.ts";
 import { parsePriceOverride, priceFor } from "../../src/agent/prices.ts";
 import { UsageMeter } from "../../src/agent/usage.ts";

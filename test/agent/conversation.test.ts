@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { Conversation, estimateTokens } from "../../src/agent/conversation.ts";
 import { render } from "../../src/agent/prompts.ts";
 import { Transcript } from "../../src/agent/transcript.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { AgentError } from "../../src/agent/port.ts";
 import { chooseModel, createProvider } from "../../src/agent/providers/create-provider.ts";
 import type { Settings } from "../../src/settings.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { AgentError } from "../../src/agent/port.ts";
 import { makeLoop } from "../helpers/fake-llm/loop-kit.ts";
 import { FORMATS, providerFor } from "../helpers/fake-llm/providers.ts";
@@ -43,10 +43,10 @@ for (const format of FORMATS) {
   describe(`tool loop over ${format}`, () => {
     let llm: FakeLlm;
     let wd: Workdir;
-    before(async () => {
+    beforeAll(async () => {
       llm = await startFakeLlm();
     });
-    after(() => llm.close());
+    afterAll(() => llm.close());
     beforeEach(async () => {
       llm.reset();
       wd = await makeWorkdir({ "src/math.ts": MATH, "README.md": "# calc\n" });

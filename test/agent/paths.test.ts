@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { PathError, confinePath, deniedBy } from "../../src/security/paths.ts";
 
 /** Path confinement on real temp directories, including symlink escapes. */
@@ -12,7 +12,7 @@ describe("confinePath", () => {
   let root: string;
   let outside: string;
 
-  before(async () => {
+  beforeAll(async () => {
     base = await mkdtemp(join(tmpdir(), "openjules-paths-"));
     root = join(base, "repo");
     outside = join(base, "outside");
@@ -29,7 +29,7 @@ describe("confinePath", () => {
     await symlink(join(base, "missing"), join(root, "dangling"));
     await symlink("../../outside", join(root, "src", "relative-escape"));
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
   const refuses = async (input: string, pattern: RegExp, write = false) => {
     await assert.rejects(confinePath(root, input, { write }), (error: unknown) => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { ProviderError, type ModelRequest } from "../../src/agent/providers/provider.ts";
 import { FORMATS, providerFor } from "../helpers/fake-llm/providers.ts";
 import { call, drop, fail, rawCall, repeat, say } from "../helpers/fake-llm/script.ts";
@@ -28,10 +28,10 @@ const rejectsWith = async (promise: Promise<unknown>, kind: ProviderError["kind"
 for (const format of FORMATS) {
   describe(`${format} provider against the fake server`, () => {
     let llm: FakeLlm;
-    before(async () => {
+    beforeAll(async () => {
       llm = await startFakeLlm();
     });
-    after(() => llm.close());
+    afterAll(() => llm.close());
     const fresh = () => llm.reset();
 
     it("sends system, messages and tools in the real wire format and maps a tool call back", async () => {
@@ -179,10 +179,10 @@ for (const format of FORMATS) {
 
 describe("OpenAI-compatible quirks", () => {
   let llm: FakeLlm;
-  before(async () => {
+  beforeAll(async () => {
     llm = await startFakeLlm();
   });
-  after(() => llm.close());
+  afterAll(() => llm.close());
 
   it("synthesises missing tool call ids, accepts object arguments and estimates missing usage", async () => {
     llm.push(call("read_file", { path: "x.ts" }, { omitIds: true, argsAsObject: true, usage: null }));

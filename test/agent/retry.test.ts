@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { classifyFailure } from "../../src/agent/providers/classify.ts";
 import { ProviderError } from "../../src/agent/providers/provider.ts";
 import { backoffMs, retryAfterMs, withRetry } from "../../src/agent/providers/retry.ts";

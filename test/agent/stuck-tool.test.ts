@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { z } from "zod";
 import { ToolLoop } from "../../src/agent/loop.ts";
 import { submitPlanTool } from "../../src/agent/tools/submit-plan.ts";
@@ -31,10 +31,10 @@ const stuckTool = defineTool({
 describe("tool loop with a tool that never settles", () => {
   let llm: FakeLlm;
   let wd: Workdir;
-  before(async () => {
+  beforeAll(async () => {
     llm = await startFakeLlm();
   });
-  after(() => llm.close());
+  afterAll(() => llm.close());
   beforeEach(async () => {
     llm.reset();
     wd = await makeWorkdir({ "a.ts": "export {};\n" });

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -22,7 +22,7 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
   const progress = { activity: (line: string) => void activity.push(line), usage: () => undefined };
   const options = { runner, detectCommands: resolveTestCommands, timeoutMs: 60_000, fixRounds: 0 };
 
-  before(async () => {
+  beforeAll(async () => {
     base = await mkdtemp(join(tmpdir(), "jules-tests-"));
     await chmod(base, 0o711);
     dir = join(base, "repo");
@@ -32,7 +32,7 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
     await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
     port = (listener.address() as { port: number }).port;
   });
-  after(async () => {
+  afterAll(async () => {
     await new Promise<void>((resolve) => listener.close(() => resolve()));
     await rm(base, { recursive: true, force: true });
   });

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { DEFAULT_DENY_PATHS } from "../../src/security/default-deny-paths.ts";
 import { describeEffectiveConfig } from "../../src/config/describe.ts";

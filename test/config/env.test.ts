@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { defaultRepoConfig, RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { validateRepoConfig } from "../../src/config/load.ts";
 

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import nock from "nock";
 import { ProbotOctokit } from "probot";
@@ -22,8 +22,8 @@ async function loadError(body: string, contentType = "text/plain; charset=utf-8"
 }
 
 describe("problemsFromLoadError", () => {
-  before(() => nock.disableNetConnect());
-  after(() => {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => {
     nock.cleanAll();
     nock.enableNetConnect();
   });

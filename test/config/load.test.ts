@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { validateRepoConfig, type ConfigProblem } from "../../src/config/load.ts";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
 import { CHECK_NAME, deliver } from "../../src/delivery/deliver.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
@@ -12,10 +12,10 @@ import { agentWrote } from "../helpers/git/agent-wrote.ts";
 /** Delivery end to end: a real workspace and git remote, the production GitHub gateway against a mocked REST API. */
 describe("deliver: from the agent's work to a pull request", { timeout: 180_000 }, () => {
   let fx: DeliveryFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await deliveryFixture();
   });
-  after(() => fx?.close());
+  afterAll(() => fx?.close());
   afterEach(() => GitHubMock.reset());
 
   const BRANCH = "jules/1-make-the-answer-a-constant";

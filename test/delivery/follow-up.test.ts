@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { defaultRepoConfig } from "../../src/config/repo-config.ts";
 import { deliver } from "../../src/delivery/deliver.ts";
 import type { PullFields } from "../helpers/github-mock.ts";
@@ -13,10 +13,10 @@ import { agentWrote } from "../helpers/git/agent-wrote.ts";
 /** `/jules <feedback>` on OpenJules' pull request: new commits on the same branch, never a new pull request. */
 describe("deliver: follow-ups on an existing pull request", { timeout: 180_000 }, () => {
   let fx: DeliveryFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await deliveryFixture();
   });
-  after(() => fx?.close());
+  afterAll(() => fx?.close());
   afterEach(() => GitHubMock.reset());
 
   const remote = () => fx.git.server.repoPath(fx.git.owner, fx.git.repo);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { deliver } from "../../src/delivery/deliver.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { gitOut } from "../helpers/git/repo.ts";
@@ -21,11 +21,11 @@ import { agentWrote } from "../helpers/git/agent-wrote.ts";
 describe("deliver: a nested repository planted in the worktree", { timeout: 180_000 }, () => {
   let fx: DeliveryFixture;
   let markersParent: string;
-  before(async () => {
+  beforeAll(async () => {
     fx = await deliveryFixture();
     markersParent = await tempDir("openjules-markers-");
   });
-  after(async () => {
+  afterAll(async () => {
     await fx?.close();
     await rm(markersParent, { recursive: true, force: true });
   });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { defaultRepoConfig, type RepoConfig } from "../../src/config/repo-config.ts";
 import { deliver } from "../../src/delivery/deliver.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";
@@ -13,10 +13,10 @@ import { agentWrote } from "../helpers/git/agent-wrote.ts";
 /** What delivery refuses, or does differently, before anything reaches GitHub: no changes, denied paths, secrets, failing tests. */
 describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
   let fx: DeliveryFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await deliveryFixture();
   });
-  after(() => fx?.close());
+  afterAll(() => fx?.close());
   afterEach(() => GitHubMock.reset());
 
   const remote = () => fx.git.server.repoPath(fx.git.owner, fx.git.repo);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { followUpProblem } from "../../src/delivery/1-resolve-target.ts";
 import { commitBody, noreplyDomain } from "../../src/delivery/2-commit-changes.ts";
 import { checkPaths, shownPath } from "../../src/delivery/3-check-paths.ts";

@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -37,11 +37,11 @@ for (const format of ["openai", "anthropic"] as WireFormat[]) {
     let git: GitServer;
     let app: TestApp;
     const edited: string[] = [];
-    before(async () => {
+    beforeAll(async () => {
       llm = await startFakeLlm();
       git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
     });
-    after(async () => {
+    afterAll(async () => {
       await llm.close();
       await git.close();
     });

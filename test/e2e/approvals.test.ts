@@ -5,7 +5,7 @@
  * one short reply.
  */
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { mockApproval, mockExecution, mockPlanning, mockTrigger } from "../helpers/conversation-mocks.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

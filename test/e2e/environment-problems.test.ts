@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -41,7 +41,7 @@ describe("environment problems through the whole app, in the real sandbox", { ti
   let app: TestApp;
   let dataDir: string;
 
-  before(async () => {
+  beforeAll(async () => {
     llm = await startFakeLlm();
     git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
     dataDir = await mkdtemp(join(tmpdir(), "jules-e2e-env-"));
@@ -56,7 +56,7 @@ describe("environment problems through the whole app, in the real sandbox", { ti
       agentFactory: (settings) => createAgentFromSettings(settings, { runner, commandTimeoutMs: 60_000, detectCommands: resolveTestCommands }),
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await llm?.close();
     await git?.close();

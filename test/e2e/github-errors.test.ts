@@ -4,7 +4,7 @@
  * retried by the worker, each comment lands once, and the task goes on.
  */
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { mockPlanning, mockTrigger } from "../helpers/conversation-mocks.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

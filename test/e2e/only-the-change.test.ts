@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -50,7 +50,7 @@ describe("only the agent's change is committed (real sandbox, git and delivery)"
   let dataDir: string;
   let cloneUrl: string;
 
-  before(async () => {
+  beforeAll(async () => {
     llm = await startFakeLlm();
     git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
     cloneUrl = await git.createRepo("Codertocat", "Hello-World", [
@@ -70,7 +70,7 @@ describe("only the agent's change is committed (real sandbox, git and delivery)"
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await llm?.close();
     await git?.close();

@@ -1,4 +1,4 @@
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
@@ -43,7 +43,7 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
   let listenerHits = 0;
   let cloneUrl: string;
 
-  before(async () => {
+  beforeAll(async () => {
     llm = await startFakeLlm();
     git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
     cloneUrl = await git.createRepo("Codertocat", "Hello-World", [
@@ -67,7 +67,7 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await app?.close();
     await llm?.close();
     await git?.close();

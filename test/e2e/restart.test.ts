@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import type { PlanOutcome, PlanRequest } from "../../src/agent/port.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { mockPlanning, mockTrigger } from "../helpers/conversation-mocks.ts";

@@ -16,7 +16,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Task } from "../../src/domain/model.ts";
 import { openPostgresStore } from "../../src/store/postgres/index.ts";
 import type { TaskStore } from "../../src/store/port.ts";
@@ -56,7 +56,7 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
   const cloneUrls = new Map<string, string>();
   let slowServed = false;
 
-  before(async () => {
+  beforeAll(async () => {
     schema = await createTestSchema("scale_out");
     await redis.flush();
     git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
@@ -90,7 +90,7 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     store = await openPostgresStore(schema.url);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await procs.stopAll();
     await store?.close();
     await llm?.close();

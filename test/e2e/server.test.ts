@@ -5,7 +5,7 @@
  * answer checked against GitHub's OpenAPI description), the agent a double.
  */
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import type { PlanOutcome } from "../../src/agent/port.ts";
 import { AgentDouble, samplePlan } from "../helpers/agent-double.ts";
 import { mockApproval, mockExecution, mockPlanning, mockTrigger } from "../helpers/conversation-mocks.ts";

@@ -17,7 +17,7 @@ import { chmod, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { parsePlanMarker } from "../../src/render/markers.ts";
 import { openEmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { sqlitePath } from "../../src/store/open.ts";
@@ -64,7 +64,7 @@ describe("SIGTERM under load", { timeout: 300_000 }, () => {
   let port: number;
   let attacker: ReturnType<typeof spawn> | null = null;
 
-  before(async () => {
+  beforeAll(async () => {
     git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
     const cloneUrl = await git.createRepo(OWNER, REPO, [{ files: valueRepoFiles(), message: "initial" }]);
     github = await startGitHubStandin();
@@ -111,7 +111,7 @@ describe("SIGTERM under load", { timeout: 300_000 }, () => {
     await eventually(120_000, async () => ((await processesWith(MARKER)).length > 0 ? true : undefined), "the sandboxed command never started", () => procs.outputs());
   });
 
-  after(async () => {
+  afterAll(async () => {
     attacker?.kill("SIGKILL");
     await procs.stopAll();
     for (const pid of await processesWith(MARKER)) process.kill(pid, "SIGKILL");

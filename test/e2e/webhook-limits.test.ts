@@ -14,7 +14,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { JulesProcesses, type JulesProcess } from "../helpers/jules-process.ts";
 import { testPrivateKey } from "../helpers/keys.ts";
 import { issueComment } from "../helpers/payloads.ts";
@@ -48,7 +48,7 @@ describe("webhook and request body limits of a real src/main.ts process", { time
       ...headers,
     });
 
-  before(async () => {
+  beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), "jules-webhook-limits-"));
     port = await freePort();
     app = await procs.start("web", "all", {
@@ -66,7 +66,7 @@ describe("webhook and request body limits of a real src/main.ts process", { time
       JULES_HTTP_BODY_TIMEOUT_MS: String(BODY_TIMEOUT_MS),
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await procs.stopAll();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { issueComment } from "../helpers/payloads.ts";

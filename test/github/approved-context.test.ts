@@ -1,4 +1,4 @@
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { createAgentFromSettings } from "../../src/agent/from-settings.ts";
 import { jobIds } from "../../src/domain/job-ids.ts";
@@ -30,10 +30,10 @@ const BODY_B = "Edited after approval: also add EDITED-TEXT-B and delete .github
 describe("execution works from the issue text the approved plan was made from", () => {
   let llm: FakeLlm;
   let app: TestApp;
-  before(async () => {
+  beforeAll(async () => {
     llm = await startFakeLlm();
   });
-  after(() => llm.close());
+  afterAll(() => llm.close());
   afterEach(async () => {
     await app.close();
     GitHubMock.reset();

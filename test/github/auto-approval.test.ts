@@ -1,4 +1,4 @@
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";

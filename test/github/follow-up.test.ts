@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, describe, it } from "node:test";
+import { afterAll, afterEach, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { planHash } from "../../src/domain/plan-hash.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
@@ -126,7 +126,7 @@ describe("follow-ups on a pull request", () => {
 
   it("runs a follow-up that the process left queued (it stopped before recording the approval) as a follow-up after a restart, never as a plan", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "jules-follow-up-"));
-    after(() => rm(dataDir, { recursive: true, force: true }));
+    afterAll(() => rm(dataDir, { recursive: true, force: true }));
     const { gh, origin } = await delivered(dataDir);
     // The process stopped right after creating the follow-up: no plan, no approval, no job, no status comment.
     const created = await app.store.create(

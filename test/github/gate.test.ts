@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { gateActor } from "../../src/github/gate.ts";
 import type { Actor } from "../../src/github/events.ts";

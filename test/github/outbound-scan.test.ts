@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { AgentError } from "../../src/agent/port.ts";
 import { redactRequest } from "../../src/github/outbound-scan.ts";
 import { AgentDouble, samplePlan } from "../helpers/agent-double.ts";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { testPrivateKey } from "../helpers/keys.ts";
 import { opsFixture, seedTask, type OpsFixture } from "../helpers/ops-fixtures.ts";
 
@@ -26,11 +26,11 @@ async function openjules(node: string, cwd: string, args: string[]) {
 describe("the openjules bin (spawned)", () => {
   let fx: OpsFixture;
   let cwd: string;
-  before(async () => {
+  beforeAll(async () => {
     fx = await opsFixture();
     cwd = await mkdtemp(join(tmpdir(), "jules-bin-"));
   });
-  after(async () => {
+  afterAll(async () => {
     await fx.close();
     await rm(cwd, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli, type CliDeps } from "../../src/ops/cli/program.ts";
 import { createRuntime } from "../../src/runtime.ts";
@@ -37,14 +37,14 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
   let fx: OpsFixture;
   let failed: Task;
   let waiting: Task;
-  before(async () => {
+  beforeAll(async () => {
     fx = await opsFixture();
     await seedTask(fx.store, "done");
     waiting = await seedTask(fx.store, "awaiting_approval", { owner: "acme", repo: "api" });
     failed = await seedTask(fx.store, "failed");
     await writeTranscript(fx.dataDir, failed.id);
   });
-  after(() => fx.close());
+  afterAll(() => fx.close());
   afterEach(() => GitHubMock.reset());
 
   it("lists tasks as a table or as JSON, with filters", async () => {

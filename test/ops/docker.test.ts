@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { parse } from "yaml";
 import { createOps } from "../../src/ops/create-ops.ts";
 import { startOpsServer } from "../../src/ops/ops-server.ts";

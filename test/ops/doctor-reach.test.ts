@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { DoctorReport } from "../../src/ops/doctor.ts";
 import { testPrivateKey } from "../helpers/keys.ts";
 
@@ -30,10 +30,10 @@ const freePort = () => new Promise<number>((resolve) => {
   });
 });
 
-describe("doctor and start-up: a data directory the sandbox user cannot reach, on a host that cannot stage it", { skip: !asRoot && "only root drops to the sandbox uid" }, () => {
+describe("doctor and start-up: a data directory the sandbox user cannot reach, on a host that cannot stage it", { skip: !asRoot }, () => {
   let dataDir: string;
   let env: Record<string, string>;
-  before(async () => {
+  beforeAll(async () => {
     // mkdtemp makes a 0700 directory: uid 65534 cannot enter it.
     dataDir = join(await mkdtemp(join(tmpdir(), "openjules-doctor-reach-")), "data");
     env = {
@@ -41,7 +41,7 @@ describe("doctor and start-up: a data directory the sandbox user cannot reach, o
       GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http", PORT: String(await freePort()), LOG_LEVEL: "info",
     };
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(join(dataDir, ".."), { recursive: true, force: true });
   });
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { pino } from "pino";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli } from "../../src/ops/cli/program.ts";
@@ -44,11 +44,11 @@ describe("openjules doctor", () => {
   });
   const status = (report: DoctorReport) => Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
 
-  before(async () => {
+  beforeAll(async () => {
     models = await modelServer();
     dataDir = await mkdtemp(join(tmpdir(), "jules-doctor-"));
   });
-  after(async () => {
+  afterAll(async () => {
     await new Promise((resolve) => models.server.close(resolve));
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { ProbotOctokit } from "probot";
 import { githubMetricsPlugin } from "../../src/ops/github-metrics.ts";
 import { Metrics } from "../../src/ops/metrics.ts";

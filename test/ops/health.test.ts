@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { checkReadiness, formatBytes } from "../../src/ops/health.ts";
 import { opsFixture, type OpsFixture } from "../helpers/ops-fixtures.ts";
 
 describe("checkReadiness", () => {
   let fx: OpsFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await opsFixture();
   });
-  after(() => fx.close());
+  afterAll(() => fx.close());
 
   it("passes with a real store, queue and data directory, and leaves no probe file behind", async () => {
     const report = await checkReadiness({ store: fx.store, queue: fx.queue, dataDir: fx.dataDir, minFreeBytes: 1 });

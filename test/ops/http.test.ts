@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
 import { createOps } from "../../src/ops/create-ops.ts";
@@ -38,7 +38,7 @@ describe("operator HTTP endpoints on the Probot server", () => {
   const get = (path: string, token: string | null = TOKEN, init: RequestInit = {}) =>
     fetch(`${web.origin}${path}`, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-  before(async () => {
+  beforeAll(async () => {
     fx = await opsFixture();
     tasks.push(await seedTask(fx.store, "queued"), await seedTask(fx.store, "awaiting_approval"), await seedTask(fx.store, "done"));
     tasks.push(await seedTask(fx.store, "queued", { owner: "other-org", repo: "tool" }));
@@ -47,7 +47,7 @@ describe("operator HTTP endpoints on the Probot server", () => {
     ops = createOps({ store: fx.store, queue: fx.queue, dataDir: fx.dataDir, log, apiToken: TOKEN, readiness: { minFreeBytes: 1 } });
     web = await probotServer(ops.handler);
   });
-  after(async () => {
+  afterAll(async () => {
     await web.stop();
     await fx.close();
   });

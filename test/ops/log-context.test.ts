@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Writable } from "node:stream";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { pino } from "pino";
 import { REDACT_PATHS } from "../../src/log.ts";
 import { taskLogBindings } from "../../src/ops/log-context.ts";

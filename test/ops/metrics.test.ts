@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { pino } from "pino";
 import { createIntake } from "../../src/github/intake.ts";
 import type { CommentEvent } from "../../src/github/events.ts";
@@ -114,10 +114,10 @@ describe("cached", () => {
 
 describe("metered ports", () => {
   let fx: OpsFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await opsFixture();
   });
-  after(() => fx.close());
+  afterAll(() => fx.close());
 
   it("liveTaskCounts counts the live states of the store and leaves final ones out", async () => {
     await seedTask(fx.store, "queued");

@@ -5,13 +5,13 @@
  * body deadline, so an endless request cannot pin a socket.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { startOpsServer, type OpsServer } from "../../src/ops/ops-server.ts";
 import { rawExchange, requestHead } from "../helpers/raw-http.ts";
 
 describe("the worker's operator server under endless requests", () => {
   let ops: OpsServer;
-  before(async () => {
+  beforeAll(async () => {
     const handler = async (req: { url?: string }, res: import("node:http").ServerResponse) => {
       if (req.url !== "/healthz") return false;
       res.writeHead(200).end("ok");
@@ -19,7 +19,7 @@ describe("the worker's operator server under endless requests", () => {
     };
     ops = await startOpsServer(handler, { host: "127.0.0.1", port: 0, bodyTimeoutMs: 1000 });
   });
-  after(() => ops.close());
+  afterAll(() => ops.close());
 
   const closedWithin = (closed: Promise<number>, ms: number) => Promise.race([closed, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { bearerToken, tokenMatches } from "../../src/ops/bearer.ts";
 import { parseListQuery } from "../../src/ops/task-api.ts";
 import { summarizeTranscript } from "../../src/ops/transcript-summary.ts";
@@ -37,10 +37,10 @@ describe("bearer token", () => {
 
 describe("summarizeTranscript", () => {
   let fx: OpsFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await opsFixture();
   });
-  after(() => fx.close());
+  afterAll(() => fx.close());
 
   it("is null for a task without a transcript", async () => {
     assert.equal(await summarizeTranscript(fx.dataDir, "no-such-task"), null);

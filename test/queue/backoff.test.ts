@@ -1,7 +1,7 @@
 /**
  * The retry delay: exponential per attempt, capped, with half of it jittered.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { backoffDelay } from "../../src/queue/embedded/backoff.ts";
 

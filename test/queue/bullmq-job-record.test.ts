@@ -4,7 +4,7 @@
  * error follow from BullMQ's counters and the run ledger in every order of
  * failures, lost runs and hand-backs.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { bullJobId, ledgerFor, runState, type JobCounters } from "../../src/queue/bullmq/job-record.ts";

@@ -8,7 +8,7 @@
  * after the retention period; bad settings and an unreachable Redis are
  * explained without the password. Every test has its own key prefix.
  */
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";

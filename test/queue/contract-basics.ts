@@ -5,7 +5,7 @@
  * call onFailed exactly once; PermanentJobError skips the retries; idle()
  * waits for delayed retries; bad input is refused clearly.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { PermanentJobError, type Job, type JobHandlers } from "../../src/queue/port.ts";
 import type { QueueContext } from "./contract.ts";

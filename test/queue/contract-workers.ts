@@ -5,7 +5,7 @@
  * long ones back for another worker; the concurrency limit holds; and two
  * instances sharing the backend run each of 100 jobs exactly once.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import type { Job, JobHandlers } from "../../src/queue/port.ts";
 import type { QueueContext } from "./contract.ts";

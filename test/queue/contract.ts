@@ -6,7 +6,7 @@
  * crash one the way a killed process dies (no stop, leases not handed back),
  * and cleans up. Every instance a test opens is closed after it.
  */
-import { afterEach, beforeEach, describe } from "node:test";
+import { afterEach, beforeEach, describe } from "vitest";
 import type { JobQueue } from "../../src/queue/port.ts";
 import { basicCases } from "./contract-basics.ts";
 import { workerCases } from "./contract-workers.ts";

@@ -5,7 +5,7 @@
  * are renewed while a job runs and a lost lease aborts the run and drops its
  * result; enqueue wakes started queues at once; finished jobs are pruned.
  */
-import { after, afterEach, before, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
@@ -42,14 +42,14 @@ describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
     children.push(proc);
     return proc;
   };
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-embedded-"));
   });
   afterEach(async () => {
     for (const proc of children.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
     for (const queue of queues.splice(0)) await queue.close();
   });
-  after(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("shares one database file with the task store", async () => {
     const path = dbPath();

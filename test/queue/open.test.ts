@@ -3,7 +3,7 @@
  * directory's database when REDIS_URL is unset, BullMQ when it is set; both
  * take the lease and default attempts from the worker settings.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -29,10 +29,10 @@ async function firstJob(queue: JobQueue): Promise<Job> {
 describe("openQueue", { timeout: 60_000 }, () => {
   let dir: string;
   const prefix = uniquePrefix("open-queue");
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-open-queue-"));
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
     await removeQueueData(prefix);
   });

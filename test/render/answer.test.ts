@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { renderAnswer } from "../../src/render/answer.ts";
 import { GITHUB_COMMENT_LIMIT } from "../../src/render/limits.ts";

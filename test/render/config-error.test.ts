@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { renderConfigError } from "../../src/render/config-error.ts";
 import { validateRepoConfig } from "../../src/config/load.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import type { TestReport } from "../../src/agent/port.ts";
 import { checkRunOutput, renderPullRequestBody } from "../../src/render/pull-request.ts";
 import { renderStatus } from "../../src/render/status.ts";

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { block, cell, code, commandWord, indent, inline, link, mention, neutralize, openFenceAtEnd, user, ZWSP } from "../../src/render/escape.ts";
 import { bestCpuMs } from "../helpers/cpu-time.ts";

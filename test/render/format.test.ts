@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { elapsedMs, formatCost, formatCount, formatDuration } from "../../src/render/format.ts";
 import { hasUsage, renderUsage } from "../../src/render/usage.ts";

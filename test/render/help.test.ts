@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { commandTable, renderHelp } from "../../src/render/help.ts";
 import { defaultRepoConfig, RepoConfigSchema } from "../../src/config/repo-config.ts";

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { phaseChecklist, stoppedAt } from "../../src/render/phases.ts";
 import type { Task } from "../../src/domain/model.ts";

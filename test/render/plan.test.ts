@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { parsePlanMarker, renderPlan } from "../../src/render/plan.ts";
 import { ZWSP } from "../../src/render/escape.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { ZWSP } from "../../src/render/escape.ts";
 import { GITHUB_COMMENT_LIMIT } from "../../src/render/limits.ts";
 import { checkRunOutput, fenced, pullRequestTitle, renderPullRequestBody, type PullRequestBodyInput } from "../../src/render/pull-request.ts";

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import * as replies from "../../src/render/replies.ts";
 import { defaultRepoConfig, RepoConfigSchema } from "../../src/config/repo-config.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { buildBwrapCommand, PASSWD, type BwrapPlan } from "../../src/sandbox/bubblewrap.ts";
 
 const plan = (overrides: Partial<BwrapPlan> = {}): BwrapPlan => ({

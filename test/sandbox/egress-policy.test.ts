@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { nonPublicRule } from "../../src/sandbox/egress/address-policy.ts";
 import { isAllowed, parseAllowEntry, parseAllowList } from "../../src/security/egress-allowlist.ts";
 import { decide } from "../../src/sandbox/egress/decide.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { failingTests } from "../../src/sandbox/failing-tests.ts";
 import { summarizeOutput } from "../../src/sandbox/output-summary.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import type { Workspace } from "../../src/workspace/manager.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
@@ -28,7 +28,7 @@ describe("git inside the sandbox: the task's repository, read-only", { timeout: 
     pointer: await readFile(join(ws.dir, ".git"), "utf8"),
   });
 
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture({}, commits);
     const other = await fx.manager.prepare(fx.request("t-other"));
     await other.createBranch("Another task", 4);
@@ -36,7 +36,7 @@ describe("git inside the sandbox: the task's repository, read-only", { timeout: 
     mirror = mirrorPath(fx.dataDir, fx.request("t-git"));
     await ws.createBranch("Fix the answer", 3);
   });
-  after(async () => {
+  afterAll(async () => {
     await ws.dispose();
     await fx.cleanup();
   });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { detectCgroups, parseSelfCgroup, type CgroupHost } from "../../src/sandbox/cgroup.ts";
 import { SandboxQuotaError } from "../../src/sandbox/disk-quota.ts";
 import { createSandboxRunner, type SandboxRunner } from "../../src/sandbox/runner.ts";
@@ -12,7 +12,8 @@ import { tempDir } from "../helpers/git/workspace-fixture.ts";
 const MiB = 1024 ** 2;
 const MEMORY = 256 * MiB;
 /** Not silent: the detection test below fails when this host delegates a cgroup that detection misses. */
-const NO_CGROUP = (await detectCgroups()).version === 0 ? "this host delegates no memory cgroup (the detection test says why)" : false;
+/** Skipped only where this host delegates no memory cgroup (the detection test says why). */
+const NO_CGROUP = (await detectCgroups()).version === 0;
 
 /** Can this process create a child of its own v1 memory cgroup? (Checked independently of cgroup.ts.) */
 async function v1MemoryDelegated(): Promise<boolean> {
@@ -48,7 +49,7 @@ describe("sandbox: a command's memory is bounded by its cgroup (real bwrap)", ()
   let host: CgroupHost;
   let runner: SandboxRunner;
 
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-limits-");
     ws = join(base, "work", "task");
     await mkdir(ws, { recursive: true });
@@ -57,7 +58,7 @@ describe("sandbox: a command's memory is bounded by its cgroup (real bwrap)", ()
     // /tmp and /dev/shm are 1 GiB tmpfs each: only the cgroup keeps them within the command's memory.
     runner = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: MEMORY, processes: 64, tmpfsBytes: 1024 * MiB } });
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
   it("detection says whether this host delegates a memory cgroup, and why not", async () => {
     const delegated = await v1MemoryDelegated();
@@ -102,7 +103,7 @@ describe("sandbox: the per-task disk quota (real bwrap)", () => {
   let home: string;
   let runner: SandboxRunner;
 
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-quota-");
     ws = join(base, "work", "task");
     home = join(base, "home", "task");
@@ -111,7 +112,7 @@ describe("sandbox: the per-task disk quota (real bwrap)", () => {
     await writeFile(join(ws, ".git"), "gitdir: /nowhere\n");
     runner = createSandboxRunner({ mode: "bubblewrap", limits: { processes: 64 }, diskQuotaBytes: 64 * MiB, diskPollMs: 300 });
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
   for (const [where, path] of [["the working copy", "big"], ["HOME", "$HOME/big"]] as const) {
     it(`a command writing more than the quota into ${where} fails the task with the quota message`, async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { missingTool, missingToolHint } from "../../src/sandbox/missing-tool.ts";
 
 /** A tool that is not installed is told apart from a failing test, from what shells, npm, make, Python and cargo really print. */

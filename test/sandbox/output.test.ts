@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { OutputCapture } from "../../src/sandbox/output-capture.ts";
 import { cleanOutput, trimOutput } from "../../src/sandbox/trim-output.ts";
 

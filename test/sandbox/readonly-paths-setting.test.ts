@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { loadSettings, SettingsError } from "../../src/settings.ts";
 import { testPrivateKey } from "../helpers/keys.ts";

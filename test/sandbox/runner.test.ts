@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { dirname, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { createSandboxRunner, SandboxUnavailableError, type SandboxRunner } from "../../src/sandbox/runner.ts";
 import { pathExists, tempDir } from "../helpers/git/workspace-fixture.ts";
 
@@ -28,7 +28,7 @@ describe("sandbox: bubblewrap runner (real bwrap)", () => {
   let server: Server;
   let port: number;
 
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-sbx-");
     ws = join(base, "work", "task");
     home = join(base, "home", "task");
@@ -45,7 +45,7 @@ describe("sandbox: bubblewrap runner (real bwrap)", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as { port: number }).port;
   });
-  after(async () => {
+  afterAll(async () => {
     delete process.env.OPENJULES_TEST_SECRET;
     await new Promise((resolve) => server.close(resolve));
     await rm(base, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { buildBwrapCommand } from "../../src/sandbox/bubblewrap.ts";
 import { probeSandbox } from "../../src/sandbox/detect.ts";
 import { runProcess } from "../../src/sandbox/process.ts";
@@ -83,14 +83,14 @@ describe("sandbox: seccomp filter in the real sandbox", () => {
   let ws: string;
   let runner: SandboxRunner;
 
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-seccomp-");
     ws = join(base, "work", "task");
     await mkdir(ws, { recursive: true });
     await writeFile(join(ws, ".git"), "gitdir: /nowhere\n");
     runner = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: 1536 * 1024 ** 2, processes: 64 }, extraReadOnly: [process.execPath.replace(/\/[^/]+$/, "")] });
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
   it("is detected on this host", async () => {
     const probe = await probeSandbox();

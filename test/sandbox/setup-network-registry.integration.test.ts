@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { lookup } from "node:dns/promises";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { nonPublicRule } from "../../src/sandbox/egress/address-policy.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
@@ -40,33 +40,33 @@ async function hostView(): Promise<HostView> {
 describe("integration: setup reaches the npm registry through the egress proxy (real network)", () => {
   let base: string;
   let ws: string;
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-registry-");
     ws = join(base, "task");
     await mkdir(ws);
     await writeFile(join(ws, ".git"), "gitdir: /nowhere\n");
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
   const setup = (allowHosts: string[]) =>
     createSandboxRunner({ mode: "bubblewrap", setupNetwork: { mode: "public", allowHosts } }).run(curl, { cwd: ws, timeoutMs: 90_000, network: true });
 
-  it("GET https://registry.npmjs.org/uuid from setup, asserting what this host's own view allows", async (t) => {
+  it("GET https://registry.npmjs.org/uuid from setup, asserting what this host's own view allows", async ({ annotate }) => {
     const view = await hostView();
     if (!view.reachable) {
-      t.diagnostic(`CASE unreachable: ${REGISTRY} does not answer from this host (${view.error}); asserting setup gets no package either`);
+      await annotate(`CASE unreachable: ${REGISTRY} does not answer from this host (${view.error}); asserting setup gets no package either`);
       const result = await setup([]);
       assert.doesNotMatch(result.output, /status=200/, result.output);
       return;
     }
     if (view.nonPublic === null) {
-      t.diagnostic(`CASE public: ${REGISTRY} is ${view.addresses.join(", ")} and answers from this host; asserting it answers through the proxy`);
+      await annotate(`CASE public: ${REGISTRY} is ${view.addresses.join(", ")} and answers from this host; asserting it answers through the proxy`);
       const result = await setup([]);
       assert.match(result.output, /status=200 connect=200/, `${result.output}\n${result.network}`);
       assert.match(result.output, /"name": ?"uuid"/);
       return;
     }
-    t.diagnostic(`CASE non-public: ${REGISTRY} resolves to ${view.addresses.join(", ")} here (${view.nonPublic}); asserting the proxy refuses it, and answers once allowlisted`);
+    await annotate(`CASE non-public: ${REGISTRY} resolves to ${view.addresses.join(", ")} here (${view.nonPublic}); asserting the proxy refuses it, and answers once allowlisted`);
     const refused = await setup([]);
     assert.match(refused.output, /connect=403/, refused.output);
     assert.match(refused.network ?? "", new RegExp(`refused: ${REGISTRY}:443: ${REGISTRY} resolves to .*, which is `));

@@ -5,7 +5,7 @@ import { createServer, type Server } from "node:http";
 import { networkInterfaces } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { createSandboxRunner, type SandboxRunner } from "../../src/sandbox/runner.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
 
@@ -56,7 +56,7 @@ describe("sandbox: setup's network reaches public hosts only (real bwrap, real s
   const refusals: string[] = [];
   const ifaceAddress = hostAddress();
 
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-egress-");
     ws = join(base, "work", "task");
     await mkdir(ws, { recursive: true });
@@ -75,7 +75,7 @@ describe("sandbox: setup's network reaches public hosts only (real bwrap, real s
       logger: { warn: (message: string) => refusals.push(message) },
     });
   });
-  after(async () => {
+  afterAll(async () => {
     await new Promise((resolve) => appServer.close(resolve));
     await new Promise((resolve) => allowedServer.close(resolve));
     await rm(base, { recursive: true, force: true });

@@ -3,9 +3,9 @@ import { execFile } from "node:child_process";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { prepare, runTests } from "../../src/agent/test-phase.ts";
-import { taskRunner } from "../../src/agent/tools/run.ts";
+import { taskRunner } from "../../src/agent/command-runner.ts";
 import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
@@ -38,7 +38,7 @@ describe("integration: setup's npm install reaches the registry and the tests se
   let base: string;
   let dir: string;
   let home: string;
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-npm-");
     dir = join(base, "work");
     home = join(base, "home");
@@ -47,9 +47,9 @@ describe("integration: setup's npm install reaches the registry and the tests se
     await writeFile(join(dir, "package.json"), JSON.stringify({ name: "fixture", version: "1.0.0", private: true, dependencies: { "is-number": "7.0.0" }, scripts: { test: "node check.js" } }, null, 2));
     await writeFile(join(dir, "check.js"), 'const isNumber = require("is-number");\nif (!isNumber(5)) process.exit(1);\nconsole.log("1 passed, 0 failed");\n');
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
-  it("npm install in setup (default network), node_modules and ~/.npm there for the tests", async (t) => {
+  it("npm install in setup (default network), node_modules and ~/.npm there for the tests", async ({ annotate }) => {
     const runner = taskRunner(createSandboxRunner({ mode: "bubblewrap", setupNetwork: { mode: "public", allowHosts: [] } }), { home, env: {} });
     const options = { runner, timeoutMs: 240_000, fixRounds: 0 };
     const config = RepoConfigSchema.parse({ setup: "npm install --no-audit --no-fund", test: "npm test && ls ~/.npm/_cacache >/dev/null && echo cache-in-home" });
@@ -58,12 +58,12 @@ describe("integration: setup's npm install reaches the registry and the tests se
     const note = await prepare(options, dir, config, progress);
     const report = await runTests(options, dir, config);
     if (unreachable) {
-      t.diagnostic(`CASE unreachable: ${PACKAGE_URL} does not answer from this host (${unreachable}); asserting setup fails and the tests lack the package`);
+      await annotate(`CASE unreachable: ${PACKAGE_URL} does not answer from this host (${unreachable}); asserting setup fails and the tests lack the package`);
       assert.match(note ?? "", /failed/);
       assert.equal(report.passed, false);
       return;
     }
-    t.diagnostic(`CASE reachable: ${PACKAGE_URL} answers from this host; asserting setup installs it through the proxy and the tests use it`);
+    await annotate(`CASE reachable: ${PACKAGE_URL} answers from this host; asserting setup installs it through the proxy and the tests use it`);
     assert.equal(note, null, note ?? "");
     assert.ok(await stat(join(dir, "node_modules/is-number/package.json")).then(() => true, () => false), "node_modules in the worktree");
     assert.match(await readFile(join(dir, "package-lock.json"), "utf8"), /is-number-7\.0\.0\.tgz/);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { chmod, mkdir, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
 import { makeFifo, releaseFifos } from "../helpers/special-files.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
@@ -21,14 +21,14 @@ describe("sandbox: detected commands run in the real sandbox", { timeout: 120_00
   };
   const run = (command: string) => runner.run(command, { cwd: ws, timeoutMs: 60_000, home });
 
-  before(async () => {
+  beforeAll(async () => {
     base = await tempDir("openjules-detect-sbx-");
     ws = join(base, "work");
     home = join(base, "home");
     execFileSync("git", ["init", "-q", ws]);
     await mkdir(home);
   });
-  after(() => rm(base, { recursive: true, force: true }));
+  afterAll(() => rm(base, { recursive: true, force: true }));
 
   it("a polyglot repository whose CI runs `make check`: npm ci, then make check, both green offline", async () => {
     await files({

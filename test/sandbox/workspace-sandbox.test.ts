@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { createAgent } from "../../src/agent/agent.ts";
 import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
@@ -34,12 +34,12 @@ describe("sandbox + workspace: repository code runs against a real task worktree
   let ws: Workspace;
   let llm: FakeLlm;
   const runner = createSandboxRunner({ mode: "bubblewrap" });
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture({}, commits);
     ws = await fx.manager.prepare(fx.request("t-int"));
     llm = await startFakeLlm();
   });
-  after(async () => {
+  afterAll(async () => {
     await llm.close();
     await ws.dispose();
     await fx.cleanup();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { redactSecrets } from "../../src/security/redact.ts";
 import { FAKE, fakePrivateKey } from "../helpers/fake-secrets.ts";
 import { SECRET_CASES as CASES } from "../helpers/secret-cases.ts";

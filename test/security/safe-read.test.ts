@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { PathError } from "../../src/security/paths.ts";
 import { readRepoFile, writeRepoFile } from "../../src/security/safe-read.ts";
 import { makeFifo, releaseFifos } from "../helpers/special-files.ts";
@@ -12,7 +12,7 @@ import { within } from "../helpers/within.ts";
 
 describe("readRepoFile / writeRepoFile", () => {
   let root = "";
-  before(async () => {
+  beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), "openjules-safe-read-"));
     await mkdir(join(root, "docs"));
     await writeFile(join(root, "docs", "a.md"), "0123456789");
@@ -22,7 +22,7 @@ describe("readRepoFile / writeRepoFile", () => {
     await mkdir(join(root, ".git", "info"), { recursive: true });
     await writeFile(join(root, ".git", "info", "exclude"), "x\n");
   });
-  after(async () => {
+  afterAll(async () => {
     await releaseFifos([join(root, "pipe")]);
     await rm(root, { recursive: true, force: true });
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { isInvisibleCodePoint } from "../../src/security/invisible.ts";
 import { sanitizeUntrusted } from "../../src/security/sanitize.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { redactSecrets } from "../../src/security/redact.ts";
 import { loadSettings } from "../../src/settings.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { scanBytes } from "../../src/security/secret-scan.ts";
 import { textViews } from "../../src/security/text-views.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";

@@ -3,7 +3,7 @@
  * task of an issue, the task behind a pull request, and listing with owner,
  * repository and state filters, newest first, with paging.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import type { Task } from "../../src/domain/model.ts";
 import type { NewTask } from "../../src/store/port.ts";

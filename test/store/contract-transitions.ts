@@ -4,7 +4,7 @@
  * approvals wins, illegal moves throw, and every applied move is recorded in
  * the history with its time, actor and reason, in order.
  */
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import type { Task, TaskState } from "../../src/domain/model.ts";
 import { IllegalTransitionError } from "../../src/domain/state-machine.ts";

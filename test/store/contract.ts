@@ -5,7 +5,7 @@
  * open the same database again (durability), and a cleanup. Cases use unique
  * owners and comment ids, so a shared database works too.
  */
-import { afterEach, beforeEach, describe } from "node:test";
+import { afterEach, beforeEach, describe } from "vitest";
 import type { TaskStore } from "../../src/store/port.ts";
 import { createCases } from "./contract-create.ts";
 import { queryCases } from "./contract-queries.ts";

@@ -4,7 +4,7 @@
  * apart, rolls a failed migration back entirely, and refuses files written by
  * a newer version or by a different migration history.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -21,10 +21,10 @@ describe("SQLite migrations", () => {
   let dir: string;
   let n = 0;
   const fresh = () => openDatabase(join(dir, `db-${++n}.sqlite`));
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-migrate-"));
   });
-  after(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("applies pending migrations in order, once", () => {
     const db = fresh();

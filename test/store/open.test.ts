@@ -3,7 +3,7 @@
  * DATABASE_URL is unset (nothing changes for a single machine), PostgreSQL when
  * it is set; the operator's migrate command works on both.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -18,11 +18,11 @@ import { newTask } from "./fixtures.ts";
 describe("openStore", () => {
   let dir: string;
   let schema: TestSchema;
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-open-store-"));
     schema = await createTestSchema("open-store");
   });
-  after(async () => {
+  afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
     await schema.drop();
   });

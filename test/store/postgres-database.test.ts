@@ -7,7 +7,7 @@
  * when the server cannot be reached, and the one-approval rule holding
  * between separate OS processes. Each test works in its own fresh schema.
  */
-import { after, describe, it } from "node:test";
+import { afterAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -35,7 +35,7 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     pools.push(p);
     return p;
   };
-  after(async () => {
+  afterAll(async () => {
     await Promise.all(pools.map((p) => p.end()));
     await Promise.all(schemas.map((s) => s.drop()));
   });

@@ -4,16 +4,16 @@
  * this file and dropped at the end, so other test files can use the same
  * database at the same time.
  */
-import { after, before } from "node:test";
+import { afterAll, beforeAll } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
 import { storeContract } from "./contract.ts";
 
 let schema: TestSchema;
-before(async () => {
+beforeAll(async () => {
   schema = await createTestSchema("store-contract");
 });
-after(() => schema.drop());
+afterAll(() => schema.drop());
 
 storeContract("PostgreSQL", async () => ({
   store: await openPostgresStore(schema.url, { maxConnections: 4 }),

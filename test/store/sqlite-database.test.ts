@@ -4,7 +4,7 @@
  * refused), a schema that accepts every task state, and the one-approval rule
  * holding between separate OS processes writing the same file.
  */
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
@@ -26,10 +26,10 @@ describe("SQLite task store file", () => {
   let dir: string;
   let n = 0;
   const path = () => join(dir, `case-${++n}`, "deeper", "openjules.db");
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-sqlite-"));
   });
-  after(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("creates the directory and opens in WAL mode with foreign keys and a busy timeout", async () => {
     const file = path();

@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { TASK_STATES, type TaskState } from "../../src/domain/model.ts";
 import { assertTransition, canTransition, IllegalTransitionError, isTerminal } from "../../src/domain/state-machine.ts";

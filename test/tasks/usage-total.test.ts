@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { renderPullRequestBody } from "../../src/render/pull-request.ts";
 import { renderUsage } from "../../src/render/usage.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";

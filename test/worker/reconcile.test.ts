@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { pino } from "pino";
 import { openEmbeddedQueue, type EmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import type { Job } from "../../src/queue/port.ts";
@@ -37,13 +37,13 @@ describe("reconcile() on start-up", () => {
   let store: TaskStore;
   let queue: EmbeddedQueue;
   const log = pino({ level: "silent" });
-  before(async () => {
+  beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "jules-reconcile-"));
     const db = join(dir, "openjules.db");
     store = openSqliteStore(db);
     queue = openEmbeddedQueue(db, { leaseMs: 30_000, pollMs: 20, backoffMs: 20, defaultAttempts: 3 });
   });
-  after(async () => {
+  afterAll(async () => {
     await queue.close();
     await store.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { userFacingFailure } from "../../src/tasks/user-facing.ts";
 import { rejection } from "../../src/workspace/push.ts";
 import { WorkspaceError } from "../../src/workspace/manager.ts";
@@ -15,7 +15,7 @@ const commitRequest = { subject: "Fix the answer", body: "The answer was compute
 
 describe("workspace: task branch, commit, push and diff", () => {
   let fx: WorkspaceFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture();
     await addCommits(fx.server.repoPath("acme", "widget"), [
       { branch: "jules/7-fix-the-bug", files: { "x.txt": "someone else's\n" } },
@@ -23,7 +23,7 @@ describe("workspace: task branch, commit, push and diff", () => {
       { branch: "jules/8-add-docs-2", files: { "z.txt": "taken\n" } },
     ]);
   });
-  after(() => fx.cleanup());
+  afterAll(() => fx.cleanup());
 
   it("names the branch jules/<issue>-<slug> and makes it unique against the remote", async () => {
     const ws = await fx.manager.prepare(fx.request("t-branch"));

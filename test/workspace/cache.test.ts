@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { WorkspaceError, WorkspaceManager } from "../../src/workspace/manager.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { addCommits, gitOut } from "../helpers/git/repo.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { appendFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { changesNote } from "../../src/agent/tools/run.ts";
 import { changedBetween, parseStatus } from "../../src/workspace/changes.ts";
 import { gitOut } from "../helpers/git/repo.ts";
@@ -17,10 +17,10 @@ const untouched = async () => undefined;
 
 describe("workspace: only the recorded change is committed", () => {
   let fx: WorkspaceFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture();
   });
-  after(() => fx.cleanup());
+  afterAll(() => fx.cleanup());
 
   it("commits the agent's writes and kept commands; setup's, the tests' and unkept commands' files are left out, and the agent's edit wins", async () => {
     const ws = await fx.manager.prepare(fx.request("t-changes"));

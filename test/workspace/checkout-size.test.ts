@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { WorkspaceError, WorkspaceManager } from "../../src/workspace/manager.ts";
 import { fastImport } from "../helpers/git/fast-import.ts";
 import { gitOut } from "../helpers/git/repo.ts";
@@ -29,7 +29,7 @@ function bombStream(): string[] {
 
 describe("workspace: the checked-out size is checked before checkout (zip-bomb-like repository)", { timeout: 120_000 }, () => {
   let fx: WorkspaceFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture({ checkoutMaxBytes: 256 * MiB, sparesPerRepo: 0 });
     const bare = fx.server.repoPath(fx.owner, fx.repo);
     await fastImport(bare, bombStream());
@@ -37,7 +37,7 @@ describe("workspace: the checked-out size is checked before checkout (zip-bomb-l
     const packed = Number(/size-pack: (\d+)/.exec(await gitOut(bare, "count-objects", "-v"))?.[1]) * 1024;
     assert.ok(packed < 200 * 1024, `the served repository is small compressed (${packed} bytes)`);
   });
-  after(() => fx.cleanup());
+  afterAll(() => fx.cleanup());
 
   it("refuses the commit with its size, the limit and the setting, and writes no working copy", async () => {
     const before = fx.server.requests.length;

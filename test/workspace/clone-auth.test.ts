@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { basicAuthHeader } from "../../src/workspace/git.ts";
 import { WorkspaceError } from "../../src/workspace/manager.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
@@ -10,10 +10,10 @@ import { filesContaining, TOKEN, workspaceFixture, type WorkspaceFixture } from 
 
 describe("workspace: cloning with an installation token", () => {
   let fx: WorkspaceFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture();
   });
-  after(() => fx.cleanup());
+  afterAll(() => fx.cleanup());
 
   it("clones through smart HTTP with the token on every request and checks out the base branch", async () => {
     const ws = await fx.manager.prepare(fx.request("t-clone"));

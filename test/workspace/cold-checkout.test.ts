@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { git } from "../../src/workspace/git.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { parseLsRemote } from "../../src/workspace/remote-heads.ts";

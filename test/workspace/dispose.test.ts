@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, describe, it } from "node:test";
+import { afterEach, describe, it } from "vitest";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { gitOut } from "../helpers/git/repo.ts";
 import { pathExists, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";

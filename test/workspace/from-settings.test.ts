@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Task } from "../../src/domain/model.ts";
 import { createWorkspaces } from "../../src/workspace/from-settings.ts";
 import type { Workspace } from "../../src/workspace/manager.ts";
@@ -19,11 +19,11 @@ function task(fx: WorkspaceFixture, overrides: Partial<Task>): Task {
 
 describe("workspace: the Workspaces port built from settings", () => {
   let fx: WorkspaceFixture;
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture();
     await addCommits(fx.server.repoPath("acme", "widget"), [{ branch: "jules/3-x", files: { "follow.txt": "on the branch\n" } }]);
   });
-  after(() => fx.cleanup());
+  afterAll(() => fx.cleanup());
 
   it("checks out the repository's default branch when the task names none", async () => {
     const workspaces = createWorkspaces({ dataDir: fx.dataDir });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { basicAuthHeader } from "../../src/workspace/git.ts";
 import { tempDir, TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 
@@ -13,7 +13,7 @@ describe("workspace: how git is run", () => {
   let fx: WorkspaceFixture;
   let spy: string;
   const savedPath = process.env.PATH;
-  before(async () => {
+  beforeAll(async () => {
     fx = await workspaceFixture();
     spy = await tempDir("openjules-git-spy-");
     const realGit = "/usr/bin/git";
@@ -25,7 +25,7 @@ describe("workspace: how git is run", () => {
     process.env.PATH = `${spy}:${savedPath ?? "/usr/bin:/bin"}`;
     process.env.OPENJULES_APP_SECRET = "app-secret-canary";
   });
-  after(async () => {
+  afterAll(async () => {
     process.env.PATH = savedPath;
     delete process.env.OPENJULES_APP_SECRET;
     await fx.cleanup();

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { runTool } from "../../src/agent/tools/run.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { invoke } from "../helpers/fake-llm/invoke-tool.ts";
@@ -28,11 +28,11 @@ const LINKED = "2222222222222222222222222222222222222222";
 describe("workspace: hostile repositories in the worktree (a submodule path the base links, a new nested one)", { timeout: 180_000 }, () => {
   let attack: SubmoduleAttackFixture;
   let fx: WorkspaceFixture;
-  before(async () => {
+  beforeAll(async () => {
     attack = await submoduleAttackFixture(LINKED);
     fx = attack.ws;
   });
-  after(() => attack.cleanup());
+  afterAll(() => attack.cleanup());
 
   it("recycling the worktree runs nothing from it and the next task gets an empty submodule directory", async () => {
     const markers = await attack.markers("scrub");

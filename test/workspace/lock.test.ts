@@ -4,17 +4,17 @@ import { rm, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { WorkspaceError } from "../../src/workspace/errors.ts";
 import { withFileLock } from "../../src/workspace/lock.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
 
 describe("workspace: repository lock", () => {
   let dir: string;
-  before(async () => {
+  beforeAll(async () => {
     dir = await tempDir("openjules-lock-");
   });
-  after(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it("serialises holders of the same lock and removes the file afterwards", async () => {
     const path = join(dir, "a.lock");

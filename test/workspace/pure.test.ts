@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { branchName, branchSlug, firstFreeName } from "../../src/workspace/branch.ts";
 import { botIdentity, changedLinks, commitSubject, formatCommitMessage } from "../../src/workspace/commit.ts";
 import { parseChanges } from "../../src/workspace/diff.ts";

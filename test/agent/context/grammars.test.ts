@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { GRAMMARS, grammarLoadErrors, locateGrammar, parserFor } from "../../../src/agent/context/grammars.ts";
 import { upgradeLegacyDylink } from "../../../src/agent/context/legacy-dylink.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { loadInstructions, MAX_INSTRUCTIONS_CHARS } from "../../../src/agent/context/instructions.ts";
 import { AgentError } from "../../../src/agent/port.ts";
 import { defaultRepoConfig, type RepoConfig } from "../../../src/config/repo-config.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { buildContextBlock } from "../../../src/agent/context/prompt-context.ts";
 import { estimateTokens } from "../../../src/agent/context/tokens.ts";
 import { AgentError, type ThreadContext } from "../../../src/agent/port.ts";
@@ -16,7 +16,7 @@ describe("buildContextBlock", () => {
   let dir = "";
   let remove = async () => {};
 
-  before(async () => {
+  beforeAll(async () => {
     ({ dir, remove } = await makeTempDir());
     const filler = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`src/area${i % 10}/mod${i}.ts`, `export function f${i}(x: number): number { return x; }\n`]));
     await writeFiles(dir, {
@@ -27,7 +27,7 @@ describe("buildContextBlock", () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await remove();
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { extractMentions, rankFiles } from "../../../src/agent/context/rank-files.ts";
 import { bestCpuMs } from "../../helpers/cpu-time.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { buildRepoMap } from "../../../src/agent/context/repo-map.ts";
 import { CHARS_PER_TOKEN } from "../../../src/agent/context/tokens.ts";
 import { generateLargeRepo, makeTempDir } from "../../helpers/context-repo.ts";
@@ -10,12 +10,12 @@ describe("buildRepoMap on a generated repository of 20,000+ files", { timeout: 3
   let dir = "";
   let remove = async () => {};
 
-  before(async () => {
+  beforeAll(async () => {
     ({ dir, remove } = await makeTempDir("openjules-large-"));
     await generateLargeRepo(dir, FILES);
   });
 
-  after(async () => {
+  afterAll(async () => {
     await remove();
   });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { buildRepoMap, MAX_PARSE_BYTES } from "../../../src/agent/context/repo-map.ts";
 import { makeTempDir, writeFiles } from "../../helpers/context-repo.ts";
 
@@ -7,7 +7,7 @@ describe("buildRepoMap on a small repository", () => {
   let dir = "";
   let remove = async () => {};
 
-  before(async () => {
+  beforeAll(async () => {
     ({ dir, remove } = await makeTempDir());
     await writeFiles(dir, {
       "README.md": "# Demo\n",
@@ -23,7 +23,7 @@ describe("buildRepoMap on a small repository", () => {
     });
   });
 
-  after(async () => {
+  afterAll(async () => {
     await remove();
   });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, it } from "node:test";
+import { afterEach, beforeEach, describe, it } from "vitest";
 import { buildContextBlock } from "../../../src/agent/context/prompt-context.ts";
 import { loadInstructions } from "../../../src/agent/context/instructions.ts";
 import { buildRepoMap } from "../../../src/agent/context/repo-map.ts";
@@ -83,8 +83,8 @@ describe("agent context with special files in the working copy", () => {
     assert.deepEqual(walk.files, ["README.md", "src/index.ts"]);
   });
 
-  it("a character device in place of a source file or AGENTS.md is neither listed nor read", async (t) => {
-    if (!(await makeCharDevice(join(dir, "src", "zero.ts"), 1, 5))) return t.skip("mknod is not permitted on this host");
+  it("a character device in place of a source file or AGENTS.md is neither listed nor read", async ({ skip }) => {
+    if (!(await makeCharDevice(join(dir, "src", "zero.ts"), 1, 5))) return skip("mknod is not permitted on this host");
     await makeCharDevice(join(dir, "AGENTS.md"), 1, 5);
     const peak = peakRssMib();
     const map = await within(SETTLE_MS, buildRepoMap(dir, 2000), "buildRepoMap with a device");

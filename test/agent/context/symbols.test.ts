@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { MAX_SIGNATURE_CHARS, MAX_SYMBOLS_PER_FILE, symbolsOf } from "../../../src/agent/context/symbols.ts";
 import { grammarForPath } from "../../../src/agent/context/languages.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { formatThread, THREAD_LIMITS, wrapUntrusted } from "../../../src/agent/context/thread.ts";
 import type { ThreadContext } from "../../../src/agent/port.ts";
 

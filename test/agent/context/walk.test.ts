@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdir, symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { walkRepository } from "../../../src/agent/context/walk.ts";
 import { makeTempDir, writeFiles } from "../../helpers/context-repo.ts";
 
@@ -11,7 +11,7 @@ describe("walkRepository", () => {
   let outside = "";
   let removeOutside = async () => {};
 
-  before(async () => {
+  beforeAll(async () => {
     ({ dir, remove } = await makeTempDir());
     ({ dir: outside, remove: removeOutside } = await makeTempDir());
     await writeFiles(outside, { "secret.ts": "export const s = 1;\n" });
@@ -42,7 +42,7 @@ describe("walkRepository", () => {
     await symlink(join(outside, "secret.ts"), join(dir, "links", "outside-file.ts"));
   });
 
-  after(async () => {
+  afterAll(async () => {
     await remove();
     await removeOutside();
   });

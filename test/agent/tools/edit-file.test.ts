@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { editFileTool } from "../../../src/agent/tools/edit-file.ts";
 import { makeWorkdir, toolContext, type Workdir } from "../../helpers/fake-llm/workdir.ts";
 import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
 
 describe("edit_file", () => {
   let wd: Workdir;
-  before(async () => {
+  beforeAll(async () => {
     wd = await makeWorkdir({
       "src/a.ts": "function a() {\n  return 1;\n}\nfunction b() {\n  return 1;\n}\n",
       ".github/workflows/ci.yml": "on: push\n",
     });
   });
-  after(() => wd.cleanup());
+  afterAll(() => wd.cleanup());
   const read = () => readFile(join(wd.root, "src/a.ts"), "utf8");
 
   it("replaces a unique match and counts the file as changed", async () => {

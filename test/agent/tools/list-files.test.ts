@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { symlink } from "node:fs/promises";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { pruneGlobs } from "../../../src/agent/tools/gitignore.ts";
 import { listFilesTool } from "../../../src/agent/tools/list-files.ts";
 import { makeWorkdir, toolContext, type Workdir } from "../../helpers/fake-llm/workdir.ts";
@@ -9,7 +9,7 @@ import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
 
 describe("list_files", () => {
   let wd: Workdir;
-  before(async () => {
+  beforeAll(async () => {
     wd = await makeWorkdir({
       ".gitignore": "node_modules/\n*.log\n/dist\n",
       "src/a.ts": "a",
@@ -27,7 +27,7 @@ describe("list_files", () => {
     });
     await symlink(join(wd.root, "src"), join(wd.root, "src-link"));
   });
-  after(() => wd.cleanup());
+  afterAll(() => wd.cleanup());
 
   it("lists files, skipping .git, git-ignored files (root and nested rules) and symlinked dirs", async () => {
     const result = await invoke(listFilesTool, {}, toolContext(wd.root));

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { MAX_LINES, readFileTool } from "../../../src/agent/tools/read-file.ts";
 import { makeWorkdir, toolContext, type Workdir } from "../../helpers/fake-llm/workdir.ts";
 import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
@@ -9,7 +9,7 @@ import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
 describe("read_file", () => {
   let wd: Workdir;
   const long = Array.from({ length: 1500 }, (_, i) => `line ${i + 1}`).join("\n");
-  before(async () => {
+  beforeAll(async () => {
     wd = await makeWorkdir({
       "a.ts": "const a = 1;\nconst b = 2;\r\nconst c = 3;\n",
       "long.txt": long,
@@ -18,7 +18,7 @@ describe("read_file", () => {
       "dir/x": "x",
     });
   });
-  after(() => wd.cleanup());
+  afterAll(() => wd.cleanup());
 
   it("numbers lines and counts the file as read", async () => {
     const ctx = toolContext(wd.root, { mode: "plan" });

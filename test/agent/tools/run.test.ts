@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { type CommandRunner, headTail, runTool } from "../../../src/agent/tools/run.ts";
 import { toolContext } from "../../helpers/fake-llm/workdir.ts";
 import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";

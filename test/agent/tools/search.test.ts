@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { symlink, mkdtemp, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { searchTool } from "../../../src/agent/tools/search.ts";
 import { makeWorkdir, toolContext, type Workdir } from "../../helpers/fake-llm/workdir.ts";
 import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
@@ -10,7 +10,7 @@ import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
 describe("search", () => {
   let wd: Workdir;
   let outside: string;
-  before(async () => {
+  beforeAll(async () => {
     wd = await makeWorkdir({
       ".gitignore": "ignored/\n",
       "src/a.ts": "export function parseConfig() {}\nconst x = parseConfig();\n",
@@ -24,7 +24,7 @@ describe("search", () => {
     await writeFile(join(outside, "secret.ts"), "parseConfig() // outside");
     await symlink(outside, join(wd.root, "linked"));
   });
-  after(async () => {
+  afterAll(async () => {
     await wd.cleanup();
     await rm(outside, { recursive: true, force: true });
   });

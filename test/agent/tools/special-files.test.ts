@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, afterEach, before, beforeEach, describe, it } from "node:test";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { editFileTool } from "../../../src/agent/tools/edit-file.ts";
 import { listFilesTool } from "../../../src/agent/tools/list-files.ts";
 import { MAX_FILE_BYTES, readFileTool } from "../../../src/agent/tools/read-file.ts";
@@ -46,12 +46,12 @@ describe("agent tools with special files in the working copy", () => {
   const call = (tool: Parameters<typeof invoke>[0], args: unknown, label: string) =>
     within(SETTLE_MS, invoke(tool, args, toolContext(wd.root)), label);
 
-  it("read_file refuses a FIFO, a character device and a link to /dev/zero promptly", async (t) => {
+  it("read_file refuses a FIFO, a character device and a link to /dev/zero promptly", async ({ skip }) => {
     await fifo("pipe.txt");
     await symlink("/dev/zero", join(wd.root, "zero.txt"));
     assert.match((await call(readFileTool, { path: "pipe.txt" }, "read_file on a FIFO")).content, /pipe\.txt is not a regular file \(a FIFO\)/);
     assert.match((await call(readFileTool, { path: "zero.txt" }, "read_file on a /dev/zero link")).content, /outside the working copy/);
-    if (!(await makeCharDevice(join(wd.root, "dev.txt"), 1, 5))) return t.skip("mknod is not permitted on this host");
+    if (!(await makeCharDevice(join(wd.root, "dev.txt"), 1, 5))) return skip("mknod is not permitted on this host");
     const peak = peakRssMib();
     assert.match((await call(readFileTool, { path: "dev.txt" }, "read_file on a device")).content, /dev\.txt is not a regular file \(a character device\)/);
     assert.ok(peakRssMib() - peak < MAX_GROWTH_MIB);
@@ -121,14 +121,14 @@ describe("agent tools with special files in the working copy", () => {
 
   describe("a .git file pointing out of the working copy", () => {
     let outside = "";
-    before(async () => {
+    beforeAll(async () => {
       outside = await mkdtemp(join(tmpdir(), "openjules-gitdir-"));
       await mkdir(join(outside, "worktrees", "w"), { recursive: true });
       await mkdir(join(outside, "info"));
       await writeFile(join(outside, "worktrees", "w", "commondir"), "../..\n");
       await makeFifo(join(outside, "info", "exclude"));
     });
-    after(async () => {
+    afterAll(async () => {
       await releaseFifos([join(outside, "info", "exclude")]);
       await rm(outside, { recursive: true, force: true });
     });

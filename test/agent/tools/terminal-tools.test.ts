@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import { answerTool } from "../../../src/agent/tools/answer.ts";
 import { finishTool } from "../../../src/agent/tools/finish.ts";
 import { executionTools, planningTools } from "../../../src/agent/tools/tool-sets.ts";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { afterAll, beforeAll, describe, it } from "vitest";
 import { writeFileTool } from "../../../src/agent/tools/write-file.ts";
 import { makeWorkdir, toolContext, type Workdir } from "../../helpers/fake-llm/workdir.ts";
 import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
@@ -10,12 +10,12 @@ import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
 describe("write_file", () => {
   let wd: Workdir;
   let outside: string;
-  before(async () => {
+  beforeAll(async () => {
     wd = await makeWorkdir({ "README.md": "old\n" });
     outside = await mkdtemp(join(tmpdir(), "openjules-outside-"));
     await symlink(outside, join(wd.root, "out"));
   });
-  after(async () => {
+  afterAll(async () => {
     await wd.cleanup();
     await rm(outside, { recursive: true, force: true });
   });

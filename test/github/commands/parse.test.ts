@@ -1,4 +1,4 @@
-import { describe, it } from "node:test";
+import { describe, it } from "vitest";
 import assert from "node:assert/strict";
 import { parseCommand, mentionsCommand } from "../../../src/github/commands/parse.ts";
 import { MAX_COMMAND_TEXT, JulesCommandSchema } from "../../../src/github/commands/command.ts";
