@@ -11,7 +11,7 @@ import { PROMPTS, render } from "./prompts.ts";
 import { type Session, openSession } from "./session.ts";
 import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
 import { recordedRunner } from "./changes.ts";
-import { taskRunner, type CommandRunner } from "./tools/run.ts";
+import { taskRunner, type CommandRunner } from "./command-runner.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 import { executionTools, planningTools } from "./tools/tool-sets.ts";
 

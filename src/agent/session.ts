@@ -6,7 +6,7 @@ import { type Budget, effectiveBudget } from "./budget.ts";
 import { type PriceTable, priceFor } from "./prices.ts";
 import { createProvider } from "./providers/create-provider.ts";
 import type { ModelProvider } from "./providers/provider.ts";
-import type { CommandRunner } from "./tools/run.ts";
+import type { CommandRunner } from "./command-runner.ts";
 import { ToolStats } from "./tools/stats.ts";
 import type { ToolContext } from "./tools/tool.ts";
 import { Transcript } from "./transcript.ts";

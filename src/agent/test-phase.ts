@@ -5,8 +5,9 @@ import { cleanLines, summarizeOutput, tail } from "../sandbox/output-summary.ts"
 import { trimOutput } from "../sandbox/trim-output.ts";
 import { redactSecrets } from "../security/redact.ts";
 import type { ToolLoop } from "./loop.ts";
-import { AgentError, type Progress, type TestReport } from "./port.ts";
-import type { CommandResult, CommandRunner } from "./tools/run.ts";
+import { AgentError, type Progress } from "./port.ts";
+import { type TestReport } from "../domain/test-report.ts";
+import type { CommandResult, CommandRunner } from "./command-runner.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 
 /**

@@ -1,4 +1,4 @@
-import type { TestReport } from "../agent/port.ts";
+import type { TestReport } from "../domain/test-report.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import { code } from "../render/escape.ts";
 

@@ -2,7 +2,7 @@ import type { ExecuteOutcome } from "../agent/port.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway } from "../github/port.ts";
 import type { Plan, Task, Usage } from "../domain/model.ts";
-import type { BotIdentity, Workspace } from "../workspace/manager.ts";
+import type { BotIdentity, Workspace } from "../workspace/port.ts";
 
 /**
  * What delivery is given and what it answers. The execution job hands over

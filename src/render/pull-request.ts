@@ -7,9 +7,9 @@
  * the "OpenJules tests" check run. Pure; every text from the model, the
  * thread or the tests is neutralised and cut so the body fits GitHub's limit.
  */
-import type { TestReport } from "../agent/port.ts";
+import type { TestReport } from "../domain/test-report.ts";
 import type { Plan, Task, Usage } from "../domain/model.ts";
-import type { LeftOutPath } from "../workspace/nested.ts";
+import type { LeftOutPath } from "../domain/left-out.ts";
 import { block, code, inline, neutralize, user } from "./escape.ts";
 import { formatCount } from "./format.ts";
 import { clip, fitComment, scaled } from "./limits.ts";

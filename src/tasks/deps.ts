@@ -5,7 +5,7 @@ import type { StatusPublisher } from "./status-publisher.ts";
 import type { JobQueue } from "../queue/port.ts";
 import type { TaskStore } from "../store/port.ts";
 import type { DeliveryInput, DeliveryResult } from "../delivery/port.ts";
-import type { BotIdentity } from "../workspace/commit.ts";
+import type { BotIdentity } from "../workspace/port.ts";
 import type { Workspaces } from "../workspace/port.ts";
 
 /** What the use cases are handed by the process entry (or a test). */

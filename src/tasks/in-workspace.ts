@@ -2,7 +2,7 @@ import type { Workspace } from "../workspace/port.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
 import type { Task, ThreadSnapshot } from "../domain/model.ts";
-import type { PlanningContext } from "./run-planning.ts";
+import type { PlanningContext } from "./planning-context.ts";
 import { userFacingFailure } from "./user-facing.ts";
 import { watchTask } from "./watch-cancel.ts";
 

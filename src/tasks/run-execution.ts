@@ -8,7 +8,7 @@ import { inWorkspace } from "./in-workspace.ts";
 import type { Failure, Plan, Task, ThreadSnapshot } from "../domain/model.ts";
 import { planHash } from "../domain/plan-hash.ts";
 import { addUsage, taskProgress } from "./progress.ts";
-import type { PlanningContext } from "./run-planning.ts";
+import type { PlanningContext } from "./planning-context.ts";
 import { resumeFollowUp } from "./start-follow-up.ts";
 import { isTerminal } from "../domain/state-machine.ts";
 import { issueEditedSince } from "./thread-context.ts";

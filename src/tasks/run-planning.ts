@@ -12,6 +12,7 @@ import { addUsage, taskProgress } from "./progress.ts";
 import { inWorkspace } from "./in-workspace.ts";
 import { threadSnapshot } from "./thread-context.ts";
 
+import type { PlanningContext } from "./planning-context.ts";
 /**
  * The `plan` job: 1. enter planning  2. take a snapshot of the thread and check
  * out the repository (in-workspace.ts)  3. let the agent explore and plan
@@ -22,15 +23,6 @@ import { threadSnapshot } from "./thread-context.ts";
  * the trigger only): the new plan and its own snapshot then need their own
  * approval.
  */
-export interface PlanningContext {
-  gh: GitHubGateway;
-  config: RepoConfig;
-  /** The app's own bot login, so its comments stay out of the prompt. */
-  ownLogin: string | null;
-  attempt: number;
-  signal: AbortSignal;
-}
-
 export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterPlanning(deps, taskId);
   if (!task) return;

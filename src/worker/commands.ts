@@ -11,7 +11,7 @@ import { revisePlan } from "../tasks/revise-plan.ts";
 import { startFollowUp } from "../tasks/start-follow-up.ts";
 import type { Task } from "../domain/model.ts";
 import { startTask } from "../tasks/start-task.ts";
-import type { InboundContext } from "./inbound.ts";
+import type { InboundContext } from "./inbound-context.ts";
 
 /**
  * One parsed command from a person the gate let through: check the role the

@@ -9,17 +9,12 @@ import { handleCommand } from "./commands.ts";
 import * as replies from "../render/replies.ts";
 import { renderConfigError } from "../render/config-error.ts";
 
+import type { InboundContext } from "./inbound-context.ts";
 /**
  * The worker half of every webhook: load the repository's settings, parse the
  * command with its command word, acknowledge with 👀, check the person's role,
  * then call the use case. Runs as a job, so a GitHub hiccup means a retry.
  */
-export interface InboundContext {
-  deps: TaskDeps;
-  gh: GitHubGateway;
-  ownLogin: string | null;
-}
-
 export async function handleInbound(ctx: InboundContext, event: InboundEvent): Promise<void> {
   if (event.kind === "closed") return onClosed(ctx, event.repo, event.issueNumber, event.isPullRequest, event.sender.login);
   const repo = { owner: event.repo.owner, repo: event.repo.repo };

@@ -1,8 +1,9 @@
 import { lstat } from "node:fs/promises";
-import type { ChangeRecord, CommandChanges, CommandSource } from "../agent/changes.ts";
+import type { ChangeRecord, CommandChanges, CommandSource } from "../agent/port.ts";
 import { join } from "node:path";
 import { git, GitError } from "./git.ts";
-import { ancestors, excludePathspec, gitlinks, type LeftOutPath } from "./nested.ts";
+import { ancestors, excludePathspec, gitlinks } from "./nested.ts";
+import { type LeftOutPath } from "../domain/left-out.ts";
 
 /**
  * What the agent changed, kept apart from what the repository's commands

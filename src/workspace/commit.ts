@@ -1,7 +1,9 @@
 import { WorkspaceError } from "./errors.ts";
 import { git } from "./git.ts";
+import type { BotIdentity } from "./port.ts";
 import type { WorktreeChanges } from "./changes.ts";
-import { gitlinks, nestedRepositories, submoduleTouched, type LeftOutPath } from "./nested.ts";
+import { gitlinks, nestedRepositories, submoduleTouched } from "./nested.ts";
+import type { LeftOutPath } from "../domain/left-out.ts";
 
 /**
  * Commits the agent's change (only what changes.ts recorded: never what
@@ -16,13 +18,6 @@ import { gitlinks, nestedRepositories, submoduleTouched, type LeftOutPath } from
  * was left out and why; a submodule link stays as the base has it, whatever
  * repository code put in its directory.
  */
-
-export interface BotIdentity {
-  /** The app's slug, e.g. `openjules` (the bot login is `openjules[bot]`). */
-  slug: string;
-  /** The numeric user id of `<slug>[bot]` (GET /users/<slug>[bot]). */
-  userId: number;
-}
 
 export interface CoAuthor {
   login: string;

@@ -12,3 +12,11 @@ export type { Workspace };
 export interface Workspaces {
   checkout(task: Task, options: { token: () => Promise<string>; sizeKb?: number }): Promise<Workspace>;
 }
+
+/** The app's bot user on GitHub: commits are authored by it. */
+export interface BotIdentity {
+  /** The app's slug, e.g. `openjules` (the bot login is `openjules[bot]`). */
+  slug: string;
+  /** The numeric user id of `<slug>[bot]` (GET /users/<slug>[bot]). */
+  userId: number;
+}

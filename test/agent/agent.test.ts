@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest";
 import { createAgent } from "../../src/agent/agent.ts";
 import { AgentError, type ThreadContext } from "../../src/agent/port.ts";
-import type { CommandRunner } from "../../src/agent/tools/run.ts";
+import type { CommandRunner } from "../../src/agent/command-runner.ts";
 import { defaultRepoConfig, type RepoConfig } from "../../src/config/repo-config.ts";
 import type { Settings } from "../../src/settings.ts";
 import type { Plan, Task } from "../../src/domain/model.ts";

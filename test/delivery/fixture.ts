@@ -14,7 +14,7 @@ import type { DeliveryInput } from "../../src/delivery/deliver.ts";
 import type { GitHubGateway } from "../../src/github/port.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { git } from "../../src/workspace/git.ts";
-import type { Workspace } from "../../src/workspace/manager.ts";
+import type { Workspace } from "../../src/workspace/port.ts";
 import { samplePlan } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";

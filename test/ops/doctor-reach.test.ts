@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import type { DoctorReport } from "../../src/ops/doctor.ts";
+import type { DoctorReport } from "../../src/ops/cli/doctor.ts";
 import { testPrivateKey } from "../helpers/keys.ts";
 
 /**

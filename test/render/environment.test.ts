@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
-import type { TestReport } from "../../src/agent/port.ts";
+import type { TestReport } from "../../src/domain/test-report.ts";
 import { checkRunOutput, renderPullRequestBody } from "../../src/render/pull-request.ts";
 import { renderStatus } from "../../src/render/status.ts";
 import { event, makeTask, NOW, PLAN } from "./fixtures.ts";

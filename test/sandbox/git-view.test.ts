@@ -3,7 +3,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
-import type { Workspace } from "../../src/workspace/manager.ts";
+import type { Workspace } from "../../src/workspace/port.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { gitOut, type CommitSpec } from "../helpers/git/repo.ts";
 import { filesContaining, TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";

@@ -7,12 +7,13 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { prepare, runTests } from "../../src/agent/test-phase.ts";
-import { taskRunner } from "../../src/agent/tools/run.ts";
+import { taskRunner } from "../../src/agent/command-runner.ts";
 import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { blockingParent } from "../../src/sandbox/ownership.ts";
 import { bindSourceIndexes } from "../../src/sandbox/stage.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
-import { WorkspaceManager, type Workspace } from "../../src/workspace/manager.ts";
+import { WorkspaceManager } from "../../src/workspace/manager.ts";
+import { type Workspace } from "../../src/workspace/port.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
 import { TOKEN } from "../helpers/git/workspace-fixture.ts";
 

@@ -8,7 +8,7 @@ import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import type { Settings } from "../../src/settings.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
-import type { Workspace } from "../../src/workspace/manager.ts";
+import type { Workspace } from "../../src/workspace/port.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { call } from "../helpers/fake-llm/script.ts";
 import { startFakeLlm, type FakeLlm } from "../helpers/fake-llm/server.ts";

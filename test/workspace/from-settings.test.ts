@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { Task } from "../../src/domain/model.ts";
 import { createWorkspaces } from "../../src/workspace/from-settings.ts";
-import type { Workspace } from "../../src/workspace/manager.ts";
+import type { Workspace } from "../../src/workspace/port.ts";
 import { addCommits } from "../helpers/git/repo.ts";
 import { TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import type { ToolSpec } from "../providers/provider.ts";
 import type { Plan } from "../../domain/model.ts";
-import type { ChangeRecord } from "../changes.ts";
-import type { CommandRunner } from "./run.ts";
+import type { ChangeRecord } from "../port.ts";
+import type { CommandRunner } from "../command-runner.ts";
 import type { ToolStats } from "./stats.ts";
 
 /**

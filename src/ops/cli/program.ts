@@ -9,7 +9,7 @@ import { Command, CommanderError } from "commander";
 import { pino, type Logger } from "pino";
 import { REDACT_PATHS } from "../../log.ts";
 import { loadSettings, SettingsError, type Settings } from "../../settings.ts";
-import { formatDoctor, runDoctor, type DoctorDeps } from "../doctor.ts";
+import { formatDoctor, runDoctor, type DoctorDeps } from "./doctor.ts";
 import type { Backends, BackendsFactory } from "./backends.ts";
 import { formatCancel, formatMigrations, formatRetry, formatTaskDetail, formatTaskPage } from "./format.ts";
 import { logsCommand } from "./logs-command.ts";

@@ -1,6 +1,6 @@
 import { parseStatus } from "../../../src/workspace/changes.ts";
 import { git } from "../../../src/workspace/git.ts";
-import type { Workspace } from "../../../src/workspace/manager.ts";
+import type { Workspace } from "../../../src/workspace/port.ts";
 
 /**
  * For tests that play the agent by writing into a workspace directly: records

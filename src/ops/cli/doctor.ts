@@ -10,11 +10,11 @@
  */
 import { mkdir } from "node:fs/promises";
 import type { Logger } from "pino";
-import { probeSandbox as realProbe, type ProbeOptions, type SandboxProbe } from "../sandbox/index.ts";
-import { loadSettings, SettingsError, type Settings } from "../settings.ts";
+import { probeSandbox as realProbe, type ProbeOptions, type SandboxProbe } from "../../sandbox/index.ts";
+import { loadSettings, SettingsError, type Settings } from "../../settings.ts";
 import { checkGitHubApp, checkProvider, checkSandbox, checkSandboxLimits, checkSandboxReach, checkSetupNetwork, checkTool, type DoctorCheck } from "./doctor-checks.ts";
-import { checkDisk, DEFAULT_MIN_FREE_BYTES } from "./health.ts";
-import type { BackendsFactory } from "./cli/backends.ts";
+import { checkDisk, DEFAULT_MIN_FREE_BYTES } from "../health.ts";
+import type { BackendsFactory } from "./backends.ts";
 
 export type { DoctorCheck } from "./doctor-checks.ts";
 

@@ -11,8 +11,8 @@ import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import { sandboxReach, type SandboxProbe } from "../sandbox/index.ts";
-import type { Settings } from "../settings.ts";
+import { sandboxReach, type SandboxProbe } from "../../sandbox/index.ts";
+import type { Settings } from "../../settings.ts";
 
 export type CheckStatus = "ok" | "warn" | "fail" | "skip";
 export interface DoctorCheck {
