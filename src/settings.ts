@@ -75,6 +75,7 @@ const EnvSchema = z.object({
   JULES_TASK_DISK_MB: int(16_384, 64),
   JULES_COMMAND_TIMEOUT_MIN: num(10),
   JULES_CACHE_MAX_GB: num(20),
+  JULES_ENV_SNAPSHOT_MB: int(10_240, 0),
   JULES_REPO_MAX_MB: num(2048),
   JULES_CHECKOUT_MAX_MB: num(8192),
   JULES_CHECKOUT_MAX_FILES: int(500_000, 1),
@@ -144,6 +145,8 @@ export interface Settings {
     /** Host directories bound read-only at the same place in the sandbox (JULES_SANDBOX_READONLY_PATHS): toolchains outside /usr. */
     readOnlyPaths: string[];
   };
+  /** Cap of the environment snapshots together (JULES_ENV_SNAPSHOT_MB, LRU); 0: none are kept (always 0 in unsafe mode). */
+  environmentSnapshots: { maxBytes: number };
   /** checkoutMaxBytes/Files: a commit bigger than this when checked out is refused before checkout. */
   workspace: { cacheMaxBytes: number; repoMaxBytes: number; checkoutMaxBytes: number; checkoutMaxFiles: number; sparesPerRepo: number };
   /** PostgreSQL for the task store when set (else SQLite under dataDir). */
@@ -241,6 +244,8 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       diskQuotaBytes: e.JULES_TASK_DISK_MB * 1024 ** 2,
       readOnlyPaths,
     },
+    // Unconfined commands could outlive setup and change what is being copied: no snapshots in unsafe mode.
+    environmentSnapshots: { maxBytes: e.JULES_SANDBOX === "unsafe" ? 0 : e.JULES_ENV_SNAPSHOT_MB * 1024 ** 2 },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.JULES_REDIS_PREFIX,

@@ -1,4 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.ts";
+import type { EnvironmentSnapshots } from "../sandbox/snapshot/index.ts";
 import type { Settings } from "../settings.ts";
 import { buildContextBlock } from "./context/prompt-context.ts";
 import { wrapUntrusted } from "./context/thread.ts";
@@ -40,6 +41,8 @@ export interface AgentDeps {
   onModelCall?: (call: ModelCallRecord) => void;
   /** The process's secrets (settings.secrets, the one list), redacted from transcripts and test output. */
   secrets: readonly string[];
+  /** Environment snapshots (src/sandbox/snapshot/): setup skipped or warmed when an identical one ran before. */
+  environments?: EnvironmentSnapshots | undefined;
 }
 
 const PLAN_NUDGE = "You replied without calling a tool. Keep exploring with the tools, then call submit_plan (or answer, if no code change is needed).";
@@ -100,7 +103,8 @@ export function createAgent(deps: AgentDeps): Agent {
         request.progress.activity("starting on the approved plan");
         const log = { record: (entry: TranscriptEntry) => s.transcript.record(entry), where: `the task's transcript (the operator reads it with \`openjules tasks logs ${request.task.id}\`)` };
         const testRunner = runner && request.changes ? recordedRunner(runner, request.changes) : runner;
-        const testOptions = { runner: testRunner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets, log };
+        const environment = deps.environments?.forTask({ cloneUrl: request.task.cloneUrl, owner: request.task.owner, repo: request.task.repo, home: request.home, changes: request.changes });
+        const testOptions = { runner: testRunner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets, log, environment };
         const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
         if (setupNote) parts.push(`# Setup\n\n${setupNote}`);

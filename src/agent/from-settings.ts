@@ -1,3 +1,4 @@
+import { environmentSnapshots } from "../sandbox/snapshot/index.ts";
 import type { Settings } from "../settings.ts";
 import { type AgentDeps, createAgent } from "./agent.ts";
 import type { Agent } from "./port.ts";
@@ -10,5 +11,7 @@ import type { Agent } from "./port.ts";
  * to start. A malformed JULES_PRICES throws here, at startup.
  */
 export function createAgentFromSettings(settings: Settings, extra: Omit<AgentDeps, "settings" | "dataDir" | "secrets"> = {}): Agent {
-  return createAgent({ settings: settings.agent, dataDir: settings.dataDir, secrets: settings.secrets, ...extra });
+  // Environment snapshots are built here, once, from the settings (JULES_ENV_SNAPSHOT_MB; off in unsafe mode).
+  const environments = "environments" in extra ? extra.environments : environmentSnapshots(settings);
+  return createAgent({ settings: settings.agent, dataDir: settings.dataDir, secrets: settings.secrets, ...extra, environments });
 }

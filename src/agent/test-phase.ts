@@ -1,4 +1,5 @@
 import type { RepoConfig } from "../config/repo-config.ts";
+import type { EnvironmentReuse } from "../sandbox/snapshot/index.ts";
 import { commandWord } from "../render/escape.ts";
 import { missingTool, missingToolHint } from "../sandbox/missing-tool.ts";
 import { cleanLines, summarizeOutput, tail } from "../sandbox/output-summary.ts";
@@ -51,6 +52,8 @@ export interface TestPhaseOptions {
   secrets?: readonly string[];
   /** Where the full output of setup and tests is kept (the task's transcript), and how a person reads it. */
   log?: { record(entry: TranscriptEntry): void; where: string };
+  /** This task's environment snapshots (src/sandbox/snapshot/): an identical earlier setup's result replaces or warms setup. */
+  environment?: EnvironmentReuse | undefined;
 }
 
 const SUMMARY_CHARS = 3000;
@@ -115,9 +118,17 @@ export async function prepare(options: TestPhaseOptions, workdir: string, config
   progress.activity(commands.test ? `tests: \`${commands.test}\` (${commands.reason})` : noTestCommand(commands.reason));
   if (!commands.setup) return null;
   const network = config.setup_network === "public";
+  // Environment snapshots: restored on the pristine checkout, kept after a successful setup (never a failed one).
+  const environment = await options.environment?.open(workdir, { setup: commands.setup, env: config.env, network }, signal);
+  if (environment?.reused) {
+    progress.activity(environment.reused.line);
+    options.log?.record({ type: "note", text: environment.reused.line });
+    if (environment.reused.skipSetup) return null;
+  }
   const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, purpose: "setup", ...(signal ? { signal } : {}) });
   if (result.exitCode === 0 && !result.timedOut) {
     options.log?.record({ type: "command", purpose: "setup", command: commands.setup, exitCode: 0, timedOut: false, output: result.output });
+    await environment?.save();
     return null;
   }
   const lines = cleanLines(result.output);
