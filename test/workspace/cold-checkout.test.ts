@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterEach, describe, it } from "vitest";
-import { git } from "../../src/workspace/git.ts";
+import { git, gitEnv } from "../../src/workspace/git.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { parseLsRemote } from "../../src/workspace/remote-heads.ts";
 import { addCommits, gitOut, type CommitSpec } from "../helpers/git/repo.ts";
@@ -28,15 +30,18 @@ function history(commits: number, files: number): CommitSpec[] {
   });
 }
 
+/** A local clone of a repository on disk, which the workspace's git refuses (file protocol): plain execFile, test setup only. */
+const localClone = (args: string[], cwd: string) => promisify(execFile)("git", ["-c", "protocol.file.allow=always", "clone", ...args], { cwd, env: gitEnv() });
+
 /** Replaces the served repository by a shallow clone (depth 3) of itself, as a mirror of a shallow clone is served. */
 async function serveShallow(fx: WorkspaceFixture): Promise<void> {
   const served = fx.server.repoPath(fx.owner, fx.repo);
   const scratch = await tempDir("openjules-shallow-src-");
   try {
     const full = join(scratch, "full.git");
-    await git(["-c", "protocol.file.allow=always", "clone", "--quiet", "--bare", `file://${served}`, full], { cwd: scratch });
+    await localClone(["--quiet", "--bare", `file://${served}`, full], scratch);
     await rm(served, { recursive: true, force: true });
-    await git(["-c", "protocol.file.allow=always", "clone", "--quiet", "--bare", "--depth", "3", "--no-single-branch", `file://${full}`, served], { cwd: scratch });
+    await localClone(["--quiet", "--bare", "--depth", "3", "--no-single-branch", `file://${full}`, served], scratch);
     for (const [key, value] of [["uploadpack.allowFilter", "true"], ["uploadpack.allowAnySHA1InWant", "true"], ["http.receivepack", "true"]] as const) await git(["config", key, value], { cwd: served });
     assert.equal(await gitOut(served, "rev-parse", "--is-shallow-repository"), "true");
   } finally {
