@@ -12,7 +12,7 @@
  * in hand. Every other path takes no request body at all: its connection
  * is closed after the refusal instead of being drained.
  */
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { verify } from "@octokit/webhooks-methods";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { Probot } from "probot";
@@ -70,11 +70,13 @@ export function checkWebhookHead(method: string | undefined, headers: IncomingHt
   return null;
 }
 
-/** Whether `signature` (`sha256=<hex>`) is the HMAC-SHA256 of `body` keyed with `secret`, compared in constant time. */
-export function signatureMatches(secret: string, body: Buffer, signature: string): boolean {
-  const expected = Buffer.from(`sha256=${createHmac("sha256", secret).update(body).digest("hex")}`);
-  const given = Buffer.from(signature);
-  return given.length === expected.length && timingSafeEqual(given, expected);
+/**
+ * Whether `signature` (`sha256=<hex>`) is the HMAC-SHA256 of `body` keyed with `secret`, compared in constant time:
+ * @octokit/webhooks-methods' `verify`, the same check Probot's middleware makes again on the string it is handed
+ * (a body that is not UTF-8 is no JSON either, so reading it as UTF-8 first refuses nothing GitHub sends).
+ */
+export async function signatureMatches(secret: string, body: Buffer, signature: string): Promise<boolean> {
+  return verify(secret, body.toString("utf8"), signature).catch(() => false);
 }
 
 /**
@@ -160,7 +162,7 @@ export function guardWebhooks(inner: Middleware, path: string, options: WebhookG
       options.log?.warn({ delivery: req.headers["x-github-delivery"], length }, `a webhook body did not arrive within ${options.bodyTimeoutMs} ms; the connection was closed`);
       return refuse(res, { status: 408, error: `The body did not arrive within ${options.bodyTimeoutMs} ms.` });
     }
-    if (!signatureMatches(options.secret, body, String(req.headers["x-hub-signature-256"]))) {
+    if (!(await signatureMatches(options.secret, body, String(req.headers["x-hub-signature-256"])))) {
       return refuse(res, { status: 400, error: "signature does not match event payload and secret" });
     }
     // Probot's middleware takes a body already read (a string) instead of reading the stream.
