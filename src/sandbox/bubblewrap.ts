@@ -32,8 +32,10 @@ export const WORKSPACE = "/workspace";
 export const SANDBOX_HOME = "/home/sandbox";
 /** npm's global prefix, inside HOME so `npm link` / `npm install -g` work (the system prefix is read-only). */
 export const NPM_PREFIX = `${SANDBOX_HOME}/.npm-global`;
-/** Tools a setup installs into HOME come first: the virtualenv detected Python setups make (~/.venv), npm's global bin, pip --user, cargo install, go install. */
-const HOME_TOOLS = [`${SANDBOX_HOME}/.venv/bin`, `${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`];
+/** The Node a repository declares, when setup installed it into HOME (toolchain/node-install.ts): a link to its bin, first on PATH. */
+export const TOOLCHAIN_BIN = `${SANDBOX_HOME}/.openjules/toolchain/bin`;
+/** Tools a setup installs into HOME come first: the declared Node, the virtualenv detected Python setups make (~/.venv), npm's global bin, pip --user, cargo install, go install. */
+const HOME_TOOLS = [TOOLCHAIN_BIN, `${SANDBOX_HOME}/.venv/bin`, `${NPM_PREFIX}/bin`, `${SANDBOX_HOME}/.local/bin`, `${SANDBOX_HOME}/.cargo/bin`, `${SANDBOX_HOME}/go/bin`];
 const SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 export const SANDBOX_PATH = [...HOME_TOOLS, SYSTEM_PATH].join(":");
 
