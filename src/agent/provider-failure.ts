@@ -1,6 +1,6 @@
 import type { Usage } from "../domain/model.ts";
 import { AgentError } from "./port.ts";
-import { ProviderError } from "./providers/provider.ts";
+import type { ProviderError } from "./providers/provider.ts";
 
 /**
  * Turns a provider's final failure into the AgentError a person reads in the

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from "vitest
 import { AgentError } from "../../src/agent/port.ts";
 import { makeLoop } from "../helpers/fake-llm/loop-kit.ts";
 import { FORMATS, providerFor } from "../helpers/fake-llm/providers.ts";
-import { call, calls, fail, rawCall, repeat, say } from "../helpers/fake-llm/script.ts";
+import { call, fail, rawCall, repeat, say } from "../helpers/fake-llm/script.ts";
 import { type FakeLlm, type RecordedRequest, startFakeLlm } from "../helpers/fake-llm/server.ts";
 import { makeWorkdir, type Workdir } from "../helpers/fake-llm/workdir.ts";
 
