@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { networkInterfaces } from "node:os";
 import { nonPublicRule, onNetwork } from "./address-policy.ts";
+import { EGRESS_LOOKUPS_AT_ONCE, limitConcurrency } from "./lookup-limit.ts";
 import { isAllowed, normalizeHost, PUBLIC_PORTS, type AllowEntry } from "../../security/egress-allowlist.ts";
 
 /**
@@ -25,7 +26,8 @@ export type Decision =
 
 export type Lookup = (host: string) => Promise<string[]>;
 
-export const systemLookup: Lookup = async (host) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
+/** getaddrinfo through the process-wide lookup limit (lookup-limit.ts). */
+export const systemLookup: Lookup = limitConcurrency(async (host: string) => (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address), EGRESS_LOOKUPS_AT_ONCE);
 
 /** One of this host's networks: an interface's address with its prefix length, e.g. 192.0.2.2/24. */
 export interface HostNetwork {
