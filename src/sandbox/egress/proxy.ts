@@ -35,7 +35,7 @@ export interface EgressProxy {
   close(): Promise<void>;
 }
 
-const HOP_BY_HOP = ["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "upgrade"];
+const HOP_BY_HOP = ["connection", "proxy-connection", "keep-alive", "proxy-authorization", "proxy-authenticate", "te", "trailer", "upgrade", "http2-settings"];
 const MAX_CONNECTIONS = 256;
 /** Refusals kept for the command's note and logged, per command. */
 const MAX_REFUSALS_KEPT = 50;
@@ -159,7 +159,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     req.pipe(upstream);
   };
 
-  const server = createServer();
+  // curl (cargo's sparse registries, git) offers h2c on http:// URLs: an optional upgrade, answered as the plain request it also is. Others (WebSocket) are refused.
+  const server = createServer({ shouldUpgradeCallback: (req) => String(req.headers.upgrade ?? "").trim().toLowerCase() !== "h2c" });
   server.maxConnections = MAX_CONNECTIONS;
   server.on("connection", track);
   server.on("connect", (req, socket, head) => void onConnect(req, socket, head));
