@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { buildBwrapCommand, type BwrapPlan } from "../../src/sandbox/bubblewrap.ts";
+import { buildBwrapCommand, SANDBOX_PATH, type BwrapPlan } from "../../src/sandbox/bubblewrap.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { resolveTestCommands } from "../../src/sandbox/test-commands.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
@@ -30,7 +30,8 @@ const envOf = (p: BwrapPlan) => {
 describe("sandbox env for Go and Rust", () => {
   it("toolchains bound read-only are on PATH after HOME's tools and before the system's; a rustup home is RUSTUP_HOME", () => {
     const env = envOf(plan(["/root/.cargo/bin", "/root/.rustup", "/opt/go/"]));
-    assert.equal(env.PATH, "/home/sandbox/.venv/bin:/home/sandbox/.npm-global/bin:/home/sandbox/.local/bin:/home/sandbox/.cargo/bin:/home/sandbox/go/bin:/root/.cargo/bin:/root/.rustup/bin:/opt/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    assert.ok(env.PATH?.startsWith(SANDBOX_PATH.slice(0, SANDBOX_PATH.indexOf(":/usr/local/sbin"))), env.PATH);
+    assert.ok(env.PATH?.endsWith("/home/sandbox/go/bin:/root/.cargo/bin:/root/.rustup/bin:/opt/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), env.PATH);
     assert.equal(env.RUSTUP_HOME, "/root/.rustup");
     assert.equal(envOf(plan(["/usr/local/cargo/bin", "/usr/local/rustup"])).RUSTUP_HOME, "/usr/local/rustup");
   });
@@ -41,7 +42,7 @@ describe("sandbox env for Go and Rust", () => {
     assert.equal(env.GOFLAGS, "-modcacherw");
     assert.equal(env.GOTOOLCHAIN, "local");
     assert.equal(env.RUSTUP_HOME, undefined);
-    assert.equal(env.PATH, "/home/sandbox/.venv/bin:/home/sandbox/.npm-global/bin:/home/sandbox/.local/bin:/home/sandbox/.cargo/bin:/home/sandbox/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    assert.equal(env.PATH, SANDBOX_PATH);
     // A repository can still choose its own (jules.yml env:).
     assert.equal(envOf({ ...plan([]), env: { GOFLAGS: "-mod=vendor" } }).GOFLAGS, "-mod=vendor");
   });
