@@ -18,7 +18,7 @@ import type { TaskDeps } from "./tasks/deps.ts";
 import { jobHandlers } from "./worker/jobs.ts";
 import { reconcile } from "./worker/reconcile.ts";
 import { commandWordOf } from "./worker/repo-config.ts";
-import type { BotIdentity } from "./workspace/commit.ts";
+import type { BotIdentity } from "./workspace/port.ts";
 import type { Workspaces } from "./workspace/port.ts";
 
 /**

@@ -9,7 +9,7 @@ import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { renderStatus } from "../../src/render/status.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { EnvironmentSnapshots } from "../../src/sandbox/snapshot/index.ts";
-import type { Workspace } from "../../src/workspace/manager.ts";
+import type { Workspace } from "../../src/workspace/port.ts";
 import { makeTask, NOW } from "../render/fixtures.ts";
 import { addCommits } from "../helpers/git/repo.ts";
 import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
