@@ -20,7 +20,8 @@ import { posix } from "node:path";
  * - A rustup home among them (a path named .rustup or rustup:
  *   /root/.rustup, /usr/local/rustup) is RUSTUP_HOME, so the rustup proxies
  *   in ~/.cargo/bin find their toolchains read-only; without it they look in
- *   the task's HOME and find none.
+ *   the task's HOME and find none. RUSTUP_AUTO_INSTALL=0 (rustup 1.28+):
+ *   it cannot install into a read-only home anyway.
  */
 
 export function toolchainPath(extraReadOnly: readonly string[]): string[] {
@@ -31,6 +32,7 @@ export function toolchainPath(extraReadOnly: readonly string[]): string[] {
 export function toolchainEnv(home: string, extraReadOnly: readonly string[]): Record<string, string> {
   const env: Record<string, string> = { GOFLAGS: "-modcacherw", GOTOOLCHAIN: "local", CARGO_HOME: `${home}/.cargo` };
   const rustup = extraReadOnly.map((path) => path.replace(/\/+$/, "")).find((path) => /^\.?rustup$/.test(posix.basename(path)));
-  if (rustup) env.RUSTUP_HOME = rustup;
+  // Read-only, it can install nothing: a toolchain rust-toolchain.toml pins and the host lacks is then named ("toolchain '1.70.0-…' is not installed") instead of a failed temp file.
+  if (rustup) Object.assign(env, { RUSTUP_HOME: rustup, RUSTUP_AUTO_INSTALL: "0" });
   return env;
 }

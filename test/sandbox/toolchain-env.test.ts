@@ -33,6 +33,7 @@ describe("sandbox env for Go and Rust", () => {
     assert.ok(env.PATH?.startsWith(SANDBOX_PATH.slice(0, SANDBOX_PATH.indexOf(":/usr/local/sbin"))), env.PATH);
     assert.ok(env.PATH?.endsWith("/home/sandbox/go/bin:/root/.cargo/bin:/root/.rustup/bin:/opt/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"), env.PATH);
     assert.equal(env.RUSTUP_HOME, "/root/.rustup");
+    assert.equal(env.RUSTUP_AUTO_INSTALL, "0", "a read-only rustup home can install nothing: say so instead of failing on a temp file");
     assert.equal(envOf(plan(["/usr/local/cargo/bin", "/usr/local/rustup"])).RUSTUP_HOME, "/usr/local/rustup");
   });
 
@@ -106,5 +107,13 @@ describe("sandbox: Go and Rust toolchains in the real sandbox", { timeout: 180_0
     assert.match(test.output, /test tests::answer_is_42 \.\.\. ok/);
     assert.match(test.output, /^CARGO_HOME=\/home\/sandbox\/\.cargo$/m);
     assert.ok((await readdir(join(home, ".cargo"))).length > 0, "cargo's home is the task's HOME on the host");
+    // Only rustup reads rust-toolchain.toml (Debian's cargo ignores it): the check below is of rustup's proxies.
+    if (!cargo.extraReadOnly.some((path) => /rustup$/.test(path))) return;
+    // A toolchain the repository pins that the operator has not installed is named plainly (rustup would try to install it).
+    await writeFile(join(ws, "rust-toolchain.toml"), '[toolchain]\nchannel = "1.70.0"\n');
+    const pinned = await runner.run(commands.test!, { cwd: ws, timeoutMs: 150_000, home });
+    assert.notEqual(pinned.exitCode, 0);
+    assert.match(pinned.output, /toolchain '1\.70\.0-[\w-]+' is not installed/);
+    assert.doesNotMatch(pinned.output, /Read-only file system/);
   });
 });
