@@ -30,10 +30,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _planMatches: Same<z.output<typeof PlanSchema>, Plan> = true;
 void _planMatches;
 
-export function parsePlan(value: unknown): Plan {
-  return PlanSchema.parse(value);
-}
-
 /** The plan as plain text for a prompt (the approved plan in execution, the previous one in a revision). */
 export function planToText(plan: Plan): string {
   const steps = plan.steps.map((step, i) => {

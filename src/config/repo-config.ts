@@ -110,6 +110,5 @@ export const RepoConfigSchema = z
 export type RepoConfig = z.output<typeof RepoConfigSchema>;
 
 export const CONFIG_PATH = ".github/jules.yml";
-export const CONFIG_FILE = "jules.yml";
 
 export const defaultRepoConfig = (): RepoConfig => RepoConfigSchema.parse({});

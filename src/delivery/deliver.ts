@@ -24,7 +24,7 @@ import type { DeliveryInput, DeliveryResult } from "./port.ts";
  */
 
 export { CHECK_NAME } from "./8-report-tests.ts";
-export { DeliveryError, type DeliveryInput, type DeliveryLog, type DeliveryResult } from "./port.ts";
+export type { DeliveryInput, DeliveryResult } from "./port.ts";
 
 export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
   const { task, plan, outcome, config, workspace, secrets } = input;

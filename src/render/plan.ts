@@ -13,7 +13,6 @@ import { fitComment, scaled } from "./limits.ts";
 import { planMarker } from "./markers.ts";
 
 export { parsePlanMarker } from "./markers.ts";
-export type { PlanMarker } from "./markers.ts";
 
 export interface PlanInput {
   task: Task;

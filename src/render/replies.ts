@@ -102,15 +102,6 @@ export function fourEyes(input: { login: string }): string {
   );
 }
 
-export function noAgent(input: Addressed = {}): string {
-  return to(
-    input.login,
-    "I cannot plan or change code: no AI agent is configured for this OpenJules installation. " +
-      "The operator needs to set `JULES_PROVIDER` (`openai`, `anthropic` or `openai-compatible`), `JULES_MODEL` and the matching key " +
-      "(`OPENAI_API_KEY` or `ANTHROPIC_API_KEY`, plus `OPENAI_BASE_URL` for a compatible endpoint), then restart the app. The README lists every setting.",
-  );
-}
-
 export function unknownCommand(input: Addressed & { word: string; config: RepoConfig }): string {
   const c = `/${commandWord(input.config.command)}`;
   const intro =

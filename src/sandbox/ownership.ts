@@ -47,13 +47,3 @@ export async function blockingParent(path: string, uid: number, gid: number): Pr
     if (dir === dirname(dir)) return null;
   }
 }
-
-/** Throws unless uid:gid can search every directory above `path`. */
-export async function assertReachable(path: string, uid: number, gid: number): Promise<void> {
-  const dir = await blockingParent(path, uid, gid);
-  if (dir) {
-    throw new SandboxSetupError(
-      `The sandbox user (uid ${uid}) cannot reach ${path}: ${dir} is not searchable by it. Make every parent directory of the data directory searchable (chmod o+x ${dir}), or run OpenJules as a non-root user.`,
-    );
-  }
-}

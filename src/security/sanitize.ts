@@ -26,4 +26,4 @@ export function sanitizeUntrusted(text: string): string {
   return current;
 }
 
-export { selectThreadComments, type SelectCommentsOptions } from "./thread-filter.ts";
+export { selectThreadComments } from "./thread-filter.ts";

@@ -34,4 +34,3 @@ export const JulesCommandSchema = z.discriminatedUnion("kind", [
 ]);
 
 export type JulesCommand = z.infer<typeof JulesCommandSchema>;
-export type JulesCommandKind = JulesCommand["kind"];

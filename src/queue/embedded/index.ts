@@ -2,6 +2,5 @@
  * The embedded job queue, as the rest of the app imports it.
  */
 export { EmbeddedQueue, openEmbeddedQueue } from "./embedded-queue.ts";
-export { INTERRUPTED_MESSAGE } from "./job-run.ts";
 export { jobMigrations, JOBS_COMPONENT } from "./migrations/all.ts";
 export type { EmbeddedQueueOptions, QueueLogger } from "./options.ts";

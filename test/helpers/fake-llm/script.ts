@@ -56,8 +56,6 @@ export const call = (name: string, input: Record<string, unknown>, extra: Partia
   ...extra,
 });
 
-export const calls = (toolCalls: ScriptedToolCall[], extra: Partial<ReplyStep> = {}): ReplyStep => ({ kind: "reply", toolCalls, ...extra });
-
 export const rawCall = (name: string, raw: string, extra: Partial<ReplyStep> = {}): ReplyStep => ({
   kind: "reply",
   toolCalls: [{ name, raw }],
