@@ -43,7 +43,7 @@ export async function cargoToolchain(): Promise<Toolchain> {
   const cargoHome = process.env.CARGO_HOME ?? join(homedir(), ".cargo");
   const bin = await find("cargo", [join(cargoHome, "bin", "cargo"), "/usr/local/cargo/bin/cargo", "/root/.cargo/bin/cargo"]);
   if (!bin) {
-    throw new Error("cargo is not installed on this machine; these tests need it: `apt-get install -y cargo` (Debian's Rust), or rustup (`curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y`, into ~/.cargo/bin)");
+    throw new Error("cargo is not installed on this machine; these tests need cargo 1.68 or later (sparse registries): rustup's stable (`curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y`, into ~/.cargo/bin); Debian 12's `apt-get install -y cargo` is too old for the registry shape");
   }
   const real = await realpath(bin);
   if (basename(real).startsWith("rustup")) {
