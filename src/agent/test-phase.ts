@@ -2,6 +2,7 @@ import type { RepoConfig } from "../config/repo-config.ts";
 import type { EnvironmentReuse } from "../sandbox/snapshot/index.ts";
 import { commandWord } from "../render/escape.ts";
 import { missingTool, missingToolHint } from "../sandbox/missing-tool.ts";
+import { declaredToolchains, ensureToolchains, withToolchain, type ToolchainReport } from "../sandbox/toolchain/index.ts";
 import { cleanLines, summarizeOutput, tail } from "../sandbox/output-summary.ts";
 import { trimOutput } from "../sandbox/trim-output.ts";
 import { redactSecrets } from "../security/redact.ts";
@@ -54,6 +55,8 @@ export interface TestPhaseOptions {
   log?: { record(entry: TranscriptEntry): void; where: string };
   /** This task's environment snapshots (src/sandbox/snapshot/): an identical earlier setup's result replaces or warms setup. */
   environment?: EnvironmentReuse | undefined;
+  /** Set by `prepare`: the toolchain the task's commands run with (src/sandbox/toolchain/), named in each test report. */
+  toolchain?: ToolchainReport;
 }
 
 const SUMMARY_CHARS = 3000;
@@ -106,8 +109,11 @@ export class SetupFailedError extends AgentError {
 }
 
 /**
- * Before the agent works: report the chosen commands and run the setup
- * command. A failed setup throws SetupFailedError (`on_setup_failure: stop`,
+ * Before the agent works: report the chosen commands, bring the toolchain
+ * the repository declares (the Node it names, installed into the task's HOME
+ * with setup's network when the sandbox's differs; a Python, Go or Rust
+ * mismatch named; src/sandbox/toolchain/), and run the setup command. A
+ * declared Node that cannot be installed is handled as a failed setup. A failed setup throws SetupFailedError (`on_setup_failure: stop`,
  * the default), or, with `continue`, returns a note for the model (the agent
  * may be able to fix it, e.g. a broken manifest) and says so in the status;
  * else null.
@@ -116,20 +122,27 @@ export async function prepare(options: TestPhaseOptions, workdir: string, config
   if (!options.runner) return null;
   const commands = await commandsFor(options, workdir, config);
   progress.activity(commands.test ? `tests: \`${commands.test}\` (${commands.reason})` : noTestCommand(commands.reason));
-  if (!commands.setup) return null;
   const network = config.setup_network === "public";
+  const declared = await declaredToolchains(workdir);
   // Environment snapshots: restored on the pristine checkout, kept after a successful setup (never a failed one).
-  const environment = await options.environment?.open(workdir, { setup: commands.setup, env: config.env, network }, signal);
+  const environment = commands.setup ? await options.environment?.open(workdir, { setup: commands.setup, env: config.env, network, toolchain: declared.key }, signal) : undefined;
   if (environment?.reused) {
     progress.activity(environment.reused.line);
     options.log?.record({ type: "note", text: environment.reused.line });
-    if (environment.reused.skipSetup) return null;
   }
+  // The declared Node, installed into HOME when the sandbox's differs (after a restore, which may hold it already).
+  const toolchain = await ensureToolchains(recording(options, options.runner), workdir, declared, { network, timeoutMs: options.timeoutMs, ...(signal ? { signal } : {}) });
+  options.toolchain = toolchain;
+  for (const line of toolchain.lines) progress.activity(line);
+  const failure = toolchain.failure;
+  if (failure && config.on_setup_failure !== "continue") throw new SetupFailedError(`${failure.problem} So the agent did not start.`, failure.hint, redactSecrets(trimOutput(failure.output, SUMMARY_CHARS), options.secrets ?? []));
+  const note = failure ? `${failure.problem} (\`on_setup_failure: continue\`)` : null;
+  if (!commands.setup || environment?.reused?.skipSetup) return note;
   const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, purpose: "setup", ...(signal ? { signal } : {}) });
   if (result.exitCode === 0 && !result.timedOut) {
     options.log?.record({ type: "command", purpose: "setup", command: commands.setup, exitCode: 0, timedOut: false, output: result.output });
     await environment?.save();
-    return null;
+    return note;
   }
   const lines = cleanLines(result.output);
   const missing = result.timedOut ? null : missingTool(result.exitCode, lines.join("\n"));
@@ -139,8 +152,17 @@ export async function prepare(options: TestPhaseOptions, workdir: string, config
   const what = `The setup command \`${commands.setup}\` failed (${statusOf(result, options.timeoutMs)}${how})${missing ? `: \`${missing.tool}\` is not installed` : ""}`;
   if (config.on_setup_failure !== "continue") throw new SetupFailedError(`${what}, so the agent did not start.`, setupHint(config, network, missing?.tool ?? null), output);
   progress.activity(`setup failed (\`${commands.setup}\`, ${statusOf(result, options.timeoutMs)}); continuing (\`on_setup_failure: continue\`)`);
-  return `${what}:\n${redactSecrets(trimOutput(result.output, MODEL_CHARS), options.secrets ?? [])}`;
+  return `${note ? `${note}\n\n` : ""}${what}:\n${redactSecrets(trimOutput(result.output, MODEL_CHARS), options.secrets ?? [])}`;
 }
+
+/** The runner with every command recorded in the task's transcript (the toolchain's probe and install). */
+const recording = (options: TestPhaseOptions, runner: CommandRunner): CommandRunner => ({
+  async run(command, opts) {
+    const result = await runner.run(command, opts);
+    options.log?.record({ type: "command", purpose: "setup", command, exitCode: result.exitCode, timedOut: result.timedOut, output: result.output });
+    return result;
+  },
+});
 
 /** The test run as reported, and the output the model gets to fix a failure. */
 async function runTestCommand(options: TestPhaseOptions, workdir: string, config: RepoConfig, signal?: AbortSignal): Promise<{ report: TestReport; forModel: string }> {
@@ -155,9 +177,9 @@ async function runTestCommand(options: TestPhaseOptions, workdir: string, config
   const output = shown(options, "test", command, result);
   if (missing) {
     const environment = { problem: `\`${missing.tool}\` is not installed where OpenJules runs the repository's commands (${status}: ${missing.line}).`, hint: missingToolHint(missing.tool) };
-    return { report: { command, passed: null, summary: `could not run (${status})${output ? `\n${output}` : ""}`, environment }, forModel };
+    return { report: withToolchain({ command, passed: null, summary: `could not run (${status})${output ? `\n${output}` : ""}`, environment }, options.toolchain), forModel };
   }
-  return { report: { command, passed, summary: `${passed ? "passed" : "failed"} (${status})${output ? `\n${output}` : ""}` }, forModel };
+  return { report: withToolchain({ command, passed, summary: `${passed ? "passed" : "failed"} (${status})${output ? `\n${output}` : ""}` }, options.toolchain), forModel };
 }
 
 export async function runTests(options: TestPhaseOptions, workdir: string, config: RepoConfig, signal?: AbortSignal): Promise<TestReport> {

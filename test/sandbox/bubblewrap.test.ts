@@ -67,7 +67,7 @@ describe("sandbox: bubblewrap command line", () => {
     assert.equal(env.CI, "true");
     assert.equal(env.FOO, "bar");
     // What CI runners give suites: a UTF-8 locale, UTC, a writable npm global prefix in HOME with its bin first on PATH.
-    assert.match(env.PATH ?? "", /^\/home\/sandbox\/\.venv\/bin:\/home\/sandbox\/\.npm-global\/bin:\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/);
+    assert.match(env.PATH ?? "", /^\/home\/sandbox\/\.openjules\/toolchain\/bin:\/home\/sandbox\/\.venv\/bin:\/home\/sandbox\/\.npm-global\/bin:\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/);
     assert.equal(env.npm_config_prefix, "/home/sandbox/.npm-global");
     assert.equal(env.LC_ALL, "C.UTF-8");
     assert.equal(env.TZ, "UTC");
