@@ -2,7 +2,8 @@
  * A command that failed because a program it needs is not installed where
  * the sandbox runs it: a shell's "not found" with exit status 127 (dash,
  * bash, zsh, `env` in a shebang, make's "Error 127"), Python's "No module
- * named pytest" for `python -m`, or cargo's "no such command". That is an
+ * named pytest" for `python -m`, cargo's "no such command", or rustup's
+ * "toolchain … is not installed" / "could not choose a version". That is an
  * environment problem, never a failing test: the person is told which tool is
  * missing and how to provide it, and the model is not asked to fix code for it.
  * Input is cleaned output (cleanOutput). Pure.
@@ -24,6 +25,9 @@ const SHELL_NOT_FOUND = [
 ];
 const PYTHON_MODULE = /^\S*python[\d.]*: No module named ([\w.]+)$/;
 const CARGO_SUBCOMMAND = /^error: no such (?:sub)?command: [`'"]?([\w-]+)[`'"]?$/;
+/** rustup's proxies (cargo, rustc) with a read-only RUSTUP_HOME and RUSTUP_AUTO_INSTALL=0: the pinned toolchain is not installed, or none is the default. */
+const RUST_TOOLCHAIN = /^error: toolchain '([^']+)' is not installed/;
+const RUSTUP_NO_DEFAULT = /^error: rustup could not choose a version of (\w+) to run/;
 
 const base = (path: string) => path.slice(path.lastIndexOf("/") + 1) || path;
 
@@ -44,9 +48,20 @@ export function missingTool(exitCode: number | null, output: string): MissingToo
       if (py) return { tool: py[1]!, line };
       const cargo = CARGO_SUBCOMMAND.exec(line);
       if (cargo && exitCode === 101) return { tool: `cargo-${cargo[1]}`, line };
+      const pinned = RUST_TOOLCHAIN.exec(line);
+      if (pinned) return { tool: `rust ${pinned[1]}`, line };
+      if (RUSTUP_NO_DEFAULT.test(line)) return { tool: NO_DEFAULT_RUST, line };
     }
   }
   return null;
+}
+
+const NO_DEFAULT_RUST = "rust (a default toolchain)";
+
+/** rustup homes are mounted read-only, so only the worker's operator can add a toolchain. */
+function rustHint(tool: string): string {
+  const install = tool === NO_DEFAULT_RUST ? "`rustup default stable`" : `\`rustup toolchain install ${tool.slice("rust ".length)}\``;
+  return ` Rust toolchains come from the worker's rustup home, mounted read-only: the operator installs the one the repository needs on the worker (${install}).`;
 }
 
 const COREPACK_MANAGED = new Set(["pnpm", "yarn"]);
@@ -61,9 +76,10 @@ export function missingToolHint(tool: string): string {
     ? " Naming it in `packageManager` in package.json (for example `\"packageManager\": \"pnpm@9.12.0\"`) lets OpenJules run it through corepack, which setup downloads it with."
     : "";
   const python = PYTHON_TOOLS.has(tool) ? " For a Python tool, install it in `setup:` (for example into `$HOME/.venv`)." : "";
+  const rust = tool.startsWith("rust ") ? rustHint(tool) : "";
   return (
     `\`${tool}\` is not installed where OpenJules runs the repository's commands. ` +
     "The operator can install it on the worker (or in its image) under /usr; a toolchain installed elsewhere (such as /opt/go or ~/.cargo) can be made visible to the sandbox, read-only, with `JULES_SANDBOX_READONLY_PATHS`. " +
-    `Or set \`setup:\` (to install it) or \`test:\` (to use another command) in .github/jules.yml.${corepack}${python}`
+    `Or set \`setup:\` (to install it) or \`test:\` (to use another command) in .github/jules.yml.${corepack}${python}${rust}`
   );
 }
