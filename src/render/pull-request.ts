@@ -75,10 +75,11 @@ export function testVerdict(tests: TestReport): string {
   return `⚠️ ${code(tests.command)} did not run to the end.`;
 }
 
-/** The verdict, and for an environment problem what to do about it (no code change fixes it). */
+/** The verdict, for an environment problem what to do about it (no code change fixes it), and the Node the tests ran on when one is declared. */
 function verdictAndHint(tests: TestReport): string {
   const verdict = testVerdict(tests);
-  return tests.environment ? `${verdict}\n\n**To fix the environment:** ${inline(tests.environment.hint, 1500)}` : verdict;
+  const fix = tests.environment ? `\n\n**To fix the environment:** ${inline(tests.environment.hint, 1500)}` : "";
+  return `${verdict}${fix}${tests.toolchain ? `\n\nRan on ${inline(tests.toolchain, 300)}.` : ""}`;
 }
 
 function testSection(tests: TestReport, scale: number): string {
