@@ -4,7 +4,8 @@
 # machine runs them (no systemd), creates the `test` database and lets user
 # postgres connect over 127.0.0.1 without a password. Idempotent, and silent
 # when everything is already in place. A service given by TEST_DATABASE_URL or
-# TEST_REDIS_URL is left alone (it is someone else's). Used by .ci/run.
+# TEST_REDIS_URL is left alone (it is someone else's). Run by npm test's pretest
+# (scripts/pretest.ts) after the OS programs the tests need.
 set -euo pipefail
 
 PG_PORT="${PG_PORT:-5432}"
