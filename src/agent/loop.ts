@@ -8,6 +8,7 @@ import { runToolCall } from "./tool-call.ts";
 import { type LoopOutcome, type Tool, type ToolContext, toolSpec } from "./tools/tool.ts";
 import type { Transcript } from "./transcript.ts";
 import type { UsageMeter } from "./usage.ts";
+import { errorMessage } from "../domain/error-message.ts";
 
 /**
  * The tool-calling loop of one phase: send the conversation, run the tool
@@ -109,7 +110,7 @@ export class ToolLoop {
         : deadline.aborted && !(error instanceof AgentError)
           ? budgetError("time", o.budget, o.phase, o.meter.snapshot())
           : error;
-      o.transcript?.record({ type: "end", phase: o.phase, outcome: `stopped: ${final instanceof Error ? final.message : String(final)}` });
+      o.transcript?.record({ type: "end", phase: o.phase, outcome: `stopped: ${errorMessage(final)}` });
       throw final;
     }
   }

@@ -3,6 +3,7 @@ import { PathError } from "../security/paths.ts";
 import type { ToolCall } from "./providers/provider.ts";
 import { headTail } from "./tools/run.ts";
 import { type Tool, type ToolContext, ToolError, type ToolResult } from "./tools/tool.ts";
+import { errorMessage } from "../domain/error-message.ts";
 
 /**
  * Runs one tool call the model made, turning every failure into an error
@@ -74,7 +75,7 @@ export async function runToolCall(call: ToolCall, tools: ReadonlyMap<string, Too
       return failure(`${call.name} did not finish within ${ms / 1000} s and was abandoned; try a narrower call (a smaller path, a shorter command).`);
     }
     if (error instanceof ToolError || error instanceof PathError) return failure(error.message);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return failure(`${call.name} failed: ${message.split(ctx.root).join(".")}`);
   }
 }

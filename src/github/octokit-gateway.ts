@@ -15,6 +15,7 @@ import type {
   ThreadComment,
 } from "./port.ts";
 import type { GitHubPacer } from "./pacer.ts";
+import { errorMessage } from "../domain/error-message.ts";
 
 /**
  * The GitHub port over Probot's installation-authenticated Octokit. Every
@@ -170,7 +171,7 @@ async function soft422(request: () => Promise<unknown>): Promise<SoftResult> {
     return { ok: true };
   } catch (error) {
     if (statusOf(error) !== 422) throw error;
-    return { ok: false, status: 422, reason: error instanceof Error ? error.message : String(error) };
+    return { ok: false, status: 422, reason: errorMessage(error) };
   }
 }
 

@@ -11,6 +11,7 @@
  * throttling plugin, whose default only logs a secondary rate limit, and whose
  * write lane is shared by all installations of the process.
  */
+import { errorMessage } from "../domain/error-message.ts";
 
 export interface PacerOptions {
   intervalMs: number;
@@ -105,7 +106,7 @@ export class GitHubPacer {
       const reset = Number(headers["x-ratelimit-reset"]) * 1000;
       return Number.isFinite(reset) ? this.#capped(Math.max(reset - Date.now(), 1000)) : null;
     }
-    if (status === 403 && /secondary rate limit/i.test(messageOf(error))) return this.#capped(60_000);
+    if (status === 403 && /secondary rate limit/i.test(errorMessage(error))) return this.#capped(60_000);
     if (status !== undefined && status >= 500) return this.#options.backoffMs * 2 ** retry;
     return null;
   }
@@ -123,8 +124,4 @@ function statusOf(error: unknown): number | undefined {
 function headersOf(error: unknown): Record<string, string | undefined> {
   const headers = (error as { response?: { headers?: Record<string, string | undefined> } }).response?.headers;
   return headers ?? {};
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -11,6 +11,7 @@ import { statfs, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { JobQueue } from "../queue/port.ts";
 import type { TaskStore } from "../store/port.ts";
+import { errorMessage } from "../domain/error-message.ts";
 
 export interface ReadinessDeps {
   store: Pick<TaskStore, "list">;
@@ -76,7 +77,7 @@ async function timed(name: CheckResult["name"], timeoutMs: number, check: () => 
     const detail = await Promise.race([check(), timeout]);
     return { name, ok: true, ms: elapsed(started), detail };
   } catch (error) {
-    return { name, ok: false, ms: elapsed(started), error: error instanceof Error ? error.message : String(error) };
+    return { name, ok: false, ms: elapsed(started), error: errorMessage(error) };
   } finally {
     clearTimeout(timer);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { access, mkdir, readFile, rmdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { errorMessage } from "../domain/error-message.ts";
 
 /**
  * A memory and pids cgroup for each sandboxed command, when the host
@@ -52,7 +53,6 @@ export interface CommandCgroup {
 
 const APP_LEAF = "openjules-app";
 const exists = (path: string) => access(path).then(() => true, () => false);
-const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** /proc/self/cgroup lines: `id:controllers:path`. */
 export function parseSelfCgroup(text: string): { v1: Map<string, string>; v2: string | null } {
@@ -90,7 +90,7 @@ async function detectV1(root: string, v1: Map<string, string>): Promise<CgroupHo
   try {
     await trial(memory, "memory.limit_in_bytes");
   } catch (error) {
-    return { version: 0, reason: `cannot create a memory cgroup under ${memory} (${message(error)}): it is not delegated to this process` };
+    return { version: 0, reason: `cannot create a memory cgroup under ${memory} (${errorMessage(error)}): it is not delegated to this process` };
   }
   let pids = at("pids");
   if (pids) pids = await trial(pids, "pids.max").then(() => pids, () => null);
@@ -120,7 +120,7 @@ async function detectV2(root: string, path: string): Promise<CgroupHost> {
     await trial(parent, "memory.max");
     return { version: 2, parent };
   } catch (error) {
-    return { version: 0, reason: `cannot create a memory cgroup under ${parent} (${message(error)}): the host does not delegate this cgroup to OpenJules` };
+    return { version: 0, reason: `cannot create a memory cgroup under ${parent} (${errorMessage(error)}): the host does not delegate this cgroup to OpenJules` };
   }
 }
 
@@ -194,6 +194,6 @@ export async function createCommandCgroup(host: CgroupHost, limits: CommandLimit
     return { procs: [join(dir, "cgroup.procs")], oomKills: () => counter(join(dir, "memory.events"), "oom_kill"), destroy: () => killAndRemove(dirs, true) };
   } catch (error) {
     await killAndRemove(dirs, host.version === 2);
-    throw new Error(`Could not create the command's cgroup: ${message(error)}`, { cause: error });
+    throw new Error(`Could not create the command's cgroup: ${errorMessage(error)}`, { cause: error });
   }
 }

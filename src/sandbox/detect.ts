@@ -10,6 +10,7 @@ import { handOver } from "./ownership.ts";
 import { runProcess } from "./process.ts";
 import { seccompArch } from "./seccomp.ts";
 import { stageHost, stageUnreachable, type StageHost } from "./stage.ts";
+import { errorMessage } from "../domain/error-message.ts";
 
 /**
  * Finds out, once per configuration, whether this host can run the sandbox:
@@ -106,7 +107,7 @@ async function trial({ bwrapPath, layout, dropTo, staging }: TrialBase, staged: 
     if (result.exitCode !== 0 || result.output.trim() !== String(SANDBOX_UID)) return `(exit ${result.exitCode}): ${result.output.trim().slice(0, 500)}`;
     return null;
   } catch (error) {
-    return `: ${error instanceof Error ? error.message : String(error)}`;
+    return `: ${errorMessage(error)}`;
   } finally {
     await rm(parent, { recursive: true, force: true });
   }

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { access, chmod, lstat, mkdir } from "node:fs/promises";
 import { blockingParent, SandboxSetupError } from "./ownership.ts";
 import type { BwrapCommand } from "./bubblewrap.ts";
+import { errorMessage } from "../domain/error-message.ts";
 
 /**
  * Makes a sandbox work wherever the data directory is. When the app runs as
@@ -89,7 +90,7 @@ export async function stageHost(uid: number, gid: number): Promise<StageHost> {
       await chmod(mountPoint, 0o711);
       return { ok: true, mountPoint, unsharePath, mountPath };
     } catch (error) {
-      refused.push(`${mountPoint}: ${error instanceof Error ? error.message : String(error)}`);
+      refused.push(`${mountPoint}: ${errorMessage(error)}`);
     }
   }
   return { ok: false, reason: `no mount point for staging: ${refused.join("; ")}` };

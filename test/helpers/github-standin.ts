@@ -16,6 +16,7 @@ import type { AddressInfo } from "node:net";
 import { issueCommentId } from "./github-clock.ts";
 import { appBody, commentBody, example, INSTALLATION_TOKEN, issueBody, pullBody, user } from "./github-mock.ts";
 import { checkRequest, checkResponse } from "./openapi.ts";
+import { errorMessage } from "../../src/domain/error-message.ts";
 
 export interface StandinRequest {
   method: string;
@@ -173,7 +174,7 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
       try {
         handle(req, res, Buffer.concat(chunks).toString("utf8"));
       } catch (error) {
-        violations.push(`the stand-in failed on ${req.method} ${req.url}: ${error instanceof Error ? error.message : String(error)}`);
+        violations.push(`the stand-in failed on ${req.method} ${req.url}: ${errorMessage(error)}`);
         if (!res.headersSent) res.writeHead(500, { "content-type": "application/json; charset=utf-8" });
         res.end(JSON.stringify({ message: "Server Error" }));
       }

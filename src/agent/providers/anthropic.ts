@@ -4,6 +4,7 @@ import { classifyFailure } from "./classify.ts";
 import { contextWindowFor } from "./context-window.ts";
 import type { ModelProvider, ModelRequest, ModelResponse } from "./provider.ts";
 import { type Classified, DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
+import { errorMessage } from "../../domain/error-message.ts";
 
 /**
  * Anthropic Messages with tool use, through the official SDK. SDK retries are
@@ -60,6 +61,6 @@ export class AnthropicProvider implements ModelProvider {
     if (error instanceof Anthropic.APIError) {
       return classifyFailure(label, { status: error.status, headers: error.headers, code: error.errorCode, message: error.message, cause: error });
     }
-    return classifyFailure(label, { message: error instanceof Error ? error.message : String(error), connection: true, cause: error });
+    return classifyFailure(label, { message: errorMessage(error), connection: true, cause: error });
   }
 }

@@ -4,6 +4,7 @@ import { contextWindowFor } from "./context-window.ts";
 import { EmptyCompletionError, assertHasChoice, fromOpenAIResponse, toOpenAIRequest } from "./openai-wire.ts";
 import type { ModelProvider, ModelRequest, ModelResponse } from "./provider.ts";
 import { type Classified, DEFAULT_RETRY, type RetryPolicy, withRetry } from "./retry.ts";
+import { errorMessage } from "../../domain/error-message.ts";
 
 /**
  * OpenAI Chat Completions with function tools, through the official SDK.
@@ -70,6 +71,6 @@ export class OpenAIProvider implements ModelProvider {
     if (error instanceof OpenAI.APIError) {
       return classifyFailure(this.#label, { status: error.status, headers: error.headers, code: error.code, message: error.message, cause: error });
     }
-    return classifyFailure(this.#label, { message: error instanceof Error ? error.message : String(error), connection: true, cause: error });
+    return classifyFailure(this.#label, { message: errorMessage(error), connection: true, cause: error });
   }
 }

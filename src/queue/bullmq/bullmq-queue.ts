@@ -29,6 +29,7 @@ import { bullJobId, isStoredJob, type StoredJob } from "./job-record.ts";
 import { MAX_JOB_ATTEMPTS, describeRedisUrl, resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from "./options.ts";
 import { processJob, reportBullmqFailure, type RunContext } from "./process-job.ts";
 import { RunningJobs } from "./running-jobs.ts";
+import { errorMessage } from "../../domain/error-message.ts";
 
 const WAITING = ["wait", "delayed", "prioritized"] as const;
 /** Errors BullMQ raises about a run whose lock was lost: expected after a lost lock, already logged as a warning. */
@@ -60,7 +61,7 @@ export class BullmqQueue implements JobQueue {
     try {
       await Promise.race([this.#queue.waitUntilReady(), timeout]);
     } catch (error) {
-      const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+      const reason = errorMessage(error).replace(/\.$/, "");
       throw new Error(`Cannot use Redis at ${describeRedisUrl(this.#options.url)} (REDIS_URL): ${reason}. Check that Redis runs and the URL is right.`, { cause: error });
     } finally {
       clearTimeout(timer);

@@ -7,6 +7,7 @@
  * process, and the one transaction helper the store and migrations share.
  */
 import { Pool, TypeOverrides, types as builtinTypes, type PoolClient } from "pg";
+import { errorMessage } from "../../domain/error-message.ts";
 
 export interface PostgresLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -74,7 +75,7 @@ export function createPool(url: string, options: PostgresPoolOptions = {}): Pool
 
 /** Explains a failure to reach the database, naming the (redacted) URL and the setting. */
 export function connectionError(url: string, error: unknown): Error {
-  const reason = (error instanceof Error ? error.message : String(error)).replace(/\.$/, "");
+  const reason = errorMessage(error).replace(/\.$/, "");
   return new Error(`Cannot use the PostgreSQL database at ${describeDatabaseUrl(url)} (DATABASE_URL): ${reason}. Check that the server runs, the URL and credentials are right, and the user may create tables.`, { cause: error });
 }
 
