@@ -1,3 +1,4 @@
+import { TOOLCHAIN_BIN } from "../bubblewrap.ts";
 import type { DeclaredToolchains } from "./declared.ts";
 import { nodeSatisfies } from "./node-declared.ts";
 import { installCommand, installFailure, probeCommand, probeResults } from "./node-install.ts";
@@ -79,7 +80,8 @@ export async function ensureToolchains(runner: Runner, cwd: string, declared: De
   const from = `from ${requirement.source}`;
   const host = parseVersion(found.get("node") ?? "");
   if (host && nodeSatisfies(host, requirement)) {
-    report.node = `Node ${host.join(".")} (${from}: ${requirement.declared}; the sandbox's own)`;
+    const kept = (found.get("node-path") ?? "").startsWith(`${TOOLCHAIN_BIN}/`);
+    report.node = `Node ${host.join(".")} (${from}: ${requirement.declared}; ${kept ? "already in the task's HOME, from the environment snapshot" : "the sandbox's own"})`;
     report.lines.unshift(report.node);
     checkCorepack(report, declared.packageManager, found, host.join("."));
     return report;

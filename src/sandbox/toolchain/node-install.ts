@@ -32,10 +32,11 @@ export function nodeDir(spec: string): string {
 
 const VERSION_COMMAND: Record<"node" | OtherLanguage, string> = { node: "node --version", python: "python3 --version", go: "go version", rust: "rustc --version" };
 
-/** Prints one marked line per tool: its version output, or why it did not run. */
+/** Prints one marked line per tool: its version output, or why it did not run; and where `node` is (`node-path`). */
 export function probeCommand(tools: readonly ("node" | OtherLanguage)[], extra: readonly string[] = []): string {
   const lines = [...tools.map((t) => [t, VERSION_COMMAND[t]] as const), ...extra.map((t) => [t, `${t} --version`] as const)];
-  return lines.map(([name, command]) => `echo "${MARK} ${name} $(${command} 2>&1 | head -n 1)"`).join("; ");
+  const where = tools.includes("node") ? [`echo "${MARK} node-path $(command -v node)"`] : [];
+  return [...lines.map(([name, command]) => `echo "${MARK} ${name} $(${command} 2>&1 | head -n 1)"`), ...where].join("; ");
 }
 
 /** What each tool printed (the first line), by name. */

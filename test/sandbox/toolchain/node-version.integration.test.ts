@@ -8,6 +8,7 @@ import { taskRunner } from "../../../src/agent/command-runner.ts";
 import { prepare, runTests, SetupFailedError } from "../../../src/agent/test-phase.ts";
 import { RepoConfigSchema } from "../../../src/config/repo-config.ts";
 import { createSandboxRunner } from "../../../src/sandbox/runner.ts";
+import { EnvironmentSnapshots } from "../../../src/sandbox/snapshot/index.ts";
 import { tempDir } from "../../helpers/git/workspace-fixture.ts";
 
 /**
@@ -35,13 +36,13 @@ async function hostReaches(): Promise<string | null> {
   }
 }
 
-async function repository(base: string, name: string, nvmrc: string): Promise<{ dir: string; home: string }> {
+async function repository(base: string, name: string, nvmrc: string, pkgName = name): Promise<{ dir: string; home: string }> {
   const dir = join(base, name);
   const home = join(base, `${name}-home`);
   await run("git", ["init", "-q", dir]);
   await mkdir(home, { mode: 0o700 });
   await writeFile(join(dir, ".nvmrc"), nvmrc);
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name, private: true, scripts: { test: 'node -e "console.log(\'ran on \' + process.version); process.exit(process.versions.node.startsWith(\'22.\') ? 0 : 1)"' } }));
+  await writeFile(join(dir, "package.json"), JSON.stringify({ name: pkgName, private: true, scripts: { test: 'node -e "console.log(\'ran on \' + process.version); process.exit(process.versions.node.startsWith(\'22.\') ? 0 : 1)"' } }));
   return { dir, home };
 }
 
@@ -109,5 +110,38 @@ describe("integration: the Node version a repository declares runs its commands 
     assert.equal(report.passed, null, report.summary);
     assert.match(report.environment?.problem ?? "", /Node 99 could not be installed[\s\S]*The tests failed \(exit code 1\)/);
     assert.match(report.summary, /ran on v\d+/);
+  });
+
+  it("the installed Node is kept in the environment snapshot of HOME: the next task on the same repository reuses it without installing", async ({ annotate }) => {
+    if (unreachable) {
+      await annotate(`CASE unreachable (${unreachable}): nothing can be installed, so nothing is kept; asserting the second task fails the same way`);
+    } else await annotate("CASE reachable: the first task installs Node 22, the second finds it in the restored HOME");
+    const warnings: string[] = [];
+    const snapshots = new EnvironmentSnapshots({ dataDir: join(base, "data"), maxBytes: 1024 ** 3, onWarning: (m) => warnings.push(m) });
+    const config = RepoConfigSchema.parse({ setup: "node --version", test: "npm test" });
+    const task = async (name: string) => {
+      const { dir, home } = await repository(base, name, "22\n", "same-repository");
+      const { activity, options, progress } = phase(home);
+      const commands: string[] = [];
+      const runner = { run: (cmd: string, opts: Parameters<typeof options.runner.run>[1]) => (commands.push(cmd), options.runner.run(cmd, opts)) };
+      const environment = snapshots.forTask({ cloneUrl: "https://github.example/o/node22.git", owner: "o", repo: "node22", home });
+      const outcome = await prepare({ ...options, runner, environment }, dir, config, progress).then(() => "ok", (error: Error) => error.message);
+      return { activity, commands, outcome, report: outcome === "ok" ? await runTests({ ...options, runner }, dir, config) : null };
+    };
+    const first = await task("snap1");
+    const second = await task("snap2");
+    if (unreachable) {
+      assert.match(first.outcome, /Node 22 could not be installed/);
+      assert.match(second.outcome, /Node 22 could not be installed/);
+      return;
+    }
+    assert.equal(first.outcome, "ok");
+    assert.ok(first.commands.some((c) => c.includes("node@22")), "the first task installs Node 22");
+    assert.equal(second.outcome, "ok", second.activity.join("\n"));
+    assert.ok(second.activity.some((l) => l.startsWith("environment reused")), `${second.activity.join("\n")}\n${warnings.join("\n")}`);
+    assert.ok(!second.commands.some((c) => c.includes("npm install")), `the second task installs nothing:\n${second.commands.join("\n")}`);
+    assert.ok(second.activity.some((l) => /^Node 22\.\d+\.\d+ \(from \.nvmrc: 22; already in the task's HOME, from the environment snapshot\)$/.test(l)), second.activity.join("\n"));
+    assert.equal(second.report?.passed, true, second.report?.summary);
+    assert.match(second.report?.summary ?? "", /ran on v22\./);
   });
 });
