@@ -16,6 +16,7 @@ import type {
 } from "./port.ts";
 import type { GitHubPacer } from "./pacer.ts";
 import { errorMessage } from "../domain/error-message.ts";
+import { httpStatus } from "./http-status.ts";
 
 /**
  * The GitHub port over Probot's installation-authenticated Octokit. Every
@@ -107,7 +108,7 @@ class OctokitGateway implements GitHubGateway {
       const { data } = await this.#octokit.rest.users.getByUsername({ username: login });
       return { login: data.login, id: data.id };
     } catch (error) {
-      if (statusOf(error) === 404) return null;
+      if (httpStatus(error) === 404) return null;
       throw error;
     }
   }
@@ -130,7 +131,7 @@ class OctokitGateway implements GitHubGateway {
       return pullRequestInfo(data);
     } catch (error) {
       // Another attempt opened it between our lookup and this request.
-      const existing = statusOf(error) === 422 && /already exists/i.test(String(error)) ? await this.findOpenPullRequest(repo, pr.head) : null;
+      const existing = httpStatus(error) === 422 && /already exists/i.test(String(error)) ? await this.findOpenPullRequest(repo, pr.head) : null;
       if (existing) return existing;
       throw error;
     }
@@ -159,18 +160,13 @@ class OctokitGateway implements GitHubGateway {
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === "number" ? status : undefined;
-}
-
 /** Runs a request whose 422 answer is a refusal to report, not a failure. */
 async function soft422(request: () => Promise<unknown>): Promise<SoftResult> {
   try {
     await request();
     return { ok: true };
   } catch (error) {
-    if (statusOf(error) !== 422) throw error;
+    if (httpStatus(error) !== 422) throw error;
     return { ok: false, status: 422, reason: errorMessage(error) };
   }
 }

@@ -12,6 +12,7 @@
  * write lane is shared by all installations of the process.
  */
 import { errorMessage } from "../domain/error-message.ts";
+import { httpStatus } from "./http-status.ts";
 
 export interface PacerOptions {
   intervalMs: number;
@@ -86,7 +87,7 @@ export class GitHubPacer {
           installationId,
           method: options.method ?? "GET",
           url: options.url ?? "",
-          status: statusOf(error),
+          status: httpStatus(error),
           waitMs,
         });
         await this.#options.sleep(waitMs);
@@ -96,7 +97,7 @@ export class GitHubPacer {
 
   /** How long to wait before retrying, or null when the error is final. */
   #retryDelay(error: unknown, retry: number): number | null {
-    const status = statusOf(error);
+    const status = httpStatus(error);
     const headers = headersOf(error);
     const retryAfter = Number(headers["retry-after"]);
     if ((status === 403 || status === 429) && Number.isFinite(retryAfter) && headers["retry-after"] !== undefined) {
@@ -114,11 +115,6 @@ export class GitHubPacer {
   #capped(ms: number): number | null {
     return ms <= this.#options.maxWaitMs ? ms : null;
   }
-}
-
-function statusOf(error: unknown): number | undefined {
-  const status = (error as { status?: unknown }).status;
-  return typeof status === "number" && status > 0 ? status : undefined;
 }
 
 function headersOf(error: unknown): Record<string, string | undefined> {
