@@ -8,6 +8,7 @@
  */
 import { hostname } from "node:os";
 import type { QueueLogger } from "../embedded/options.ts";
+import { describeServiceUrl } from "../../security/service-url.ts";
 
 export interface BullmqQueueOptions {
   /** redis:// or rediss:// URL (REDIS_URL). Required. */
@@ -45,19 +46,11 @@ const stderrLogger: QueueLogger = {
   error: (details, message) => console.error(`[openjules queue] ${message}`, details),
 };
 
+const REDIS_URL = { variable: "REDIS_URL", protocols: ["redis:", "rediss:"], example: "redis://[:password@]host:6379[/db] or rediss:// for TLS" } as const;
+
 /** The URL with its password replaced, safe to print. Throws for something that is not a redis:// URL. */
 export function describeRedisUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError("REDIS_URL is not a URL; expected redis://[:password@]host:6379[/db] or rediss:// for TLS.");
-  }
-  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
-    throw new TypeError(`REDIS_URL must start with redis:// or rediss://, got "${parsed.protocol}//".`);
-  }
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
+  return describeServiceUrl(url, REDIS_URL);
 }
 
 function integer(name: string, value: number | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {

@@ -8,6 +8,7 @@
  */
 import { Pool, TypeOverrides, types as builtinTypes, type PoolClient } from "pg";
 import { errorMessage } from "../../domain/error-message.ts";
+import { describeServiceUrl } from "../../security/service-url.ts";
 
 export interface PostgresLogger {
   warn(details: Record<string, unknown>, message: string): void;
@@ -30,19 +31,11 @@ const stderrLogger: PostgresLogger = {
   error: (details, message) => console.error(`[openjules store] ${message}`, details),
 };
 
+const DATABASE_URL = { variable: "DATABASE_URL", protocols: ["postgres:", "postgresql:"], example: "postgres://user:password@host:5432/database" } as const;
+
 /** The URL with its password replaced, safe to print. Throws for something that is not a postgres:// URL. */
 export function describeDatabaseUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new TypeError("DATABASE_URL is not a URL; expected postgres://user:password@host:5432/database.");
-  }
-  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
-    throw new TypeError(`DATABASE_URL must start with postgres:// or postgresql://, got "${parsed.protocol}//".`);
-  }
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
+  return describeServiceUrl(url, DATABASE_URL);
 }
 
 function resultTypes(): TypeOverrides {
