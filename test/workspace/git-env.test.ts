@@ -1,42 +1,34 @@
 import assert from "node:assert/strict";
-import { chmod, readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { basicAuthHeader } from "../../src/workspace/git.ts";
-import { tempDir, TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+import { spyOnGit, type GitSpy } from "../helpers/git/spy.ts";
+import { TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 
 /**
  * Every git process we start is observed through a wrapper named `git` placed
- * first on PATH: it records its argv and environment, then runs the real git.
+ * first on PATH (test/helpers/git/spy.ts): it records its argv and environment,
+ * then runs the real git.
  */
 describe("workspace: how git is run", () => {
   let fx: WorkspaceFixture;
-  let spy: string;
-  const savedPath = process.env.PATH;
+  let spy: GitSpy;
   beforeAll(async () => {
     fx = await workspaceFixture();
-    spy = await tempDir("openjules-git-spy-");
-    const realGit = "/usr/bin/git";
-    await writeFile(
-      join(spy, "git"),
-      `#!/bin/sh\nfor a in "$@"; do printf '%s\\n' "$a"; done >> ${spy}/argv\nenv >> ${spy}/env\necho ---- >> ${spy}/env\nexec ${realGit} "$@"\n`,
-    );
-    await chmod(join(spy, "git"), 0o755);
-    process.env.PATH = `${spy}:${savedPath ?? "/usr/bin:/bin"}`;
+    spy = await spyOnGit();
     process.env.OPENJULES_APP_SECRET = "app-secret-canary";
   });
   afterAll(async () => {
-    process.env.PATH = savedPath;
+    await spy.restore();
     delete process.env.OPENJULES_APP_SECRET;
     await fx.cleanup();
-    await rm(spy, { recursive: true, force: true });
   });
 
   it("never puts the token in argv, passes it per command as an env config header, with no user config and no inherited secrets", async () => {
     const ws = await fx.manager.prepare(fx.request("t-spy"));
     await ws.dispose();
-    const argv = await readFile(join(spy, "argv"), "utf8");
-    const envs = (await readFile(join(spy, "env"), "utf8")).split("----\n").filter(Boolean);
+    const calls = await spy.calls();
+    const argv = calls.flatMap((call) => call.argv).join("\n");
+    const envs = calls.map((call) => call.env);
     assert.ok(argv.includes("fetch"), "the wrapper saw the fetch");
     assert.ok(!argv.includes(TOKEN) && !argv.includes(basicAuthHeader(TOKEN)));
     assert.ok(envs.length > 3);

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { GitConstructError, GitPluginError, GitError as SimpleGitError, simpleGit } from "simple-git";
 import { GitError, isAuthFailure } from "./error.ts";
 import { ALLOW_CONFIG, allowEnvironment, refusal } from "./guards.ts";
@@ -39,10 +40,14 @@ export async function runGit(args: string[], options: GitRunOptions, env: Record
   const cap = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
   const stop = new AbortController();
   let stopped: string | null = null;
+  const pipes: Readable[] = [];
   const halt = (why: string) => {
     if (stopped !== null) return;
     stopped = why;
     stop.abort();
+    // As execFile's kill does: a helper git started (git-remote-http) may outlive git and hold
+    // its pipes open, so stop reading them and the command completes when git exits.
+    for (const pipe of pipes) pipe.destroy();
   };
   const cancelled = () => halt(`was stopped (timeout ${timeoutMs} ms or cancelled)`);
   const timer = setTimeout(cancelled, timeoutMs);
@@ -70,6 +75,7 @@ export async function runGit(args: string[], options: GitRunOptions, env: Record
       // after exit; we complete on close only (above), so that wait is moot. An empty chunk, sent
       // once its listeners are attached, counts as output and skips it (10+ silent commands a task).
       queueMicrotask(() => stdout.emit("data", Buffer.alloc(0)));
+      pipes.push(stdout as Readable, stderr as Readable); // the child's sockets
       for (const [name, stream] of [["stdout", stdout], ["stderr", stderr]] as const) {
         let bytes = 0;
         stream.on("data", (chunk: Buffer) => {
