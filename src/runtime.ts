@@ -17,7 +17,6 @@ import type { TaskStore } from "./store/port.ts";
 import type { TaskDeps } from "./tasks/deps.ts";
 import { jobHandlers } from "./worker/jobs.ts";
 import { reconcile } from "./worker/reconcile.ts";
-import { commandWordOf } from "./worker/repo-config.ts";
 import type { BotIdentity } from "./workspace/port.ts";
 import type { Workspaces } from "./workspace/port.ts";
 
@@ -96,7 +95,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
   const github = octokitGateways(probot, pacer);
   const now = () => new Date();
   const webBase = settings.github.baseUrl ? settings.github.baseUrl.replace(/\/api\/v3$/, "") : "https://github.com";
-  const status = new StatusPublisher({ store, github, log, webBase, now, command: (t) => commandWordOf(t.owner, t.repo) });
+  const status = new StatusPublisher({ store, github, log, webBase, now });
   let appSlug: string | null = null;
   let bot: BotIdentity | null = null;
   const learnSlug = async (): Promise<string> => {

@@ -96,6 +96,8 @@ export interface Task extends TaskRef {
   /** Title of the issue at trigger time (context for the agent and the PR title). */
   issueTitle: string;
   requestedBy: string;
+  /** The command word the task was asked with (jules.yml `command`, `jules` by default): the status comment's hints use it, in any process. */
+  command: string;
   /** The comment that started the task, if a comment did (labels have none). */
   triggerCommentId: number | null;
   /** Base branch for the pull request (the repository's default unless the command named one). */

@@ -3,12 +3,12 @@ import type { Task, TaskEvent, TaskState } from "../domain/model.ts";
 /** Fields given when a task is created; the store fills in the rest. */
 export type NewTask = Pick<
   Task,
-  "installationId" | "owner" | "repo" | "issueNumber" | "kind" | "cloneUrl" | "instruction" | "issueTitle" | "requestedBy" | "triggerCommentId" | "baseBranch"
+  "installationId" | "owner" | "repo" | "issueNumber" | "kind" | "cloneUrl" | "instruction" | "issueTitle" | "requestedBy" | "triggerCommentId" | "baseBranch" | "command"
 >;
 
 /** Fields that may change without a state transition. */
 export type TaskPatch = Partial<
-  Omit<Task, "id" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber">
+  Omit<Task, "id" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber" | "command">
 >;
 
 export type CreateResult = { created: true; task: Task } | { created: false; active: Task };

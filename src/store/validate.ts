@@ -9,6 +9,8 @@ import type { NewTask, TaskFilter, TransitionInput } from "./port.ts";
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
 export const TASK_KINDS: readonly TaskKind[] = ["issue", "follow_up"];
+/** What jules.yml accepts as `command` (config/repo-config.ts). */
+const COMMAND_WORD = /^[a-z][a-z0-9-]{0,31}$/i;
 
 const isState = (s: unknown): s is TaskState => TASK_STATES.includes(s as TaskState);
 
@@ -32,6 +34,7 @@ export function checkNewTask(input: NewTask, actor: string, reason: string): voi
   text("requestedBy", input.requestedBy);
   if (input.triggerCommentId !== null) positiveInt("triggerCommentId", input.triggerCommentId);
   if (input.baseBranch !== null) text("baseBranch", input.baseBranch);
+  if (typeof input.command !== "string" || !COMMAND_WORD.test(input.command)) throw new TypeError(`command must be a command word (letters, digits or dashes, as jules.yml allows), got ${JSON.stringify(input.command)}.`);
   text("actor", actor);
   text("reason", reason, true);
 }

@@ -23,6 +23,8 @@ export interface FollowUpInput {
   feedback: string;
   location: { path: string; line: number | null } | null;
   requestedBy: string;
+  /** The command word the follow-up was asked with (jules.yml `command`). */
+  command: string;
   triggerCommentId: number;
   /** The triggering comment's `created_at` as GitHub sent it: where the thread snapshot stops (GitHub's clock, never the app's). */
   triggerCreatedAt: string;
@@ -49,6 +51,7 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
       requestedBy: input.requestedBy,
       triggerCommentId: input.triggerCommentId,
       baseBranch: origin.baseBranch,
+      command: input.command,
     },
     input.requestedBy,
     `follow-up on pull request #${input.pullRequestNumber}`,

@@ -19,8 +19,6 @@ export interface StatusDeps {
   /** Web address of GitHub (https://github.com, or the GHE host), for links. */
   webBase: string;
   now: () => Date;
-  /** The command word the task's repository uses, for the hints in the comment. */
-  command: (task: Task) => string;
 }
 
 interface Slot {
@@ -46,7 +44,7 @@ export class StatusPublisher {
     if (comment) links[answered ? "answer" : "plan"] = comment;
     if (task.branch) links.branch = `${base}/tree/${task.branch}`;
     if (task.pullRequestUrl) links.pullRequest = task.pullRequestUrl;
-    return renderStatus({ task, now: this.#deps.now(), links, command: this.#deps.command(task), ...(notice ? { notice } : {}) });
+    return renderStatus({ task, now: this.#deps.now(), links, command: task.command, ...(notice ? { notice } : {}) });
   }
 
   /** Posts the status comment of a task that has none yet; returns the task with its id. */

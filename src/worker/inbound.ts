@@ -47,6 +47,7 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
       requestedBy: event.sender.login,
       triggerCommentId: null,
       baseBranch: event.repo.defaultBranch,
+      command: loaded.config.command,
     },
     `label "${label}" added by @${event.sender.login}`,
   );

@@ -6,7 +6,7 @@ import { failTask } from "../tasks/fail-task.ts";
 import { runExecution } from "../tasks/run-execution.ts";
 import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
-import { commandWordOf, loadRepoConfig } from "./repo-config.ts";
+import { loadRepoConfig } from "./repo-config.ts";
 import { commandWord } from "../render/escape.ts";
 import type { Task } from "../domain/model.ts";
 import { taskLogBindings } from "../ops/log-context.ts";
@@ -80,7 +80,7 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
 
 /** How to start again, in the repository's command word, where the task was asked for. */
 function startAgain(task: Task | null): string {
-  const word = `/${commandWord(task ? commandWordOf(task.owner, task.repo) : "jules")}`;
+  const word = `/${commandWord(task?.command ?? "jules")}`;
   return task?.kind === "follow_up" ? `Comment \`${word} <what to do>\` on the pull request to try again.` : `Comment \`${word}\` on the issue to start again.`;
 }
 

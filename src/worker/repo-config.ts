@@ -13,24 +13,14 @@ export type LoadedConfig =
   | { ok: true; config: RepoConfig }
   | { ok: false; problems: ConfigProblem[]; commandGuess: string; labelGuess: string };
 
-const lastCommand = new Map<string, string>();
-
 export async function loadRepoConfig(gh: GitHubGateway, repo: RepoId): Promise<LoadedConfig> {
   const load = await gh.loadConfig(repo);
   if (!load.ok) {
     return { ok: false, problems: load.problems, commandGuess: "jules", labelGuess: "jules" };
   }
   const result = validateRepoConfig(load.raw);
-  if (result.ok) {
-    lastCommand.set(`${repo.owner}/${repo.repo}`.toLowerCase(), result.config.command);
-    return { ok: true, config: result.config };
-  }
+  if (result.ok) return { ok: true, config: result.config };
   const raw = (typeof load.raw === "object" && load.raw !== null ? load.raw : {}) as Record<string, unknown>;
   const word = (v: unknown) => (typeof v === "string" && /^[a-z][a-z0-9-]{0,31}$/i.test(v) ? v : "jules");
   return { ok: false, problems: result.problems, commandGuess: word(raw.command), labelGuess: typeof raw.label === "string" ? raw.label : "jules" };
-}
-
-/** The command word last seen for a repository (for hints in status comments); `jules` by default. */
-export function commandWordOf(owner: string, repo: string): string {
-  return lastCommand.get(`${owner}/${repo}`.toLowerCase()) ?? "jules";
 }

@@ -38,7 +38,7 @@ function settingsFor(format: WireFormat, llm: FakeLlm, extra: Partial<Settings["
 const task = (over: Partial<Task> = {}): Task => ({
   id: "task-1", kind: "issue", cloneUrl: "https://github.com/acme/calc.git", installationId: 1, owner: "acme", repo: "calc", issueNumber: 7,
   state: "planning", instruction: "fix add please",
-  issueTitle: "add() subtracts", requestedBy: "alice", triggerCommentId: 11, baseBranch: "main", statusCommentId: null, planCommentId: null, planCommentCreatedAt: null,
+  issueTitle: "add() subtracts", requestedBy: "alice", triggerCommentId: 11, command: "jules", baseBranch: "main", statusCommentId: null, planCommentId: null, planCommentCreatedAt: null,
   plan: null, planHash: null, planContext: null, planVersion: 0, revisionFeedback: null, approvedBy: null, approvalKind: null, approvedPlanHash: null, answer: null, branch: null,
   pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null, createdAt: "2024-01-01T00:00:00Z", updatedAt: "2024-01-01T00:00:00Z",
   ...over,

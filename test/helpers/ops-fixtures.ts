@@ -59,6 +59,7 @@ export function newTask(fields: Partial<NewTask> = {}): NewTask {
     instruction: "fix the crash when the config file is empty",
     issueTitle: "Crash on empty config",
     requestedBy: "octocat",
+    command: "jules",
     triggerCommentId: null,
     baseBranch: null,
     ...fields,

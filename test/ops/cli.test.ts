@@ -135,7 +135,7 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
   });
 
   it("retry of a follow-up re-runs its approved feedback on the same branch; without GitHub the comment is deferred", async () => {
-    const created = await fx.store.create({ installationId: 1, owner: "Codertocat", repo: "Hello-World", issueNumber: 9, kind: "follow_up", cloneUrl: "https://github.com/Codertocat/Hello-World.git", instruction: "rename it", issueTitle: "t", requestedBy: "octocat", triggerCommentId: 99, baseBranch: null }, "octocat", "follow-up");
+    const created = await fx.store.create({ installationId: 1, owner: "Codertocat", repo: "Hello-World", issueNumber: 9, kind: "follow_up", cloneUrl: "https://github.com/Codertocat/Hello-World.git", instruction: "rename it", issueTitle: "t", requestedBy: "octocat", triggerCommentId: 99, command: "jules", baseBranch: null }, "octocat", "follow-up");
     assert.ok(created.created);
     const patch = { plan: PLAN, planHash: "h9", approvedBy: "octocat", approvedPlanHash: "h9", branch: "jules/9-rename", pullRequestNumber: 9, pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9" };
     await fx.store.transition(created.task.id, { from: "queued", to: "approved", actor: "octocat", reason: "r", patch });
@@ -156,10 +156,10 @@ describe("openjules migrate and doctor (in-process)", () => {
       const first = await cli(fx, ["migrate", "--json"]);
       assert.equal(first.code, 0, first.err);
       assert.deepEqual(JSON.parse(first.out), [
-        { component: "tasks", backend: "sqlite", applied: [1, 2, 3], version: 3 },
+        { component: "tasks", backend: "sqlite", applied: [1, 2, 3, 4], version: 4 },
         { component: "jobs", backend: "sqlite", applied: [1], version: 1 },
       ]);
-      assert.match((await cli(fx, ["migrate"])).out, /^tasks \(sqlite\) +schema version 3 \(up to date\)\njobs \(sqlite\) +schema version 1 \(up to date\)$/);
+      assert.match((await cli(fx, ["migrate"])).out, /^tasks \(sqlite\) +schema version 4 \(up to date\)\njobs \(sqlite\) +schema version 1 \(up to date\)$/);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

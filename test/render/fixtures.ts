@@ -20,6 +20,7 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     instruction: "fix the crash",
     issueTitle: "Crash on empty list",
     requestedBy: "alice",
+    command: "jules",
     triggerCommentId: 99,
     baseBranch: null,
     statusCommentId: null,

@@ -7,6 +7,7 @@
  */
 import { afterEach, beforeEach, describe } from "vitest";
 import type { TaskStore } from "../../src/store/port.ts";
+import { commandWordCases } from "./contract-command-word.ts";
 import { createCases } from "./contract-create.ts";
 import { queryCases } from "./contract-queries.ts";
 import { transitionCases } from "./contract-transitions.ts";
@@ -47,5 +48,6 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     createCases(context);
     transitionCases(context);
     queryCases(context);
+    commandWordCases(context);
   });
 }

@@ -34,6 +34,7 @@ export function newTask(overrides: Partial<NewTask> = {}): NewTask {
     requestedBy: "alice",
     triggerCommentId: uniqueCommentId(),
     baseBranch: null,
+    command: "jules",
     ...overrides,
   };
 }
@@ -52,6 +53,8 @@ export const threadSnapshot = (body: string): ThreadSnapshot => ({
 /** After migrating a database from before snapshots: the old task has none, and can be given one. */
 export async function assertUpgradedTask(store: TaskStore, taskId: string): Promise<void> {
   assert.equal((await store.get(taskId))?.planContext, null);
+  // No process kept the word old tasks were asked with: they read as the default.
+  assert.equal((await store.get(taskId))?.command, "jules");
   const snapshot = threadSnapshot("After the upgrade.");
   assert.deepEqual((await store.update(taskId, { planContext: snapshot })).planContext, snapshot);
 }

@@ -20,6 +20,9 @@ import { createTestSchema, type TestSchema } from "../helpers/services.ts";
 import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
+/** As in the SQLite test: today's writer needs migration 4's column; it is dropped again so the database is as an older OpenJules left it. */
+const TODAYS_WRITER_COLUMNS = "ALTER TABLE tasks ADD COLUMN command text NOT NULL DEFAULT 'jules'";
+const AS_THE_OLD_SCHEMA = "ALTER TABLE tasks DROP COLUMN command";
 const ALL = taskMigrations.map((m) => m.version);
 
 describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
@@ -52,7 +55,9 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const schema = await fresh();
     const old = pool(schema);
     await migrate(old, "tasks", taskMigrations.slice(0, 1));
+    await old.query(TODAYS_WRITER_COLUMNS);
     const created = await new PostgresTaskStore(old).create(newTask(), "alice", "start");
+    await old.query(AS_THE_OLD_SCHEMA);
     assert.ok(created.created);
     const store = await openPostgresStore(schema.url);
     try {
@@ -66,8 +71,10 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const schema = await fresh();
     const old = pool(schema);
     await migrate(old, "tasks", taskMigrations.slice(0, 2));
+    await old.query(TODAYS_WRITER_COLUMNS);
     const before = new PostgresTaskStore(old);
     const ids = await approvedBeforeMigration3(before);
+    await old.query(AS_THE_OLD_SCHEMA);
     const store = await openPostgresStore(schema.url);
     try {
       await assertApprovalKindsAfterMigration3(store, ids);

@@ -21,6 +21,13 @@ import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-
 import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
+/**
+ * Today's store writes the command word (migration 4) when it creates a task;
+ * old files are made with it by adding that column for the writing and
+ * dropping it again, so the file is as an older OpenJules left it.
+ */
+const TODAYS_WRITER_COLUMNS = "ALTER TABLE tasks ADD COLUMN command TEXT NOT NULL DEFAULT 'jules';";
+const AS_THE_OLD_SCHEMA = "ALTER TABLE tasks DROP COLUMN command;";
 
 describe("SQLite task store file", () => {
   let dir: string;
@@ -61,9 +68,11 @@ describe("SQLite task store file", () => {
     const file = path();
     const old = openDatabase(file);
     migrate(old, "tasks", taskMigrations.slice(0, 1));
+    old.exec(TODAYS_WRITER_COLUMNS);
     const before = new SqliteTaskStore(old, file);
     const created = await before.create(newTask(), "alice", "start");
     assert.ok(created.created);
+    old.exec(AS_THE_OLD_SCHEMA);
     await before.close();
     const store = openSqliteStore(file);
     try {
@@ -77,8 +86,10 @@ describe("SQLite task store file", () => {
     const file = path();
     const old = openDatabase(file);
     migrate(old, "tasks", taskMigrations.slice(0, 2));
+    old.exec(TODAYS_WRITER_COLUMNS);
     const before = new SqliteTaskStore(old, file);
     const ids = await approvedBeforeMigration3(before);
+    old.exec(AS_THE_OLD_SCHEMA);
     await before.close();
     const store = openSqliteStore(file);
     try {

@@ -11,7 +11,7 @@ import { TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/w
 function task(fx: WorkspaceFixture, overrides: Partial<Task>): Task {
   return {
     id: "5f0c1d5e-0000-4000-8000-000000000001", installationId: 1, owner: "acme", repo: "widget", issueNumber: 3, kind: "issue", state: "working",
-    cloneUrl: fx.url, instruction: "", issueTitle: "x", requestedBy: "octocat", triggerCommentId: null, baseBranch: null, statusCommentId: null,
+    cloneUrl: fx.url, instruction: "", issueTitle: "x", requestedBy: "octocat", triggerCommentId: null, command: "jules", baseBranch: null, statusCommentId: null,
     planCommentId: null, planCommentCreatedAt: null, plan: null, planHash: null, planContext: null, planVersion: 0, revisionFeedback: null, approvedBy: null, approvalKind: null, approvedPlanHash: null, answer: null,
     branch: null, pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null, createdAt: "", updatedAt: "", ...overrides,
   };

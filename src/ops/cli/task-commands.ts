@@ -114,9 +114,9 @@ export async function retryCommand(deps: TaskCommandDeps, id: string): Promise<R
   }
   const approvedHash = old.kind === "follow_up" ? (old.approvedPlanHash ?? old.planHash) : null;
   if (old.kind === "follow_up" && (!old.plan || !approvedHash)) throw new CliError(`Follow-up task ${id} has no recorded plan, so it cannot be retried; comment on the pull request again.`);
-  const { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch } = old;
+  const { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command } = old;
   const created = await deps.store.create(
-    { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, triggerCommentId: null },
+    { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command, triggerCommentId: null },
     "cli",
     `retry of task ${old.id}`,
   );

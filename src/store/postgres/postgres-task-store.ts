@@ -35,8 +35,8 @@ const CREATE_TRIES = 5;
 
 const INSERT_TASK = `WITH task AS (
     INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
-      issue_title, requested_by, trigger_comment_id, base_branch, plan_version, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, 0, now(), now())
+      issue_title, requested_by, trigger_comment_id, base_branch, command, plan_version, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $15, 0, now(), now())
     ON CONFLICT DO NOTHING RETURNING *
   ), event AS (
     INSERT INTO task_events (task_id, at, from_state, to_state, actor, reason)
@@ -62,7 +62,7 @@ export class PostgresTaskStore implements TaskStore {
     const t = newTaskWithoutNul(input);
     const values = [
       randomUUID(), t.installationId, t.owner, t.repo, t.issueNumber, t.kind, t.cloneUrl,
-      t.instruction, t.issueTitle, t.requestedBy, t.triggerCommentId, t.baseBranch, withoutNul(actor), withoutNul(reason),
+      t.instruction, t.issueTitle, t.requestedBy, t.triggerCommentId, t.baseBranch, withoutNul(actor), withoutNul(reason), t.command,
     ];
     for (let i = 0; i < CREATE_TRIES; i++) {
       const inserted = (await pool.query<Row>(INSERT_TASK, values)).rows[0];

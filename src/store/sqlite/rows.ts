@@ -102,6 +102,7 @@ export function rowToTask(row: Row): Task {
     instruction: String(row.instruction),
     issueTitle: String(row.issue_title),
     requestedBy: String(row.requested_by),
+    command: String(row.command),
     triggerCommentId: num(row.trigger_comment_id),
     baseBranch: str(row.base_branch),
     statusCommentId: num(row.status_comment_id),

@@ -26,8 +26,8 @@ const NEWEST_FIRST = "ORDER BY created_at DESC, rowid DESC";
 const MAX_CACHED_STATEMENTS = 200;
 
 const INSERT_TASK = `INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
-  issue_title, requested_by, trigger_comment_id, base_branch, plan_version, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, 0, ?, ?)
+  issue_title, requested_by, trigger_comment_id, base_branch, command, plan_version, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
   ON CONFLICT DO NOTHING RETURNING *`;
 const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, reason) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -49,7 +49,7 @@ export class SqliteTaskStore implements TaskStore {
     return inImmediateTransaction(db, () => {
       const row = this.#stmt(INSERT_TASK).get(
         randomUUID(), input.installationId, input.owner, input.repo, input.issueNumber, input.kind, input.cloneUrl,
-        input.instruction, input.issueTitle, input.requestedBy, input.triggerCommentId, input.baseBranch, now, now,
+        input.instruction, input.issueTitle, input.requestedBy, input.triggerCommentId, input.baseBranch, input.command, now, now,
       ) as Row | undefined;
       if (row) {
         this.#stmt(INSERT_EVENT).run(String(row.id), now, null, "queued", actor, reason);
