@@ -1,7 +1,6 @@
-import { TOOLCHAIN_BIN } from "../bubblewrap.ts";
 import type { DeclaredToolchains } from "./declared.ts";
 import { nodeSatisfies } from "./node-declared.ts";
-import { installCommand, installFailure, probeCommand, probeResults } from "./node-install.ts";
+import { installCommand, installFailure, inToolchain, probeCommand, probeResults } from "./node-install.ts";
 import { installedVersion, otherSatisfies } from "./others-declared.ts";
 import { parseVersion } from "./semver.ts";
 
@@ -42,8 +41,12 @@ const FIX_OTHER: Record<string, string> = {
 };
 const NAME: Record<string, string> = { python: "Python", go: "Go", rust: "Rust" };
 
-function installProblem(declared: string, output: string, network: boolean, networkNote: string | undefined): EnvironmentProblem {
+function installProblem(declared: string, result: { exitCode: number | null; output: string; network?: string }, network: boolean): EnvironmentProblem {
   const what = `Node ${declared} could not be installed into the task's environment`;
+  const { output, network: networkNote } = result;
+  if (network && result.exitCode === 0) {
+    return { problem: `${what}: it was installed, but the commands' PATH does not reach it (JULES_SANDBOX=unsafe runs the worker's own toolchains).`, hint: "Run repository code in the sandbox (JULES_SANDBOX=bubblewrap), or install that Node on the worker." };
+  }
   if (!network) {
     return { problem: `${what}: setup has no network (\`setup_network\` in .github/jules.yml), and the sandbox's Node does not meet it.`, hint: "Give setup network with `setup_network: public` in .github/jules.yml (the npm registry must be reachable), or install that Node on the worker and change the declaration to match it." };
   }
@@ -80,7 +83,7 @@ export async function ensureToolchains(runner: Runner, cwd: string, declared: De
   const from = `from ${requirement.source}`;
   const host = parseVersion(found.get("node") ?? "");
   if (host && nodeSatisfies(host, requirement)) {
-    const kept = (found.get("node-path") ?? "").startsWith(`${TOOLCHAIN_BIN}/`);
+    const kept = inToolchain(found.get("node-path") ?? "");
     report.node = `Node ${host.join(".")} (${from}: ${requirement.declared}; ${kept ? "already in the task's HOME, from the environment snapshot" : "the sandbox's own"})`;
     report.lines.unshift(report.node);
     checkCorepack(report, declared.packageManager, found, host.join("."));
@@ -89,9 +92,10 @@ export async function ensureToolchains(runner: Runner, cwd: string, declared: De
   const command = installCommand(requirement.spec, corepack.length > 0);
   const result = opts.network ? await runner.run(command, { ...base, network: true }) : { exitCode: null, output: "", timedOut: false };
   const printed = probeResults(result.output);
-  const installed = result.exitCode === 0 ? parseVersion(printed.get("node") ?? "") : null;
+  // Installed but not what commands run (JULES_SANDBOX=unsafe has the worker's PATH): as good as not installed.
+  const installed = result.exitCode === 0 && inToolchain(printed.get("node-path") ?? "") ? parseVersion(printed.get("node") ?? "") : null;
   if (!installed) {
-    const problem = installProblem(requirement.declared, result.output, opts.network, result.network);
+    const problem = installProblem(requirement.declared, result, opts.network);
     const sandboxNode = host ? `Node ${host.join(".")}, the sandbox's own` : "the sandbox has no Node";
     report.failure = { ...problem, problem: `${problem.problem} The commands run with ${sandboxNode}.`, command: `npm install node@${requirement.spec}`, output: result.output };
     report.node = host ? `Node ${host.join(".")} (the sandbox's own; ${requirement.source} asks for ${requirement.declared}, which could not be installed)` : null;

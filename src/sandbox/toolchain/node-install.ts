@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { posix } from "node:path";
-import { TOOLCHAIN_BIN } from "../bubblewrap.ts";
+import { SANDBOX_HOME, TOOLCHAIN_BIN } from "../bubblewrap.ts";
 import type { OtherLanguage } from "./others-declared.ts";
 
 /**
@@ -20,7 +20,8 @@ import type { OtherLanguage } from "./others-declared.ts";
  * own (npm 10 for Node 18, 9 for 14 and 16, 8 for 12, 6 before).
  */
 
-export const TOOLCHAIN_DIR = posix.dirname(TOOLCHAIN_BIN);
+/** Where toolchains go, relative to HOME (the script says "$HOME/…", so it never writes outside the task's HOME). */
+const IN_HOME = posix.relative(SANDBOX_HOME, posix.dirname(TOOLCHAIN_BIN));
 const MARK = "@@openjules";
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -31,6 +32,9 @@ export function nodeDir(spec: string): string {
 }
 
 const VERSION_COMMAND: Record<"node" | OtherLanguage, string> = { node: "node --version", python: "python3 --version", go: "go version", rust: "rustc --version" };
+
+/** Whether a `node` found on PATH is a toolchain's in HOME (not the system's). */
+export const inToolchain = (path: string): boolean => path.endsWith(`/${IN_HOME}/bin/node`);
 
 /** Prints one marked line per tool: its version output, or why it did not run; and where `node` is (`node-path`). */
 export function probeCommand(tools: readonly ("node" | OtherLanguage)[], extra: readonly string[] = []): string {
@@ -48,11 +52,11 @@ export function probeResults(output: string): Map<string, string> {
 
 /** Installs node@spec into the task's HOME and points ~/.openjules/toolchain/bin at it, then prints the versions. */
 export function installCommand(spec: string, checkCorepack: boolean): string {
-  const dir = `${TOOLCHAIN_DIR}/${nodeDir(spec)}`;
+  const dir = `${IN_HOME}/${nodeDir(spec)}`;
   const npm = "npm install --no-audit --no-fund --loglevel=error --prefix \"$d\" --cache \"${TMPDIR:-/tmp}/openjules-node-cache\"";
   return [
     "set -e",
-    `d=${quote(dir)}`,
+    `d="$HOME"/${quote(dir)}`,
     'rm -rf "$d"',
     'mkdir -p "$d"',
     // npm 11 asks packages with install scripts to be allowed: the `node` package's is what fetches the binary.
@@ -63,7 +67,7 @@ export function installCommand(spec: string, checkCorepack: boolean): string {
     'major=$("$d/node_modules/node/bin/node" -p "process.versions.node.split(\'.\')[0]")',
     'case "$major" in 1[89]) v=10;; 1[4-7]) v=9;; 1[2-3]) v=8;; [0-9]|1[01]) v=6;; *) v=;; esac',
     `if [ -n "$v" ]; then ${npm} "npm@$v"; fi`,
-    `ln -sfn ${quote(`${nodeDir(spec)}/node_modules/.bin`)} ${quote(TOOLCHAIN_BIN)}`,
+    `ln -sfn ${quote(`${nodeDir(spec)}/node_modules/.bin`)} "$HOME"/${quote(`${IN_HOME}/bin`)}`,
     // dash remembers where it found npm: forget it, so the probe finds the npm linked above.
     "hash -r",
     probeCommand(["node"], checkCorepack ? ["npm", "corepack"] : ["npm"]),

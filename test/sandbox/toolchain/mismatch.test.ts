@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { taskRunner } from "../../../src/agent/command-runner.ts";
-import { prepare, runTests } from "../../../src/agent/test-phase.ts";
+import { prepare, runTests, SetupFailedError } from "../../../src/agent/test-phase.ts";
 import { RepoConfigSchema } from "../../../src/config/repo-config.ts";
 import { createSandboxRunner } from "../../../src/sandbox/runner.ts";
 import { goToolchain } from "../../helpers/toolchains.ts";
@@ -28,12 +28,14 @@ describe("sandbox: Python and Go toolchain mismatches are named", { timeout: 120
   let sandbox: ReturnType<typeof createSandboxRunner>;
   let python: [number, number];
   let go: [number, number];
+  let node: number;
   beforeAll(async () => {
     base = await tempDir("openjules-mismatch-");
     sandbox = createSandboxRunner({ mode: "bubblewrap", extraReadOnly: (await goToolchain()).extraReadOnly });
     const scratch = join(base, "probe");
     await run("git", ["init", "-q", scratch]);
-    const out = (await sandbox.run("python3 --version; go version", { cwd: scratch, timeoutMs: 30_000 })).output;
+    const out = (await sandbox.run("python3 --version; go version; node --version", { cwd: scratch, timeoutMs: 30_000 })).output;
+    node = Number(/^v(\d+)\./m.exec(out)![1]);
     python = /Python (\d+)\.(\d+)/.exec(out)!.slice(1).map(Number) as [number, number];
     go = /go(\d+)\.(\d+)/.exec(out)!.slice(1).map(Number) as [number, number];
   });
@@ -89,5 +91,15 @@ describe("sandbox: Python and Go toolchain mismatches are named", { timeout: 120
     assert.match(report.environment?.problem ?? "", new RegExp(`^Go .* does not meet ${wants.replace(".", "\\.")} .* The tests failed \\(exit code \\d+\\), which may be why\\.$`));
     assert.match(report.environment?.hint ?? "", /GOTOOLCHAIN=local/);
     assert.doesNotMatch(report.summary, /downloading|go: download/i);
+  });
+
+  it("a declared Node the sandbox lacks, with setup_network: none: an environment problem saying setup has no network, before the agent starts", async () => {
+    const repo = await repository("node-offline", { ".node-version": `${node + 2}\n`, "package.json": '{ "scripts": { "test": "node -v" } }' });
+    const config = RepoConfigSchema.parse({ test: "npm test", setup_network: "none" });
+    const refused = await prepare(repo.options, repo.dir, config, repo.progress).then(() => null, (error: unknown) => error);
+    assert.ok(refused instanceof SetupFailedError, String(refused));
+    assert.ok(refused.message.startsWith(`Node ${node + 2} could not be installed into the task's environment: setup has no network (\`setup_network\` in .github/jules.yml), and the sandbox's Node does not meet it.`), refused.message);
+    assert.match(refused.message, new RegExp(`The commands run with Node ${node}\\.\\d+\\.\\d+, the sandbox's own\\. So the agent did not start\\.$`));
+    assert.match(refused.hint ?? "", /setup_network: public/);
   });
 });
