@@ -147,6 +147,7 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       const disk = options.diskQuotaBytes ? watchDisk(home ? [root, home] : [root], options.diskQuotaBytes, opts.signal, options.diskPollMs) : null;
       let result: RunResult;
       let egress: EgressSession | null = null;
+      let cleanup: PromiseRejectedResult | undefined;
       try {
         egress = await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
         let spec = buildBwrapCommand({
@@ -160,11 +161,12 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
         const network = egress.note();
         if (network) result = { ...result, network };
       } finally {
-        // Every step runs even when one fails (a cgroup left behind keeps its processes); then the first error.
+        // Every step runs even when one fails (a cgroup left behind keeps its processes); then the first error,
+        // unless the command itself failed: its error goes on (a throw here would replace it).
         const steps = await Promise.allSettled([egress?.close(), cgroup?.destroy(), disk?.finish()]);
-        const failed = steps.find((s): s is PromiseRejectedResult => s.status === "rejected");
-        if (failed) throw failed.reason;
+        cleanup = steps.find((s): s is PromiseRejectedResult => s.status === "rejected");
       }
+      if (cleanup) throw cleanup.reason;
       return result;
     },
   };
