@@ -11,6 +11,7 @@ type Bench = { title: string; run: () => Promise<string[]> };
 
 const benches: Bench[] = [
   { title: "Webhook acknowledgement and memory", run: async () => (await import("./webhook-ack.ts")).benchWebhookAck() },
+  { title: "Idle memory per mode", run: async () => (await import("./idle-rss.ts")).benchIdleRss() },
   { title: "Agent", run: async () => (await import("./agent.ts")).benchAgent() },
   { title: "Prompt size", run: async () => (await import("./prompt-size.ts")).benchPromptSize() },
   { title: "Hostile 65 KB comments: command parser and sanitizer", run: async () => (await import("./hostile-text.ts")).benchHostileText() },

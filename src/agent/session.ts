@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
 import type { Task } from "../domain/model.ts";
@@ -9,7 +8,7 @@ import type { ModelProvider } from "./providers/provider.ts";
 import type { CommandRunner } from "./command-runner.ts";
 import { ToolStats } from "./tools/stats.ts";
 import type { ToolContext } from "./tools/tool.ts";
-import { Transcript } from "./transcript.ts";
+import { Transcript, transcriptPath } from "./transcript.ts";
 import { UsageMeter } from "./usage.ts";
 
 /**
@@ -39,8 +38,7 @@ export interface Session {
   secrets: readonly string[];
 }
 
-export const transcriptPath = (dataDir: string, taskId: string): string =>
-  join(dataDir, "transcripts", `${taskId.replace(/[^\w.-]/g, "_")}.jsonl`);
+export { transcriptPath };
 
 export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, workdir: string, mode: "plan" | "execute"): Session {
   const provider = createProvider(deps.settings, config);

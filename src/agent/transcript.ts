@@ -1,5 +1,5 @@
 import { createWriteStream, mkdirSync, type WriteStream } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { redactSecrets } from "../security/redact.ts";
 
 /**
@@ -72,3 +72,7 @@ export class Transcript {
     }
   }
 }
+
+/** Where a task's transcript is kept: `<dataDir>/transcripts/<taskId>.jsonl`. */
+export const transcriptPath = (dataDir: string, taskId: string): string =>
+  join(dataDir, "transcripts", `${taskId.replace(/[^\w.-]/g, "_")}.jsonl`);

@@ -11,7 +11,7 @@ import { Metrics } from "./metrics.ts";
 import { liveTaskCounts } from "./task-counts.ts";
 
 export { Metrics, type SandboxOutcome, type WebhookOutcome } from "./metrics.ts";
-export { meteredIntake, meteredRunner, meteredStore } from "./instrument.ts";
+export { meteredIntake, meteredStore } from "./instrument.ts";
 export { githubMetricsPlugin } from "./github-metrics.ts";
 export { startOpsServer, type OpsServer } from "./ops-server.ts";
 export { taskLogBindings } from "./log-context.ts";

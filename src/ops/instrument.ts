@@ -2,15 +2,15 @@
  * Decorators that record metrics around the ports the process entry builds,
  * so the domain code stays free of metrics calls: the webhook intake
  * (deliveries by event and outcome), the task store (time spent in each state,
- * recorded when a task leaves it, and tasks finished) and the sandbox runner
- * (runs by outcome). Each returns an object with the same interface.
+ * recorded when a task leaves it, and tasks finished); the sandbox runner's
+ * is in metered-runner.ts (loaded only by processes that run commands). Each
+ * returns an object with the same interface.
  */
 import type { InboundEvent } from "../github/events.ts";
 import type { Intake } from "../github/intake.ts";
-import { SandboxUnavailableError, type SandboxRunner } from "../sandbox/index.ts";
 import type { TaskStore } from "../store/port.ts";
 import { TERMINAL_STATES } from "../domain/model.ts";
-import type { Metrics, SandboxOutcome } from "./metrics.ts";
+import type { Metrics } from "./metrics.ts";
 
 /** GitHub's name of the webhook behind an inbound event (`issue_comment`, `issues.labeled`, ...). */
 export function webhookName(event: InboundEvent): string {
@@ -71,28 +71,6 @@ export function meteredStore(store: TaskStore, metrics: Pick<Metrics, "phase" | 
         // Metrics are best effort; the transition happened.
       }
       return task;
-    },
-  };
-}
-
-export function sandboxOutcome(result: Awaited<ReturnType<SandboxRunner["run"]>>): SandboxOutcome {
-  if (result.timedOut || result.killedBy === "timeout") return "timeout";
-  if (result.killedBy) return "killed";
-  return result.exitCode === 0 ? "passed" : "failed";
-}
-
-export function meteredRunner(runner: SandboxRunner, metrics: Pick<Metrics, "sandboxRun">): SandboxRunner {
-  return {
-    mode: runner.mode,
-    async run(command, options) {
-      try {
-        const result = await runner.run(command, options);
-        metrics.sandboxRun(sandboxOutcome(result));
-        return result;
-      } catch (error) {
-        metrics.sandboxRun(error instanceof SandboxUnavailableError ? "refused" : "error");
-        throw error;
-      }
     },
   };
 }

@@ -9,7 +9,7 @@
 import { createReadStream } from "node:fs";
 import { access } from "node:fs/promises";
 import { createInterface } from "node:readline";
-import { transcriptPath } from "../agent/session.ts";
+import { transcriptPath } from "../agent/transcript.ts";
 
 export interface TranscriptSummary {
   modelCalls: number;

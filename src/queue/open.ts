@@ -5,7 +5,6 @@
  * JULES_DATA_DIR, as before. The lease and default attempts come from the
  * worker settings.
  */
-import { openBullmqQueue } from "./bullmq/index.ts";
 import { openEmbeddedQueue, type QueueLogger } from "./embedded/index.ts";
 import { sqlitePath } from "../store/open.ts";
 import type { JobQueue } from "./port.ts";
@@ -39,6 +38,7 @@ export async function openQueue(settings: QueueSettings, options: OpenQueueOptio
     ...(options.logger ? { logger: options.logger } : {}),
   };
   const prefix = options.prefix ?? settings.redisPrefix;
-  if (settings.redisUrl) return openBullmqQueue({ url: settings.redisUrl, ...common, ...(prefix ? { prefix } : {}) });
+  // BullMQ (and ioredis) is loaded only when configured.
+  if (settings.redisUrl) return (await import("./bullmq/index.ts")).openBullmqQueue({ url: settings.redisUrl, ...common, ...(prefix ? { prefix } : {}) });
   return openEmbeddedQueue(sqlitePath(settings), common);
 }

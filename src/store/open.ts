@@ -5,7 +5,7 @@
  * operator's `migrate` command, for either backend.
  */
 import { join } from "node:path";
-import { migratePostgres, openPostgresStore, type PostgresLogger } from "./postgres/index.ts";
+import type { PostgresLogger } from "./postgres/index.ts";
 import { migrate as migrateSqlite, openDatabase, openSqliteStore, TASKS_COMPONENT, taskMigrations } from "./sqlite/index.ts";
 import type { TaskStore } from "./port.ts";
 
@@ -37,13 +37,17 @@ export const storeBackend = (settings: StoreSettings): StoreBackend => (settings
 
 /** Opens the configured store with its schema migrated. */
 export async function openStore(settings: StoreSettings, options: OpenStoreOptions = {}): Promise<TaskStore> {
-  if (settings.databaseUrl) return openPostgresStore(settings.databaseUrl, options.logger ? { logger: options.logger } : {});
+  // pg is loaded only when configured (an embedded process never pays its memory).
+  if (settings.databaseUrl) return (await import("./postgres/index.ts")).openPostgresStore(settings.databaseUrl, options.logger ? { logger: options.logger } : {});
   return openSqliteStore(sqlitePath(settings));
 }
 
 /** Applies pending task store migrations and reports what was done. */
 export async function migrateStore(settings: StoreSettings, options: OpenStoreOptions = {}): Promise<MigrateStoreResult> {
-  if (settings.databaseUrl) return { backend: "postgres", ...(await migratePostgres(settings.databaseUrl, options.logger ? { logger: options.logger } : {})) };
+  if (settings.databaseUrl) {
+    const { migratePostgres } = await import("./postgres/index.ts");
+    return { backend: "postgres", ...(await migratePostgres(settings.databaseUrl, options.logger ? { logger: options.logger } : {})) };
+  }
   const db = openDatabase(sqlitePath(settings));
   try {
     return { backend: "sqlite", ...migrateSqlite(db, TASKS_COMPONENT, taskMigrations) };

@@ -53,7 +53,7 @@ export async function deliveryFixture(): Promise<DeliveryFixture> {
   const app = await startTestApp({ startWorker: false });
   // The installation token is fetched on the first request and then cached: fetch it here, once.
   const mock = new GitHubMock(gitFx.owner, gitFx.repo).token().userLookup("octocat", 1);
-  const gh = await app.runtime.deps.github.forInstallation(2);
+  const gh = await app.deps.github.forInstallation(2);
   await gh.user("octocat");
   mock.assertClean();
   GitHubMock.reset();

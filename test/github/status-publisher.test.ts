@@ -19,7 +19,7 @@ describe("the status comment", () => {
       "test",
     );
     assert.ok(created.created);
-    const status = app.runtime.deps.status;
+    const status = app.deps.status;
     let task = await status.create(created.task);
     assert.ok(task.statusCommentId);
     assert.equal(await status.create(task).then((t) => t.statusCommentId), task.statusCommentId, "a second create does not post again");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli, type CliDeps } from "../../src/ops/cli/program.ts";
-import { createRuntime } from "../../src/runtime.ts";
+import { createOpenJules } from "../../src/composition/open-jules.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { tempWorkspaces } from "../helpers/agent-double.ts";
 import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
@@ -22,8 +22,10 @@ async function cli(fx: OpsFixture, argv: string[], extra: Partial<CliDeps> = {})
 }
 
 /** The real status publisher of the server's composition root, talking to the mocked GitHub. */
-const githubStatus: CliDeps["status"] = async (settings, log, backends) =>
-  createRuntime({ settings, log, store: backends.store, queue: backends.queue, agent: null, workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } }).deps.status;
+const githubStatus: CliDeps["status"] = async (settings, log, backends) => {
+  const jules = await createOpenJules(settings, { log, store: backends.store, queue: backends.queue, agent: null, workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
+  return (await jules.runtime()).deps.status;
+};
 
 async function jobIds(fx: OpsFixture): Promise<string[]> {
   const seen: string[] = [];

@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { pino, type Logger } from "pino";
+import { webBaseOf } from "../../composition/web-base.ts";
 import { REDACT_PATHS } from "../../log.ts";
 import { loadSettings, SettingsError, type Settings } from "../../settings.ts";
 import { formatDoctor, runDoctor, type DoctorDeps } from "./doctor.ts";
@@ -22,8 +23,8 @@ export interface CliDeps {
   err(text: string): void;
   /** The status publisher for cancel/retry (posts to GitHub); null when the thread is not to be touched. */
   status?(settings: Settings, log: Logger, backends: Backends): Promise<StatusNotifier | null>;
-  /** Runs the server in this process (`start`, `web`, `worker`). */
-  serve?(mode: "all" | "web" | "worker"): Promise<void>;
+  /** Runs the server in this process (`start`, `web`, `worker`) with the settings read from `env`. */
+  serve?(settings: Settings, mode: "all" | "web" | "worker"): Promise<void>;
   doctor?: Partial<Omit<DoctorDeps, "env" | "backends" | "log">>;
 }
 
@@ -73,7 +74,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
 
   tasks.command("show <id>").description("a task's details, plan, state history and transcript summary").option("--json", "print JSON")
     .action(act(async ({ backends, settings }, id: string, opts: Json) => {
-      const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBase(settings) }, id);
+      const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBaseOf(settings) }, id);
       print(opts.json, detail, () => formatTaskDetail(detail));
     }));
 
@@ -119,7 +120,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   for (const [name, mode, what] of [["start", "all", "web server and worker"], ["web", "web", "web server only"], ["worker", "worker", "worker only"]] as const) {
     program.command(name).description(`run the ${what}`).action(async () => {
       if (!deps.serve) throw new CliError("This build cannot run the server from the CLI; use: node src/main.ts");
-      await deps.serve(mode);
+      await deps.serve(loadSettings(deps.env), mode);
     });
   }
 
@@ -128,10 +129,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (!(error instanceof CliError)) throw error;
+    if (!(error instanceof CliError || error instanceof SettingsError)) throw error;
     deps.err(error.message);
     return 1;
   }
 }
-
-const webBase = (settings: Settings) => (settings.github.baseUrl ? settings.github.baseUrl.replace(/\/api\/v3$/, "") : "https://github.com");
