@@ -10,11 +10,7 @@ import { createOpsHandler, type OpsHandler, type OpsRoutesOptions } from "./http
 import { Metrics } from "./metrics.ts";
 import { liveTaskCounts } from "./task-counts.ts";
 
-export { Metrics, type SandboxOutcome, type WebhookOutcome } from "./metrics.ts";
-export { meteredIntake, meteredStore } from "./instrument.ts";
-export { githubMetricsPlugin } from "./github-metrics.ts";
-export { startOpsServer, type OpsServer } from "./ops-server.ts";
-export { taskLogBindings } from "./log-context.ts";
+export { Metrics } from "./metrics.ts";
 export type { OpsHandler } from "./http-routes.ts";
 
 export interface OpsOptions extends Pick<OpsRoutesOptions, "apiToken" | "webBase" | "readiness" | "secrets"> {
