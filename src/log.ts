@@ -1,4 +1,5 @@
 import { pino, type Logger } from "pino";
+import type { Logger as DomainLogger } from "./domain/logger.ts";
 import { redactSecrets } from "./security/redact.ts";
 import type { Settings } from "./settings.ts";
 
@@ -39,4 +40,14 @@ export function createLogger(settings: Pick<Settings, "log" | "secrets">): Logge
 /** The values as they appear inside a JSON string (a PEM's newlines as `\\n`, quotes escaped), and as they are. */
 function jsonForms(secrets: readonly string[]): string[] {
   return [...new Set(secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+}
+
+/** The fallback of a store or queue opened without a logger: stderr, each line naming its component. */
+export function consoleLogger(component: string): DomainLogger {
+  const prefix = `[openjules ${component}]`;
+  return {
+    info: (details, message) => console.info(`${prefix} ${message}`, details),
+    warn: (details, message) => console.warn(`${prefix} ${message}`, details),
+    error: (details, message) => console.error(`${prefix} ${message}`, details),
+  };
 }

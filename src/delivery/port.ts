@@ -1,6 +1,7 @@
 import type { ExecuteOutcome } from "../agent/port.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { GitHubGateway } from "../github/port.ts";
+import type { Logger } from "../domain/logger.ts";
 import type { Plan, Task, Usage } from "../domain/model.ts";
 import type { BotIdentity, Workspace } from "../workspace/port.ts";
 
@@ -10,11 +11,6 @@ import type { BotIdentity, Workspace } from "../workspace/port.ts";
  * outcome to report in the thread; GitHub and git errors are thrown, so the
  * job retries (every step is safe to run again, see deliver.ts).
  */
-
-export interface DeliveryLog {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
 
 export interface DeliveryInput {
   task: Task;
@@ -34,7 +30,7 @@ export interface DeliveryInput {
   secrets: readonly string[];
   /** GitHub's web address (https://github.com or the GHE host), for links and the noreply e-mail domain. */
   webBase: string;
-  log: DeliveryLog;
+  log: Pick<Logger, "info" | "warn">;
   /**
    * Persists the branch as `task.branch` once it is on GitHub, before the pull
    * request is opened. A retried job then prepares its workspace on that

@@ -4,6 +4,7 @@
  * and queue on scrape) and the HTTP handler for /healthz, /readyz, /metrics
  * and the task API; the decorators and the Octokit plugin record the rest.
  */
+import type { Logger } from "../domain/logger.ts";
 import type { JobQueue } from "../queue/port.ts";
 import type { TaskStore } from "../store/port.ts";
 import { createOpsHandler, type OpsHandler, type OpsRoutesOptions } from "./http-routes.ts";
@@ -17,7 +18,7 @@ export interface OpsOptions extends Pick<OpsRoutesOptions, "apiToken" | "webBase
   store: TaskStore;
   queue: JobQueue;
   dataDir: string;
-  log: { warn(details: Record<string, unknown>, message: string): void; error(details: Record<string, unknown>, message: string): void };
+  log: Pick<Logger, "warn" | "error">;
 }
 
 export function createOps(options: OpsOptions): { metrics: Metrics; handler: OpsHandler } {

@@ -8,6 +8,7 @@
  * JSON with `cache-control: no-store`, except the metrics text.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Logger } from "../domain/logger.ts";
 import type { JobQueue } from "../queue/port.ts";
 import type { TaskStore } from "../store/port.ts";
 import { redactSecrets } from "../security/redact.ts";
@@ -28,7 +29,7 @@ export interface OpsRoutesOptions {
   readiness?: Pick<ReadinessDeps, "minFreeBytes" | "timeoutMs">;
   /** Secrets to strip from readiness errors (API keys, database password) before they are shown. */
   secrets?: readonly string[];
-  log?: { error(details: Record<string, unknown>, message: string): void };
+  log?: Pick<Logger, "error">;
 }
 
 export type OpsHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;

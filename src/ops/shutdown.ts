@@ -8,6 +8,7 @@
  * open (with what each reports about itself) and exits with status 1.
  */
 import type { Server } from "node:http";
+import type { Logger } from "../domain/logger.ts";
 
 export interface ShutdownStep {
   name: string;
@@ -18,7 +19,7 @@ export interface ShutdownStep {
 
 export interface ShutdownOptions {
   deadlineMs: number;
-  log: { info(details: Record<string, unknown>, message: string): void; error(details: Record<string, unknown>, message: string): void };
+  log: Pick<Logger, "info" | "error">;
   exit(code: number): void;
 }
 

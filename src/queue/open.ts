@@ -5,7 +5,8 @@
  * JULES_DATA_DIR, as before. The lease and default attempts come from the
  * worker settings.
  */
-import { openEmbeddedQueue, type QueueLogger } from "./embedded/index.ts";
+import type { Logger } from "../domain/logger.ts";
+import { openEmbeddedQueue } from "./embedded/index.ts";
 import { sqlitePath } from "../store/open.ts";
 import type { JobQueue } from "./port.ts";
 
@@ -21,7 +22,7 @@ export interface QueueSettings {
 
 export interface OpenQueueOptions {
   /** Where the queue's own trouble is logged (pino-shaped). */
-  logger?: QueueLogger;
+  logger?: Logger;
   /** Redis key prefix (BullMQ only), overriding the settings' (tests). Default "openjules". */
   prefix?: string;
 }

@@ -5,7 +5,7 @@
  * operator's `migrate` command, for either backend.
  */
 import { join } from "node:path";
-import type { PostgresLogger } from "./postgres/index.ts";
+import type { Logger } from "../domain/logger.ts";
 import { migrate as migrateSqlite, openDatabase, openSqliteStore, TASKS_COMPONENT, taskMigrations } from "./sqlite/index.ts";
 import type { TaskStore } from "./port.ts";
 
@@ -18,7 +18,7 @@ export interface StoreSettings {
 
 export interface OpenStoreOptions {
   /** Where PostgreSQL connection trouble is logged (pino-shaped). */
-  logger?: PostgresLogger;
+  logger?: Logger;
 }
 
 export type StoreBackend = "sqlite" | "postgres";

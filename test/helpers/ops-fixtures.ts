@@ -26,7 +26,7 @@ export async function opsFixture(): Promise<OpsFixture> {
   const dataDir = await mkdtemp(join(tmpdir(), "jules-ops-"));
   const path = join(dataDir, "openjules.db");
   const store = openSqliteStore(path);
-  const queue = openEmbeddedQueue(path, { leaseMs: 30_000, pollMs: 20, backoffMs: 20, logger: { warn: () => undefined, error: () => undefined } });
+  const queue = openEmbeddedQueue(path, { leaseMs: 30_000, pollMs: 20, backoffMs: 20, logger: { info: () => undefined, warn: () => undefined, error: () => undefined } });
   return {
     dataDir,
     store,

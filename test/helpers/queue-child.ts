@@ -17,7 +17,7 @@ import type { JobQueue } from "../../src/queue/port.ts";
 
 const [mode, where, prefix] = process.argv.slice(2);
 if (!where || (mode !== "hang" && mode !== "lifecycle")) throw new Error("usage: queue-child.ts hang|lifecycle <sqlite file | redis url> [prefix]");
-const quiet = { warn: () => {}, error: () => {} };
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 
 function open(leaseMs: number): Promise<JobQueue> | JobQueue {
   if (!/^rediss?:\/\//.test(where!)) return openEmbeddedQueue(where!, { leaseMs, pollMs: 10 });

@@ -31,7 +31,7 @@ export async function checkGitHubApp(settings: Settings, request: Record<string,
   const api = settings.github.baseUrl ?? "https://api.github.com";
   const Octokit = ProbotOctokit.defaults((o: Record<string, any>) => ({ ...o, throttle: { ...o.throttle, enabled: false }, retry: { ...o.retry, enabled: false } }));
   try {
-    const probot = new Probot({ appId: settings.github.appId, privateKey: settings.github.privateKey, baseUrl: settings.github.baseUrl, Octokit, log: pino({ level: "silent" }) as never, request });
+    const probot = new Probot({ appId: settings.github.appId, privateKey: settings.github.privateKey, baseUrl: settings.github.baseUrl, Octokit, log: pino({ level: "silent" }), request });
     const octokit = await probot.auth();
     const { data } = await octokit.request("GET /app");
     const count = (data as { installations_count?: number } | null)?.installations_count;

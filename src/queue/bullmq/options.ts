@@ -7,7 +7,8 @@
  * never job data.
  */
 import { hostname } from "node:os";
-import type { QueueLogger } from "../embedded/options.ts";
+import type { Logger } from "../../domain/logger.ts";
+import { consoleLogger } from "../../log.ts";
 import { describeServiceUrl } from "../../security/service-url.ts";
 
 export interface BullmqQueueOptions {
@@ -33,18 +34,13 @@ export interface BullmqQueueOptions {
   connectTimeoutMs?: number;
   /** A label for this worker in BullMQ (shown by dashboards). Default host:pid. */
   workerName?: string;
-  logger?: QueueLogger;
+  logger?: Logger;
 }
 
 export type ResolvedBullmqOptions = Required<BullmqQueueOptions>;
 
 /** Highest maxAttempts a job may ask for; BullMQ's own stall limit sits above it (see bullmq-queue.ts). */
 export const MAX_JOB_ATTEMPTS = 100;
-
-const stderrLogger: QueueLogger = {
-  warn: (details, message) => console.warn(`[openjules queue] ${message}`, details),
-  error: (details, message) => console.error(`[openjules queue] ${message}`, details),
-};
 
 const REDIS_URL = { variable: "REDIS_URL", protocols: ["redis:", "rediss:"], example: "redis://[:password@]host:6379[/db] or rediss:// for TLS" } as const;
 
@@ -79,6 +75,6 @@ export function resolveBullmqOptions(options: BullmqQueueOptions): ResolvedBullm
     pollMs: integer("pollMs", options.pollMs, 200, 5),
     connectTimeoutMs: integer("connectTimeoutMs", options.connectTimeoutMs, 10_000, 1),
     workerName: options.workerName ?? `${hostname()}:${process.pid}`,
-    logger: options.logger ?? stderrLogger,
+    logger: options.logger ?? consoleLogger("queue"),
   };
 }

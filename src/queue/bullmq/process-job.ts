@@ -14,7 +14,7 @@
 import { UnrecoverableError, type Job as BullJob } from "bullmq";
 import { INTERRUPTED_MESSAGE } from "../embedded/job-run.ts";
 import { asError } from "../embedded/job-spec.ts";
-import type { QueueLogger } from "../embedded/options.ts";
+import type { Logger } from "../../domain/logger.ts";
 import { PermanentJobError, type Job, type JobHandlers } from "../port.ts";
 import { isStoredJob, ledgerFor, runState, toJob } from "./job-record.ts";
 import type { Run, RunningJobs } from "./running-jobs.ts";
@@ -23,7 +23,7 @@ export interface RunContext {
   handlers: JobHandlers;
   runs: RunningJobs;
   defaultAttempts: number;
-  logger: QueueLogger;
+  logger: Logger;
   /** Every error this processor threw. */
   thrown: WeakSet<Error>;
 }

@@ -10,7 +10,7 @@
  * lapses instead, and the next worker reports the job as interrupted.
  */
 import type { Job as BullJob } from "bullmq";
-import type { QueueLogger } from "../embedded/options.ts";
+import type { Logger } from "../../domain/logger.ts";
 
 export interface Run {
   readonly bullJob: BullJob;
@@ -26,11 +26,11 @@ export interface Run {
 export class RunningJobs {
   readonly #runs = new Set<Run>();
   readonly #handbacks = new Set<Promise<void>>();
-  readonly #logger: QueueLogger;
+  readonly #logger: Logger;
   /** "stopping": late arrivals are handed back; "crashed": they are dropped like everything else. */
   #mode: "running" | "stopping" | "crashed" = "running";
 
-  constructor(logger: QueueLogger) {
+  constructor(logger: Logger) {
     this.#logger = logger;
   }
 

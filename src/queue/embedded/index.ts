@@ -3,4 +3,4 @@
  */
 export { EmbeddedQueue, openEmbeddedQueue } from "./embedded-queue.ts";
 export { jobMigrations, JOBS_COMPONENT } from "./migrations/all.ts";
-export type { EmbeddedQueueOptions, QueueLogger } from "./options.ts";
+export type { EmbeddedQueueOptions } from "./options.ts";

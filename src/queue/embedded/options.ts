@@ -5,11 +5,9 @@
  * (database errors, lost leases, an onFailed that threw), never job data.
  */
 import { hostname } from "node:os";
+import type { Logger } from "../../domain/logger.ts";
+import { consoleLogger } from "../../log.ts";
 
-export interface QueueLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
 
 export interface EmbeddedQueueOptions {
   /** How long a worker owns a job without renewing (renewed every leaseMs/3). Default 60 s. */
@@ -28,15 +26,10 @@ export interface EmbeddedQueueOptions {
   workerId?: string;
   /** Grace period of stop() when none is given. Default 10 s. */
   defaultGraceMs?: number;
-  logger?: QueueLogger;
+  logger?: Logger;
 }
 
 export type ResolvedQueueOptions = Required<EmbeddedQueueOptions>;
-
-const stderrLogger: QueueLogger = {
-  warn: (details, message) => console.warn(`[openjules queue] ${message}`, details),
-  error: (details, message) => console.error(`[openjules queue] ${message}`, details),
-};
 
 function integer(name: string, value: number | undefined, fallback: number, min: number): number {
   const v = value ?? fallback;
@@ -57,6 +50,6 @@ export function resolveQueueOptions(options: EmbeddedQueueOptions): ResolvedQueu
     retentionMs: integer("retentionMs", options.retentionMs, 7 * 24 * 3_600_000, 1),
     workerId,
     defaultGraceMs: integer("defaultGraceMs", options.defaultGraceMs, 10_000, 0),
-    logger: options.logger ?? stderrLogger,
+    logger: options.logger ?? consoleLogger("queue"),
   };
 }

@@ -7,12 +7,12 @@
  */
 import type { JobRow, JobTable } from "./job-table.ts";
 import { reportInterrupted, runAttempt, type RunContext, type RunningJob } from "./job-run.ts";
-import type { QueueLogger } from "./options.ts";
+import type { Logger } from "../../domain/logger.ts";
 
 type Entry = RunningJob & { done: Promise<void> };
 
 /** Runs `fn`, logging (not throwing) a database error: the caller retries on its next tick. */
-export function guarded(logger: QueueLogger, what: string, fn: () => unknown): void {
+export function guarded(logger: Logger, what: string, fn: () => unknown): void {
   try {
     fn();
   } catch (error) {
@@ -24,11 +24,11 @@ export class RunningJobs {
   readonly #entries = new Map<string, Entry>();
   readonly #table: JobTable;
   readonly #owner: string;
-  readonly #logger: QueueLogger;
+  readonly #logger: Logger;
   readonly #settled: () => void;
 
   /** `settled` is called whenever a job this worker held is done with. */
-  constructor(table: JobTable, owner: string, logger: QueueLogger, settled: () => void) {
+  constructor(table: JobTable, owner: string, logger: Logger, settled: () => void) {
     this.#table = table;
     this.#owner = owner;
     this.#logger = logger;

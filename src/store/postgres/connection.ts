@@ -8,28 +8,20 @@
  */
 import { Pool, TypeOverrides, types as builtinTypes, type PoolClient } from "pg";
 import { errorMessage } from "../../domain/error-message.ts";
+import type { Logger } from "../../domain/logger.ts";
+import { consoleLogger } from "../../log.ts";
 import { describeServiceUrl } from "../../security/service-url.ts";
-
-export interface PostgresLogger {
-  warn(details: Record<string, unknown>, message: string): void;
-  error(details: Record<string, unknown>, message: string): void;
-}
 
 export interface PostgresPoolOptions {
   /** Most connections this process opens. Default 10. */
   maxConnections?: number;
   /** How long to wait for a connection before failing. Default 10 s. */
   connectTimeoutMs?: number;
-  logger?: PostgresLogger;
+  logger?: Logger;
 }
 
 const TIMESTAMPTZ = 1184;
 const JSONB = 3802;
-
-const stderrLogger: PostgresLogger = {
-  warn: (details, message) => console.warn(`[openjules store] ${message}`, details),
-  error: (details, message) => console.error(`[openjules store] ${message}`, details),
-};
 
 const DATABASE_URL = { variable: "DATABASE_URL", protocols: ["postgres:", "postgresql:"], example: "postgres://user:password@host:5432/database" } as const;
 
@@ -54,7 +46,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 
 export function createPool(url: string, options: PostgresPoolOptions = {}): Pool {
   const where = describeDatabaseUrl(url);
-  const logger = options.logger ?? stderrLogger;
+  const logger = options.logger ?? consoleLogger("store");
   const pool = new Pool({
     connectionString: url,
     max: positive("maxConnections", options.maxConnections, 10),
