@@ -16,7 +16,7 @@ import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
 import { openEmbeddedQueue, type EmbeddedQueue, type EmbeddedQueueOptions } from "../../src/queue/embedded/index.ts";
 import type { Job, JobHandlers } from "../../src/queue/port.ts";
-import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
+import { SchemaTooNewError } from "../../src/store/migrate.ts";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-task-store.ts";
 import { newTask } from "../store/fixtures.ts";
 import { aborted, deferred } from "./deferred.ts";

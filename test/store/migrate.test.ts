@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { openDatabase } from "../../src/store/sqlite/database.ts";
-import { migrate, SchemaTooNewError, schemaVersion, type Migration } from "../../src/store/sqlite/migrate.ts";
+import { SchemaTooNewError, type Migration } from "../../src/store/migrate.ts";
+import { migrate, schemaVersion } from "../../src/store/sqlite/migrate.ts";
 
 const m1: Migration = { version: 1, name: "widgets", sql: "CREATE TABLE widgets (id INTEGER PRIMARY KEY)" };
 const m2: Migration = { version: 2, name: "widget-names", sql: "ALTER TABLE widgets ADD COLUMN name TEXT" };
@@ -75,7 +76,7 @@ describe("SQLite migrations", () => {
     try {
       migrate(db, "widgets", [m1, m2]);
       assert.throws(() => migrate(db, "widgets", [m1]), (e: unknown) =>
-        e instanceof SchemaTooNewError && e.found === 2 && e.supported === 1 && /newer OpenJules: upgrade OpenJules/.test(e.message));
+        e instanceof SchemaTooNewError && e.found === 2 && e.supported === 1 && /^The database's "widgets" schema .* newer OpenJules: upgrade OpenJules, or point JULES_DATA_DIR/.test(e.message));
     } finally {
       db.close();
     }

@@ -14,8 +14,8 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { Pool } from "pg";
 import { TASK_STATES } from "../../src/domain/model.ts";
-import { SchemaTooNewError } from "../../src/store/sqlite/migrate.ts";
-import { migrate, migratePostgres, openPostgresStore, PostgresSchemaTooNewError, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
+import { SchemaTooNewError } from "../../src/store/migrate.ts";
+import { migrate, migratePostgres, openPostgresStore, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
 import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
 
@@ -104,7 +104,7 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const db = pool(schema);
     await db.query("INSERT INTO schema_migrations (component, version, name) VALUES ('tasks', $1, 'from-the-future')", [LATEST + 1]);
     await assert.rejects(openPostgresStore(schema.url), (e: unknown) =>
-      e instanceof PostgresSchemaTooNewError && e instanceof SchemaTooNewError && e.found === LATEST + 1 && e.supported === LATEST && /upgrade OpenJules, or point DATABASE_URL/.test(e.message));
+      e instanceof SchemaTooNewError && e.found === LATEST + 1 && e.supported === LATEST && /^The PostgreSQL database's "tasks" schema .* upgrade OpenJules, or point DATABASE_URL/.test(e.message));
     const { rows } = await db.query("SELECT COUNT(*)::int AS n FROM schema_migrations");
     assert.deepEqual(rows, [{ n: LATEST + 1 }]);
   });

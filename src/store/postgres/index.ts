@@ -3,5 +3,5 @@
  */
 export { openPostgresStore, migratePostgres, PostgresTaskStore } from "./postgres-task-store.ts";
 export { describeDatabaseUrl, type PostgresPoolOptions } from "./connection.ts";
-export { migrate, schemaVersion, PostgresSchemaTooNewError } from "./migrate.ts";
+export { migrate, schemaVersion } from "./migrate.ts";
 export { taskMigrations, TASKS_COMPONENT } from "./migrations/all.ts";

@@ -1,7 +1,6 @@
 /**
- * Versioned schema migrations for PostgreSQL, the same scheme as SQLite's:
- * each component keeps an ordered migration list and `schema_migrations`
- * records which (component, version) pairs were applied. `migrate` applies
+ * Versioned schema migrations for PostgreSQL, the same scheme as SQLite's
+ * (the scheme and its checks: ../migrate.ts). `migrate` applies
  * the missing ones in one transaction (PostgreSQL DDL is transactional, so a
  * failing migration leaves nothing behind) under a transaction-scoped advisory
  * lock keyed by the schema, so processes starting together wait for each
@@ -9,18 +8,10 @@
  * one written by a newer OpenJules.
  */
 import type { Pool } from "pg";
-import { checkMigrationList, SchemaTooNewError, type Migration, type MigrationResult } from "../sqlite/migrate.ts";
+import { checkMigrationList, migrationFailed, pendingMigrations, type Migration, type MigrationResult, type SchemaHome } from "../migrate.ts";
 import { inTransaction } from "./connection.ts";
 
-/** SchemaTooNewError (so callers catch one class for every backend), with PostgreSQL's remedy. */
-export class PostgresSchemaTooNewError extends SchemaTooNewError {
-  constructor(component: string, found: number, supported: number) {
-    super(component, found, supported);
-    this.message =
-      `The PostgreSQL database's "${component}" schema is at version ${found}, but this OpenJules only knows versions up to ${supported}. ` +
-      "It was migrated by a newer OpenJules: upgrade OpenJules, or point DATABASE_URL at another database.";
-  }
-}
+const HOME: SchemaHome = { name: "The PostgreSQL database", kind: "database", elsewhere: "point DATABASE_URL at another database" };
 
 const BOOKKEEPING = `CREATE TABLE IF NOT EXISTS schema_migrations (
   component text NOT NULL,
@@ -50,22 +41,12 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
       "SELECT version, name FROM schema_migrations WHERE component = $1 ORDER BY version",
       [component],
     );
-    const current = applied.at(-1)?.version ?? 0;
-    if (current > migrations.length) throw new PostgresSchemaTooNewError(component, current, migrations.length);
-    for (const row of applied) {
-      const expected = migrations[row.version - 1];
-      if (expected?.name !== row.name) {
-        throw new Error(
-          `The PostgreSQL database's "${component}" migration ${row.version} is "${row.name}", but this OpenJules expects "${expected?.name ?? "nothing"}". The database was not created by this OpenJules.`,
-        );
-      }
-    }
     const done: number[] = [];
-    for (const m of migrations.slice(current)) {
+    for (const m of pendingMigrations(component, migrations, applied, HOME)) {
       try {
         await client.query(m.sql);
       } catch (error) {
-        throw new Error(`The "${component}" migration ${m.version} (${m.name}) failed: ${(error as Error).message}`, { cause: error });
+        throw migrationFailed(component, m, error);
       }
       await client.query("INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)", [component, m.version, m.name]);
       done.push(m.version);

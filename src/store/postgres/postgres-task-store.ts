@@ -16,8 +16,8 @@ import type { Pool, PoolClient } from "pg";
 import type { Task, TaskEvent, TaskState } from "../../domain/model.ts";
 import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
-import type { MigrationResult } from "../sqlite/migrate.ts";
-import { patchAssignments, rowToEvent, rowToTask } from "../sqlite/rows.ts";
+import type { MigrationResult } from "../migrate.ts";
+import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { connectionError, createPool, inTransaction, type PostgresPoolOptions } from "./connection.ts";
@@ -161,7 +161,7 @@ export class PostgresTaskStore implements TaskStore {
 /**
  * Connects to the database at `url` (DATABASE_URL) and brings its schema up
  * to date. Throws a message naming the redacted URL when the server cannot be
- * reached, and PostgresSchemaTooNewError for a database migrated by a newer
+ * reached, and SchemaTooNewError for a database migrated by a newer
  * OpenJules. The pool is ended when opening fails.
  */
 export async function openPostgresStore(url: string, options: PostgresPoolOptions = {}): Promise<PostgresTaskStore> {

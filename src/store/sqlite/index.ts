@@ -4,5 +4,5 @@
  */
 export { openSqliteStore, SqliteTaskStore } from "./sqlite-task-store.ts";
 export { openDatabase, inImmediateTransaction } from "./database.ts";
-export { migrate, schemaVersion, SchemaTooNewError, type Migration, type MigrationResult } from "./migrate.ts";
+export { migrate, schemaVersion } from "./migrate.ts";
 export { taskMigrations, TASKS_COMPONENT } from "./migrations/all.ts";

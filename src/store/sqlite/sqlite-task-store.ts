@@ -17,7 +17,7 @@ import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { inImmediateTransaction, openDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
-import { patchAssignments, rowToEvent, rowToTask } from "./rows.ts";
+import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 
 type Row = Record<string, unknown>;
 

@@ -4,7 +4,7 @@
  * counts runs started; finished rows stay for id de-duplication until pruned.
  * Frozen: later changes go in new files.
  */
-import type { Migration } from "../../../store/sqlite/migrate.ts";
+import type { Migration } from "../../../store/migrate.ts";
 
 export const migration001Jobs: Migration = {
   version: 1,

@@ -3,7 +3,7 @@
  * under their own component ("jobs") in `schema_migrations`, so the queue can
  * share a database file with the task store. Append; never edit shipped ones.
  */
-import type { Migration } from "../../../store/sqlite/migrate.ts";
+import type { Migration } from "../../../store/migrate.ts";
 import { migration001Jobs } from "./001-jobs.ts";
 
 export const JOBS_COMPONENT = "jobs";

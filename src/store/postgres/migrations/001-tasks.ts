@@ -8,7 +8,7 @@
  * case-insensitively, as on GitHub, through lower() in the indexes and queries.
  * Frozen: later changes go in new files.
  */
-import type { Migration } from "../../sqlite/migrate.ts";
+import type { Migration } from "../../migrate.ts";
 
 const STATES = "'queued','planning','awaiting_approval','revising','approved','working','testing','done','failed','cancelled'";
 

@@ -3,7 +3,7 @@
  * `plan_context` (JSONB), the thread snapshot the current plan was made from,
  * written with every plan version and read by execution. Frozen.
  */
-import type { Migration } from "../../sqlite/migrate.ts";
+import type { Migration } from "../../migrate.ts";
 
 export const migration002PlanContext: Migration = {
   version: 2,

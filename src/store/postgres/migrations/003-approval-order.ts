@@ -5,8 +5,8 @@
  * `approval_kind` (`person` or `auto`), filled in for approved tasks from
  * their history. Frozen.
  */
-import type { Migration } from "../../sqlite/migrate.ts";
-import { APPROVAL_KIND_BACKFILL } from "../../sqlite/migrations/003-approval-order.ts";
+import { APPROVAL_KIND_BACKFILL } from "../../approval-kind-backfill.ts";
+import type { Migration } from "../../migrate.ts";
 
 export const migration003ApprovalOrder: Migration = {
   version: 3,

@@ -3,7 +3,7 @@
  * the command word a task was asked with (`jules` for tasks from before it).
  * Frozen.
  */
-import type { Migration } from "../../sqlite/migrate.ts";
+import type { Migration } from "../../migrate.ts";
 
 export const migration004CommandWord: Migration = {
   version: 4,

@@ -5,7 +5,7 @@
  * live states) and one task per triggering comment. Owner and repository names
  * compare case-insensitively, as on GitHub. Frozen: later changes go in new files.
  */
-import type { Migration } from "../migrate.ts";
+import type { Migration } from "../../migrate.ts";
 
 const STATES = "'queued','planning','awaiting_approval','revising','approved','working','testing','done','failed','cancelled'";
 

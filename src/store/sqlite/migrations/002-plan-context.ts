@@ -5,7 +5,7 @@
  * written with every plan version and read by execution, which never fetches
  * the thread again. Tasks from before it have none. Frozen.
  */
-import type { Migration } from "../migrate.ts";
+import type { Migration } from "../../migrate.ts";
 
 export const migration002PlanContext: Migration = {
   version: 2,

@@ -11,15 +11,8 @@
  *   recorded actor `openjules` with reason `approved: approval: auto`.
  * Frozen.
  */
-import type { Migration } from "../migrate.ts";
-
-/** Fills in `approval_kind` for tasks approved before this migration (the same SQL on both backends). */
-export const APPROVAL_KIND_BACKFILL = `
-UPDATE tasks SET approval_kind = 'auto', approved_by = NULL
-  WHERE approved_plan_hash IS NOT NULL AND EXISTS (
-    SELECT 1 FROM task_events e WHERE e.task_id = tasks.id AND e.to_state = 'approved' AND e.actor = 'openjules' AND e.reason = 'approved: approval: auto');
-UPDATE tasks SET approval_kind = 'person' WHERE approval_kind IS NULL AND approved_by IS NOT NULL;
-`;
+import { APPROVAL_KIND_BACKFILL } from "../../approval-kind-backfill.ts";
+import type { Migration } from "../../migrate.ts";
 
 export const migration003ApprovalOrder: Migration = {
   version: 3,

@@ -5,7 +5,7 @@
  * CLI). Tasks from before it were asked with the word of their time, which
  * no process kept: they get `jules`, the default. Frozen.
  */
-import type { Migration } from "../migrate.ts";
+import type { Migration } from "../../migrate.ts";
 
 export const migration004CommandWord: Migration = {
   version: 4,

@@ -2,12 +2,12 @@
  * The task store's migrations, in the order they apply. Append new files here;
  * never edit or reorder one that has shipped (databases record their names).
  */
-import type { Migration } from "../migrate.ts";
+import type { Migration } from "../../migrate.ts";
 import { migration001Tasks } from "./001-tasks.ts";
 import { migration002PlanContext } from "./002-plan-context.ts";
 import { migration003ApprovalOrder } from "./003-approval-order.ts";
 import { migration004CommandWord } from "./004-command-word.ts";
 
-export const TASKS_COMPONENT = "tasks";
+export { TASKS_COMPONENT } from "../../migrate.ts";
 
 export const taskMigrations: readonly Migration[] = [migration001Tasks, migration002PlanContext, migration003ApprovalOrder, migration004CommandWord];

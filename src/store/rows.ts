@@ -5,10 +5,12 @@
  * columns; it is typed so a field added to TaskPatch without a column fails to
  * compile.
  */
-import type { SQLInputValue } from "node:sqlite";
-import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../../domain/model.ts";
-import type { TaskPatch } from "../port.ts";
-import { TASK_KINDS } from "../validate.ts";
+import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../domain/model.ts";
+import type { TaskPatch } from "./port.ts";
+import { TASK_KINDS } from "./validate.ts";
+
+/** What a column takes: node:sqlite and pg both bind these. */
+type SqlValue = string | number | null;
 
 type Kind = "text" | "int" | "json";
 interface Column {
@@ -48,7 +50,7 @@ export const PATCH_COLUMNS = {
   activity: col("activity", "text"),
 } satisfies Record<keyof Required<TaskPatch>, Column>;
 
-function toSql(field: string, column: Column, value: unknown): SQLInputValue {
+function toSql(field: string, column: Column, value: unknown): SqlValue {
   if (value === null) {
     if (column.nullable) return null;
     throw new TypeError(`Task field "${field}" cannot be null.`);
@@ -57,13 +59,13 @@ function toSql(field: string, column: Column, value: unknown): SQLInputValue {
   if (column.kind === "int" && !Number.isSafeInteger(value)) throw new TypeError(`Task field "${field}" must be an integer, got ${JSON.stringify(value)}.`);
   if (column.kind === "text" && typeof value !== "string") throw new TypeError(`Task field "${field}" must be a string, got ${typeof value}.`);
   if (column.oneOf && !column.oneOf.includes(value as string)) throw new TypeError(`Task field "${field}" must be one of ${column.oneOf.join(", ")}.`);
-  return value as SQLInputValue;
+  return value as SqlValue;
 }
 
 /** `column = ?` assignments and their values for the defined fields of a patch. */
-export function patchAssignments(patch: TaskPatch): { sql: string[]; values: SQLInputValue[] } {
+export function patchAssignments(patch: TaskPatch): { sql: string[]; values: SqlValue[] } {
   const sql: string[] = [];
-  const values: SQLInputValue[] = [];
+  const values: SqlValue[] = [];
   for (const [field, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const column = (PATCH_COLUMNS as Record<string, Column>)[field];
