@@ -2,7 +2,7 @@ import { autoApproval } from "../config/approval.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import { answersCurrentPlan, type ApprovalComment } from "../domain/approval-order.ts";
 import type { TaskDeps } from "./deps.ts";
-import { jobIds } from "../domain/job-ids.ts";
+import { enqueueTaskJob } from "./task-jobs.ts";
 import type { Task } from "../domain/model.ts";
 
 /**
@@ -48,7 +48,7 @@ export async function approvePlan(deps: TaskDeps, input: { task: Task; approval:
     patch: { approvedBy: byPerson ? approval.login : null, approvalKind: approval.kind, approvedPlanHash: task.planHash },
   });
   if (!approved) return { kind: "already", task: (await deps.store.get(task.id)) ?? task };
-  await deps.queue.enqueue({ id: jobIds.execute(approved.id, task.planHash), name: "execute", data: { taskId: approved.id } });
+  await enqueueTaskJob(deps.queue, approved, { execute: task.planHash });
   await deps.status.refresh(approved);
   return { kind: "approved", task: approved };
 }

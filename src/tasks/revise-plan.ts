@@ -1,5 +1,5 @@
 import type { TaskDeps } from "./deps.ts";
-import { jobIds } from "../domain/job-ids.ts";
+import { enqueueTaskJob } from "./task-jobs.ts";
 import type { Task } from "../domain/model.ts";
 
 /** `/revise <feedback>`: back to planning with the previous plan and the feedback. */
@@ -15,7 +15,7 @@ export async function revisePlan(deps: TaskDeps, input: { task: Task; by: string
     patch: { revisionFeedback: input.feedback },
   });
   if (!revising) return { kind: "not_waiting", task };
-  await deps.queue.enqueue({ id: jobIds.plan(revising.id, revising.planVersion + 1), name: "plan", data: { taskId: revising.id } });
+  await enqueueTaskJob(deps.queue, revising, "plan");
   await deps.status.refresh(revising);
   return { kind: "revising", task: revising };
 }

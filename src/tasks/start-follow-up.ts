@@ -1,7 +1,7 @@
 import type { GitHubGateway } from "../github/port.ts";
 import { planHash } from "../domain/plan-hash.ts";
 import type { TaskDeps } from "./deps.ts";
-import { jobIds } from "../domain/job-ids.ts";
+import { enqueueTaskJob } from "./task-jobs.ts";
 import { failTask } from "./fail-task.ts";
 import type { Plan, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
 import { threadSnapshot } from "./thread-context.ts";
@@ -61,7 +61,7 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
   }
   const approved = await approveFollowUp(deps, created.task, origin, input, context);
   if (!approved) return { kind: "busy", active: created.task };
-  await deps.queue.enqueue({ id: jobIds.execute(approved.id, approved.approvedPlanHash ?? ""), name: "execute", data: { taskId: approved.id } });
+  await enqueueTaskJob(deps.queue, approved, { execute: approved.approvedPlanHash ?? "" });
   return { kind: "started", task: approved };
 }
 

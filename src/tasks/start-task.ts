@@ -1,6 +1,6 @@
 import type { NewTask } from "../store/port.ts";
 import type { TaskDeps } from "./deps.ts";
-import { jobIds } from "../domain/job-ids.ts";
+import { enqueueTaskJob } from "./task-jobs.ts";
 import type { Task } from "../domain/model.ts";
 
 /**
@@ -20,7 +20,7 @@ export async function startTask(deps: TaskDeps, input: NewTask, reason: string):
 
   const alreadyRunning = task.statusCommentId !== null && !created.created;
   task = await deps.status.create(task);
-  await deps.queue.enqueue({ id: jobIds.plan(task.id, task.planVersion + 1), name: "plan", data: { taskId: task.id } });
+  await enqueueTaskJob(deps.queue, task, "plan");
   return alreadyRunning ? { kind: "duplicate", task } : { kind: "started", task };
 }
 

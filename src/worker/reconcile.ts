@@ -1,5 +1,6 @@
 import type { JobSpec } from "../queue/port.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
+import { taskJob } from "../tasks/task-jobs.ts";
 import { jobIds } from "../domain/job-ids.ts";
 import type { Task, TaskState } from "../domain/model.ts";
 
@@ -32,13 +33,12 @@ const LIVE: readonly TaskState[] = ["queued", "planning", "revising", "awaiting_
  *   an issue task awaiting approval           → none
  */
 export function jobOwed(task: Task): JobSpec | null {
-  const data = { taskId: task.id };
   if (task.state === "approved" || task.state === "working" || task.state === "testing") {
-    return task.approvedPlanHash ? { id: jobIds.execute(task.id, task.approvedPlanHash), name: "execute", data } : null;
+    return task.approvedPlanHash ? taskJob(task, { execute: task.approvedPlanHash }) : null;
   }
-  if (task.kind === "follow_up") return { id: jobIds.followUp(task.id), name: "execute", data };
+  if (task.kind === "follow_up") return { id: jobIds.followUp(task.id), name: "execute", data: { taskId: task.id } };
   if (task.state === "awaiting_approval") return null;
-  return { id: jobIds.plan(task.id, task.planVersion + 1), name: "plan", data };
+  return taskJob(task, "plan");
 }
 
 async function* tasksIn(deps: Pick<TaskDeps, "store">, state: TaskState): AsyncGenerator<Task> {

@@ -16,9 +16,9 @@
  */
 import type { JobQueue } from "../../queue/port.ts";
 import type { TaskStore } from "../../store/port.ts";
-import { jobIds } from "../../domain/job-ids.ts";
 import type { Task } from "../../domain/model.ts";
 import { ACTIVE } from "../../domain/state-machine.ts";
+import { enqueueTaskJob } from "../../tasks/task-jobs.ts";
 import { listTasks, parseListQuery, TASK_ID, taskDetail, type TaskDetail, type TaskPage } from "../task-api.ts";
 
 export class CliError extends Error {
@@ -145,10 +145,7 @@ export async function retryCommand(deps: TaskCommandDeps, id: string): Promise<R
       statusComment = "deferred";
     }
   }
-  const job = approvedHash
-    ? { id: jobIds.execute(task.id, approvedHash), name: "execute" as const }
-    : { id: jobIds.plan(task.id, task.planVersion + 1), name: "plan" as const };
-  await deps.queue.enqueue({ ...job, data: { taskId: task.id } });
+  await enqueueTaskJob(deps.queue, task, approvedHash ? { execute: approvedHash } : "plan");
   return { task, retryOf: old.id, statusComment };
 }
 
