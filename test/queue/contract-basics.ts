@@ -57,10 +57,13 @@ export function basicCases(t: QueueContext): void {
       await assert.rejects(queue.enqueue({ id: "x", name: "plan", data: null, maxAttempts: 0 }), /maxAttempts must be a positive integer/);
       await assert.rejects(queue.enqueue({ id: "x", name: "plan", data: { n: 1n } }), /data must be JSON-serializable/);
       await assert.rejects(queue.start({ run: async () => {}, onFailed: noFailures }, 0), /Concurrency must be a positive integer/);
+      await assert.rejects(queue.start({ run: async () => {} } as unknown as JobHandlers, 1), /needs handlers with run\(\) and onFailed\(\)/);
+      await assert.rejects(queue.stop(-1), /grace period must be ≥ 0 ms/);
       await queue.start({ run: async () => {}, onFailed: noFailures }, 1);
       await assert.rejects(queue.start({ run: async () => {}, onFailed: noFailures }, 1), /already started/);
       await queue.close();
       await assert.rejects(queue.enqueue({ id: "y", name: "plan", data: null }), /closed/);
+      await assert.rejects(queue.start({ run: async () => {}, onFailed: noFailures }, 1), /closed; it cannot be used after close/);
     });
   });
 

@@ -24,6 +24,7 @@
 import { randomUUID } from "node:crypto";
 import { Queue, Worker } from "bullmq";
 import { specValues } from "../embedded/job-spec.ts";
+import { assertOpen, checkGrace, checkStart } from "../lifecycle.ts";
 import type { JobHandlers, JobQueue, JobSpec } from "../port.ts";
 import { bullJobId, isStoredJob, type StoredJob } from "./job-record.ts";
 import { MAX_JOB_ATTEMPTS, describeRedisUrl, resolveBullmqOptions, type BullmqQueueOptions, type ResolvedBullmqOptions } from "./options.ts";
@@ -87,13 +88,7 @@ export class BullmqQueue implements JobQueue {
   }
 
   async start(handlers: JobHandlers, concurrency: number): Promise<void> {
-    this.#assertOpen();
-    if (this.#worker) throw new Error("The job queue is already started; stop() it before starting it again.");
-    if (typeof handlers?.run !== "function" || typeof handlers.onFailed !== "function") throw new TypeError("start() needs handlers with run() and onFailed().");
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`Concurrency must be a positive integer, got ${String(concurrency)}.`);
-    await this.#stopping;
-    this.#assertOpen();
-    if (this.#worker) throw new Error("The job queue is already started; stop() it before starting it again.");
+    await checkStart(() => ({ closed: this.#closed, started: this.#worker !== null }), handlers, concurrency, this.#stopping);
     const { logger, leaseMs } = this.#options;
     const runs = new RunningJobs(logger);
     const ctx: RunContext = { handlers, runs, defaultAttempts: this.#options.defaultAttempts, logger, thrown: new WeakSet() };
@@ -126,7 +121,8 @@ export class BullmqQueue implements JobQueue {
   }
 
   stop(graceMs: number = this.#options.defaultGraceMs): Promise<void> {
-    if (!Number.isFinite(graceMs) || graceMs < 0) return Promise.reject(new RangeError(`The grace period must be ≥ 0 ms, got ${graceMs}.`));
+    const badGrace = checkGrace(graceMs);
+    if (badGrace) return Promise.reject(badGrace);
     const worker = this.#worker;
     const runs = this.#runs;
     if (!this.#stopping && worker && runs) this.#stopping = this.#drain(worker, runs, graceMs).finally(() => (this.#stopping = null));
@@ -188,7 +184,7 @@ export class BullmqQueue implements JobQueue {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new Error("The job queue is closed; it cannot be used after close().");
+    assertOpen(this.#closed);
   }
 }
 

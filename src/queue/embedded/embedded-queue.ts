@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import { databaseKey, openDatabase } from "../../store/sqlite/database.ts";
 import { migrate } from "../../store/sqlite/migrate.ts";
+import { assertOpen, checkGrace, checkStart } from "../lifecycle.ts";
 import type { JobHandlers, JobQueue, JobSpec } from "../port.ts";
 import { ChangeSignal } from "./change-signal.ts";
 import { specValues } from "./job-spec.ts";
@@ -73,13 +74,7 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   async start(handlers: JobHandlers, concurrency: number): Promise<void> {
-    this.#assertOpen();
-    if (this.#accepting) throw new Error("The job queue is already started; stop() it before starting it again.");
-    if (typeof handlers?.run !== "function" || typeof handlers.onFailed !== "function") throw new TypeError("start() needs handlers with run() and onFailed().");
-    if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new RangeError(`Concurrency must be a positive integer, got ${String(concurrency)}.`);
-    await this.#stopping;
-    this.#assertOpen();
-    if (this.#accepting) throw new Error("The job queue is already started; stop() it before starting it again.");
+    await checkStart(() => ({ closed: this.#closed, started: this.#accepting }), handlers, concurrency, this.#stopping);
     const { pollMs, leaseMs, retentionMs } = this.#options;
     this.#context = { table: this.#table, handlers, options: this.#options };
     this.#concurrency = concurrency;
@@ -94,7 +89,8 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   stop(graceMs: number = this.#options.defaultGraceMs): Promise<void> {
-    if (!Number.isFinite(graceMs) || graceMs < 0) return Promise.reject(new RangeError(`The grace period must be ≥ 0 ms, got ${graceMs}.`));
+    const badGrace = checkGrace(graceMs);
+    if (badGrace) return Promise.reject(badGrace);
     if (!this.#stopping && (this.#accepting || this.#running.size > 0)) {
       this.#stopping = this.#drain(graceMs).finally(() => (this.#stopping = null));
     }
@@ -174,7 +170,7 @@ export class EmbeddedQueue implements JobQueue {
   }
 
   #assertOpen(): void {
-    if (this.#closed) throw new Error("The job queue is closed; it cannot be used after close().");
+    assertOpen(this.#closed);
   }
 
   #shutdown(reason: Error): void {
