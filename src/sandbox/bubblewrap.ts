@@ -6,7 +6,7 @@
  * namespace, with nested user namespaces disabled, a new session (no TIOCSTI
  * into our terminal) and death with its parent. The filesystem is a read-only
  * root holding read-only system directories (/usr and the merged-/usr links,
- * a few harmless /etc pieces, generated passwd/group/hosts), a fresh /proc and
+ * a few harmless /etc pieces, generated passwd/group/hosts/nsswitch.conf), a fresh /proc and
  * minimal /dev, size-capped private tmpfs for /tmp and /dev/shm, the working
  * copy read-write at /workspace with its `.git` replaced (by a read-only view
  * of the task's repository, git-view.ts, or an empty file), and HOME at
@@ -99,6 +99,12 @@ export interface BwrapCommand {
 export const PASSWD = `root:x:0:0:root:/root:/usr/sbin/nologin\nsandbox:x:${SANDBOX_UID}:${SANDBOX_UID}:OpenJules sandbox:${SANDBOX_HOME}:/bin/sh\n`;
 export const GROUP = `root:x:0:\nsandbox:x:${SANDBOX_UID}:\n`;
 export const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n";
+/**
+ * The sandbox has no DNS (no resolver, no network but setup's proxy, which resolves names itself): names come from
+ * its /etc/hosts alone, so an unknown one is "not found" at once (ENOTFOUND) instead of a temporary failure
+ * (EAI_AGAIN) that clients retry and that suites asserting an unknown host's error do not expect.
+ */
+export const NSSWITCH = "passwd: files\ngroup: files\nshadow: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\nethers: files\nrpc: files\nnetgroup: files\n";
 const SECCOMP = encodeProgram(seccompProgram());
 /** `sh -c ENTER_CGROUPS sh <n> <procs file>... <command...>`: joins each cgroup, then execs the command (fails closed). */
 export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "openjules: cannot enter the cgroup $1" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
@@ -149,7 +155,7 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   if (plan.cwd.split("/").includes("..") || plan.cwd.startsWith("/")) throw new Error(`cwd must be relative to the workspace, got ${plan.cwd}`);
   const { layout } = plan;
   const tmpfs = (dest: string) => [...(layout.features.tmpfsSize ? ["--size", String(plan.limits.tmpfsBytes)] : []), "--tmpfs", dest];
-  const fds: (string | Buffer)[] = [PASSWD, GROUP, HOSTS];
+  const fds: (string | Buffer)[] = [PASSWD, GROUP, HOSTS, NSSWITCH];
   const a: string[] = ["--unshare-all", "--unshare-user"];
   a.push("--die-with-parent", "--new-session", "--uid", String(SANDBOX_UID), "--gid", String(SANDBOX_UID), "--hostname", "sandbox");
   if (layout.features.disableUserns) a.push("--disable-userns");
@@ -161,8 +167,8 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   a.push("--ro-bind", "/usr", "/usr");
   for (const [name, target] of Object.entries(layout.symlinks)) a.push("--symlink", target, `/${name}`);
   for (const name of layout.dirs) a.push("--ro-bind", `/${name}`, `/${name}`);
-  for (const entry of layout.etc) a.push("--ro-bind", `/etc/${entry}`, `/etc/${entry}`);
-  a.push("--ro-bind-data", "3", "/etc/passwd", "--ro-bind-data", "4", "/etc/group", "--ro-bind-data", "5", "/etc/hosts");
+  for (const entry of layout.etc) if (entry !== "nsswitch.conf") a.push("--ro-bind", `/etc/${entry}`, `/etc/${entry}`);
+  a.push("--ro-bind-data", "3", "/etc/passwd", "--ro-bind-data", "4", "/etc/group", "--ro-bind-data", "5", "/etc/hosts", "--ro-bind-data", "6", "/etc/nsswitch.conf");
   a.push("--proc", "/proc", "--dev", "/dev", ...tmpfs("/dev/shm"), ...tmpfs("/tmp"), "--symlink", "../tmp", "/var/tmp");
   // After the private /tmp, so an extra path under /tmp (a toolchain unpacked there) is not hidden by it.
   for (const path of plan.extraReadOnly) a.push("--ro-bind-try", path, path);
