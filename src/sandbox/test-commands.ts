@@ -17,7 +17,8 @@ import { python } from "./detection/python.ts";
  * When the repository's CI workflow runs a test command that can be read
  * (detection/ci.ts), that command is chosen (so a polyglot repository is
  * tested the way its CI tests it, not by whichever manifest comes first),
- * with the setup of the candidate of the same ecosystem; otherwise the first
+ * with the setup of the candidate of the same ecosystem (a step needing
+ * variables of its own only when no other is there); otherwise the first
  * candidate. Commands are plain commands (no shell snippets), shown as they
  * run. `reason` is shown to the person in the status comment: where the
  * command came from and why, or plainly that none was found. Setup commands
@@ -82,7 +83,8 @@ export async function detectTestCommands(dir: string): Promise<Detected | null> 
   // `make check` and the like build on whatever the repository's main ecosystem installs.
   const setupFrom = same ?? (ci.family === "make" ? found.find((c) => c.setup !== null) : undefined);
   const { command, notes } = adapt(ci, same);
-  const how = notes.length > 0 ? ` (\`${ci.command}\`; ${notes.join(", ")}: tests run offline here)` : "";
+  const said = [...(notes.length > 0 ? [`\`${ci.command}\`; ${notes.join(", ")}: tests run offline here`] : []), ...(ci.unset ? [ci.unset] : [])];
+  const how = said.length > 0 ? ` (${said.join("; ")})` : "";
   const setup = setupFrom?.setup ? `; setup \`${setupFrom.setup}\` (${setupFrom.reason})` : "; no setup detected for it";
   return { setup: setupFrom?.setup ?? null, test: command, reason: `from ${ci.file}, job ${ci.job}${how}${setup}` };
 }

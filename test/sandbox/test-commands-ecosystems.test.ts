@@ -154,6 +154,26 @@ describe("sandbox: detection of Deno, PHP, Maven wrapper, uv, tox, dependency gr
     assert.deepEqual(await detect(), { setup: "go mod download", test: "go test -race -count=1 ./...", reason: "from .github/workflows/ci.yml, job h; setup `go mod download` (found go.mod)" });
   });
 
+  it("a CI step that needs variables of its own (step, job or workflow `env:`) gives way to one that does not, and is taken only when no other is there, saying so (probot's shape)", async () => {
+    await files({ "package.json": pkg({ test: "vitest run", "test:code": "vitest run", pretest: "npm run build" }), "package-lock.json": "{}" });
+    const noIoredis = "  test-no-ioredis:\n    runs-on: x\n    steps:\n      - run: npm ci\n      - run: npm run build\n      - run: npm uninstall ioredis\n      - name: Test\n        run: npm run test:code\n        env:\n          NO_IOREDIS: \"true\"\n";
+    const unit = "  test-unit:\n    runs-on: x\n    env:\n      CI: true\n      FORCE_COLOR: 2\n      CARGO_TERM_COLOR: always\n    steps:\n      - run: npm ci\n      - run: npm run test\n";
+    await files({ ".github/workflows/test.yml": workflow(noIoredis + unit) });
+    assert.deepEqual(await detect(), { setup: "npm ci", test: "npm run test", reason: "from .github/workflows/test.yml, job test-unit; setup `npm ci` (found package-lock.json and a test script in package.json)" });
+    // A job's or the workflow's own variables count too; a plain step of a later workflow wins over both.
+    await files({
+      ".github/workflows/ci.yml": `name: CI\non: push\nenv:\n  DATABASE: sqlite\njobs:\n  test:\n    runs-on: x\n    steps:\n      - run: npm test\n`,
+      ".github/workflows/test.yml": workflow("  unit:\n    runs-on: x\n    env:\n      MODE: unit\n    steps:\n      - run: npm test -- --unit\n  other:\n    runs-on: x\n    steps:\n      - run: npm run test:code\n"),
+    });
+    assert.equal((await detect()).test, "npm run test:code");
+    // Only steps with variables of their own: the first is taken, and the reason names what is not set here.
+    await files({ ".github/workflows/test.yml": workflow(noIoredis) });
+    assert.deepEqual(await detect(), {
+      setup: "npm ci", test: "npm test",
+      reason: "from .github/workflows/ci.yml, job test (its workflow sets DATABASE, which is not set here); setup `npm ci` (found package-lock.json and a test script in package.json)",
+    });
+  });
+
   it("cargo and gradle commands from CI get their offline flags; a command with no detected ecosystem runs without setup", async () => {
     await files({ "Cargo.toml": "[package]\nname='x'\n", ".github/workflows/rust.yml": workflow("  test:\n    runs-on: x\n    steps:\n      - run: cargo test --all-features --workspace\n") });
     assert.deepEqual(await detect(), {

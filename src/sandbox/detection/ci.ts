@@ -8,8 +8,13 @@ import { list, read, type Family } from "./files.ts";
  * one `&&` part of it) counts when it is a plain test command of a known
  * tool (npm test, pytest, go test, cargo test, make check, mvn verify, …)
  * and nothing around it depends on CI: no `${{ … }}` expression or `$`
- * variable in it, not in a job with `services:` or in a step or job whose
- * env uses secrets, no `working-directory`, not a non-POSIX shell.
+ * variable in it, not in a job with `services:` or in a step, job or workflow whose
+ * env uses secrets, no `working-directory`, not a non-POSIX shell. A step
+ * that sets variables of its own (its step's, job's or workflow's `env:`,
+ * other than CI, which the sandbox sets, and log colours) runs here without them, so it is
+ * taken only when no workflow has a test step without (probot's suite needs
+ * NO_IOREDIS and a build step in the job that sets it; its plain `npm run
+ * test` job builds through `pretest`), and the reason names the variables.
  * Workflows named like CI come first (ci, test, build, check), release and
  * publishing ones are never read; in a workflow, jobs whose id or name says
  * "test" come first. The command is repository-controlled text and runs only
@@ -22,6 +27,8 @@ export interface CiCommand {
   /** e.g. `.github/workflows/ci.yml` */
   file: string;
   job: string;
+  /** The variables its step, job or workflow sets that are not set here, e.g. `its step sets NO_IOREDIS`. */
+  unset?: string;
 }
 
 const DIR = ".github/workflows";
@@ -70,7 +77,16 @@ export function testCommandFamily(command: string): Family | null {
   return PATTERNS.find(([pattern]) => pattern.test(command))?.[1] ?? null;
 }
 
-function fromJob(job: Obj): string | null {
+/** Names of an `env:` map that matter here: not CI (the sandbox sets CI=true) nor colours of the log (CARGO_TERM_COLOR, FORCE_COLOR, TERM). */
+const ownVariables = (env: unknown): string[] => (isObj(env) ? Object.keys(env).filter((name) => name !== "CI" && name !== "TERM" && !/(?:^|_)COLOU?R$/.test(name)) : []);
+
+interface Found {
+  command: string;
+  /** Variables of its own, by where they are set (step, job, workflow), or null. */
+  unset: string | null;
+}
+
+function fromJob(job: Obj, workflowEnv: unknown): Found | null {
   if (job.services !== undefined || usesSecrets(job.env)) return null;
   if (isObj(job.defaults) && isObj(job.defaults.run) && (job.defaults.run["working-directory"] !== undefined || job.defaults.run.shell !== undefined)) return null;
   if (!Array.isArray(job.steps)) return null;
@@ -79,12 +95,15 @@ function fromJob(job: Obj): string | null {
     if (step["working-directory"] !== undefined || usesSecrets(step.env) || usesSecrets(step.with)) continue;
     if (step.shell !== undefined && !/^(?:bash|sh)\b/.test(String(step.shell))) continue;
     const found = commands(step.run).find((c) => testCommandFamily(c) !== null);
-    if (found) return found;
+    if (!found) continue;
+    const own = ([["step", step.env], ["job", job.env], ["workflow", workflowEnv]] as const).find(([, env]) => ownVariables(env).length > 0);
+    return { command: found, unset: own ? `its ${own[0]} sets ${ownVariables(own[1]).slice(0, 5).join(", ")}, which ${ownVariables(own[1]).length > 1 ? "are" : "is"} not set here` : null };
   }
   return null;
 }
 
 export async function ciTestCommand(dir: string): Promise<CiCommand | null> {
+  let fallback: CiCommand | null = null;
   const names = (await list(dir, DIR)).filter((n) => /\.ya?ml$/.test(n) && !SKIPPED_WORKFLOW.test(n)).sort();
   const ordered = [...names.filter((n) => PREFERRED_WORKFLOW.test(n)), ...names.filter((n) => !PREFERRED_WORKFLOW.test(n))].slice(0, MAX_WORKFLOWS);
   for (const name of ordered) {
@@ -97,13 +116,16 @@ export async function ciTestCommand(dir: string): Promise<CiCommand | null> {
     } catch {
       continue;
     }
-    if (!isObj(doc) || !isObj(doc.jobs)) continue;
+    if (!isObj(doc) || !isObj(doc.jobs) || usesSecrets(doc.env)) continue;
     const jobs = Object.entries(doc.jobs).filter((e): e is [string, Obj] => isObj(e[1]));
     const says = ([id, job]: [string, Obj]) => /test/i.test(`${id} ${typeof job.name === "string" ? job.name : ""}`);
     for (const [id, job] of [...jobs.filter(says), ...jobs.filter((j) => !says(j))]) {
-      const command = fromJob(job);
-      if (command) return { command, family: testCommandFamily(command)!, file, job: id };
+      const found = fromJob(job, doc.env);
+      if (!found) continue;
+      const ci = { command: found.command, family: testCommandFamily(found.command)!, file, job: id };
+      if (found.unset === null) return ci;
+      fallback ??= { ...ci, unset: found.unset };
     }
   }
-  return null;
+  return fallback;
 }
