@@ -16,6 +16,7 @@ const benches: Bench[] = [
   { title: "Prompt size", run: async () => (await import("./prompt-size.ts")).benchPromptSize() },
   { title: "Hostile 65 KB comments: command parser and sanitizer", run: async () => (await import("./hostile-text.ts")).benchHostileText() },
   { title: "Workspace preparation", run: async () => (await import("./workspace.ts")).benchWorkspace() },
+  { title: "Environment: setup cold vs from a snapshot (real npm project, registry.npmjs.org)", run: async () => (await import("./environment.ts")).benchEnvironment() },
   { title: "Webhook acknowledgement on PostgreSQL and Redis", run: async () => (await import("./throughput.ts")).benchAckBackends() },
   { title: "Scale-out throughput", run: async () => (await import("./throughput.ts")).benchThroughput() },
 ];

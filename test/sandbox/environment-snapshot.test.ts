@@ -44,6 +44,7 @@ describe("environment snapshots through the real sandbox", () => {
     snapshots = new EnvironmentSnapshots({ dataDir: fx.dataDir, maxBytes: 64 * 1024 ** 2, onWarning: (m) => warnings.push(m) });
   });
   afterAll(async () => {
+    await snapshots.store.idle();
     await fx.cleanup();
   });
 

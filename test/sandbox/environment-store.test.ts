@@ -27,9 +27,17 @@ describe("environment snapshot store", () => {
     await mkdir(dataDir);
     warnings = [];
   });
-  afterEach(async () => rm(base, { recursive: true, force: true }));
+  const made: EnvironmentSnapshots[] = [];
+  afterEach(async () => {
+    for (const store of made.splice(0)) await store.store.idle(); // ready copies made in the background
+    await rm(base, { recursive: true, force: true });
+  });
 
-  const snapshots = (maxBytes: number) => new EnvironmentSnapshots({ dataDir, maxBytes, onWarning: (m) => warnings.push(m) });
+  const snapshots = (maxBytes: number) => {
+    const store = new EnvironmentSnapshots({ dataDir, maxBytes, onWarning: (m) => warnings.push(m) });
+    made.push(store);
+    return store;
+  };
   const root = () => join(dataDir, "environments");
   const keys = async () => (await readdir(root()).catch(() => [] as string[])).filter((name) => KEY_DIR.test(name)).sort();
 
@@ -69,7 +77,7 @@ describe("environment snapshot store", () => {
   const tick = () => new Promise((r) => setTimeout(r, 5));
 
   it("evicts the least recently used snapshots beyond the cap; a reused one counts as used", async () => {
-    const store = snapshots(3500); // each snapshot below is 1005 bytes (node_modules + HOME), D 605
+    const store = snapshots(7000); // each snapshot below is 1005 bytes (node_modules + HOME), D 605, and counts twice (its ready copy)
     for (const lock of ["A", "B", "C"]) {
       await setupAndSave(store, lock);
       await tick();
@@ -77,7 +85,7 @@ describe("environment snapshot store", () => {
     assert.equal((await keys()).length, 3);
     assert.equal(await reusable(store, "A"), true); // A is now the most recently used
     await tick();
-    await setupAndSave(store, "D", 600); // 3620 bytes: over the cap by one snapshot
+    await setupAndSave(store, "D", 600); // 7240 bytes: over the cap by one snapshot
     assert.equal((await keys()).length, 3);
     assert.equal(await reusable(store, "B"), false, "B, the least recently used, was evicted");
     for (const lock of ["A", "C", "D"]) assert.equal(await reusable(store, lock), true, lock);
@@ -95,6 +103,7 @@ describe("environment snapshot store", () => {
   it("never uses a snapshot a crash left half made (a .tmp- directory), and sweeps it away", async () => {
     const store = snapshots(10 * 1024 ** 2);
     await setupAndSave(store, "A");
+    await store.store.idle();
     const [key] = await keys();
     assert.ok(key);
     // A crash during the save of A's key after everything but the rename: complete-looking, never used.
@@ -120,6 +129,7 @@ describe("environment snapshot store", () => {
       await write(join(t.home, ".cache/c"), "cache");
     }
     await Promise.all(sessions.map((s) => s.save()));
+    await store.store.idle();
     const all = await readdir(root());
     assert.deepEqual(all.filter((name) => !name.endsWith(".lock")), await keys());
     assert.equal((await keys()).length, 1);
@@ -145,6 +155,7 @@ describe("environment snapshot store", () => {
     await write(join(t.home, "tool"), "#!/bin/sh\n");
     await chmod(join(t.home, "tool"), 0o6777); // setuid, setgid, world-writable
     await session.save();
+    await store.store.idle();
     const [key] = await keys();
     assert.ok(key, warnings.join("\n"));
     const kept = join(root(), key);
@@ -152,6 +163,8 @@ describe("environment snapshot store", () => {
     assert.equal(await readlink(join(kept, "work/node_modules/dep/leak")), hostFile);
     assert.equal(await readlink(join(kept, "home/leak")), hostFile);
     assert.deepEqual(await readdir(join(kept, "work")), ["node_modules"]);
+    const [readyCopy] = await readdir(join(kept, "ready"));
+    assert.deepEqual(await filesContaining(join(kept, "ready", readyCopy as string), SECRET), [], "nor in its ready copy");
     assert.equal((await stat(join(kept, "home/tool"))).mode & 0o7777, 0o755, "no setuid/setgid, no group or world write");
     assert.equal((await stat(root())).mode & 0o777, 0o700);
     assert.equal((await stat(kept)).mode & 0o777, 0o700);
@@ -164,6 +177,34 @@ describe("environment snapshot store", () => {
     assert.ok((await lstat(join(next.workdir, "node_modules/dep/leak"))).isSymbolicLink());
     assert.deepEqual(await filesContaining(next.workdir, SECRET), []);
     assert.equal(await readFile(hostFile, "utf8"), SECRET);
+  });
+
+  it("hands the next task a ready copy by rename, never the snapshot itself, and makes the next ready copy after it", async () => {
+    const store = snapshots(10 * 1024 ** 2);
+    await setupAndSave(store, "R");
+    await store.store.idle();
+    const [key] = await keys();
+    const dir = join(root(), key as string);
+    const inode = async (path: string) => (await stat(path)).ino;
+    const master = await inode(join(dir, "work/node_modules/dep/index.js"));
+    const [first] = await readdir(join(dir, "ready"));
+    const readyInode = await inode(join(dir, "ready", first as string, "work/node_modules/dep/index.js"));
+    assert.notEqual(readyInode, master, "a ready copy is a copy");
+
+    const t = await checkout("R");
+    const session = await store.forTask(t.task).open(t.workdir, { setup: "npm ci", env: {}, network: true });
+    assert.ok(session.reused?.skipSetup);
+    assert.equal(await inode(join(t.workdir, "node_modules/dep/index.js")), readyInode, "moved, not copied again");
+    assert.equal(await readFile(join(t.home, ".npm/_cacache/entry"), "utf8"), "cache");
+    await store.store.idle();
+    const [second] = await readdir(join(dir, "ready"));
+    assert.ok(second && second !== first, "a new ready copy for the next task");
+    const next = await inode(join(dir, "ready", second, "work/node_modules/dep/index.js"));
+    assert.ok(![master, readyInode].includes(next));
+    // What this task now writes into its copy reaches neither the snapshot nor the next ready copy.
+    await writeFile(join(t.workdir, "node_modules/dep/index.js"), "poisoned");
+    assert.notEqual(await readFile(join(dir, "work/node_modules/dep/index.js"), "utf8"), "poisoned");
+    assert.notEqual(await readFile(join(dir, "ready", second, "work/node_modules/dep/index.js"), "utf8"), "poisoned");
   });
 
   it("restores nothing through a linked directory of the checkout (the copy would land outside it)", async () => {

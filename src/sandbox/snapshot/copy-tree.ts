@@ -1,5 +1,5 @@
 import { constants, type Stats } from "node:fs";
-import { chmod, copyFile, lstat, mkdir, readdir, readlink, symlink, utimes } from "node:fs/promises";
+import { chmod, copyFile, lchown, lstat, mkdir, readdir, readlink, symlink, utimes } from "node:fs/promises";
 import { join } from "node:path";
 
 /**
@@ -23,6 +23,8 @@ export interface CopyBudget {
   bytes: number;
   maxBytes: number;
   signal?: AbortSignal | undefined;
+  /** Owner of what is created (a ready copy handed to the sandbox user); default: this process. */
+  owner?: { uid: number; gid: number } | null | undefined;
 }
 
 export class CopyTooLarge extends Error {
@@ -55,8 +57,9 @@ export const fileMode = (mode: number) => (mode & 0o755) | 0o600;
 async function copyFileEntry(src: string, dst: string, info: Stats, budget: CopyBudget): Promise<void> {
   budget.bytes += info.size;
   if (budget.bytes > budget.maxBytes) throw new CopyTooLarge(budget.maxBytes);
-  await copyFile(src, dst, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
-  await chmod(dst, fileMode(info.mode));
+  await copyFile(src, dst, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE); // with the source's mode
+  if ((info.mode & 0o7777) !== fileMode(info.mode)) await chmod(dst, fileMode(info.mode));
+  if (budget.owner) await lchown(dst, budget.owner.uid, budget.owner.gid);
   await utimes(dst, info.atime, info.mtime);
 }
 
@@ -65,8 +68,10 @@ export async function copyEntry(src: string, dst: string, budget: CopyBudget): P
   const limit = limiter(PARALLEL);
   const copy = async (from: string, to: string, info: Stats): Promise<boolean> => {
     budget.signal?.throwIfAborted();
+    const own = () => (budget.owner ? lchown(to, budget.owner.uid, budget.owner.gid) : undefined);
     if (info.isSymbolicLink()) {
       await symlink(await readlink(from), to);
+      await own();
       return true;
     }
     if (info.isFile()) {
@@ -75,6 +80,7 @@ export async function copyEntry(src: string, dst: string, budget: CopyBudget): P
     }
     if (!info.isDirectory()) return false;
     await mkdir(to, { mode: 0o755 });
+    await own();
     const entries = await readdir(from);
     // Every child settles before the error (if any) is thrown, so a caller's cleanup never races a copy still running.
     const results = await Promise.allSettled(entries.map(async (name) => copy(join(from, name), join(to, name), await lstat(join(from, name)))));

@@ -49,6 +49,8 @@ export interface SnapshotTask {
   changes?: ChangeRecord | undefined;
 }
 
+const SANDBOX_HOST_ID = 65534;
+
 const NONE: EnvironmentSession = { reused: null, save: async () => undefined };
 
 function repositoryId(task: SnapshotTask): string {
@@ -74,9 +76,11 @@ export class EnvironmentSnapshots {
   readonly store: SnapshotStore;
   readonly #warn: (message: string) => void;
 
-  constructor(options: { dataDir: string; maxBytes: number; onWarning?: (message: string) => void }) {
+  /** `sandboxOwner`: who owns ready copies; default, when the app runs as root, the runner's default sandbox user (65534, detect.ts). */
+  constructor(options: { dataDir: string; maxBytes: number; onWarning?: (message: string) => void; sandboxOwner?: { uid: number; gid: number } | null }) {
     this.#warn = options.onWarning ?? (() => undefined);
-    this.store = new SnapshotStore(join(options.dataDir, "environments"), options.maxBytes, this.#warn);
+    const owner = options.sandboxOwner !== undefined ? options.sandboxOwner : process.getuid?.() === 0 ? { uid: SANDBOX_HOST_ID, gid: SANDBOX_HOST_ID } : null;
+    this.store = new SnapshotStore(join(options.dataDir, "environments"), options.maxBytes, this.#warn, owner);
   }
 
   forTask(task: SnapshotTask): EnvironmentReuse {

@@ -1,35 +1,27 @@
 import { randomUUID } from "node:crypto";
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { chmod, mkdir, readdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { busyInProcess, withFileLock } from "../../workspace/lock.ts";
 import { copyContents, copyEntry, type CopyBudget } from "./copy-tree.ts";
 import { FORMAT } from "./key.ts";
+import { freeTarget, readMeta, writeMeta, type SnapshotMeta } from "./meta.ts";
+import { copySnapshot, moveInto, readyCopy, refill } from "./ready.ts";
+
+export type { SnapshotMeta } from "./meta.ts";
 
 /**
  * Environment snapshots on disk, under `<dataDir>/environments/` (0700: only
  * the app reads it, never the sandbox). One directory per key,
- * `<key>/{snapshot.json,home/,work/}`, made in `<key>.tmp-<uuid>` and renamed
- * into place once complete, with `snapshot.json` written last inside it: a
- * crash leaves a `.tmp-` directory that is never read (only `<key>` is) and is
- * removed by the next sweep. A key's lock (`<key>.lock`, workspace/lock.ts,
- * across processes) is held while a snapshot is written or restored, so two
- * tasks on one key never write the same directory, and eviction (least
- * recently used first, down to the cap, like the mirror cache) skips a locked
- * key. Restoring copies into the task's own HOME and working copy (copy-tree.ts).
+ * `<key>/{snapshot.json,home/,work/,ready/}`, made in `<key>.tmp-<uuid>` and
+ * renamed into place once complete, with `snapshot.json` written last inside
+ * it: a crash leaves a `.tmp-` directory that is never read (only `<key>` is)
+ * and is removed by the next sweep. A key's lock (`<key>.lock`,
+ * workspace/lock.ts, across processes) is held while a snapshot or its ready
+ * copy (ready.ts) is written, and while it is restored, so two tasks on one
+ * key never write the same directory, and eviction (least recently used
+ * first, down to the cap, like the mirror cache) skips a locked key. A
+ * snapshot counts twice its size: itself and its ready copy.
  */
-
-export interface SnapshotMeta {
-  format: number;
-  repo: string;
-  setup: string;
-  createdMs: number;
-  lastUsedMs: number;
-  sizeBytes: number;
-  /** Dependency folders of the working copy in the snapshot (relative paths). */
-  work: string[];
-  /** What else setup created (not kept): non-empty means setup runs again after a restore. */
-  other: string[];
-}
 
 export interface SaveSources {
   home: string;
@@ -42,47 +34,24 @@ export interface SaveSources {
 
 const KEY = /^[0-9a-f]{64}$/;
 const LEFTOVER = /^([0-9a-f]{64})\.(tmp|evicting)-[0-9a-f-]{36}$/;
-const META = "snapshot.json";
 const LOCK_WAIT_MS = 5 * 60_000;
-
-const safeRelative = (p: unknown): p is string =>
-  typeof p === "string" && p !== "" && !p.startsWith("/") && !p.split("/").some((part) => part === "" || part === "." || part === ".." || part === ".git");
-
-async function readMeta(dir: string): Promise<SnapshotMeta | null> {
-  try {
-    const meta = JSON.parse(await readFile(join(dir, META), "utf8")) as SnapshotMeta;
-    if (meta.format !== FORMAT || !Array.isArray(meta.work) || !meta.work.every(safeRelative) || !Array.isArray(meta.other)) return null;
-    return { ...meta, lastUsedMs: Number(meta.lastUsedMs) || 0, sizeBytes: Number(meta.sizeBytes) || 0 };
-  } catch {
-    return null;
-  }
-}
-
-async function writeMeta(dir: string, meta: SnapshotMeta): Promise<void> {
-  const tmp = join(dir, `${META}.${randomUUID()}`);
-  await writeFile(tmp, JSON.stringify(meta), { mode: 0o600 });
-  await rename(tmp, join(dir, META));
-}
-
-/** True when `rel` can be created in `root`: every parent a real directory (no link), nothing there yet. */
-async function freeTarget(root: string, rel: string): Promise<boolean> {
-  const parts = rel.split("/");
-  for (let i = 1; i < parts.length; i++) {
-    const info = await lstat(join(root, ...parts.slice(0, i))).catch(() => null);
-    if (!info?.isDirectory()) return false;
-  }
-  return (await lstat(join(root, rel)).catch(() => null)) === null;
-}
+const COPIES = 2;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 export class SnapshotStore {
   readonly root: string;
   readonly maxBytes: number;
   readonly #warn: (message: string) => void;
+  readonly #background = new Set<Promise<void>>();
 
-  constructor(root: string, maxBytes: number, onWarning: (message: string) => void = () => undefined) {
+  readonly #readyOwner: CopyBudget["owner"];
+
+  /** `readyOwner`: who owns ready copies (the sandbox user when the app runs as root), see ready.ts. */
+  constructor(root: string, maxBytes: number, onWarning: (message: string) => void = () => undefined, readyOwner: CopyBudget["owner"] = null) {
     this.root = root;
     this.maxBytes = maxBytes;
     this.#warn = onWarning;
+    this.#readyOwner = readyOwner;
   }
 
   #lock = (key: string) => join(this.root, `${key}.lock`);
@@ -92,20 +61,47 @@ export class SnapshotStore {
     return KEY.test(key) ? readMeta(join(this.root, key)) : Promise.resolve(null);
   }
 
+  /** Settles when the ready copies being made in the background are done. */
+  async idle(): Promise<void> {
+    while (this.#background.size > 0) await Promise.allSettled([...this.#background]);
+  }
+
+  /** Makes the key's next ready copy in the background, under its lock. */
+  #refill(key: string, work: readonly string[]): void {
+    const job = this.#locked(key, () => refill(join(this.root, key), work, this.#readyOwner), LOCK_WAIT_MS)
+      .catch((error: unknown) => this.#warn(`Could not prepare a copy of the environment snapshot ${key}: ${message(error)}`))
+      .finally(() => this.#background.delete(job));
+    this.#background.add(job);
+  }
+
   /**
-   * Copies the snapshot into an empty HOME and the working copy; null (and
-   * nothing left behind) when there is none, a target is taken or not a plain
-   * directory path, or the copy fails.
+   * Moves the ready copy (or copies the snapshot) into an empty HOME and the
+   * working copy; null, and nothing left behind, when there is none, a target
+   * is taken or not a plain directory path, or the copy fails.
    */
   async restore(key: string, home: string, workdir: string, signal?: AbortSignal): Promise<SnapshotMeta | null> {
     const dir = join(this.root, key);
     const made: string[] = [];
+    const clean = async () => {
+      for (const path of made.splice(0)) await rm(path, { recursive: true, force: true }).catch(() => undefined);
+    };
     try {
-      return await this.#locked(key, async () => {
+      const meta = await this.#locked(key, async () => {
         const meta = await this.find(key);
         if (!meta || (await readdir(home)).length > 0) return null;
         for (const rel of meta.work) if (!(await freeTarget(workdir, rel))) return null;
         await writeMeta(dir, { ...meta, lastUsedMs: Date.now() });
+        const ready = await readyCopy(dir);
+        if (ready) {
+          try {
+            await moveInto(ready, home, workdir, meta.work, made);
+            return meta;
+          } catch (error) {
+            await clean(); // e.g. another file system (EXDEV): copy instead
+            await rm(ready, { recursive: true, force: true });
+            this.#warn(`The ready copy of the environment snapshot ${key} could not be moved (${message(error)}); copying it`);
+          }
+        }
         const budget: CopyBudget = { bytes: 0, maxBytes: Number.MAX_SAFE_INTEGER, signal };
         made.push(...(await readdir(join(dir, "home"))).map((name) => join(home, name)));
         await copyContents(join(dir, "home"), home, budget);
@@ -115,9 +111,11 @@ export class SnapshotStore {
         }
         return meta;
       }, LOCK_WAIT_MS);
+      if (meta) this.#refill(key, meta.work);
+      return meta;
     } catch (error) {
-      for (const path of made) await rm(path, { recursive: true, force: true }).catch(() => undefined);
-      this.#warn(`Could not restore the environment snapshot ${key}; setup runs instead: ${error instanceof Error ? error.message : String(error)}`);
+      await clean();
+      this.#warn(`Could not restore the environment snapshot ${key}; setup runs instead: ${message(error)}`);
       return null;
     }
   }
@@ -132,24 +130,20 @@ export class SnapshotStore {
       await this.#ensureRoot();
       saved = await this.#locked(key, async () => {
         if (await this.find(key)) return false;
-        const budget: CopyBudget = { bytes: 0, maxBytes: this.maxBytes, signal };
-        await mkdir(tmp, { mode: 0o700 });
-        await copyEntry(from.home, join(tmp, "home"), budget);
-        for (const rel of from.dependencies) {
-          await mkdir(dirname(join(tmp, "work", rel)), { recursive: true, mode: 0o755 });
-          await copyEntry(join(from.workdir, rel), join(tmp, "work", rel), budget);
-        }
+        const budget: CopyBudget = { bytes: 0, maxBytes: Math.floor(this.maxBytes / COPIES), signal };
+        await copySnapshot(from, tmp, from.dependencies, budget);
         const now = Date.now();
         await writeMeta(tmp, { format: FORMAT, repo: from.repo, setup: from.setup, createdMs: now, lastUsedMs: now, sizeBytes: budget.bytes, work: [...from.dependencies], other: [...from.other] });
         await rename(tmp, final);
         return true;
       }, LOCK_WAIT_MS);
     } catch (error) {
-      this.#warn(`No environment snapshot was kept for ${from.repo}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#warn(`No environment snapshot was kept for ${from.repo}: ${message(error)}`);
     } finally {
       await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
     }
     await this.evict([key]);
+    if (saved) this.#refill(key, from.dependencies);
     return saved;
   }
 
@@ -158,7 +152,10 @@ export class SnapshotStore {
     if (((await stat(this.root)).mode & 0o777) !== 0o700) await chmod(this.root, 0o700);
   }
 
-  /** Removes leftovers of crashed saves and evictions, then the least recently used snapshots beyond the cap. Never throws. */
+  /**
+   * Removes leftovers (crashed saves and evictions, snapshots of an older
+   * format), then the least recently used snapshots beyond the cap. Never throws.
+   */
   async evict(protect: readonly string[] = []): Promise<string[]> {
     const evicted: string[] = [];
     try {
@@ -168,17 +165,18 @@ export class SnapshotStore {
       for (const key of names.filter((n) => KEY.test(n))) {
         const meta = await this.find(key);
         if (meta) entries.push({ key, meta });
+        else if (!protect.includes(key)) await this.#tryDelete(key); // no readable snapshot.json: an older format
       }
-      let total = entries.reduce((sum, e) => sum + e.meta.sizeBytes, 0);
+      let total = entries.reduce((sum, e) => sum + e.meta.sizeBytes * COPIES, 0);
       for (const { key, meta } of entries.filter((e) => !protect.includes(e.key)).sort((a, b) => a.meta.lastUsedMs - b.meta.lastUsedMs)) {
         if (total <= this.maxBytes) break;
         if (await this.#tryDelete(key)) {
           evicted.push(key);
-          total -= meta.sizeBytes;
+          total -= meta.sizeBytes * COPIES;
         }
       }
     } catch (error) {
-      this.#warn(`Environment snapshot eviction failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.#warn(`Environment snapshot eviction failed: ${message(error)}`);
     }
     return evicted;
   }
