@@ -5,6 +5,8 @@
  * to look at a raw payload.
  */
 
+import type { EmitterWebhookEvent } from "@octokit/webhooks";
+
 export interface RepoInfo {
   owner: string;
   repo: string;
@@ -65,23 +67,22 @@ export interface ClosedEvent extends Base {
 
 export type InboundEvent = CommentEvent | LabelEvent | OpenedEvent | ClosedEvent;
 
-/** The structural subset of webhook payloads read here. */
-interface PayloadUser {
-  login: string;
-  id: number;
-  type?: string;
-}
-interface PayloadApp {
-  id: number;
-  slug?: string;
-}
-interface PayloadRepo {
-  name: string;
-  owner: { login: string };
-  clone_url: string;
-  default_branch: string;
-  size?: number;
-}
+/** The webhook events the handlers (handlers/) turn into inbound events. */
+type HandledEventName =
+  | "issue_comment.created"
+  | "pull_request_review_comment.created"
+  | "pull_request_review.submitted"
+  | "issues.labeled"
+  | "issues.opened"
+  | "issues.closed"
+  | "pull_request.closed";
+type Payload = EmitterWebhookEvent<HandledEventName>["payload"];
+type IssueComment = EmitterWebhookEvent<"issue_comment.created">["payload"]["comment"];
+
+/** The fields read here, picked from GitHub's own webhook payload types (@octokit/webhooks). */
+type PayloadRepo = Pick<Payload["repository"], "name" | "owner" | "clone_url" | "default_branch" | "size">;
+type PayloadUser = Pick<NonNullable<IssueComment["user"]> | Payload["sender"], "login" | "id" | "type">;
+type PayloadApp = Pick<NonNullable<IssueComment["performed_via_github_app"]>, "id" | "slug">;
 
 export function repoInfo(repository: PayloadRepo): RepoInfo {
   return {

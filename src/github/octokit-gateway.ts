@@ -1,3 +1,4 @@
+import type { RestEndpointMethodTypes } from "@octokit/rest";
 import type { Probot, ProbotOctokit } from "probot";
 import { CONFIG_PATH } from "../config/repo-config.ts";
 import { problemsFromLoadError } from "../config/load-error.ts";
@@ -9,6 +10,7 @@ import type {
   NewCheckRun,
   NewPullRequest,
   PullRequestInfo,
+  Reaction,
   RepoId,
   Role,
   SoftResult,
@@ -26,7 +28,7 @@ export function octokitGateways(probot: Probot, pacer: GitHubPacer): GitHubGatew
   return {
     async forInstallation(installationId: number) {
       const octokit = await probot.auth(installationId);
-      octokit.hook.wrap("request", pacer.hook(installationId) as never);
+      octokit.hook.wrap("request", pacer.hook(installationId));
       return new OctokitGateway(octokit);
     },
   };
@@ -45,7 +47,7 @@ class OctokitGateway implements GitHubGateway {
     return auth.token;
   }
 
-  async react(repo: RepoId, target: { kind: "issue" | "review"; commentId: number }, content: "eyes" | "+1" | "rocket" | "confused") {
+  async react(repo: RepoId, target: { kind: "issue" | "review"; commentId: number }, content: Reaction) {
     const params = { ...only(repo), comment_id: target.commentId, content };
     if (target.kind === "issue") await this.#octokit.rest.reactions.createForIssueComment(params);
     else await this.#octokit.rest.reactions.createForPullRequestReviewComment(params);
@@ -56,7 +58,7 @@ class OctokitGateway implements GitHubGateway {
       const { data } = await this.#octokit.rest.repos.getCollaboratorPermissionLevel({ ...only(repo), username: login });
       return data.role_name;
     } catch (error) {
-      if ((error as { status?: number }).status === 404) return "none";
+      if (httpStatus(error) === 404) return "none";
       throw error;
     }
   }
@@ -171,15 +173,10 @@ async function soft422(request: () => Promise<unknown>): Promise<SoftResult> {
   }
 }
 
-interface PullShape {
-  number: number;
-  html_url: string;
-  state: string;
-  draft?: boolean | undefined;
-  merged_at: string | null;
-  head: { ref: string; sha: string; repo: { full_name: string } | null };
-  user: { login: string } | null;
-}
+type Rest = RestEndpointMethodTypes;
+/** A pull request as the pulls endpoints answer: one (get, create) or a list item. */
+type PullData = Rest["pulls"]["get"]["response"]["data"] | Rest["pulls"]["list"]["response"]["data"][number];
+type PullShape = Pick<PullData, "number" | "html_url" | "state" | "draft" | "merged_at" | "head" | "user">;
 
 function pullRequestInfo(pr: PullShape): PullRequestInfo {
   return {
@@ -190,6 +187,7 @@ function pullRequestInfo(pr: PullShape): PullRequestInfo {
     draft: pr.draft === true,
     headRef: pr.head.ref,
     headSha: pr.head.sha,
+    // GitHub's description types the head repository as always present, but GitHub sends null once a fork is deleted.
     headRepo: pr.head.repo?.full_name ?? null,
     author: pr.user?.login ?? "ghost",
   };

@@ -26,7 +26,8 @@ export interface PacerOptions {
 }
 
 type Options = { method?: string; url?: string };
-type RequestFn<R> = (options: Options) => Promise<R>;
+/** Octokit's request function, with the options of its `hook.wrap("request", ...)` (only `method` and `url` are read). */
+type RequestFn<O extends Options, R> = (options: O) => R | Promise<R>;
 
 interface Lane {
   tail: Promise<unknown>;
@@ -45,7 +46,7 @@ export class GitHubPacer {
 
   /** An Octokit `hook.wrap("request", ...)` function bound to one installation. */
   hook(installationId: number) {
-    return <R>(request: RequestFn<R>, options: Options): Promise<R> => {
+    return <O extends Options, R>(request: RequestFn<O, R>, options: O): Promise<R> => {
       const method = (options.method ?? "GET").toUpperCase();
       const attempt = () => this.#withRetries(installationId, request, options);
       // Reads skip the lane; so do the app's own token requests (`/app/installations/{id}/access_tokens`),
@@ -76,7 +77,7 @@ export class GitHubPacer {
     return result;
   }
 
-  async #withRetries<R>(installationId: number, request: RequestFn<R>, options: Options): Promise<R> {
+  async #withRetries<O extends Options, R>(installationId: number, request: RequestFn<O, R>, options: O): Promise<R> {
     for (let retry = 0; ; retry++) {
       try {
         return await request(options);

@@ -5,7 +5,10 @@
  * never Probot's `context`.
  */
 
+import type { RestEndpointMethodTypes } from "@octokit/rest";
 import type { ConfigProblem } from "../config/problems.ts";
+
+type Rest = RestEndpointMethodTypes;
 
 /** `role_name` of the collaborator-permission endpoint; "none" when not a collaborator. */
 export type Role = "admin" | "maintain" | "write" | "triage" | "read" | "none" | (string & {});
@@ -42,7 +45,7 @@ export interface PullRequestInfo {
   number: number;
   /** Web address (`html_url`). */
   url: string;
-  state: "open" | "closed";
+  state: Rest["pulls"]["get"]["response"]["data"]["state"];
   merged: boolean;
   draft: boolean;
   headRef: string;
@@ -66,7 +69,7 @@ export interface NewPullRequest {
 export interface NewCheckRun {
   name: string;
   headSha: string;
-  conclusion: "success" | "failure" | "neutral";
+  conclusion: Extract<Rest["checks"]["create"]["parameters"]["conclusion"], "success" | "failure" | "neutral">;
   title: string;
   /** Markdown, at most 65,535 characters (GitHub's limit). */
   summary: string;
@@ -75,6 +78,9 @@ export interface NewCheckRun {
   externalId?: string | undefined;
 }
 
+/** A reaction GitHub offers on comments (the same set for issue and review comments). */
+export type Reaction = Rest["reactions"]["createForIssueComment"]["parameters"]["content"] & Rest["reactions"]["createForPullRequestReviewComment"]["parameters"]["content"];
+
 /** For requests whose refusal (422) must not fail the caller: the refusal, said in GitHub's words. */
 export type SoftResult = { ok: true } | { ok: false; status: number; reason: string };
 
@@ -82,7 +88,7 @@ export interface GitHubGateway {
   /** A fresh installation access token (for git over HTTPS); never logged or stored. */
   token(): Promise<string>;
   /** Reacts to an issue comment (`issue`) or a pull request review comment (`review`). */
-  react(repo: RepoId, target: { kind: "issue" | "review"; commentId: number }, content: "eyes" | "+1" | "rocket" | "confused"): Promise<void>;
+  react(repo: RepoId, target: { kind: "issue" | "review"; commentId: number }, content: Reaction): Promise<void>;
   role(repo: RepoId, login: string): Promise<Role>;
   /** `.github/jules.yml` merged over the owner's `.github` repository and `_extends`, from the default branch. */
   loadConfig(repo: RepoId): Promise<ConfigLoad>;

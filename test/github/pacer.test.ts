@@ -6,7 +6,7 @@ import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
 
 function client(pacer: GitHubPacer, installationId = 7) {
   const octokit = new ProbotOctokit({ auth: "ghs_x", throttle: { enabled: false }, retry: { enabled: false }, request: { fetch: testFetch } });
-  octokit.hook.wrap("request", pacer.hook(installationId) as never);
+  octokit.hook.wrap("request", pacer.hook(installationId));
   return octokit;
 }
 

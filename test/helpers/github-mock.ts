@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import type { RestEndpointMethodTypes } from "@octokit/rest";
 import nock from "nock";
 import { githubClock, issueCommentId } from "./github-clock.ts";
 import { checkRequest, checkResponse, findOperation } from "./openapi.ts";
@@ -24,6 +25,10 @@ export const testFetch = (url: string | URL, init: RequestInit & { duplex?: stri
   const { duplex: _duplex, ...rest } = init;
   return fetch(url, rest);
 };
+/** The answers' types are GitHub's own (@octokit/rest), so a field name or type here is checked by tsc as well as by the OpenAPI check. */
+type Rest = RestEndpointMethodTypes;
+type Data<G extends keyof Rest, M extends keyof Rest[G]> = Rest[G][M] extends { response: { data: infer D } } ? D : never;
+
 export interface Recorded {
   method: string;
   path: string;
@@ -74,7 +79,7 @@ export class GitHubMock {
 
   token(times = 1) {
     const path = /\/app\/installations\/\d+\/access_tokens/;
-    const body = { token: INSTALLATION_TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const };
+    const body = { token: INSTALLATION_TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const } satisfies Data<"apps", "createInstallationAccessToken">;
     this.scope.post(path).times(times).reply(201, this.reply(201, "POST", "/app/installations/1/access_tokens", body));
     return this;
   }
@@ -90,7 +95,7 @@ export class GitHubMock {
     this.app(slug);
     const login = `${slug}[bot]`;
     const path = `/users/${encodeURIComponent(login)}`;
-    const body = { ...user(login), id: 41898282, name: null, company: null, blog: "", location: null, email: null, hireable: null, bio: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: "2019-01-01T00:00:00Z", updated_at: "2019-01-01T00:00:00Z" };
+    const body = { ...user(login), id: 41898282, name: null, company: null, blog: "", location: null, email: null, hireable: null, bio: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: "2019-01-01T00:00:00Z", updated_at: "2019-01-01T00:00:00Z" } satisfies Data<"users", "getByUsername">;
     this.scope.get(path).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
@@ -112,22 +117,22 @@ export class GitHubMock {
     const path = `${this.repoPath}/collaborators/${login}/permission`;
     const permission = role === "maintain" || role === "write" ? "write" : role === "triage" ? "read" : role;
     const permissions = { admin: role === "admin", maintain: ["admin", "maintain"].includes(role), push: ["admin", "maintain", "write"].includes(role), triage: role !== "read" && role !== "none", pull: role !== "none" };
-    const body = { permission, role_name: role, user: { ...user(login), permissions, role_name: role } };
+    const body = { permission, role_name: role, user: { ...user(login), permissions, role_name: role } } satisfies Data<"repos", "getCollaboratorPermissionLevel">;
     this.scope.get(path).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
   /** 👀 on a comment on a pull request's diff. */
-  reviewReaction(commentId: number, content = "eyes") {
+  reviewReaction(commentId: number, content: Reaction = "eyes") {
     const path = `${this.repoPath}/pulls/comments/${commentId}/reactions`;
-    const body = { id: nextId++, node_id: "R_2", user: user("openjules[bot]"), content, created_at: now() };
+    const body = { id: nextId++, node_id: "R_2", user: user("openjules[bot]"), content, created_at: now() } satisfies Data<"reactions", "createForPullRequestReviewComment">;
     this.scope.post(path, (b: { content?: string }) => b.content === content).reply(201, this.reply(201, "POST", path, body));
     return this;
   }
 
-  reaction(commentId: number, content = "eyes") {
+  reaction(commentId: number, content: Reaction = "eyes") {
     const path = `${this.repoPath}/issues/comments/${commentId}/reactions`;
-    const body = { id: nextId++, node_id: "R_1", user: user("openjules[bot]"), content, created_at: now() };
+    const body = { id: nextId++, node_id: "R_1", user: user("openjules[bot]"), content, created_at: now() } satisfies Data<"reactions", "createForIssueComment">;
     this.scope.post(path, (b: { content?: string }) => b.content === content).reply(201, this.reply(201, "POST", path, body));
     return this;
   }
@@ -174,7 +179,7 @@ export class GitHubMock {
 
   threadComments(number: number, list: { author: string; body: string; createdAt?: string }[] = [], times = 1) {
     const path = `${this.repoPath}/issues/${number}/comments`;
-    const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, issueCommentId(), c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" }));
+    const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, issueCommentId(), c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" })) satisfies Data<"issues", "listComments">;
     this.scope.get(path).query(true).times(times).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
@@ -186,7 +191,7 @@ export class GitHubMock {
       const missing = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
       this.scope.get(path).reply(404, this.reply(404, "GET", path, missing));
     } else {
-      const body = { ...example<Record<string, unknown>>("public-user-default-response"), ...user(login), id };
+      const body = { ...example<Data<"users", "getByUsername">>("public-user-default-response"), ...user(login), id } satisfies Data<"users", "getByUsername">;
       this.scope.get(path).reply(200, this.reply(200, "GET", path, body));
     }
     return this;
@@ -239,7 +244,7 @@ export class GitHubMock {
   /** POST /repos/{o}/{r}/issues/{n}/labels: the labels now on the issue or pull request. */
   labels(number: number, names: string[]) {
     const path = `${this.repoPath}/issues/${number}/labels`;
-    const body = names.map((name, i) => ({ ...example<Record<string, unknown>>("label"), id: 208045946 + i, name, url: `${API}${this.repoPath}/labels/${encodeURIComponent(name)}`, default: false }));
+    const body = names.map((name, i) => ({ ...example<Data<"issues", "getLabel">>("label"), id: 208045946 + i, name, url: `${API}${this.repoPath}/labels/${encodeURIComponent(name)}`, default: false })) satisfies Data<"issues", "addLabels">;
     this.scope.post(path).reply(200, this.reply(200, "POST", path, body));
     return this;
   }
@@ -247,7 +252,7 @@ export class GitHubMock {
   /** POST /repos/{o}/{r}/check-runs: the created check run. */
   checkRun(id = 4) {
     const path = `${this.repoPath}/check-runs`;
-    const body = { ...example<Record<string, unknown>>("check-run"), id, name: "OpenJules tests", url: `${API}${this.repoPath}/check-runs/${id}`, html_url: `https://github.com/${this.owner}/${this.repo}/runs/${id}` };
+    const body = { ...example<Data<"checks", "create">>("check-run"), id, name: "OpenJules tests", url: `${API}${this.repoPath}/check-runs/${id}`, html_url: `https://github.com/${this.owner}/${this.repo}/runs/${id}` } satisfies Data<"checks", "create">;
     this.scope.post(path).reply(201, this.reply(201, "POST", path, body));
     return this;
   }
@@ -285,6 +290,9 @@ function safeJson(text: string): unknown {
   }
 }
 
+type SimpleUser = NonNullable<Data<"issues", "createComment">["user"]>;
+type Reaction = Rest["reactions"]["createForIssueComment"]["parameters"]["content"];
+
 export function user(login: string) {
   const bot = login.endsWith("[bot]");
   const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
@@ -294,7 +302,7 @@ export function user(login: string) {
     gists_url: `${api}/gists{/gist_id}`, starred_url: `${api}/starred{/owner}{/repo}`, subscriptions_url: `${api}/subscriptions`,
     organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`, received_events_url: `${api}/received_events`,
     type: bot ? "Bot" : "User", site_admin: false,
-  };
+  } satisfies SimpleUser;
 }
 
 export function commentBody(owner: string, repo: string, issue: number, id: number, body: string) {
@@ -302,7 +310,7 @@ export function commentBody(owner: string, repo: string, issue: number, id: numb
     id, node_id: "IC_1", url: `${API}/repos/${owner}/${repo}/issues/comments/${id}`,
     html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`, body, user: user("openjules[bot]"),
     created_at: githubClock.now(), updated_at: githubClock.now(), issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`, author_association: "NONE" as const,
-  };
+  } satisfies Data<"issues", "createComment">;
 }
 
 export function issueBody(owner: string, repo: string, number: number, title: string, body: string) {
@@ -312,14 +320,14 @@ export function issueBody(owner: string, repo: string, number: number, title: st
     comments_url: `${API}/repos/${owner}/${repo}/issues/${number}/comments`, events_url: `${API}/repos/${owner}/${repo}/issues/${number}/events`, html_url: `https://github.com/${owner}/${repo}/issues/${number}`,
     number, state: "open", title, body, user: user(owner), labels: [], assignee: null, assignees: [], milestone: null, locked: false,
     comments: 0, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", closed_at: null, author_association: "OWNER" as const,
-  };
+  } satisfies Data<"issues", "get">;
 }
 
 export function appBody(slug: string) {
   return {
     id: 1, slug, node_id: "MDExOkludGVncmF0aW9uMQ==", owner: user("Codertocat"), name: "OpenJules", description: "", external_url: "https://example.com",
     html_url: `https://github.com/apps/${slug}`, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", permissions: { issues: "write" }, events: ["issue_comment"],
-  };
+  } satisfies Data<"apps", "getAuthenticated">;
 }
 
 /** GitHub's own response examples from the OpenAPI description (a fresh copy each time). */
@@ -342,42 +350,44 @@ export interface PullFields {
   merged?: boolean;
   /** Who opened it; the app's bot by default. */
   author?: string;
-  /** `owner/repo` of the head; this repository by default, null for a deleted fork. */
-  headRepo?: string | null;
+  /** `owner/repo` of the head; this repository by default (GitHub's description has no null head repository). */
+  headRepo?: string;
   headSha?: string;
   title?: string;
 }
 
-type Json = Record<string, any>;
+type FullPull = Data<"pulls", "get">;
+type PullItem = Data<"pulls", "list">[number];
+type PullRepo = PullItem["base"]["repo"];
 
-function rewriteRepo(repo: Json, fullName: string): Json {
+function rewriteRepo(repo: PullRepo, fullName: string): PullRepo {
   const [owner = "", name = ""] = fullName.split("/");
   return { ...repo, name, full_name: fullName, html_url: `https://github.com/${fullName}`, url: `${API}/repos/${fullName}`, owner: { ...repo.owner, ...user(owner) } };
 }
 
 /** GitHub's pull request example (full or list item) rewritten to the given fields. */
-export function pullBody(owner: string, repo: string, f: PullFields, kind: "pull-request" | "pull-request-simple-items"): Json {
-  const base = kind === "pull-request" ? example<Json>("pull-request") : example<Json[]>("pull-request-simple-items")[0]!;
+export function pullBody(owner: string, repo: string, f: PullFields, kind: "pull-request" | "pull-request-simple-items"): FullPull | PullItem {
+  if (kind === "pull-request") return { ...rewritePull(example<FullPull>("pull-request"), owner, repo, f), merged: f.merged === true } satisfies FullPull;
+  return rewritePull(example<PullItem[]>("pull-request-simple-items")[0]!, owner, repo, f);
+}
+
+function rewritePull<P extends FullPull | PullItem>(pull: P, owner: string, repo: string, f: PullFields): P {
   const head = f.head ?? "topic";
-  const merged = f.merged === true;
-  const closed = merged || f.state === "closed";
-  const headRepo = f.headRepo === undefined ? `${owner}/${repo}` : f.headRepo;
-  const pr: Json = {
-    ...base,
+  const closed = f.merged === true || f.state === "closed";
+  const changes = {
     number: f.number,
     id: 1_000_000 + f.number,
     url: `${API}/repos/${owner}/${repo}/pulls/${f.number}`,
     html_url: `https://github.com/${owner}/${repo}/pull/${f.number}`,
     state: closed ? "closed" : "open",
-    title: f.title ?? base.title,
+    title: f.title ?? pull.title,
     draft: f.draft ?? false,
     user: user(f.author ?? "openjules[bot]"),
-    merged_at: merged ? "2024-01-02T00:00:00Z" : null,
+    merged_at: f.merged === true ? "2024-01-02T00:00:00Z" : null,
     closed_at: closed ? "2024-01-02T00:00:00Z" : null,
     requested_teams: [],
-    head: { ...base.head, ref: head, label: `${owner}:${head}`, sha: f.headSha ?? base.head.sha, repo: headRepo === null ? null : rewriteRepo(base.head.repo, headRepo) },
-    base: { ...base.base, ref: f.base ?? "main", label: `${owner}:${f.base ?? "main"}`, repo: rewriteRepo(base.base.repo, `${owner}/${repo}`) },
-  };
-  if (kind === "pull-request") pr.merged = merged;
-  return pr;
+  } satisfies Partial<FullPull> & Partial<PullItem>;
+  const headChanges = { ref: head, label: `${owner}:${head}`, sha: f.headSha ?? pull.head.sha, repo: rewriteRepo(pull.head.repo, f.headRepo ?? `${owner}/${repo}`) } satisfies Partial<FullPull["head"]> & Partial<PullItem["head"]>;
+  const baseChanges = { ref: f.base ?? "main", label: `${owner}:${f.base ?? "main"}`, repo: rewriteRepo(pull.base.repo, `${owner}/${repo}`) } satisfies Partial<FullPull["base"]> & Partial<PullItem["base"]>;
+  return { ...pull, ...changes, head: { ...pull.head, ...headChanges }, base: { ...pull.base, ...baseChanges } };
 }
