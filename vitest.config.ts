@@ -12,9 +12,12 @@ import { defineConfig } from "vitest/config";
  * lands in the right project without a list to keep up to date.
  */
 const INTEGRATION_DIRS = ["test/e2e/", "test/sandbox/", "test/workspace/", "test/delivery/"];
-const INTEGRATION_MARKERS = /helpers\/git|helpers\/sandbox|createSandboxRunner|bubblewrap|openPostgres|Postgres|BullMQ|ioredis|REDIS_URL|DATABASE_URL|\bspawn\(|\.integration\.test\.ts$/;
+const INTEGRATION_MARKERS =
+  /helpers\/git|helpers\/sandbox|createSandboxRunner|bubblewrap|openPostgres|Postgres|BullMQ|ioredis|REDIS_URL|DATABASE_URL|\bspawn\(|\.integration\.test\.ts$/;
 
-const all = globSync("test/**/*.test.ts").map((f) => f.replaceAll("\\", "/")).sort();
+const all = globSync("test/**/*.test.ts")
+  .map((f) => f.replaceAll("\\", "/"))
+  .sort();
 const integration = all.filter((f) => INTEGRATION_DIRS.some((d) => f.startsWith(d)) || INTEGRATION_MARKERS.test(f) || INTEGRATION_MARKERS.test(readFileSync(f, "utf8")));
 const unit = all.filter((f) => !integration.includes(f));
 
@@ -28,9 +31,6 @@ export default defineConfig({
       reporter: ["text-summary", "json-summary"],
       reportsDirectory: "coverage",
     },
-    projects: [
-      { test: { ...shared, name: "unit", include: unit } },
-      { test: { ...shared, name: "integration", include: integration } },
-    ],
+    projects: [{ test: { ...shared, name: "unit", include: unit } }, { test: { ...shared, name: "integration", include: integration } }],
   },
 });

@@ -72,7 +72,9 @@ export async function benchEnvironment(): Promise<string[]> {
     if (lock.exitCode !== 0) throw new Error(`could not resolve the lockfile from the npm registry (exit ${lock.exitCode}):\n${lock.output.slice(-2000)}`);
     const lockfile = await readFile(join(scratch, "package-lock.json"), "utf8");
     const packages = Object.keys((JSON.parse(lockfile) as { packages: Record<string, unknown> }).packages).filter(Boolean).length;
-    const url = await server.createRepo("bench", "env", [{ files: { "package.json": manifest, "package-lock.json": lockfile, "index.js": "module.exports = require('express');\n" }, message: "project" }]);
+    const url = await server.createRepo("bench", "env", [
+      { files: { "package.json": manifest, "package-lock.json": lockfile, "index.js": "module.exports = require('express');\n" }, message: "project" },
+    ]);
 
     const dataDir = join(base, "data");
     const manager = new WorkspaceManager({ dataDir, cacheMaxBytes: 1024 ** 3, repoMaxBytes: 1024 ** 3, sparesPerRepo: 0 });
@@ -86,7 +88,9 @@ export async function benchEnvironment(): Promise<string[]> {
       try {
         const lines: string[] = [];
         const options: TestPhaseOptions = {
-          runner: taskRunner(runner, { home: ws.homeDir, env: {} }), timeoutMs: 600_000, fixRounds: 0,
+          runner: taskRunner(runner, { home: ws.homeDir, env: {} }),
+          timeoutMs: 600_000,
+          fixRounds: 0,
           environment: withSnapshots ? store.forTask({ cloneUrl: url, owner: "bench", repo: "env", home: ws.homeDir }) : undefined,
         };
         const { ms: prepareMs, value: note } = await timed(() => prepare(options, ws.dir, config, { activity: (l) => lines.push(l), usage: () => undefined }));

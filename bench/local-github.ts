@@ -28,7 +28,12 @@ function answer(req: IncomingMessage, res: ServerResponse): void {
   const path = new URL(req.url ?? "/", "http://localhost").pathname.replace(/^\/api\/v3/, "");
   const method = req.method ?? "GET";
   if (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) {
-    return json(res, 201, { token: "ghs_local_bench_token", expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { issues: "write" }, repository_selection: "all" });
+    return json(res, 201, {
+      token: "ghs_local_bench_token",
+      expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      permissions: { issues: "write" },
+      repository_selection: "all",
+    });
   }
   const permission = /^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/.exec(path);
   if (method === "GET" && permission) {

@@ -60,7 +60,8 @@ export async function benchThroughput(): Promise<string[]> {
     const one = await measure(1, { root, cloneUrl, llmBaseUrl: llm.openaiBaseUrl });
     const two = await measure(2, { root, cloneUrl, llmBaseUrl: llm.openaiBaseUrl });
     const ratio = two.perMinute / one.perMinute;
-    const line = (r: Run) => `  ${r.workers} worker process${r.workers > 1 ? "es" : ""} (concurrency 1 each): ${r.perMinute.toFixed(1)} tasks/min (${r.done}/${TASKS} done in ${r.seconds.toFixed(1)} s)`;
+    const line = (r: Run) =>
+      `  ${r.workers} worker process${r.workers > 1 ? "es" : ""} (concurrency 1 each): ${r.perMinute.toFixed(1)} tasks/min (${r.done}/${TASKS} done in ${r.seconds.toFixed(1)} s)`;
     return [
       `${TASKS} tasks at once (approval: auto; zero-latency model; a test suite of ~1.5 s CPU in the sandbox), web + workers on PostgreSQL and Redis`,
       line(one),
@@ -85,12 +86,21 @@ async function measure(workers: number, ctx: { root: string; cloneUrl: string; l
   try {
     const env = async (name: string) =>
       processEnv({
-        githubHost: github.host, llmBaseUrl: ctx.llmBaseUrl, databaseUrl: schema.url, redisUrl: redis.url, secret,
-        dataDir: await dataDirIn(ctx.root, `${workers}-${name}`), port: await freePort(), apiKey: `sk-bench-${name}-0123456789`,
+        githubHost: github.host,
+        llmBaseUrl: ctx.llmBaseUrl,
+        databaseUrl: schema.url,
+        redisUrl: redis.url,
+        secret,
+        dataDir: await dataDirIn(ctx.root, `${workers}-${name}`),
+        port: await freePort(),
+        apiKey: `sk-bench-${name}-0123456789`,
         extra: { JULES_WORKER_CONCURRENCY: "1", JULES_SHUTDOWN_GRACE_MS: "2000" },
       });
     const webEnv = await env("web");
-    await Promise.all([procs.start("web", "web", webEnv), ...Array.from({ length: workers }, async (_, i) => procs.start(`worker-${i + 1}`, "worker", await env(`worker-${i + 1}`)))]);
+    await Promise.all([
+      procs.start("web", "web", webEnv),
+      ...Array.from({ length: workers }, async (_, i) => procs.start(`worker-${i + 1}`, "worker", await env(`worker-${i + 1}`))),
+    ]);
     const url = `http://127.0.0.1:${webEnv.PORT}/api/github/webhooks`;
     await Promise.all(
       Array.from({ length: TASKS }, async (_, i) => {

@@ -18,7 +18,9 @@ if (major > 22 || (major === 22 && minor >= 20)) {
 } else {
   const node = fileURLToPath(new URL("../node_modules/.bin/node", import.meta.url));
   if (!existsSync(node)) {
-    console.error(`openjules needs Node.js 22.20 or newer (this is ${process.version}). Run \`npm ci\` in the OpenJules directory (it installs Node 24 into node_modules) or install Node 24.`);
+    console.error(
+      `openjules needs Node.js 22.20 or newer (this is ${process.version}). Run \`npm ci\` in the OpenJules directory (it installs Node 24 into node_modules) or install Node 24.`,
+    );
     process.exit(1);
   }
   const child = spawn(node, [fileURLToPath(entry), ...process.argv.slice(2)], { stdio: "inherit" });

@@ -15,7 +15,12 @@ const num = (def: number) => z.coerce.number().positive().default(def);
 const list = z
   .string()
   .default("")
-  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+  .transform((s) =>
+    s
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
 const optionalText = z
   .string()
   .optional()
@@ -82,9 +87,22 @@ const EnvSchema = z.object({
   JULES_WORKSPACE_SPARES: int(1, 0),
   JULES_CONTEXT_WINDOW: z.coerce.number().int().min(2048).optional(),
 
-  DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional()),
-  JULES_REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '_', '.' or '-'").default("openjules"),
-  REDIS_URL: optionalText.pipe(z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional()),
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+      .optional(),
+  ),
+  JULES_REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, "must be 1 to 64 letters, digits, '_', '.' or '-'")
+    .default("openjules"),
+  REDIS_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+      .optional(),
+  ),
   JULES_API_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters (it protects the task API)").optional()),
   JULES_READY_MIN_FREE_MB: int(1024, 0),
   JULES_SHUTDOWN_GRACE_MS: int(30_000, 0),
@@ -194,7 +212,9 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     problems.push("JULES_WORKSPACE_SPARES must be 0 when JULES_SANDBOX is unsafe (unconfined commands could leave files behind for the next task)");
   }
   if (e.JULES_TASK_DISK_MB <= e.JULES_CHECKOUT_MAX_MB) {
-    problems.push(`JULES_TASK_DISK_MB (${e.JULES_TASK_DISK_MB}) must be more than JULES_CHECKOUT_MAX_MB (${e.JULES_CHECKOUT_MAX_MB}): the working copy itself counts against the task's disk quota`);
+    problems.push(
+      `JULES_TASK_DISK_MB (${e.JULES_TASK_DISK_MB}) must be more than JULES_CHECKOUT_MAX_MB (${e.JULES_CHECKOUT_MAX_MB}): the working copy itself counts against the task's disk quota`,
+    );
   }
   let setupAllowHosts: string[] = [];
   try {
@@ -293,12 +313,16 @@ function readPrivateKey(inline: string | undefined, path: string | undefined, pr
  */
 function sandboxReadOnlyPaths(value: string, dataDir: string, problems: string[]): string[] {
   const paths: string[] = [];
-  for (const raw of value.split(",").map((p) => p.trim()).filter(Boolean)) {
+  for (const raw of value
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const path = resolve(raw);
     const inside = (a: string, b: string) => a === b || a.startsWith(`${b}/`);
     if (!raw.startsWith("/") || raw.split("/").includes("..")) problems.push(`JULES_SANDBOX_READONLY_PATHS: "${raw}" must be an absolute path without ".."`);
-    else if (path === "/") problems.push("JULES_SANDBOX_READONLY_PATHS: \"/\" would show the whole host to repository code; name the toolchain's directory (e.g. /opt/go)");
-    else if (inside(path, dataDir) || inside(dataDir, path)) problems.push(`JULES_SANDBOX_READONLY_PATHS: "${raw}" overlaps JULES_DATA_DIR (${dataDir}), which holds other tasks' working copies and the mirrors`);
+    else if (path === "/") problems.push('JULES_SANDBOX_READONLY_PATHS: "/" would show the whole host to repository code; name the toolchain\'s directory (e.g. /opt/go)');
+    else if (inside(path, dataDir) || inside(dataDir, path))
+      problems.push(`JULES_SANDBOX_READONLY_PATHS: "${raw}" overlaps JULES_DATA_DIR (${dataDir}), which holds other tasks' working copies and the mirrors`);
     else paths.push(path);
   }
   return paths;

@@ -31,7 +31,11 @@ describe("settings", () => {
 
   it("names each missing or malformed setting", () => {
     const found = problems({ PORT: "eighty", LOG_LEVEL: "loud" });
-    for (const name of ["APP_ID", "WEBHOOK_SECRET", "PORT", "LOG_LEVEL"]) assert.ok(found.some((p) => p.startsWith(name)), `${name} in ${found.join("; ")}`);
+    for (const name of ["APP_ID", "WEBHOOK_SECRET", "PORT", "LOG_LEVEL"])
+      assert.ok(
+        found.some((p) => p.startsWith(name)),
+        `${name} in ${found.join("; ")}`,
+      );
     assert.match(problems({ APP_ID: "1", WEBHOOK_SECRET: "x" }).join(), /PRIVATE_KEY or PRIVATE_KEY_PATH is required/);
     assert.match(problems({ ...base(), PRIVATE_KEY: "not a key" }).join(), /PRIVATE_KEY is not a PEM private key/);
     assert.match(problems({ ...base(), PRIVATE_KEY: "", PRIVATE_KEY_PATH: "/nonexistent/key.pem" }).join(), /PRIVATE_KEY_PATH points to \/nonexistent\/key.pem/);

@@ -69,8 +69,7 @@ export function createAgent(deps: AgentDeps): Agent {
       onModelCall: deps.onModelCall,
     });
 
-  const context = (r: PlanRequest | ExecuteRequest) =>
-    buildContextBlock({ dir: r.workdir, config: r.config, thread: r.thread, instruction: r.task.instruction });
+  const context = (r: PlanRequest | ExecuteRequest) => buildContextBlock({ dir: r.workdir, config: r.config, thread: r.thread, instruction: r.task.instruction });
 
   return {
     async plan(request: PlanRequest): Promise<PlanOutcome> {
@@ -101,10 +100,27 @@ export function createAgent(deps: AgentDeps): Agent {
       s.ctx.changes = request.changes;
       try {
         request.progress.activity("starting on the approved plan");
-        const log = { record: (entry: TranscriptEntry) => s.transcript.record(entry), where: `the task's transcript (the operator reads it with \`openjules tasks logs ${request.task.id}\`)` };
+        const log = {
+          record: (entry: TranscriptEntry) => s.transcript.record(entry),
+          where: `the task's transcript (the operator reads it with \`openjules tasks logs ${request.task.id}\`)`,
+        };
         const testRunner = runner && request.changes ? recordedRunner(runner, request.changes) : runner;
-        const environment = deps.environments?.forTask({ cloneUrl: request.task.cloneUrl, owner: request.task.owner, repo: request.task.repo, home: request.home, changes: request.changes });
-        const testOptions = { runner: testRunner, detectCommands: deps.detectCommands, timeoutMs: commandTimeoutMs, fixRounds: deps.fixRounds ?? 2, secrets: s.secrets, log, environment };
+        const environment = deps.environments?.forTask({
+          cloneUrl: request.task.cloneUrl,
+          owner: request.task.owner,
+          repo: request.task.repo,
+          home: request.home,
+          changes: request.changes,
+        });
+        const testOptions = {
+          runner: testRunner,
+          detectCommands: deps.detectCommands,
+          timeoutMs: commandTimeoutMs,
+          fixRounds: deps.fixRounds ?? 2,
+          secrets: s.secrets,
+          log,
+          environment,
+        };
         const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
         if (setupNote) parts.push(`# Setup\n\n${setupNote}`);
@@ -117,10 +133,14 @@ export function createAgent(deps: AgentDeps): Agent {
         const loop = loopFor(s, "Execution", system, request.progress, request.signal);
         const outcome = await loop.run(parts.join("\n\n"));
         if (outcome.kind !== "finish") throw new AgentError("Execution ended without finishing.", "Try again.", s.meter.snapshot());
-        const tested = await testAndFix(
-          testOptions,
-          { loop, summary: outcome.summary, workdir: request.workdir, config: request.config, progress: request.progress, signal: request.signal },
-        );
+        const tested = await testAndFix(testOptions, {
+          loop,
+          summary: outcome.summary,
+          workdir: request.workdir,
+          config: request.config,
+          progress: request.progress,
+          signal: request.signal,
+        });
         return { summary: tested.summary, tests: tested.tests, usage: s.meter.snapshot() };
       } finally {
         await s.transcript.close();

@@ -13,8 +13,7 @@ import type { ChatMessage } from "./providers/provider.ts";
 
 export const estimateTokens = (text: string): number => Math.ceil(text.length / 4);
 
-const sizeOf = (m: ChatMessage): number =>
-  estimateTokens(m.content) + (m.role === "assistant" ? m.toolCalls.reduce((n, c) => n + estimateTokens(c.arguments) + 8, 0) : 8);
+const sizeOf = (m: ChatMessage): number => estimateTokens(m.content) + (m.role === "assistant" ? m.toolCalls.reduce((n, c) => n + estimateTokens(c.arguments) + 8, 0) : 8);
 
 const LARGE_ARGUMENTS = 2000;
 

@@ -71,7 +71,12 @@ export class ToolLoop {
     this.#maxOutput = options.maxOutputTokens ?? 8192;
     this.#fixedTokens = estimateTokens(options.system) + estimateTokens(JSON.stringify(this.#specs));
     options.transcript?.record({
-      type: "start", phase: options.phase, provider: options.provider.name, model: options.provider.model, system: options.system, tools: [...this.#tools.keys()],
+      type: "start",
+      phase: options.phase,
+      provider: options.provider.name,
+      model: options.provider.model,
+      system: options.system,
+      tools: [...this.#tools.keys()],
     });
   }
 
@@ -105,11 +110,7 @@ export class ToolLoop {
         }
       }
     } catch (error) {
-      const final = o.signal?.aborted
-        ? o.signal.reason
-        : deadline.aborted && !(error instanceof AgentError)
-          ? budgetError("time", o.budget, o.phase, o.meter.snapshot())
-          : error;
+      const final = o.signal?.aborted ? o.signal.reason : deadline.aborted && !(error instanceof AgentError) ? budgetError("time", o.budget, o.phase, o.meter.snapshot()) : error;
       o.transcript?.record({ type: "end", phase: o.phase, outcome: `stopped: ${errorMessage(final)}` });
       throw final;
     }
@@ -179,7 +180,12 @@ export class ToolLoop {
       const result = await runToolCall(call, this.#tools, ctx);
       if (result.isError) ctx.stats.errors++;
       this.#o.transcript?.record({
-        type: "tool", id: call.id, name: call.name, ms: Math.round(performance.now() - started), isError: result.isError === true, result: result.content,
+        type: "tool",
+        id: call.id,
+        name: call.name,
+        ms: Math.round(performance.now() - started),
+        isError: result.isError === true,
+        result: result.content,
       });
       this.#push({ role: "tool", toolCallId: call.id, name: call.name, content: result.content, isError: result.isError === true });
       if (result.outcome && !result.isError) outcome = result.outcome;

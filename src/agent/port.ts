@@ -36,9 +36,7 @@ export interface PlanRequest {
   signal: AbortSignal;
 }
 
-export type PlanOutcome =
-  | { kind: "plan"; plan: Plan; usage: Usage }
-  | { kind: "answer"; answer: string; usage: Usage };
+export type PlanOutcome = { kind: "plan"; plan: Plan; usage: Usage } | { kind: "answer"; answer: string; usage: Usage };
 
 export interface ExecuteRequest {
   task: Task;

@@ -49,10 +49,7 @@ export const DEFAULT_PRICES: PriceTable = {
   "gemini-2.0-flash": p(0.1, 0.4),
 };
 
-const TableSchema = z.record(
-  z.string().min(1),
-  z.object({ input: z.number().min(0), output: z.number().min(0) }).strict(),
-);
+const TableSchema = z.record(z.string().min(1), z.object({ input: z.number().min(0), output: z.number().min(0) }).strict());
 
 /** Parses JULES_PRICES (JSON text or a file path); throws an Error naming the problem. */
 export function parsePriceOverride(value: string | undefined): PriceTable {

@@ -8,7 +8,7 @@ import { trimOutput } from "../sandbox/trim-output.ts";
 import { redactSecrets } from "../security/redact.ts";
 import type { ToolLoop } from "./loop.ts";
 import { AgentError, type Progress } from "./port.ts";
-import { type TestReport } from "../domain/test-report.ts";
+import type { TestReport } from "../domain/test-report.ts";
 import type { CommandResult, CommandRunner } from "./command-runner.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 
@@ -135,7 +135,8 @@ export async function prepare(options: TestPhaseOptions, workdir: string, config
   options.toolchain = toolchain;
   for (const line of toolchain.lines) progress.activity(line);
   const failure = toolchain.failure;
-  if (failure && config.on_setup_failure !== "continue") throw new SetupFailedError(`${failure.problem} So the agent did not start.`, failure.hint, redactSecrets(trimOutput(failure.output, SUMMARY_CHARS), options.secrets ?? []));
+  if (failure && config.on_setup_failure !== "continue")
+    throw new SetupFailedError(`${failure.problem} So the agent did not start.`, failure.hint, redactSecrets(trimOutput(failure.output, SUMMARY_CHARS), options.secrets ?? []));
   const note = failure ? `${failure.problem} (\`on_setup_failure: continue\`)` : null;
   if (!commands.setup || environment?.reused?.skipSetup) return note;
   const result = await options.runner.run(commands.setup, { cwd: workdir, timeoutMs: options.timeoutMs, network, purpose: "setup", ...(signal ? { signal } : {}) });
@@ -176,7 +177,10 @@ async function runTestCommand(options: TestPhaseOptions, workdir: string, config
   const missing = passed || result.timedOut ? null : missingTool(result.exitCode, cleanLines(result.output).join("\n"));
   const output = shown(options, "test", command, result);
   if (missing) {
-    const environment = { problem: `\`${missing.tool}\` is not installed where OpenJules runs the repository's commands (${status}: ${missing.line}).`, hint: missingToolHint(missing.tool) };
+    const environment = {
+      problem: `\`${missing.tool}\` is not installed where OpenJules runs the repository's commands (${status}: ${missing.line}).`,
+      hint: missingToolHint(missing.tool),
+    };
     return { report: withToolchain({ command, passed: null, summary: `could not run (${status})${output ? `\n${output}` : ""}`, environment }, options.toolchain), forModel };
   }
   return { report: withToolchain({ command, passed, summary: `${passed ? "passed" : "failed"} (${status})${output ? `\n${output}` : ""}` }, options.toolchain), forModel };

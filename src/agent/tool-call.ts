@@ -34,14 +34,20 @@ function raced<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined,
       done();
       reject(signal?.reason);
     };
-    const timer = setTimeout(() => {
-      done();
-      onDeadline();
-      reject(new ToolDeadline());
-    }, Math.min(ms, 2_147_483_647));
+    const timer = setTimeout(
+      () => {
+        done();
+        onDeadline();
+        reject(new ToolDeadline());
+      },
+      Math.min(ms, 2_147_483_647),
+    );
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-    work.then((value) => (done(), resolve(value)), (error: unknown) => (done(), reject(error)));
+    work.then(
+      (value) => (done(), resolve(value)),
+      (error: unknown) => (done(), reject(error)),
+    );
   });
 }
 
@@ -55,9 +61,7 @@ export async function runToolCall(call: ToolCall, tools: ReadonlyMap<string, Too
   try {
     args = JSON.parse(call.arguments);
   } catch (error) {
-    return failure(
-      `the arguments of ${call.name} are not valid JSON (${(error as Error).message}). Resend the call with a single JSON object matching the tool's schema.`,
-    );
+    return failure(`the arguments of ${call.name} are not valid JSON (${(error as Error).message}). Resend the call with a single JSON object matching the tool's schema.`);
   }
   const parsed = tool.schema.safeParse(args);
   if (!parsed.success) return failure(`invalid arguments for ${call.name}:\n${z.prettifyError(parsed.error)}\nFix them and call the tool again.`);

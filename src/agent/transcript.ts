@@ -16,7 +16,15 @@ import { redactSecrets } from "../security/redact.ts";
 export type TranscriptEntry =
   | { type: "start"; phase: string; provider: string; model: string; system: string; tools: string[] }
   | { type: "user"; content: string }
-  | { type: "model"; turn: number; ms: number; text: string; toolCalls: { id: string; name: string; arguments: string }[]; stopReason: string; usage: { inputTokens: number; outputTokens: number } }
+  | {
+      type: "model";
+      turn: number;
+      ms: number;
+      text: string;
+      toolCalls: { id: string; name: string; arguments: string }[];
+      stopReason: string;
+      usage: { inputTokens: number; outputTokens: number };
+    }
   | { type: "tool"; id: string; name: string; ms: number; isError: boolean; result: string }
   | { type: "trim"; elided: number; reason: string }
   | { type: "note"; text: string }
@@ -74,5 +82,4 @@ export class Transcript {
 }
 
 /** Where a task's transcript is kept: `<dataDir>/transcripts/<taskId>.jsonl`. */
-export const transcriptPath = (dataDir: string, taskId: string): string =>
-  join(dataDir, "transcripts", `${taskId.replace(/[^\w.-]/g, "_")}.jsonl`);
+export const transcriptPath = (dataDir: string, taskId: string): string => join(dataDir, "transcripts", `${taskId.replace(/[^\w.-]/g, "_")}.jsonl`);

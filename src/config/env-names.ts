@@ -11,7 +11,24 @@
 
 export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 
-const RESERVED = new Set(["HOME", "PATH", "USER", "LOGNAME", "SHELL", "TMPDIR", "PWD", "OLDPWD", "HOSTNAME", "NO_PROXY", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "FTP_PROXY", "YARN_HTTP_PROXY", "YARN_HTTPS_PROXY"]);
+const RESERVED = new Set([
+  "HOME",
+  "PATH",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "TMPDIR",
+  "PWD",
+  "OLDPWD",
+  "HOSTNAME",
+  "NO_PROXY",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "ALL_PROXY",
+  "FTP_PROXY",
+  "YARN_HTTP_PROXY",
+  "YARN_HTTPS_PROXY",
+]);
 const RESERVED_PREFIXES = ["LD_", "GIT_", "NPM_CONFIG_", "BWRAP"];
 
 /** True for a name jules.yml `env:` may not set (compared case-insensitively: npm reads `npm_config_*` in any case). */

@@ -77,7 +77,8 @@ export function buildRepoConfigJsonSchema(): Record<string, unknown> {
   return {
     $schema,
     title: "OpenJules repository settings",
-    description: `${String(description ?? "")} Editors can check the file against this schema: add \`# yaml-language-server: $schema=<url of this file>\` as its first line.`.trim(),
+    description:
+      `${String(description ?? "")} Editors can check the file against this schema: add \`# yaml-language-server: $schema=<url of this file>\` as its first line.`.trim(),
     ...rest,
     properties: {
       ...properties,

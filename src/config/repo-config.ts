@@ -16,12 +16,7 @@ export const RepoConfigSchema = z
       .regex(/^[a-z][a-z0-9-]{0,31}$/i, "a single word of letters, digits or dashes, without the slash")
       .default("jules")
       .describe("The command word people type after a slash to talk to OpenJules, e.g. `jules` for `/jules fix ...`."),
-    label: z
-      .string()
-      .min(1)
-      .max(50)
-      .default("jules")
-      .describe("Adding this label to an issue (or opening an issue with it) starts a task from the issue."),
+    label: z.string().min(1).max(50).default("jules").describe("Adding this label to an issue (or opening an issue with it) starts a task from the issue."),
     approval: z
       .enum(["required", "auto"])
       .default("required")
@@ -30,20 +25,9 @@ export const RepoConfigSchema = z
       .enum(["writers", "others"])
       .default("writers")
       .describe("Who may approve a plan. `writers`: anyone with write access (admin, maintain, write). `others`: a writer other than the person who asked (four-eyes rule)."),
-    instructions: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Path of a file with instructions for the agent, used instead of AGENTS.md, .github/copilot-instructions.md or CLAUDE.md."),
-    provider: z
-      .enum(["openai", "anthropic", "openai-compatible"])
-      .optional()
-      .describe("LLM provider for this repository; must be allowed by the operator (JULES_ALLOWED_MODELS)."),
-    model: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Model for this repository; must be in the operator's allowlist (JULES_ALLOWED_MODELS)."),
+    instructions: z.string().min(1).optional().describe("Path of a file with instructions for the agent, used instead of AGENTS.md, .github/copilot-instructions.md or CLAUDE.md."),
+    provider: z.enum(["openai", "anthropic", "openai-compatible"]).optional().describe("LLM provider for this repository; must be allowed by the operator (JULES_ALLOWED_MODELS)."),
+    model: z.string().min(1).optional().describe("Model for this repository; must be in the operator's allowlist (JULES_ALLOWED_MODELS)."),
     budgets: z
       .object({
         max_turns: z.number().int().positive().optional().describe("Maximum model turns per phase; capped by the operator's JULES_MAX_TURNS."),
@@ -62,16 +46,8 @@ export const RepoConfigSchema = z
           DEFAULT_DENY_PATHS.map((p) => `\`${p}\``).join(", ") +
           ".",
       ),
-    setup: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Shell command that installs the repository's dependencies before tests (detected when absent)."),
-    test: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("Shell command that runs the repository's tests (detected when absent)."),
+    setup: z.string().min(1).optional().describe("Shell command that installs the repository's dependencies before tests (detected when absent)."),
+    test: z.string().min(1).optional().describe("Shell command that runs the repository's tests (detected when absent)."),
     setup_network: z
       .union([z.enum(["none", "public"]), z.boolean()])
       .default("public")
@@ -81,9 +57,12 @@ export const RepoConfigSchema = z
       ),
     env: z
       .record(
-        z.string().regex(ENV_NAME, "an environment variable name: capital letters, digits and underscores, not starting with a digit").refine((name) => !reservedEnvName(name), {
-          message: "set by the sandbox itself: HOME, PATH, USER, LOGNAME, SHELL, TMPDIR, PWD, the proxy variables, LD_*, GIT_* and NPM_CONFIG_* cannot be set",
-        }),
+        z
+          .string()
+          .regex(ENV_NAME, "an environment variable name: capital letters, digits and underscores, not starting with a digit")
+          .refine((name) => !reservedEnvName(name), {
+            message: "set by the sandbox itself: HOME, PATH, USER, LOGNAME, SHELL, TMPDIR, PWD, the proxy variables, LD_*, GIT_* and NPM_CONFIG_* cannot be set",
+          }),
         z.string().max(4096),
       )
       .refine((env) => Object.keys(env).length <= 64, "at most 64 variables")

@@ -14,10 +14,7 @@ import { DeliveryError, type Blocked, type DeliveryInput, type DeliveryResult } 
  * a second one.
  */
 
-export type Target =
-  | { kind: "existing_branch"; branch: string; pullRequest: PullRequestInfo | null }
-  | { kind: "new_branch" }
-  | { kind: "settled"; result: DeliveryResult };
+export type Target = { kind: "existing_branch"; branch: string; pullRequest: PullRequestInfo | null } | { kind: "new_branch" } | { kind: "settled"; result: DeliveryResult };
 
 export async function resolveTarget(input: DeliveryInput): Promise<Target> {
   const { task, workspace, gh } = input;
@@ -32,7 +29,15 @@ export async function resolveTarget(input: DeliveryInput): Promise<Target> {
     const earlier = await gh.findOpenPullRequest(task, task.branch);
     if (earlier) {
       input.log.warn({ taskId: task.id, pullRequest: earlier.number }, "an earlier attempt already opened the pull request; reusing it");
-      const result: DeliveryResult = { kind: "pull_request", number: earlier.number, url: earlier.url, branch: task.branch, draft: earlier.draft, testsPassed: input.outcome.tests.passed, created: false };
+      const result: DeliveryResult = {
+        kind: "pull_request",
+        number: earlier.number,
+        url: earlier.url,
+        branch: task.branch,
+        draft: earlier.draft,
+        testsPassed: input.outcome.tests.passed,
+        created: false,
+      };
       return { kind: "settled", result };
     }
   }
@@ -42,7 +47,9 @@ export async function resolveTarget(input: DeliveryInput): Promise<Target> {
 async function followUpTarget(input: DeliveryInput): Promise<Target> {
   const { task, workspace, gh, bot } = input;
   if (task.branch === null || workspace.branch !== task.branch) {
-    throw new DeliveryError(`A follow-up must be delivered from a workspace prepared on its branch (task ${task.branch ?? "has none"}, workspace ${workspace.branch ?? "on the base"})`);
+    throw new DeliveryError(
+      `A follow-up must be delivered from a workspace prepared on its branch (task ${task.branch ?? "has none"}, workspace ${workspace.branch ?? "on the base"})`,
+    );
   }
   const number = task.pullRequestNumber ?? task.issueNumber;
   const pr = await gh.pullRequest(task, number);
@@ -61,10 +68,7 @@ export function followUpProblem(pr: PullRequestInfo, expected: { branch: string;
       hint: pr.merged ? `To change more, ${again}.` : `Reopen it and ask again, or ${again}.`,
     };
   }
-  const ours =
-    pr.headRef === expected.branch &&
-    pr.headRepo?.toLowerCase() === expected.repo.toLowerCase() &&
-    pr.author.toLowerCase() === expected.botLogin.toLowerCase();
+  const ours = pr.headRef === expected.branch && pr.headRepo?.toLowerCase() === expected.repo.toLowerCase() && pr.author.toLowerCase() === expected.botLogin.toLowerCase();
   if (!ours) {
     return {
       kind: "blocked",

@@ -11,10 +11,7 @@ import { code } from "../render/escape.ts";
  * code is not known to be wrong) open the pull request as `draft` says. Pure.
  */
 
-export type TestDecision =
-  | { kind: "abort"; reason: string }
-  | { kind: "branch_only" }
-  | { kind: "pull_request"; draft: boolean };
+export type TestDecision = { kind: "abort"; reason: string } | { kind: "branch_only" } | { kind: "pull_request"; draft: boolean };
 
 export function decideOnTests(tests: TestReport, config: Pick<RepoConfig, "on_test_failure" | "draft">): TestDecision {
   if (tests.passed !== false) return { kind: "pull_request", draft: config.draft };

@@ -40,7 +40,12 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
   const body = renderPullRequestBody({ task, plan, summary: outcome.summary, tests: outcome.tests, files: diff.files, leftOut: commit.leftOut, usage: input.usage });
   const check = checkRunOutput(outcome.tests, commit.leftOut);
   const outgoing: OutgoingText[] = [
-    ...(needsText ? [{ name: "the pull request title", text: title }, { name: "the pull request description", text: body }] : []),
+    ...(needsText
+      ? [
+          { name: "the pull request title", text: title },
+          { name: "the pull request description", text: body },
+        ]
+      : []),
     { name: "the check run's output", text: `${check.summary}\n${check.text ?? ""}` },
   ];
   const blocked =
@@ -57,7 +62,12 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
     await reportTests(input, headSha, commit.leftOut);
     return { kind: "branch_only", branch, url: branchUrl(input.webBase, task, branch) };
   }
-  const { pr, created } = await openPullRequest(input, { branch, text: needsText ? { title, body } : null, draft: decision.kind === "pull_request" ? decision.draft : true, existing });
+  const { pr, created } = await openPullRequest(input, {
+    branch,
+    text: needsText ? { title, body } : null,
+    draft: decision.kind === "pull_request" ? decision.draft : true,
+    existing,
+  });
   await reportTests(input, headSha, commit.leftOut);
   return { kind: "pull_request", number: pr.number, url: pr.url, branch, draft: pr.draft, testsPassed: outcome.tests.passed, created };
 }

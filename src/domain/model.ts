@@ -3,18 +3,7 @@
  * a pull request (or a failure, or a cancellation). Plain data, no behaviour.
  */
 
-export const TASK_STATES = [
-  "queued",
-  "planning",
-  "awaiting_approval",
-  "revising",
-  "approved",
-  "working",
-  "testing",
-  "done",
-  "failed",
-  "cancelled",
-] as const;
+export const TASK_STATES = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing", "done", "failed", "cancelled"] as const;
 
 export type TaskState = (typeof TASK_STATES)[number];
 
@@ -142,5 +131,3 @@ export interface TaskEvent {
   actor: string;
   reason: string;
 }
-
-export const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, calls: 0, wallMs: 0, costUsd: 0 });

@@ -50,7 +50,5 @@ export function assertTransition(from: TaskState, to: TaskState): void {
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
 }
 
-/** States in which a `/revise` is meaningful. */
-export const REVISABLE: readonly TaskState[] = ["awaiting_approval"];
 /** States in which work is under way and a new `/jules` must be refused. */
 export const ACTIVE: readonly TaskState[] = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing"];

@@ -3,19 +3,7 @@ import type { Probot, ProbotOctokit } from "probot";
 import { CONFIG_PATH } from "../config/repo-config.ts";
 import { problemsFromLoadError } from "../config/load-error.ts";
 import { mergeConfigs } from "../config/merge.ts";
-import type {
-  ConfigLoad,
-  GitHubGateway,
-  GitHubGateways,
-  NewCheckRun,
-  NewPullRequest,
-  PullRequestInfo,
-  Reaction,
-  RepoId,
-  Role,
-  SoftResult,
-  ThreadComment,
-} from "./port.ts";
+import type { ConfigLoad, GitHubGateway, GitHubGateways, NewCheckRun, NewPullRequest, PullRequestInfo, Reaction, RepoId, Role, SoftResult, ThreadComment } from "./port.ts";
 import type { GitHubPacer } from "./pacer.ts";
 import { errorMessage } from "../domain/error-message.ts";
 import { httpStatus } from "./http-status.ts";

@@ -66,7 +66,8 @@ export function checkWebhookHead(method: string | undefined, headers: IncomingHt
   if (Number(length) > maxBytes) return { status: 413, error: `The body is ${length} bytes; webhooks are at most ${maxBytes} bytes (GitHub's payload cap).` };
   const missing = WEBHOOK_HEADERS.filter((name) => headers[name] === undefined);
   if (missing.length > 0) return { status: 400, error: `Required headers missing: ${missing.join(", ")}` };
-  if (!SIGNATURE.test(String(headers["x-hub-signature-256"]))) return { status: 400, error: "signature does not match event payload and secret: x-hub-signature-256 is not sha256=<64 hex digits>." };
+  if (!SIGNATURE.test(String(headers["x-hub-signature-256"])))
+    return { status: 400, error: "signature does not match event payload and secret: x-hub-signature-256 is not sha256=<64 hex digits>." };
   return null;
 }
 
@@ -149,7 +150,8 @@ export function guardWebhooks(inner: Middleware, path: string, options: WebhookG
     if (refusal) return refuse(res, refusal);
     if (req.method !== "POST") return inner(req, res, next);
     const length = Number(req.headers["content-length"]);
-    if (inFlight + length > budget) return refuse(res, { status: 503, error: "Too many webhook bodies are being received at once; try again shortly.", headers: { "retry-after": "5" } });
+    if (inFlight + length > budget)
+      return refuse(res, { status: 503, error: "Too many webhook bodies are being received at once; try again shortly.", headers: { "retry-after": "5" } });
     inFlight += length;
     let body: Buffer | "timeout" | "aborted";
     try {

@@ -24,7 +24,12 @@ export function githubMetricsPlugin(metrics: Pick<Metrics, "githubCall">) {
   const record = (options: RequestOptions, status: number, headers: Headers | undefined) => {
     const remaining = Number(headers?.["x-ratelimit-remaining"]);
     const resource = headers?.["x-ratelimit-resource"];
-    metrics.githubCall(options.method ?? "GET", status, Number.isFinite(remaining) && headers?.["x-ratelimit-remaining"] !== undefined ? remaining : undefined, typeof resource === "string" ? resource : "core");
+    metrics.githubCall(
+      options.method ?? "GET",
+      status,
+      Number.isFinite(remaining) && headers?.["x-ratelimit-remaining"] !== undefined ? remaining : undefined,
+      typeof resource === "string" ? resource : "core",
+    );
   };
   return (octokit: HookHost): void => {
     octokit.hook.after("request", (response, options) => record(options, response.status, response.headers));

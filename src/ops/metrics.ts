@@ -38,15 +38,32 @@ const SECONDS_SHORT = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300];
 export class Metrics {
   readonly registry = new Registry();
   readonly #webhooks = this.#counter("openjules_webhooks_total", "Webhook deliveries received, by event and outcome", ["event", "outcome"]);
-  readonly #phases = new Histogram({ name: "openjules_phase_duration_seconds", help: "Time tasks spent in a phase (state), recorded when they leave it", labelNames: ["phase"], buckets: SECONDS_LONG, registers: [this.registry] });
+  readonly #phases = new Histogram({
+    name: "openjules_phase_duration_seconds",
+    help: "Time tasks spent in a phase (state), recorded when they leave it",
+    labelNames: ["phase"],
+    buckets: SECONDS_LONG,
+    registers: [this.registry],
+  });
   readonly #finished = this.#counter("openjules_tasks_finished_total", "Tasks that reached a final state in this process, by state", ["state"]);
-  readonly #jobWait = new Histogram({ name: "openjules_job_wait_seconds", help: "Time jobs waited in the queue before a worker took them", labelNames: ["name"], buckets: SECONDS_SHORT, registers: [this.registry] });
+  readonly #jobWait = new Histogram({
+    name: "openjules_job_wait_seconds",
+    help: "Time jobs waited in the queue before a worker took them",
+    labelNames: ["name"],
+    buckets: SECONDS_SHORT,
+    registers: [this.registry],
+  });
   readonly #tokens = this.#counter("openjules_llm_tokens_total", "LLM tokens used, by provider, model and direction (input/output)", ["provider", "model", "direction"]);
   readonly #llmCalls = this.#counter("openjules_llm_calls_total", "LLM calls made, by provider and model", ["provider", "model"]);
   readonly #cost = this.#counter("openjules_llm_cost_usd_total", "Estimated LLM cost in US dollars, by provider and model", ["provider", "model"]);
   readonly #sandbox = this.#counter("openjules_sandbox_runs_total", "Repository commands run in the sandbox, by outcome", ["outcome"]);
   readonly #github = this.#counter("openjules_github_requests_total", "GitHub API requests, by method and HTTP status (0: no response)", ["method", "status"]);
-  readonly #rateLimit = new Gauge({ name: "openjules_github_rate_limit_remaining", help: "Requests left in the current GitHub rate-limit window, as last reported, by resource", labelNames: ["resource"], registers: [this.registry] });
+  readonly #rateLimit = new Gauge({
+    name: "openjules_github_rate_limit_remaining",
+    help: "Requests left in the current GitHub rate-limit window, as last reported, by resource",
+    labelNames: ["resource"],
+    registers: [this.registry],
+  });
   readonly #redacted = this.#counter("openjules_secrets_redacted_total", "Secrets replaced by a marker in a request to GitHub, by rule", ["rule"]);
   readonly #sourceErrors = this.#counter("openjules_metrics_source_errors_total", "Scrapes in which a gauge's source failed, by source", ["source"]);
   readonly #sources: MetricsSources;
@@ -60,8 +77,12 @@ export class Metrics {
     this.#sources = options.sources ?? {};
     this.#taskCounts = this.#sources.taskCounts ? cached(this.#sources.taskCounts, options.taskCountsCacheMs ?? 5_000) : null;
     this.#onSourceError = options.onSourceError;
-    this.#tasks = this.#taskCounts ? new Gauge({ name: "openjules_tasks", help: "Live tasks by state, read from the task store when scraped", labelNames: ["state"], registers: [this.registry] }) : null;
-    this.#depth = this.#sources.queueDepth ? new Gauge({ name: "openjules_queue_depth", help: "Jobs waiting in the queue (not running), read when scraped", registers: [this.registry] }) : null;
+    this.#tasks = this.#taskCounts
+      ? new Gauge({ name: "openjules_tasks", help: "Live tasks by state, read from the task store when scraped", labelNames: ["state"], registers: [this.registry] })
+      : null;
+    this.#depth = this.#sources.queueDepth
+      ? new Gauge({ name: "openjules_queue_depth", help: "Jobs waiting in the queue (not running), read when scraped", registers: [this.registry] })
+      : null;
   }
 
   /** A webhook delivery and what the intake did with it. */

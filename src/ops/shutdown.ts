@@ -28,7 +28,10 @@ export async function runShutdown(groups: ShutdownStep[][], options: ShutdownOpt
   const open = new Map<string, ShutdownStep>();
   const deadline = setTimeout(() => {
     const still = [...open.values()].map((s) => (s.detail ? `${s.name} (${s.detail()})` : s.name));
-    options.log.error({ still, deadlineMs: options.deadlineMs }, `shutdown did not finish within ${options.deadlineMs} ms; exiting with ${still.join(", ") || "nothing"} still open`);
+    options.log.error(
+      { still, deadlineMs: options.deadlineMs },
+      `shutdown did not finish within ${options.deadlineMs} ms; exiting with ${still.join(", ") || "nothing"} still open`,
+    );
     options.exit(1);
   }, options.deadlineMs);
   deadline.unref();
@@ -67,4 +70,3 @@ export function closeHttpServer(server: Server, waitMs: number): Promise<void> {
     server.closeIdleConnections();
   });
 }
-

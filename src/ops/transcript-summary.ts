@@ -30,7 +30,13 @@ export { transcriptPath };
 /** The transcript's lines as parsed objects (null for an unreadable line); nothing when the file does not exist. */
 export async function* transcriptLines(dataDir: string, taskId: string): AsyncGenerator<Record<string, unknown> | null> {
   const path = transcriptPath(dataDir, taskId);
-  if (!(await access(path).then(() => true, () => false))) return;
+  if (
+    !(await access(path).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return;
   const lines = createInterface({ input: createReadStream(path, { encoding: "utf8" }), crlfDelay: Infinity });
   for await (const line of lines) {
     if (line.trim() === "") continue;

@@ -15,10 +15,12 @@ export interface AnswerInput {
 }
 
 export function renderAnswer({ task, answer, command }: AnswerInput): string {
-  return [
-    `${commentMarker("answer", task.id)}\n### 💬 Answer`,
-    block(answer, COMMENT_BUDGET - 1000) || "_The answer was empty._",
-    "---",
-    `<sub>No code change was needed, so there is no plan. To have code changed, reply \`/${commandWord(command)} <what to do>\`.</sub>`,
-  ].join("\n\n") + "\n";
+  return (
+    [
+      `${commentMarker("answer", task.id)}\n### 💬 Answer`,
+      block(answer, COMMENT_BUDGET - 1000) || "_The answer was empty._",
+      "---",
+      `<sub>No code change was needed, so there is no plan. To have code changed, reply \`/${commandWord(command)} <what to do>\`.</sub>`,
+    ].join("\n\n") + "\n"
+  );
 }

@@ -24,11 +24,13 @@ export function renderConfigError({ problems, path = CONFIG_PATH, branch }: Conf
   if (problems.length > MAX_ROWS) rows.push(`| … | ${problems.length - MAX_ROWS} more problems | |`);
   const where = branch ? `on the default branch (${code(branch)})` : "on the default branch";
   const count = problems.length === 1 ? "a problem" : `${problems.length} problems`;
-  return [
-    `${commentMarker("config-error")}\n### ⚠️ ${file} has ${count}`,
-    `I read this repository's OpenJules settings from ${file} ${where} and could not use them, so I did not act on this request.`,
-    ["| Key | Problem | Expected |", "| --- | --- | --- |", ...rows].join("\n"),
-    `**How to fix it:** edit ${file} ${where} so that each key above holds what is expected (or remove the key to get its default), then repeat your command. ` +
-      "The file is read again on every command. Every key, with its meaning and default, is described in OpenJules' `schema/jules.schema.json`.",
-  ].join("\n\n") + "\n";
+  return (
+    [
+      `${commentMarker("config-error")}\n### ⚠️ ${file} has ${count}`,
+      `I read this repository's OpenJules settings from ${file} ${where} and could not use them, so I did not act on this request.`,
+      ["| Key | Problem | Expected |", "| --- | --- | --- |", ...rows].join("\n"),
+      `**How to fix it:** edit ${file} ${where} so that each key above holds what is expected (or remove the key to get its default), then repeat your command. ` +
+        "The file is read again on every command. Every key, with its meaning and default, is described in OpenJules' `schema/jules.schema.json`.",
+    ].join("\n\n") + "\n"
+  );
 }

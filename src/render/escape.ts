@@ -22,12 +22,7 @@ const MENTION = /@(?=[A-Za-z0-9_])/g;
 const ENTITY = /&(?=#?[A-Za-z0-9]+;)/g;
 
 export function neutralize(text: string): string {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .replace(UNSAFE_CHARS, "")
-    .replace(HTML_START, `<${ZWSP}`)
-    .replace(MENTION, `@${ZWSP}`)
-    .replace(ENTITY, `&${ZWSP}`);
+  return text.replace(/\r\n?/g, "\n").replace(UNSAFE_CHARS, "").replace(HTML_START, `<${ZWSP}`).replace(MENTION, `@${ZWSP}`).replace(ENTITY, `&${ZWSP}`);
 }
 
 /** One line of prose: neutralised, whitespace runs collapsed, cut to `max` characters. */
@@ -86,7 +81,9 @@ export function openFenceAtEnd(text: string): string | null {
  * so it cannot swallow what follows.
  */
 export function block(text: string, max: number): string {
-  const safe = neutralize(text).trimEnd().replace(/^\s*\n/, ""); // trimEnd, not /\s+$/: that backtracks quadratically on inner whitespace
+  const safe = neutralize(text)
+    .trimEnd()
+    .replace(/^\s*\n/, ""); // trimEnd, not /\s+$/: that backtracks quadratically on inner whitespace
   const cut = safe.length > max;
   let body = clip(safe, max);
   const fence = openFenceAtEnd(body);

@@ -51,9 +51,7 @@ function howToProceed(input: PlanInput): string {
   if (auto.applies) {
     return "Approval is automatic in this repository (`approval: auto`), so the work starts now. Reply `/cancel` to stop it.";
   }
-  const lines = [
-    "**To go ahead**, reply `/approve` (a note after it is welcome). **To change the plan**, reply `/revise <what to change>`. **To stop**, reply `/cancel`.",
-  ];
+  const lines = ["**To go ahead**, reply `/approve` (a note after it is welcome). **To change the plan**, reply `/revise <what to change>`. **To stop**, reply `/cancel`."];
   if (input.approvers === "others") {
     lines.push(`Four-eyes rule (\`approvers: others\`): someone with write access other than ${user(input.task.requestedBy)} must approve.`);
   } else {
@@ -70,16 +68,17 @@ export function renderPlan(input: PlanInput): string {
     if (plan.steps.length > MAX_STEPS) steps.push(more(plan.steps.length - MAX_STEPS, "step"));
     const risks = plan.risks.slice(0, MAX_RISKS).map((risk) => `- ${inline(risk, scaled(1000, scale))}`);
     if (plan.risks.length > MAX_RISKS) risks.push(`- ${more(plan.risks.length - MAX_RISKS, "item")}`);
-    return [
-      `${planMarker({ task: task.id, hash, version })}\n### 📋 ${version > 1 ? `Revised plan (v${version})` : "Plan"}`,
-      block(plan.summary, scaled(8000, scale, 200)) || "_No summary given._",
-      `#### Steps\n${steps.length > 0 ? steps.join("\n") : "_No steps given._"}`,
-      `#### Risks and open questions\n${risks.length > 0 ? risks.join("\n") : "None noted."}`,
-      `#### How it will be verified\n${block(plan.verification, scaled(4000, scale, 200)) || "_Not stated._"}`,
-      "---",
-      howToProceed(input),
-      `<sub>Plan v${version} · ${code(hash)} · \`/approve\` always applies to the latest plan. \`/${commandWord(input.command)} status\` shows where the task stands.</sub>`,
-    ].join("\n\n") + "\n";
+    return (
+      [
+        `${planMarker({ task: task.id, hash, version })}\n### 📋 ${version > 1 ? `Revised plan (v${version})` : "Plan"}`,
+        block(plan.summary, scaled(8000, scale, 200)) || "_No summary given._",
+        `#### Steps\n${steps.length > 0 ? steps.join("\n") : "_No steps given._"}`,
+        `#### Risks and open questions\n${risks.length > 0 ? risks.join("\n") : "None noted."}`,
+        `#### How it will be verified\n${block(plan.verification, scaled(4000, scale, 200)) || "_Not stated._"}`,
+        "---",
+        howToProceed(input),
+        `<sub>Plan v${version} · ${code(hash)} · \`/approve\` always applies to the latest plan. \`/${commandWord(input.command)} status\` shows where the task stands.</sub>`,
+      ].join("\n\n") + "\n"
+    );
   });
 }
-

@@ -49,7 +49,11 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u20
  * word. Plain text: it is also the commit subject.
  */
 export function pullRequestTitle(task: Pick<Task, "instruction" | "issueTitle" | "issueNumber">): string {
-  const firstLine = (text: string) => text.split(/\r?\n/).map((l) => l.replace(UNSAFE, " ").replace(/\s+/g, " ").trim()).find((l) => l !== "") ?? "";
+  const firstLine = (text: string) =>
+    text
+      .split(/\r?\n/)
+      .map((l) => l.replace(UNSAFE, " ").replace(/\s+/g, " ").trim())
+      .find((l) => l !== "") ?? "";
   const line = firstLine(task.instruction) || firstLine(task.issueTitle) || `Changes for #${task.issueNumber}`;
   const text = line.charAt(0).toUpperCase() + line.slice(1);
   if (text.length <= TITLE_MAX) return text;
@@ -91,7 +95,13 @@ function testSection(tests: TestReport, scale: number): string {
 
 function planSection(task: Task, plan: Plan, scale: number): string {
   const steps = plan.steps.slice(0, MAX_STEPS).map((step, i) => {
-    const files = step.files.length > 0 ? `\n   Files: ${step.files.slice(0, 20).map((f) => code(f, 200)).join(", ")}` : "";
+    const files =
+      step.files.length > 0
+        ? `\n   Files: ${step.files
+            .slice(0, 20)
+            .map((f) => code(f, 200))
+            .join(", ")}`
+        : "";
     return `${i + 1}. ${inline(step.title, scaled(300, scale))}${files}`;
   });
   if (plan.steps.length > MAX_STEPS) steps.push(`… and ${plan.steps.length - MAX_STEPS} more steps`);
@@ -127,7 +137,9 @@ const LEFT_OUT_WHY: Record<LeftOutPath["reason"], string> = {
 
 function leftOutSection(leftOut: readonly LeftOutPath[], where = "this pull request"): string | null {
   if (leftOut.length === 0) return null;
-  const lines = leftOut.slice(0, MAX_FILES).map((p) => `- ${code(p.path, 300)}: ${LEFT_OUT_WHY[p.reason]}${p.undone ? " (it changed a file of this branch, which was put back)" : ""}`);
+  const lines = leftOut
+    .slice(0, MAX_FILES)
+    .map((p) => `- ${code(p.path, 300)}: ${LEFT_OUT_WHY[p.reason]}${p.undone ? " (it changed a file of this branch, which was put back)" : ""}`);
   if (leftOut.length > MAX_FILES) lines.push(`- … and ${formatCount(leftOut.length - MAX_FILES)} more`);
   return `### Left out\n\nThese paths were changed in the working copy but are not in ${where}:\n\n${lines.join("\n")}`;
 }
@@ -140,21 +152,23 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
       `Requested by ${user(task.requestedBy)} in #${task.issueNumber}`,
       "Opened by OpenJules",
     ].filter((part): part is string => part !== null);
-    return [
-      commentMarker("pull-request", task.id),
-      tests.passed === false
-        ? "> [!WARNING]\n> **The tests fail on this branch.** It was opened as a draft so the work is not lost; it needs changes before it can be merged."
-        : null,
-      `### Summary\n\n${block(input.summary, scaled(8000, scale, 200)) || "_No summary given._"}`,
-      `### Plan\n\n${planSection(task, plan, scale)}`,
-      `### What changed\n\n${filesSection(input.files)}`,
-      leftOutSection(input.leftOut ?? []),
-      `### Tests\n\n${testSection(tests, scale)}`,
-      `---\n<sub>${footer.join(" · ")}</sub>`,
-      task.kind === "issue" ? `Fixes #${task.issueNumber}` : null,
-    ]
-      .filter((part): part is string => part !== null)
-      .join("\n\n") + "\n";
+    return (
+      [
+        commentMarker("pull-request", task.id),
+        tests.passed === false
+          ? "> [!WARNING]\n> **The tests fail on this branch.** It was opened as a draft so the work is not lost; it needs changes before it can be merged."
+          : null,
+        `### Summary\n\n${block(input.summary, scaled(8000, scale, 200)) || "_No summary given._"}`,
+        `### Plan\n\n${planSection(task, plan, scale)}`,
+        `### What changed\n\n${filesSection(input.files)}`,
+        leftOutSection(input.leftOut ?? []),
+        `### Tests\n\n${testSection(tests, scale)}`,
+        `---\n<sub>${footer.join(" · ")}</sub>`,
+        task.kind === "issue" ? `Fixes #${task.issueNumber}` : null,
+      ]
+        .filter((part): part is string => part !== null)
+        .join("\n\n") + "\n"
+    );
   });
 }
 

@@ -104,10 +104,12 @@ export const HOSTS = "127.0.0.1 localhost\n::1 localhost ip6-localhost\n";
  * its /etc/hosts alone, so an unknown one is "not found" at once (ENOTFOUND) instead of a temporary failure
  * (EAI_AGAIN) that clients retry and that suites asserting an unknown host's error do not expect.
  */
-export const NSSWITCH = "passwd: files\ngroup: files\nshadow: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\nethers: files\nrpc: files\nnetgroup: files\n";
+export const NSSWITCH =
+  "passwd: files\ngroup: files\nshadow: files\nhosts: files\nnetworks: files\nprotocols: files\nservices: files\nethers: files\nrpc: files\nnetgroup: files\n";
 const SECCOMP = encodeProgram(seccompProgram());
 /** `sh -c ENTER_CGROUPS sh <n> <procs file>... <command...>`: joins each cgroup, then execs the command (fails closed). */
-export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "openjules: cannot enter the cgroup $1" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
+export const ENTER_CGROUPS =
+  'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || { echo "openjules: cannot enter the cgroup $1" >&2; exit 125; }; shift; n=$((n-1)); done; exec "$@"';
 
 /**
  * What every repository command starts with: what CI runners give test suites
@@ -123,8 +125,21 @@ export const ENTER_CGROUPS = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$
  */
 export function sandboxEnv(extra: Record<string, string>, extraReadOnly: readonly string[] = []): Record<string, string> {
   const env: Record<string, string> = {
-    PATH: [...HOME_TOOLS, ...toolchainPath(extraReadOnly), SYSTEM_PATH].join(":"), HOME: SANDBOX_HOME, USER: "sandbox", LOGNAME: "sandbox", LANG: "C.UTF-8", LC_ALL: "C.UTF-8", TZ: "UTC", TMPDIR: "/tmp", CI: "true", TERM: "dumb",
-    npm_config_prefix: NPM_PREFIX, npm_config_update_notifier: "false", npm_config_fund: "false", npm_config_audit: "false", GIT_OPTIONAL_LOCKS: "0",
+    PATH: [...HOME_TOOLS, ...toolchainPath(extraReadOnly), SYSTEM_PATH].join(":"),
+    HOME: SANDBOX_HOME,
+    USER: "sandbox",
+    LOGNAME: "sandbox",
+    LANG: "C.UTF-8",
+    LC_ALL: "C.UTF-8",
+    TZ: "UTC",
+    TMPDIR: "/tmp",
+    CI: "true",
+    TERM: "dumb",
+    npm_config_prefix: NPM_PREFIX,
+    npm_config_update_notifier: "false",
+    npm_config_fund: "false",
+    npm_config_audit: "false",
+    GIT_OPTIONAL_LOCKS: "0",
     ...toolchainEnv(SANDBOX_HOME, extraReadOnly),
   };
   for (const [name, value] of Object.entries(extra)) {

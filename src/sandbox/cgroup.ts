@@ -25,10 +25,7 @@ import { errorMessage } from "../domain/error-message.ts";
  * child and never throws: it says why a limit cannot be enforced.
  */
 
-export type CgroupHost =
-  | { version: 1; memory: string; pids: string | null; memsw: boolean }
-  | { version: 2; parent: string }
-  | { version: 0; reason: string };
+export type CgroupHost = { version: 1; memory: string; pids: string | null; memsw: boolean } | { version: 2; parent: string } | { version: 0; reason: string };
 
 export interface CgroupPaths {
   /** Where the cgroup file systems are mounted. Default /sys/fs/cgroup. */
@@ -52,7 +49,11 @@ export interface CommandCgroup {
 }
 
 const APP_LEAF = "openjules-app";
-const exists = (path: string) => access(path).then(() => true, () => false);
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /** /proc/self/cgroup lines: `id:controllers:path`. */
 export function parseSelfCgroup(text: string): { v1: Map<string, string>; v2: string | null } {
@@ -93,7 +94,11 @@ async function detectV1(root: string, v1: Map<string, string>): Promise<CgroupHo
     return { version: 0, reason: `cannot create a memory cgroup under ${memory} (${errorMessage(error)}): it is not delegated to this process` };
   }
   let pids = at("pids");
-  if (pids) pids = await trial(pids, "pids.max").then(() => pids, () => null);
+  if (pids)
+    pids = await trial(pids, "pids.max").then(
+      () => pids,
+      () => null,
+    );
   return { version: 1, memory, pids, memsw: await exists(join(memory, "memory.memsw.limit_in_bytes")) };
 }
 
@@ -156,7 +161,14 @@ async function killAndRemove(dirs: string[], v2: boolean): Promise<void> {
       left += pids.length;
     }
     if (left === 0) {
-      const removed = await Promise.all(dirs.map((dir) => rmdir(dir).then(() => true, (e: NodeJS.ErrnoException) => e.code === "ENOENT")));
+      const removed = await Promise.all(
+        dirs.map((dir) =>
+          rmdir(dir).then(
+            () => true,
+            (e: NodeJS.ErrnoException) => e.code === "ENOENT",
+          ),
+        ),
+      );
       if (removed.every(Boolean)) return;
     }
     await sleep(50);

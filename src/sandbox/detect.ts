@@ -37,13 +37,39 @@ export interface ProbeOptions {
 
 const run = promisify(execFile);
 const SYSTEM_DIRS = ["bin", "sbin", "lib", "lib32", "lib64", "libx32"];
-const ETC = ["ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl", "ca-certificates", "ca-certificates.conf", "pki", "crypto-policies", "localtime", "timezone", "mime.types", "protocols", "services", "nsswitch.conf", "host.conf", "gai.conf", "maven", "perl"];
+const ETC = [
+  "ld.so.cache",
+  "ld.so.conf",
+  "ld.so.conf.d",
+  "alternatives",
+  "ssl",
+  "ca-certificates",
+  "ca-certificates.conf",
+  "pki",
+  "crypto-policies",
+  "localtime",
+  "timezone",
+  "mime.types",
+  "protocols",
+  "services",
+  "nsswitch.conf",
+  "host.conf",
+  "gai.conf",
+  "maven",
+  "perl",
+];
 const ETC_PATTERNS = [/^java-\d+-openjdk$/, /^python3(\.\d+)?$/];
 
 async function which(name: string): Promise<string | null> {
   const candidates = name.includes("/") ? [name] : (process.env.PATH ?? "/usr/bin:/bin").split(delimiter).map((dir) => join(dir, name));
   for (const candidate of candidates) {
-    if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   }
   return null;
 }
@@ -58,7 +84,13 @@ async function hostLayout(prlimitPath: string, help: string): Promise<HostLayout
   }
   const entries = await readdir("/etc").catch(() => [] as string[]);
   const etc = entries.filter((e) => ETC.includes(e) || ETC_PATTERNS.some((p) => p.test(e))).sort();
-  return { symlinks, dirs, etc, prlimitPath, features: { disableUserns: help.includes("--disable-userns"), tmpfsSize: help.includes("--size"), seccomp: help.includes("--seccomp") && seccompArch(process.arch) !== null } };
+  return {
+    symlinks,
+    dirs,
+    etc,
+    prlimitPath,
+    features: { disableUserns: help.includes("--disable-userns"), tmpfsSize: help.includes("--size"), seccomp: help.includes("--seccomp") && seccompArch(process.arch) !== null },
+  };
 }
 
 const TRIAL_LIMITS: Limits = { memoryBytes: 512 * 1024 * 1024, processes: 64, fileSizeBytes: 1024 * 1024, openFiles: 256, tmpfsBytes: 16 * 1024 * 1024 };
@@ -83,7 +115,8 @@ async function probe(options: ProbeOptions): Promise<SandboxProbe> {
   if (failed) return { ok: false, reason: `bubblewrap cannot create a sandbox here ${failed}` };
   if (staging?.ok) {
     const stagedFailed = await trial(base, true);
-    if (stagedFailed) return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups(), staging: { ok: false, reason: `a staged trial sandbox failed ${stagedFailed}` } };
+    if (stagedFailed)
+      return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups(), staging: { ok: false, reason: `a staged trial sandbox failed ${stagedFailed}` } };
   }
   return { ok: true, bwrapPath, version, layout, dropTo, cgroups: await detectCgroups(), ...(staging ? { staging } : {}) };
 }
@@ -100,7 +133,18 @@ async function trial({ bwrapPath, layout, dropTo, staging }: TrialBase, staged: 
     await chmod(parent, staged ? 0o700 : 0o755);
     if (dropTo) await handOver([workspace], dropTo.uid, dropTo.gid);
     let command = buildBwrapCommand({
-      bwrapPath, layout, workspace, gitEntry: null, cwd: "", home: null, egress: null, env: {}, limits: TRIAL_LIMITS, extraReadOnly: [], dropTo, command: "id -u",
+      bwrapPath,
+      layout,
+      workspace,
+      gitEntry: null,
+      cwd: "",
+      home: null,
+      egress: null,
+      env: {},
+      limits: TRIAL_LIMITS,
+      extraReadOnly: [],
+      dropTo,
+      command: "id -u",
     });
     if (dropTo) command = await stageUnreachable({ command, dropTo, host: staging });
     const result = await runProcess({ ...command, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: 30_000, outputKeepBytes: 4096, outputMaxBytes: 65536 });

@@ -25,12 +25,20 @@ const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(bytes < 10 * 1024 *
 /** Bytes used by each path (and below), or null when it could not be measured in time. */
 export function diskUsage(paths: readonly string[], timeoutMs = MEASURE_TIMEOUT_MS): Promise<number | null> {
   return new Promise((resolve) => {
-    execFile("du", ["-s", "-x", "-B1", "--", ...paths], { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1024 * 1024, env: { PATH: "/usr/bin:/bin", LC_ALL: "C" } }, (error, stdout) => {
-      // du exits 1 when an entry cannot be read (a chmod 000 directory); what it could read still counts.
-      if (error && (error.killed || typeof error.code !== "number")) return resolve(null);
-      const sizes = String(stdout).split("\n").filter(Boolean).map((line) => Number(line.split("\t")[0]));
-      resolve(sizes.length === 0 || sizes.some((n) => !Number.isFinite(n)) ? null : sizes.reduce((a, b) => a + b, 0));
-    });
+    execFile(
+      "du",
+      ["-s", "-x", "-B1", "--", ...paths],
+      { timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1024 * 1024, env: { PATH: "/usr/bin:/bin", LC_ALL: "C" } },
+      (error, stdout) => {
+        // du exits 1 when an entry cannot be read (a chmod 000 directory); what it could read still counts.
+        if (error && (error.killed || typeof error.code !== "number")) return resolve(null);
+        const sizes = String(stdout)
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => Number(line.split("\t")[0]));
+        resolve(sizes.length === 0 || sizes.some((n) => !Number.isFinite(n)) ? null : sizes.reduce((a, b) => a + b, 0));
+      },
+    );
   });
 }
 

@@ -220,7 +220,15 @@ export function failingTests(output: string): FailingTests | null {
   const lines = output.split("\n");
   for (const [runner, parse, counts] of RUNNERS) {
     const failures = parse(lines);
-    if (failures && failures.length > 0) return { runner, failures, counts: lines.filter((l) => counts.test(l)).slice(-10).map((l) => cut(l.trim())) };
+    if (failures && failures.length > 0)
+      return {
+        runner,
+        failures,
+        counts: lines
+          .filter((l) => counts.test(l))
+          .slice(-10)
+          .map((l) => cut(l.trim())),
+      };
   }
   return null;
 }

@@ -43,11 +43,23 @@ export interface GitView {
 }
 
 const run = promisify(execFile);
-const ENV = { PATH: "/usr/bin:/bin", HOME: "/nonexistent", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0", GIT_OPTIONAL_LOCKS: "0", LC_ALL: "C" };
+const ENV = {
+  PATH: "/usr/bin:/bin",
+  HOME: "/nonexistent",
+  GIT_CONFIG_NOSYSTEM: "1",
+  GIT_CONFIG_GLOBAL: "/dev/null",
+  GIT_TERMINAL_PROMPT: "0",
+  GIT_OPTIONAL_LOCKS: "0",
+  LC_ALL: "C",
+};
 
 const gitOut = async (cwd: string, args: string[]): Promise<string> =>
   (await run("git", ["-c", "safe.directory=*", "-c", "core.fsmonitor=false", ...args], { cwd, env: ENV, maxBuffer: 64 * 1024 * 1024, timeout: 60_000 })).stdout;
-const gitMaybe = (cwd: string, args: string[]) => gitOut(cwd, args).then((out) => out.trim(), () => "");
+const gitMaybe = (cwd: string, args: string[]) =>
+  gitOut(cwd, args).then(
+    (out) => out.trim(),
+    () => "",
+  );
 
 const inside = (dir: string, path: string) => {
   const rel = relative(dir, path);
@@ -63,7 +75,13 @@ export async function readGitView(workspace: string): Promise<GitView | null> {
   // Only `<mirror>/worktrees/<id>`: never a directory inside the working copy, never the mirror itself.
   if (!inside(join(common, "worktrees"), gitDir) || inside(workspace, common) || inside(common, workspace)) return null;
   const objects = join(common, "objects");
-  if (!(await stat(objects).then((s) => s.isDirectory(), () => false))) return null;
+  if (
+    !(await stat(objects).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  )
+    return null;
   const head = await gitMaybe(workspace, ["rev-parse", "--verify", "-q", "HEAD"]);
   if (!/^[0-9a-f]{40,64}$/.test(head)) return null;
   const branch = await gitMaybe(workspace, ["symbolic-ref", "-q", "HEAD"]);
@@ -78,5 +96,14 @@ export async function readGitView(workspace: string): Promise<GitView | null> {
   };
   if (shallow !== null) files.shallow = shallow;
   const index = join(gitDir, "index");
-  return { objects, index: (await stat(index).then((s) => s.isFile(), () => false)) ? index : null, files };
+  return {
+    objects,
+    index: (await stat(index).then(
+      (s) => s.isFile(),
+      () => false,
+    ))
+      ? index
+      : null,
+    files,
+  };
 }

@@ -73,7 +73,7 @@ export function missingToolHint(tool: string): string {
     return "Corepack (which provides the pnpm or yarn that `packageManager` in package.json names) is not installed on this worker: Node.js 25 and later no longer ship it. Ask the operator to install it on the worker (`npm install -g corepack`, so it is under /usr), or set `setup:` and `test:` in .github/jules.yml to commands that do not need it.";
   }
   const corepack = COREPACK_MANAGED.has(tool)
-    ? " Naming it in `packageManager` in package.json (for example `\"packageManager\": \"pnpm@9.12.0\"`) lets OpenJules run it through corepack, which setup downloads it with."
+    ? ' Naming it in `packageManager` in package.json (for example `"packageManager": "pnpm@9.12.0"`) lets OpenJules run it through corepack, which setup downloads it with.'
     : "";
   const python = PYTHON_TOOLS.has(tool) ? " For a Python tool, install it in `setup:` (for example into `$HOME/.venv`)." : "";
   const rust = tool.startsWith("rust ") ? rustHint(tool) : "";

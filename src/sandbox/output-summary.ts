@@ -21,7 +21,9 @@ const TAIL_LINES = 8;
 const MAX_FAILURES = 20;
 
 export function cleanLines(output: string): string[] {
-  const clean = cleanOutput(output).replace(/\n{3,}/g, "\n\n").trim();
+  const clean = cleanOutput(output)
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
   return clean === "" ? [] : clean.split("\n");
 }
 
@@ -68,7 +70,11 @@ export function summarizeOutput(output: string, maxChars = 3000): OutputSummary 
     const rest = maxChars - failures.length - 30;
     const counts = found.counts.join("\n");
     if (counts !== "" && counts.length <= rest) return { text: `${failures}\n\n${counts}`, shortened: true, lines: lines.length };
-    const last = tail(lines.filter((l) => !/^\s+at\s/.test(l)), rest, TAIL_LINES);
+    const last = tail(
+      lines.filter((l) => !/^\s+at\s/.test(l)),
+      rest,
+      TAIL_LINES,
+    );
     return { text: `${failures}\n\nLast lines of the output:\n${last.join("\n").trim()}`, shortened: true, lines: lines.length };
   }
   if (whole.length <= maxChars) return { text: whole, shortened: false, lines: lines.length };

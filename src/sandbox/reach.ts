@@ -38,10 +38,18 @@ export async function sandboxReach(probe: SandboxProbe | null, dataDir: string):
   const names = blocked.map((b) => `${b.what} (${b.dir} is not searchable by uid ${dropTo.uid})`).join("; ");
   if (blocked.length > 0 && !probe.staging?.ok) {
     const why = probe.staging ? probe.staging.reason : "staging was not probed";
-    return { status: "fail", detail: `the sandbox user (uid ${dropTo.uid}) cannot reach ${names}, and this host cannot stage them (${why}): every repository command would fail`, fix: unreachableFix(blocked[0]!.dir) };
+    return {
+      status: "fail",
+      detail: `the sandbox user (uid ${dropTo.uid}) cannot reach ${names}, and this host cannot stage them (${why}): every repository command would fail`,
+      fix: unreachableFix(blocked[0]!.dir),
+    };
   }
   const executable = ((await stat(node).catch(() => null))?.mode ?? 0) & 0o001;
   if (!executable) return { status: "warn", detail: `the sandbox user (uid ${dropTo.uid}) may not execute ${node}: setups with network would fail`, fix: `chmod o+x ${node}` };
-  if (blocked.length > 0) return { status: "ok", detail: `uid ${dropTo.uid} cannot enter ${names}: bound into each sandbox from a private staging mount at ${probe.staging?.ok ? probe.staging.mountPoint : "?"}` };
+  if (blocked.length > 0)
+    return {
+      status: "ok",
+      detail: `uid ${dropTo.uid} cannot enter ${names}: bound into each sandbox from a private staging mount at ${probe.staging?.ok ? probe.staging.mountPoint : "?"}`,
+    };
   return { status: "ok", detail: `uid ${dropTo.uid} reaches JULES_DATA_DIR, the egress socket directory and ${node}` };
 }

@@ -85,7 +85,8 @@ export interface SandboxRunnerOptions {
 }
 
 export class SandboxUnavailableError extends Error {
-  readonly hint = "Install bubblewrap (apt install bubblewrap) and allow unprivileged user namespaces, or set JULES_SANDBOX=unsafe to run repository code unconfined (not recommended).";
+  readonly hint =
+    "Install bubblewrap (apt install bubblewrap) and allow unprivileged user namespaces, or set JULES_SANDBOX=unsafe to run repository code unconfined (not recommended).";
   constructor(reason: string) {
     super(`OpenJules refuses to run repository code without a sandbox: ${reason}`);
     this.name = "SandboxUnavailableError";
@@ -102,7 +103,13 @@ export const DEFAULT_LIMITS: Limits = {
 
 async function findRoot(cwd: string): Promise<string> {
   for (let dir = cwd; ; dir = dirname(dir)) {
-    if (await lstat(join(dir, ".git")).then(() => true, () => false)) return dir;
+    if (
+      await lstat(join(dir, ".git")).then(
+        () => true,
+        () => false,
+      )
+    )
+      return dir;
     if (dir === dirname(dir)) return cwd;
   }
 }
@@ -151,8 +158,20 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       try {
         egress = await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
         let spec = buildBwrapCommand({
-          bwrapPath: probe.bwrapPath, layout: probe.layout, workspace: root, gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null, gitView: git?.isFile() ? await readGitView(root) : null, cwd, home,
-          egress: egress.mount, env: opts.env ?? {}, limits, extraReadOnly: options.extraReadOnly ?? [], dropTo: probe.dropTo, command, cgroupProcs: cgroup?.procs ?? [],
+          bwrapPath: probe.bwrapPath,
+          layout: probe.layout,
+          workspace: root,
+          gitEntry: git ? (git.isDirectory() ? "dir" : "file") : null,
+          gitView: git?.isFile() ? await readGitView(root) : null,
+          cwd,
+          home,
+          egress: egress.mount,
+          env: opts.env ?? {},
+          limits,
+          extraReadOnly: options.extraReadOnly ?? [],
+          dropTo: probe.dropTo,
+          command,
+          cgroupProcs: cgroup?.procs ?? [],
         });
         // Sources under a directory the sandbox uid cannot enter (/root, a 0700 home) are bound from a staging mount (stage.ts).
         if (probe.dropTo) spec = await stageUnreachable({ command: spec, dropTo: probe.dropTo, host: probe.staging });
@@ -182,7 +201,10 @@ async function runUnsafe(command: string, opts: RunOptions, limits: Limits, outp
   // A throwaway HOME when none is given, so caches never land in the working copy.
   const tmpHome = opts.home ? null : await mkdtemp(join(tmpdir(), "openjules-unsafe-home-"));
   const env = { ...sandboxEnv(opts.env ?? {}), PATH: "/usr/local/bin:/usr/bin:/bin", HOME: opts.home ?? (tmpHome as string) };
-  const hasPrlimit = await access("/usr/bin/prlimit", constants.X_OK).then(() => true, () => false);
+  const hasPrlimit = await access("/usr/bin/prlimit", constants.X_OK).then(
+    () => true,
+    () => false,
+  );
   const args = [`--data=${limits.memoryBytes}`, `--nproc=${limits.processes}`, `--fsize=${limits.fileSizeBytes}`, "--core=0", "--", "/bin/sh", "-c", command];
   const [file, ...rest] = hasPrlimit ? ["/usr/bin/prlimit", ...args] : args.slice(-3);
   try {

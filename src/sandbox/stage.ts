@@ -33,7 +33,7 @@ const STAGE_NAME = "openjules-stage";
 
 /** `sh -c STAGE sh <mount binary> <mount point> <n> <source>... <command...>`: stages each source at <mount point>/<i>, then execs the command (fails closed). */
 export const STAGE_SCRIPT = [
-  'm=$1; mp=$2; n=$3; shift 3; i=0',
+  "m=$1; mp=$2; n=$3; shift 3; i=0",
   '"$m" -t tmpfs -o mode=0711,size=1m,nosuid,nodev openjules-stage "$mp" || { echo "openjules: cannot mount the staging tmpfs on $mp" >&2; exit 125; }',
   'while [ "$i" -lt "$n" ]; do { if [ -d "$1" ]; then mkdir "$mp/$i"; else : > "$mp/$i"; fi && "$m" --bind "$1" "$mp/$i"; } || { echo "openjules: cannot stage $1 for the sandbox" >&2; exit 125; }; shift; i=$((i+1)); done',
   'exec "$@"',
@@ -41,13 +41,65 @@ export const STAGE_SCRIPT = [
 
 /** Arity of every bwrap option (0.8): a value after an option is never mistaken for an option (an env value may be "--bind"). */
 const ARITY: Record<string, number> = {
-  "--unshare-all": 0, "--share-net": 0, "--unshare-user": 0, "--unshare-user-try": 0, "--unshare-ipc": 0, "--unshare-pid": 0, "--unshare-net": 0, "--unshare-uts": 0,
-  "--unshare-cgroup": 0, "--unshare-cgroup-try": 0, "--disable-userns": 0, "--assert-userns-disabled": 0, "--clearenv": 0, "--new-session": 0, "--die-with-parent": 0, "--as-pid-1": 0,
-  "--args": 1, "--userns": 1, "--userns2": 1, "--pidns": 1, "--uid": 1, "--gid": 1, "--hostname": 1, "--chdir": 1, "--unsetenv": 1, "--lock-file": 1, "--sync-fd": 1,
-  "--remount-ro": 1, "--exec-label": 1, "--file-label": 1, "--proc": 1, "--dev": 1, "--tmpfs": 1, "--mqueue": 1, "--dir": 1, "--seccomp": 1, "--add-seccomp-fd": 1,
-  "--block-fd": 1, "--userns-block-fd": 1, "--info-fd": 1, "--json-status-fd": 1, "--cap-add": 1, "--cap-drop": 1, "--perms": 1, "--size": 1,
-  "--setenv": 2, "--bind": 2, "--bind-try": 2, "--dev-bind": 2, "--dev-bind-try": 2, "--ro-bind": 2, "--ro-bind-try": 2, "--bind-fd": 2, "--ro-bind-fd": 2,
-  "--file": 2, "--bind-data": 2, "--ro-bind-data": 2, "--symlink": 2, "--chmod": 2,
+  "--unshare-all": 0,
+  "--share-net": 0,
+  "--unshare-user": 0,
+  "--unshare-user-try": 0,
+  "--unshare-ipc": 0,
+  "--unshare-pid": 0,
+  "--unshare-net": 0,
+  "--unshare-uts": 0,
+  "--unshare-cgroup": 0,
+  "--unshare-cgroup-try": 0,
+  "--disable-userns": 0,
+  "--assert-userns-disabled": 0,
+  "--clearenv": 0,
+  "--new-session": 0,
+  "--die-with-parent": 0,
+  "--as-pid-1": 0,
+  "--args": 1,
+  "--userns": 1,
+  "--userns2": 1,
+  "--pidns": 1,
+  "--uid": 1,
+  "--gid": 1,
+  "--hostname": 1,
+  "--chdir": 1,
+  "--unsetenv": 1,
+  "--lock-file": 1,
+  "--sync-fd": 1,
+  "--remount-ro": 1,
+  "--exec-label": 1,
+  "--file-label": 1,
+  "--proc": 1,
+  "--dev": 1,
+  "--tmpfs": 1,
+  "--mqueue": 1,
+  "--dir": 1,
+  "--seccomp": 1,
+  "--add-seccomp-fd": 1,
+  "--block-fd": 1,
+  "--userns-block-fd": 1,
+  "--info-fd": 1,
+  "--json-status-fd": 1,
+  "--cap-add": 1,
+  "--cap-drop": 1,
+  "--perms": 1,
+  "--size": 1,
+  "--setenv": 2,
+  "--bind": 2,
+  "--bind-try": 2,
+  "--dev-bind": 2,
+  "--dev-bind-try": 2,
+  "--ro-bind": 2,
+  "--ro-bind-try": 2,
+  "--bind-fd": 2,
+  "--ro-bind-fd": 2,
+  "--file": 2,
+  "--bind-data": 2,
+  "--ro-bind-data": 2,
+  "--symlink": 2,
+  "--chmod": 2,
 };
 const PATH_BINDS = new Set(["--bind", "--bind-try", "--dev-bind", "--dev-bind-try", "--ro-bind", "--ro-bind-try"]);
 
@@ -66,7 +118,14 @@ export function bindSourceIndexes(argv: readonly string[], from: number): number
 }
 
 async function which(...candidates: string[]): Promise<string | null> {
-  for (const candidate of candidates) if (await access(candidate, constants.X_OK).then(() => true, () => false)) return candidate;
+  for (const candidate of candidates)
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
   return null;
 }
 
@@ -133,7 +192,21 @@ export async function stageUnreachable(request: StageRequest): Promise<BwrapComm
   }
   if (sources.size === 0 || !host?.ok) return command;
   const staged = argv.map((arg, i) => (indexes.includes(i) ? (sources.get(arg) ?? arg) : arg));
-  const prefix = [host.unsharePath, "--mount", "--propagation", "private", "--", "/bin/sh", "-c", STAGE_SCRIPT, "sh", host.mountPath, host.mountPoint, String(sources.size), ...sources.keys()];
+  const prefix = [
+    host.unsharePath,
+    "--mount",
+    "--propagation",
+    "private",
+    "--",
+    "/bin/sh",
+    "-c",
+    STAGE_SCRIPT,
+    "sh",
+    host.mountPath,
+    host.mountPoint,
+    String(sources.size),
+    ...sources.keys(),
+  ];
   const out = [...staged.slice(0, setpriv), ...prefix, ...staged.slice(setpriv)];
   return { ...command, file: out[0] as string, args: out.slice(1) };
 }

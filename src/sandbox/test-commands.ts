@@ -46,7 +46,10 @@ export async function candidates(dir: string): Promise<Candidate[]> {
   for (const lockfile of NODE_LOCKFILES) nodeLocked ||= await exists(dir, lockfile);
   const denoFirst = d !== null && (d.hasTestTask || !nodeLocked || n === null);
   const js = (denoFirst ? [d, n] : [n, d]).filter((c): c is Candidate => c !== null).map((c) => ({ family: c.family, setup: c.setup, test: c.test, reason: c.reason }));
-  if (d && n) js[0]!.reason += denoFirst ? " (preferred over package.json: Deno's configuration names the tests, or no npm lockfile is there)" : " (preferred over deno.json, which has no `test` task)";
+  if (d && n)
+    js[0]!.reason += denoFirst
+      ? " (preferred over package.json: Deno's configuration names the tests, or no npm lockfile is there)"
+      : " (preferred over deno.json, which has no `test` task)";
   return [...js, ...[await python(dir), await php(dir)].filter((c): c is Candidate => c !== null), ...(await others(dir))];
 }
 
@@ -95,12 +98,20 @@ export async function resolveTestCommands(dir: string, config: Pick<RepoConfig, 
   if (setup && test) return { setup, test, source: "config", reason: "setup and test commands from .github/jules.yml" };
   const detected = await detectTestCommands(dir);
   if (test) {
-    return { setup: detected?.setup ?? null, test, source: "config", reason: `test command from .github/jules.yml${detected?.setup ? `; setup detected (${detected.reason})` : ""}` };
+    return {
+      setup: detected?.setup ?? null,
+      test,
+      source: "config",
+      reason: `test command from .github/jules.yml${detected?.setup ? `; setup detected (${detected.reason})` : ""}`,
+    };
   }
   if (!detected) {
     return {
-      setup, test: null, source: setup ? "config" : "detected",
-      reason: "nothing in the repository names one: no test command in its CI workflows, no package.json test script, deno.json, pytest, tox or uv configuration, composer.json with PHPUnit, go.mod, Cargo.toml, Makefile `test` target, Maven or Gradle build",
+      setup,
+      test: null,
+      source: setup ? "config" : "detected",
+      reason:
+        "nothing in the repository names one: no test command in its CI workflows, no package.json test script, deno.json, pytest, tox or uv configuration, composer.json with PHPUnit, go.mod, Cargo.toml, Makefile `test` target, Maven or Gradle build",
     };
   }
   if (setup) return { setup, test: detected.test, source: "config", reason: `setup command from .github/jules.yml; test detected (${detected.reason})` };

@@ -9,8 +9,7 @@
 
 // CSI (7-bit ESC [ and 8-bit U+009B) with its parameters; OSC, DCS, SOS, PM and APC strings up to BEL or ST
 // (or the next escape, or the end of the text, when cut); charset designations (ESC ( B); every other two-character escape.
-const ESCAPES =
-  /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|(?=\x1b)|$)|\x1b[ -/]+[0-~]|\x1b[0-~]?/g;
+const ESCAPES = /(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b[\]PX^_]|[\x90\x98\x9d-\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c|(?=\x1b)|$)|\x1b[ -/]+[0-~]|\x1b[0-~]?/g;
 // Control characters a terminal acts on but a reader cannot see: C0 except tab, newline and CR (handled below), DEL, C1.
 const CONTROLS = /[\x00-\x07\x0b\x0c\x0e-\x1f\x7f-\x9f]/g;
 const FAILURE = /\b(FAIL(ED|URE|URES)?|ERROR|Error|AssertionError|Traceback|panic:|not ok|Exception|failed|error\[E\d+\]|E {3})|✗|✖|×|●/;
@@ -49,7 +48,9 @@ export function cleanOutput(output: string): string {
 const omitted = (n: number) => `… (${n} line${n === 1 ? "" : "s"} omitted) …`;
 
 export function trimOutput(output: string, maxChars = 8000): string {
-  const clean = cleanOutput(output).replace(/\n{3,}/g, "\n\n").trim();
+  const clean = cleanOutput(output)
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
   if (clean.length <= maxChars) return clean;
   const lines = clean.split("\n");
 

@@ -20,7 +20,11 @@ export const PUBLIC_PORTS: readonly number[] = [80, 443];
 const NAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$/;
 
 export function normalizeHost(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "");
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, "$1")
+    .replace(/\.$/, "");
 }
 
 export function parseAllowEntry(text: string): AllowEntry {
@@ -38,7 +42,10 @@ export function parseAllowEntry(text: string): AllowEntry {
 
 /** Parses a comma- or whitespace-separated list; throws naming the first bad entry. */
 export function parseAllowList(text: string): AllowEntry[] {
-  return text.split(/[\s,]+/).filter(Boolean).map(parseAllowEntry);
+  return text
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map(parseAllowEntry);
 }
 
 export function isAllowed(entries: readonly AllowEntry[], host: string, port: number): boolean {

@@ -269,7 +269,10 @@ export function stripHiddenMarkup(text: string): string {
     if (lineStart && lead === "[") {
       const definition = definitionAt(text, i);
       if (definition) {
-        if (index.used.has(definition.label)) out.push(`[${text.slice(text.indexOf("[", i) + 1, text.indexOf("]:", i))}]: ${definition.destination}${definition.end > 0 && text[definition.end - 1] === "\n" ? "\n" : ""}`);
+        if (index.used.has(definition.label))
+          out.push(
+            `[${text.slice(text.indexOf("[", i) + 1, text.indexOf("]:", i))}]: ${definition.destination}${definition.end > 0 && text[definition.end - 1] === "\n" ? "\n" : ""}`,
+          );
         i = definition.end;
         continue;
       }
@@ -371,7 +374,12 @@ export function stripHiddenMarkup(text: string): string {
       out.push("[image]");
       return end;
     }
-    if (out.slice(opener.part + 1).join("").trim() === "") {
+    if (
+      out
+        .slice(opener.part + 1)
+        .join("")
+        .trim() === ""
+    ) {
       out.length = opener.part;
     } else {
       out.push(`]${tail}`);

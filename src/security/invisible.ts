@@ -32,7 +32,8 @@ const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 const NUMERIC_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?/g;
 
 /** Named references that decode to invisible characters (HTML spec names). */
-const NAMED_INVISIBLE = /&(?:shy|zwnj|zwj|lrm|rlm|ZeroWidthSpace|NegativeVeryThinSpace|NegativeThinSpace|NegativeMediumSpace|NegativeThickSpace|NoBreak|af|ApplyFunction|it|InvisibleTimes|ic|InvisibleComma);/g;
+const NAMED_INVISIBLE =
+  /&(?:shy|zwnj|zwj|lrm|rlm|ZeroWidthSpace|NegativeVeryThinSpace|NegativeThinSpace|NegativeMediumSpace|NegativeThickSpace|NoBreak|af|ApplyFunction|it|InvisibleTimes|ic|InvisibleComma);/g;
 
 /** True when the code point is one `removeInvisible` deletes. */
 export function isInvisibleCodePoint(codePoint: number): boolean {

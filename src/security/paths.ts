@@ -66,7 +66,10 @@ async function realpathOfDeepest(p: string, display: string): Promise<string> {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR") throw new PathError(`cannot resolve ${display}: ${code ?? String(error)}`);
-      const isLink = await lstat(current).then((s) => s.isSymbolicLink(), () => false);
+      const isLink = await lstat(current).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      );
       if (isLink) throw new PathError(`${display} goes through a symbolic link whose target does not exist; refusing to follow it`);
       const parent = dirname(current);
       if (parent === current) throw new PathError(`cannot resolve ${display}`);

@@ -45,15 +45,11 @@ export interface ReadOptions {
 
 export type ReadRefusal = "outside" | "missing" | "directory" | "special" | "link" | "too-large" | "changed" | "timeout" | "unreadable";
 
-export type RepoRead =
-  | { ok: true; rel: string; bytes: Buffer; size: number; truncated: boolean }
-  | { ok: false; rel: string; refusal: ReadRefusal; message: string };
+export type RepoRead = { ok: true; rel: string; bytes: Buffer; size: number; truncated: boolean } | { ok: false; rel: string; refusal: ReadRefusal; message: string };
 
 export type Refused = Extract<RepoRead, { ok: false }>;
 
-export type RepoEntry =
-  | { ok: true; rel: string; abs: string; real: string; rootReal: string; kind: "file" | "directory"; size: number; info: Stats }
-  | Refused;
+export type RepoEntry = { ok: true; rel: string; abs: string; real: string; rootReal: string; kind: "file" | "directory"; size: number; info: Stats } | Refused;
 
 /** What a non-regular file is, for messages: "a FIFO", "a character device", ... */
 export function kindOf(info: Stats): string {

@@ -18,10 +18,7 @@ function toMillis(value: string | Date): number {
   return value instanceof Date ? value.getTime() : Date.parse(value);
 }
 
-export function selectThreadComments<C extends { createdAt: string | Date }>(
-  comments: readonly C[],
-  options: SelectCommentsOptions<C>,
-): C[] {
+export function selectThreadComments<C extends { createdAt: string | Date }>(comments: readonly C[], options: SelectCommentsOptions<C>): C[] {
   const trigger = toMillis(options.triggerAt);
   if (Number.isNaN(trigger)) throw new RangeError(`selectThreadComments: triggerAt is not a valid time: ${String(options.triggerAt)}`);
   return comments.filter((comment) => {

@@ -68,12 +68,7 @@ export function checkMigrationList(component: string, migrations: readonly Migra
  * component (in version order). Throws for a schema newer than the list, or a
  * history that is not the list's.
  */
-export function pendingMigrations(
-  component: string,
-  migrations: readonly Migration[],
-  applied: ReadonlyArray<{ version: number; name: string }>,
-  home: SchemaHome,
-): Migration[] {
+export function pendingMigrations(component: string, migrations: readonly Migration[], applied: ReadonlyArray<{ version: number; name: string }>, home: SchemaHome): Migration[] {
   const current = applied.at(-1)?.version ?? 0;
   if (current > migrations.length) throw new SchemaTooNewError(component, current, migrations.length, home);
   for (const row of applied) {

@@ -7,9 +7,7 @@ export type NewTask = Pick<
 >;
 
 /** Fields that may change without a state transition. */
-export type TaskPatch = Partial<
-  Omit<Task, "id" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber" | "command">
->;
+export type TaskPatch = Partial<Omit<Task, "id" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber" | "command">>;
 
 export type CreateResult = { created: true; task: Task } | { created: false; active: Task };
 

@@ -34,7 +34,8 @@ export function checkNewTask(input: NewTask, actor: string, reason: string): voi
   text("requestedBy", input.requestedBy);
   if (input.triggerCommentId !== null) positiveInt("triggerCommentId", input.triggerCommentId);
   if (input.baseBranch !== null) text("baseBranch", input.baseBranch);
-  if (typeof input.command !== "string" || !COMMAND_WORD.test(input.command)) throw new TypeError(`command must be a command word (letters, digits or dashes, as jules.yml allows), got ${JSON.stringify(input.command)}.`);
+  if (typeof input.command !== "string" || !COMMAND_WORD.test(input.command))
+    throw new TypeError(`command must be a command word (letters, digits or dashes, as jules.yml allows), got ${JSON.stringify(input.command)}.`);
   text("actor", actor);
   text("reason", reason, true);
 }

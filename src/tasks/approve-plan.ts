@@ -16,9 +16,7 @@ import type { Task } from "../domain/model.ts";
  * refused. `approval: auto` is recorded as automatic (no approver), and never
  * applies under the four-eyes rule (config/approval.ts).
  */
-export type Approval =
-  | { kind: "person"; login: string; note: string; comment: ApprovalComment }
-  | { kind: "auto" };
+export type Approval = { kind: "person"; login: string; note: string; comment: ApprovalComment } | { kind: "auto" };
 
 export type ApproveResult =
   | { kind: "approved"; task: Task }

@@ -45,37 +45,44 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
   const snapshot = context.snapshot;
   await tellIfIssueEdited(deps, task, ctx, snapshot);
   const progress = taskProgress(deps, task.id, task.usage);
-  await inWorkspace(deps, task, ctx, "working", async () => snapshot, async ({ thread, workspace, signal }) => {
-    const outcome = await agent.execute({
-      task,
-      plan,
-      thread,
-      config: ctx.config,
-      workdir: workspace.dir,
-      home: workspace.homeDir,
-      changes: workspace.changes,
-      feedback: task.kind === "follow_up" ? task.instruction : null,
-      signal,
-      progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
-    });
-    if (signal.aborted) return;
-    await movePhase(deps, task.id, "testing");
-    const result = await deps.deliver({
-      task: (await deps.store.get(task.id)) ?? task,
-      plan,
-      outcome,
-      usage: addUsage(task.usage, outcome.usage),
-      config: ctx.config,
-      workspace,
-      gh: ctx.gh,
-      bot: await deps.identity(task.installationId),
-      secrets: deps.secrets,
-      webBase: deps.webBase,
-      log: deps.log.child({ taskId: task.id }),
-      recordBranch: async (branch) => void (await deps.store.update(task.id, { branch })),
-    });
-    await record(deps, task, outcome, result, ctx.config.command);
-  });
+  await inWorkspace(
+    deps,
+    task,
+    ctx,
+    "working",
+    async () => snapshot,
+    async ({ thread, workspace, signal }) => {
+      const outcome = await agent.execute({
+        task,
+        plan,
+        thread,
+        config: ctx.config,
+        workdir: workspace.dir,
+        home: workspace.homeDir,
+        changes: workspace.changes,
+        feedback: task.kind === "follow_up" ? task.instruction : null,
+        signal,
+        progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
+      });
+      if (signal.aborted) return;
+      await movePhase(deps, task.id, "testing");
+      const result = await deps.deliver({
+        task: (await deps.store.get(task.id)) ?? task,
+        plan,
+        outcome,
+        usage: addUsage(task.usage, outcome.usage),
+        config: ctx.config,
+        workspace,
+        gh: ctx.gh,
+        bot: await deps.identity(task.installationId),
+        secrets: deps.secrets,
+        webBase: deps.webBase,
+        log: deps.log.child({ taskId: task.id }),
+        recordBranch: async (branch) => void (await deps.store.update(task.id, { branch })),
+      });
+      await record(deps, task, outcome, result, ctx.config.command);
+    },
+  );
 }
 
 /** The stored snapshot, when it and the plan are what the approval was given for. */
@@ -85,7 +92,10 @@ function approvedContext(task: Task, plan: Plan, command: string): { ok: true; s
   const again = task.kind === "follow_up" ? "comment on the pull request again" : `start a new task with \`/${commandWord(command)}\``;
   const hint = `Nothing was changed: ${again} to work from the thread as it is now.`;
   if (!snapshot) {
-    return { ok: false, failure: { phase: "working", reason: "This task's plan was approved without a record of the issue text it was made from (it was approved by an older OpenJules).", hint } };
+    return {
+      ok: false,
+      failure: { phase: "working", reason: "This task's plan was approved without a record of the issue text it was made from (it was approved by an older OpenJules).", hint },
+    };
   }
   return { ok: false, failure: { phase: "working", reason: "The plan or the issue text it was made from changed after it was approved.", hint } };
 }
@@ -130,10 +140,7 @@ async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, resul
   const usage = addUsage(task.usage, outcome.usage);
   if (result.kind === "pull_request" || result.kind === "branch_only") {
     const failing = outcome.tests.passed === false;
-    const patch =
-      result.kind === "pull_request"
-        ? { branch: result.branch, pullRequestNumber: result.number, pullRequestUrl: result.url }
-        : { branch: result.branch };
+    const patch = result.kind === "pull_request" ? { branch: result.branch, pullRequestNumber: result.number, pullRequestUrl: result.url } : { branch: result.branch };
     const done = await deps.store.transition(task.id, {
       from: ["working", "testing"],
       to: "done",
@@ -163,10 +170,18 @@ function failingNotice(result: Extract<DeliveryResult, { kind: "pull_request" | 
 function failureOf(result: Exclude<DeliveryResult, { kind: "pull_request" | "branch_only" }>, outcome: ExecuteOutcome): Failure {
   switch (result.kind) {
     case "no_changes":
-      return { phase: "working", reason: `The agent finished without changing any file: ${outcome.summary.slice(0, 300)}`, hint: "Start a new task with a more specific instruction." };
+      return {
+        phase: "working",
+        reason: `The agent finished without changing any file: ${outcome.summary.slice(0, 300)}`,
+        hint: "Start a new task with a more specific instruction.",
+      };
     case "blocked":
       return { phase: "pull request", reason: result.reason, hint: result.hint };
     case "aborted_tests_failed":
-      return { phase: "testing", reason: result.reason, hint: "Nothing was pushed (`on_test_failure: abort`). Start a new task, or change `on_test_failure` in .github/jules.yml." };
+      return {
+        phase: "testing",
+        reason: result.reason,
+        hint: "Nothing was pushed (`on_test_failure: abort`). Start a new task, or change `on_test_failure` in .github/jules.yml.",
+      };
   }
 }

@@ -1,6 +1,4 @@
 import { autoApproval } from "../config/approval.ts";
-import type { RepoConfig } from "../config/repo-config.ts";
-import type { GitHubGateway } from "../github/port.ts";
 import { renderAnswer } from "../render/answer.ts";
 import { parsePlanMarker, renderPlan } from "../render/plan.ts";
 import { planHash } from "../domain/plan-hash.ts";
@@ -75,7 +73,17 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
     to: "awaiting_approval",
     actor: "openjules",
     reason: `plan v${version} posted`,
-    patch: { plan, planHash: hash, planContext: context, planVersion: version, planCommentId: posted.id, planCommentCreatedAt: posted.createdAt, revisionFeedback: null, usage, activity: null },
+    patch: {
+      plan,
+      planHash: hash,
+      planContext: context,
+      planVersion: version,
+      planCommentId: posted.id,
+      planCommentCreatedAt: posted.createdAt,
+      revisionFeedback: null,
+      usage,
+      activity: null,
+    },
   });
   if (!waiting) return;
   await deps.status.refresh(waiting);

@@ -29,4 +29,3 @@ function isSameTrigger(active: Task, input: NewTask): boolean {
   if (input.triggerCommentId !== null) return active.triggerCommentId === input.triggerCommentId;
   return active.state === "queued" && active.statusCommentId === null && active.requestedBy === input.requestedBy;
 }
-

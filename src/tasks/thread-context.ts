@@ -33,7 +33,9 @@ export async function threadSnapshot(gh: GitHubGateway, ref: ThreadRef, triggerA
 
 /** sha256 of an issue's title and body exactly as GitHub returns them: any edit changes it. */
 export function issueDigest(issue: { title: string; body: string }): string {
-  return createHash("sha256").update(canonicalJson({ title: issue.title, body: issue.body })).digest("hex");
+  return createHash("sha256")
+    .update(canonicalJson({ title: issue.title, body: issue.body }))
+    .digest("hex");
 }
 
 /** Whether the issue (as fetched now) differs from the one the snapshot was taken of. */

@@ -1,8 +1,7 @@
 import { parseCommand } from "../github/commands/parse.ts";
 import { taskOrigin, type CommentEvent, type InboundEvent } from "../github/events.ts";
-import { WRITER_ROLES, type GitHubGateway } from "../github/port.ts";
+import { WRITER_ROLES } from "../github/port.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
-import type { TaskDeps } from "../tasks/deps.ts";
 import { startTask } from "../tasks/start-task.ts";
 import { loadRepoConfig } from "./repo-config.ts";
 import { handleCommand } from "./commands.ts";
@@ -64,4 +63,3 @@ async function onClosed(ctx: InboundContext, repo: CommentEvent["repo"], number:
     }
   }
 }
-

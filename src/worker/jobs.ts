@@ -46,35 +46,35 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
   };
 
   async function route(job: Job, log: TaskDeps["log"]): Promise<void> {
-      if (job.name === "inbound") {
-        const event = job.data as InboundEvent;
-        const gh = await deps.github.forInstallation(event.installationId);
-        await handleInbound({ deps, gh, ownLogin: options.ownLogin() }, event);
-        return;
-      }
-      const taskId = taskIdOf(job);
-      const task = await deps.store.get(taskId);
-      if (!task) throw new PermanentJobError(`task ${taskId} does not exist`);
-      const gh = await deps.github.forInstallation(task.installationId);
-      const loaded = await loadRepoConfig(gh, task);
-      if (!loaded.ok) {
-        const keys = loaded.problems.map((p) => p.key).join(", ");
-        await failTask(deps, task.id, {
-          phase: job.name === "plan" ? "planning" : "working",
-          reason: `.github/jules.yml is invalid (${keys}).`,
-          hint: `Fix the file on the default branch (comment \`/${commandWord(loaded.commandGuess)} help\` to see the settings), then start a new task.`,
-        });
-        return;
-      }
-      if (job.lastError === "interrupted") {
-        log.warn({ taskId }, "resuming a task whose worker stopped");
-        await deps.status.refresh(task, "Resumed after OpenJules restarted.");
-      }
-      const ctx = { gh, config: loaded.config, ownLogin: options.ownLogin(), attempt: job.attempt, signal: job.signal };
-      // Every log line of the task's work carries its id, repository and issue.
-      const taskDeps = { ...deps, log: log.child(taskLogBindings(task)) };
-      if (job.name === "plan") await runPlanning(taskDeps, taskId, ctx);
-      else await runExecution(taskDeps, taskId, ctx);
+    if (job.name === "inbound") {
+      const event = job.data as InboundEvent;
+      const gh = await deps.github.forInstallation(event.installationId);
+      await handleInbound({ deps, gh, ownLogin: options.ownLogin() }, event);
+      return;
+    }
+    const taskId = taskIdOf(job);
+    const task = await deps.store.get(taskId);
+    if (!task) throw new PermanentJobError(`task ${taskId} does not exist`);
+    const gh = await deps.github.forInstallation(task.installationId);
+    const loaded = await loadRepoConfig(gh, task);
+    if (!loaded.ok) {
+      const keys = loaded.problems.map((p) => p.key).join(", ");
+      await failTask(deps, task.id, {
+        phase: job.name === "plan" ? "planning" : "working",
+        reason: `.github/jules.yml is invalid (${keys}).`,
+        hint: `Fix the file on the default branch (comment \`/${commandWord(loaded.commandGuess)} help\` to see the settings), then start a new task.`,
+      });
+      return;
+    }
+    if (job.lastError === "interrupted") {
+      log.warn({ taskId }, "resuming a task whose worker stopped");
+      await deps.status.refresh(task, "Resumed after OpenJules restarted.");
+    }
+    const ctx = { gh, config: loaded.config, ownLogin: options.ownLogin(), attempt: job.attempt, signal: job.signal };
+    // Every log line of the task's work carries its id, repository and issue.
+    const taskDeps = { ...deps, log: log.child(taskLogBindings(task)) };
+    if (job.name === "plan") await runPlanning(taskDeps, taskId, ctx);
+    else await runExecution(taskDeps, taskId, ctx);
   }
 }
 

@@ -9,9 +9,7 @@ import type { GitHubGateway, RepoId } from "../github/port.ts";
  * it is a plain word, else the default) so a command can still be recognised
  * and answered with what is wrong with the file.
  */
-export type LoadedConfig =
-  | { ok: true; config: RepoConfig }
-  | { ok: false; problems: ConfigProblem[]; commandGuess: string; labelGuess: string };
+export type LoadedConfig = { ok: true; config: RepoConfig } | { ok: false; problems: ConfigProblem[]; commandGuess: string; labelGuess: string };
 
 export async function loadRepoConfig(gh: GitHubGateway, repo: RepoId): Promise<LoadedConfig> {
   const load = await gh.loadConfig(repo);

@@ -41,7 +41,11 @@ export function firstFreeName(base: string, taken: ReadonlySet<string>): string 
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
-const names = (out: string) => out.split("\n").map((line) => line.replace(/^.*\trefs\/heads\/|^refs\/heads\//, "").trim()).filter(Boolean);
+const names = (out: string) =>
+  out
+    .split("\n")
+    .map((line) => line.replace(/^.*\trefs\/heads\/|^refs\/heads\//, "").trim())
+    .filter(Boolean);
 
 /** Branch names starting with `base` on the remote and in the mirror. */
 async function takenNames(dir: string, base: string, auth: GitAuth): Promise<Set<string>> {

@@ -3,7 +3,7 @@ import type { ChangeRecord, CommandChanges, CommandSource } from "../agent/port.
 import { join } from "node:path";
 import { git, GitError } from "./git.ts";
 import { ancestors, excludePathspec, gitlinks } from "./nested.ts";
-import { type LeftOutPath } from "../domain/left-out.ts";
+import type { LeftOutPath } from "../domain/left-out.ts";
 
 /**
  * What the agent changed, kept apart from what the repository's commands
@@ -138,7 +138,14 @@ export class WorktreeChanges implements ChangeRecord {
   }
 
   async #inNestedRepository(path: string): Promise<boolean> {
-    for (const dir of ancestors(path)) if (await lstat(join(this.dir, dir, ".git")).then(() => true, () => false)) return true;
+    for (const dir of ancestors(path))
+      if (
+        await lstat(join(this.dir, dir, ".git")).then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
     return false;
   }
 

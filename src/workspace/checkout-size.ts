@@ -31,20 +31,45 @@ export async function checkCheckoutSize(mirror: string, commit: string, auth: Gi
   const tree = (await git(["ls-tree", "-r", "-z", "--full-tree", commit], { cwd: mirror, maxBuffer: BIG })).stdout;
   const files = tree.split("\0").filter((entry) => / blob [0-9a-f]+\t/.test(entry)).length;
   if (files > limits.maxFiles) {
-    throw refuse(name, `has ${files.toLocaleString("en-US")} files at ${commit.slice(0, 12)}, over this OpenJules instance's limit of ${limits.maxFiles.toLocaleString("en-US")} files in a working copy`, "Ask the operator to raise JULES_CHECKOUT_MAX_FILES, or use OpenJules on a smaller repository.");
+    throw refuse(
+      name,
+      `has ${files.toLocaleString("en-US")} files at ${commit.slice(0, 12)}, over this OpenJules instance's limit of ${limits.maxFiles.toLocaleString("en-US")} files in a working copy`,
+      "Ask the operator to raise JULES_CHECKOUT_MAX_FILES, or use OpenJules on a smaller repository.",
+    );
   }
   // `--missing=print` lists the absent blobs of this commit's tree without fetching them.
   const listed = (await git(["rev-list", "--objects", "--no-walk", "--missing=print", commit], { cwd: mirror, maxBuffer: BIG })).stdout;
-  const missing = [...new Set(listed.split("\n").filter((line) => line.startsWith("?")).map((line) => line.slice(1).trim()))];
+  const missing = [
+    ...new Set(
+      listed
+        .split("\n")
+        .filter((line) => line.startsWith("?"))
+        .map((line) => line.slice(1).trim()),
+    ),
+  ];
   if (missing.length > 0) {
-    await git(["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "origin", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin"], {
-      cwd: mirror, auth, input: `${missing.join("\n")}\n`, maxBuffer: BIG,
-    }).catch((error: unknown) => {
-      throw new WorkspaceError("fetch_failed", `Could not fetch the files of ${name} at ${commit.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.");
+    await git(
+      ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "origin", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin"],
+      {
+        cwd: mirror,
+        auth,
+        input: `${missing.join("\n")}\n`,
+        maxBuffer: BIG,
+      },
+    ).catch((error: unknown) => {
+      throw new WorkspaceError(
+        "fetch_failed",
+        `Could not fetch the files of ${name} at ${commit.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`,
+        "This is usually temporary; try again.",
+      );
     });
     const still = (await git(["rev-list", "--objects", "--no-walk", "--missing=print", commit], { cwd: mirror, maxBuffer: BIG })).stdout;
     if (still.split("\n").some((line) => line.startsWith("?"))) {
-      throw new WorkspaceError("fetch_failed", `The remote did not send every file of ${name} at ${commit.slice(0, 12)}, so its size cannot be checked`, "This is usually temporary; try again.");
+      throw new WorkspaceError(
+        "fetch_failed",
+        `The remote did not send every file of ${name} at ${commit.slice(0, 12)}, so its size cannot be checked`,
+        "This is usually temporary; try again.",
+      );
     }
   }
   // Every blob is local now: `-l` reads sizes without fetching anything.
@@ -55,6 +80,10 @@ export async function checkCheckoutSize(mirror: string, commit: string, auth: Gi
     if (size) bytes += Number(size);
   }
   if (bytes > limits.maxBytes) {
-    throw refuse(name, `would take ${mb(bytes)} when checked out (${files.toLocaleString("en-US")} files at ${commit.slice(0, 12)}), over this OpenJules instance's limit of ${mb(limits.maxBytes)} for a working copy`, "Ask the operator to raise JULES_CHECKOUT_MAX_MB, or use OpenJules on a smaller repository.");
+    throw refuse(
+      name,
+      `would take ${mb(bytes)} when checked out (${files.toLocaleString("en-US")} files at ${commit.slice(0, 12)}), over this OpenJules instance's limit of ${mb(limits.maxBytes)} for a working copy`,
+      "Ask the operator to raise JULES_CHECKOUT_MAX_MB, or use OpenJules on a smaller repository.",
+    );
   }
 }

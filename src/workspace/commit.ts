@@ -113,7 +113,11 @@ export async function commitAll(dir: string, request: CommitRequest, changes: Wo
   const changed = changedLinks(parseTreeLinks((await git(["ls-tree", "-r", "-z", "--full-tree", "HEAD"], { cwd: dir })).stdout), links);
   if (changed.length > 0) {
     // Cannot happen: the record never stages a link. Refused rather than trusted.
-    throw new WorkspaceError("git_failed", `Refusing to commit submodule links the task did not have at its base: ${changed.join(", ")}`, "This is a bug in OpenJules; nothing was committed.");
+    throw new WorkspaceError(
+      "git_failed",
+      `Refusing to commit submodule links the task did not have at its base: ${changed.join(", ")}`,
+      "This is a bug in OpenJules; nothing was committed.",
+    );
   }
   const staged = await git(["diff", "--cached", "--name-only", "-z", "--ignore-submodules=all"], { cwd: dir });
   if (staged.stdout === "") return { sha: null, leftOut };

@@ -55,7 +55,10 @@ export async function diffAgainstBase(dir: string, baseSha: string, auth: GitAut
       git(["diff", ...COMMON, "--numstat", "-z", ...range], { cwd: dir, auth }),
       git(["log", "--format=%B%x00", `${baseSha}..HEAD`], { cwd: dir }),
     ]);
-    const commitMessages = log.stdout.split("\0").map((m) => m.trim()).filter(Boolean);
+    const commitMessages = log.stdout
+      .split("\0")
+      .map((m) => m.trim())
+      .filter(Boolean);
     return { patch: patch.stdout, files: parseChanges(nameStatus.stdout, numstat.stdout), commitMessages };
   } catch (error) {
     if (error instanceof GitError && /maxBuffer/i.test(error.message)) {

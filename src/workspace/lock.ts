@@ -111,14 +111,21 @@ export function withFileLock<T>(path: string, fn: () => Promise<T>, options: Loc
         continue;
       }
       if (Date.now() > deadline) {
-        throw new WorkspaceError("lock_timeout", `Another task kept ${path} locked for more than ${Math.round(timeoutMs / 1000)} s`, "Try again when the other task on this repository has finished.");
+        throw new WorkspaceError(
+          "lock_timeout",
+          `Another task kept ${path} locked for more than ${Math.round(timeoutMs / 1000)} s`,
+          "Try again when the other task on this repository has finished.",
+        );
       }
       await sleep(retryMs);
     }
-    const beat = setInterval(() => {
-      const now = new Date();
-      utimes(path, now, now).catch(() => undefined);
-    }, Math.max(1000, Math.floor(staleMs / 3)));
+    const beat = setInterval(
+      () => {
+        const now = new Date();
+        utimes(path, now, now).catch(() => undefined);
+      },
+      Math.max(1000, Math.floor(staleMs / 3)),
+    );
     beat.unref();
     try {
       return await fn();

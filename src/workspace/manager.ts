@@ -24,10 +24,8 @@ import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 export { WorkspaceError } from "./errors.ts";
 export type { Workspace } from "./task-workspace.ts";
 export type { TokenProvider } from "./git.ts";
-export type { CoAuthor, CommitOutcome, CommitRequest } from "./commit.ts";
-export type { BotIdentity } from "./port.ts";
+export type { CoAuthor, CommitOutcome } from "./commit.ts";
 export type { LeftOutPath } from "../domain/left-out.ts";
-export type { ChangeRecord } from "./changes.ts";
 export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
 
 export interface WorkspaceManagerOptions {
@@ -66,7 +64,12 @@ export interface PrepareRequest {
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 async function checkBranchName(name: string, dir: string): Promise<void> {
-  const ok = !name.startsWith("-") && (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(() => true, () => false));
+  const ok =
+    !name.startsWith("-") &&
+    (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(
+      () => true,
+      () => false,
+    ));
   if (!ok) throw new WorkspaceError("invalid_input", `${JSON.stringify(name)} is not a valid branch name`, "Name an existing branch of the repository.");
 }
 
@@ -79,7 +82,12 @@ async function wantedTips(dataDir: string, auth: GitAuth, request: PrepareReques
   const tips = new Map<string, string>();
   for (const branch of new Set([baseBranch, ...named])) {
     const sha = heads.tips.get(branch);
-    if (!sha) throw new WorkspaceError("branch_not_found", `Branch ${branch} does not exist in ${request.owner}/${request.repo}`, "Name an existing branch, or leave it out to use the default branch.");
+    if (!sha)
+      throw new WorkspaceError(
+        "branch_not_found",
+        `Branch ${branch} does not exist in ${request.owner}/${request.repo}`,
+        "Name an existing branch, or leave it out to use the default branch.",
+      );
     tips.set(branch, sha);
   }
   return { baseBranch, tips };
@@ -92,7 +100,11 @@ async function remoteSha(mirror: string, branch: string, ref: { owner: string; r
     return (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], { cwd: mirror })).stdout.trim();
   } catch (error) {
     if (!(error instanceof GitError)) throw error;
-    throw new WorkspaceError("branch_not_found", `Branch ${branch} does not exist in ${ref.owner}/${ref.repo}`, "Name an existing branch, or leave it out to use the default branch.");
+    throw new WorkspaceError(
+      "branch_not_found",
+      `Branch ${branch} does not exist in ${ref.owner}/${ref.repo}`,
+      "Name an existing branch, or leave it out to use the default branch.",
+    );
   }
 }
 

@@ -128,7 +128,10 @@ async function localTip(path: string, branch: string): Promise<string | null> {
 }
 
 const meets = (path: string, a: string, b: string) =>
-  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(() => true, () => false);
+  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(
+    () => true,
+    () => false,
+  );
 
 const isShallow = async (path: string) => (await git(["rev-parse", "--is-shallow-repository"], { cwd: path })).stdout.trim() === "true";
 
@@ -165,7 +168,10 @@ export interface SyncOptions {
 export async function syncMirror(path: string, ref: RepoRef, token: TokenProvider, options: SyncOptions): Promise<number> {
   const { repoMaxBytes, sizeKb, timeoutMs = 30 * 60_000, tips } = options;
   checkPayloadSize(ref, sizeKb, repoMaxBytes);
-  const exists = await stat(join(path, "HEAD")).then(() => true, () => false);
+  const exists = await stat(join(path, "HEAD")).then(
+    () => true,
+    () => false,
+  );
   const target = exists ? path : `${path}.tmp-${randomUUID()}`;
   const run = (args: string[]) => git(args, { cwd: target, auth: { remoteUrl: ref.cloneUrl, token }, timeoutMs });
   try {

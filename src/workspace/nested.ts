@@ -1,6 +1,5 @@
 import { lstat, opendir, realpath } from "node:fs/promises";
 import { join } from "node:path";
-import type { LeftOutPath } from "../domain/left-out.ts";
 import { git } from "./git.ts";
 
 /**
@@ -48,15 +47,19 @@ export function ancestors(path: string): string[] {
  * has a `.git` entry of any kind. Ignored paths are never staged and not looked at.
  */
 export async function nestedRepositories(dir: string): Promise<string[]> {
-  const [others, modified] = await Promise.all([
-    git(["ls-files", "-z", "--others", "--exclude-standard"], { cwd: dir }),
-    git(["ls-files", "-z", "--modified"], { cwd: dir }),
-  ]);
+  const [others, modified] = await Promise.all([git(["ls-files", "-z", "--others", "--exclude-standard"], { cwd: dir }), git(["ls-files", "-z", "--modified"], { cwd: dir })]);
   const found = new Set<string>();
   const hasGit = new Map<string, Promise<boolean>>();
   const holdsGit = (rel: string) => {
     let known = hasGit.get(rel);
-    if (!known) hasGit.set(rel, (known = lstat(join(dir, rel, ".git")).then(() => true, () => false)));
+    if (!known)
+      hasGit.set(
+        rel,
+        (known = lstat(join(dir, rel, ".git")).then(
+          () => true,
+          () => false,
+        )),
+      );
     return known;
   };
   for (const path of [...lists(others.stdout), ...lists(modified.stdout)]) {

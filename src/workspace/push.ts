@@ -36,7 +36,9 @@ export async function pushBranch(request: PushRequest): Promise<void> {
     await git(["push", "--quiet", "--no-verify", "origin", refspec], { cwd: dir, auth });
   } catch (error) {
     if (error instanceof GitError && error.authFailed) {
-      throw new WorkspaceError("auth_failed", `Could not push ${branch}: ${error.message}`, "Check that the app has write access to contents on this repository.", { cause: error });
+      throw new WorkspaceError("auth_failed", `Could not push ${branch}: ${error.message}`, "Check that the app has write access to contents on this repository.", {
+        cause: error,
+      });
     }
     const why = error instanceof GitError ? rejection(error.stderr) : null;
     if (why === "moved") {
@@ -55,7 +57,9 @@ export async function pushBranch(request: PushRequest): Promise<void> {
         { cause: error },
       );
     }
-    throw new WorkspaceError("push_failed", `Could not push ${branch}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", { cause: error });
+    throw new WorkspaceError("push_failed", `Could not push ${branch}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", {
+      cause: error,
+    });
   }
 }
 

@@ -13,9 +13,7 @@ import { git, gitEnv } from "./git.ts";
  * refused elsewhere). Nothing here runs attributes, filters or textconv.
  */
 
-export type PushedObject =
-  | { kind: "commit"; sha: string; raw: Buffer }
-  | { kind: "file"; path: string; sha: string; size: number; bytes: Buffer | null; before: Buffer | null };
+export type PushedObject = { kind: "commit"; sha: string; raw: Buffer } | { kind: "file"; path: string; sha: string; size: number; bytes: Buffer | null; before: Buffer | null };
 
 const BATCH_BYTES = 64 * 1024 * 1024;
 const GITLINK = "160000";
@@ -50,10 +48,16 @@ export async function* readPushed(dir: string, baseSha: string, maxBlobBytes: nu
   for (const [sha, raw] of await catFile(dir, commits)) yield { kind: "commit", sha, raw: raw ?? Buffer.alloc(0) };
 
   const files = [...entries.values()];
-  const sizes = await sizesOf(dir, files.map((f) => f.sha));
+  const sizes = await sizesOf(
+    dir,
+    files.map((f) => f.sha),
+  );
   // A path with a newline cannot be named as `<rev>:<path>` on cat-file's stdin: it goes without a base (fail closed).
   const baseName = (path: string) => (path.includes("\n") ? null : `${baseSha}:${path}`);
-  const baseSizes = await sizesOf(dir, files.map((f) => baseName(f.path)).filter((n): n is string => n !== null));
+  const baseSizes = await sizesOf(
+    dir,
+    files.map((f) => baseName(f.path)).filter((n): n is string => n !== null),
+  );
   let batch: Entry[] = [];
   let batchBytes = 0;
   const flush = async function* (): AsyncGenerator<PushedObject> {
@@ -61,7 +65,14 @@ export async function* readPushed(dir: string, baseSha: string, maxBlobBytes: nu
     const read = await catFile(dir, names);
     for (const f of batch) {
       const base = baseName(f.path);
-      yield { kind: "file", path: f.path, sha: f.sha, size: sizes.get(f.sha) ?? 0, bytes: read.get(f.sha) ?? Buffer.alloc(0), before: base && readableBase(f) ? (read.get(base) ?? null) : null };
+      yield {
+        kind: "file",
+        path: f.path,
+        sha: f.sha,
+        size: sizes.get(f.sha) ?? 0,
+        bytes: read.get(f.sha) ?? Buffer.alloc(0),
+        before: base && readableBase(f) ? (read.get(base) ?? null) : null,
+      };
     }
     batch = [];
     batchBytes = 0;
@@ -118,10 +129,15 @@ async function catFile(dir: string, names: readonly string[]): Promise<Map<strin
 
 function gitBytes(args: string[], cwd: string, input: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const child = execFile("git", args, { cwd, env: gitEnv(), encoding: "buffer", maxBuffer: 2 * BATCH_BYTES + 256 * 1024 * 1024, killSignal: "SIGKILL" }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`git ${args.join(" ")} failed: ${String(stderr).trim().slice(-2000) || error.message}`, { cause: error }));
-      else resolve(stdout);
-    });
+    const child = execFile(
+      "git",
+      args,
+      { cwd, env: gitEnv(), encoding: "buffer", maxBuffer: 2 * BATCH_BYTES + 256 * 1024 * 1024, killSignal: "SIGKILL" },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`git ${args.join(" ")} failed: ${String(stderr).trim().slice(-2000) || error.message}`, { cause: error }));
+        else resolve(stdout);
+      },
+    );
     child.stdin?.on("error", () => {});
     child.stdin?.end(input);
   });

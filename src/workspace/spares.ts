@@ -40,7 +40,13 @@ export async function activeWorktrees(mirror: string, sparesDir: string): Promis
     const gitFile = (await readFile(join(admin, "gitdir"), "utf8").catch(() => "")).trim();
     const dir = gitFile.replace(/\/\.git$/, "");
     if (!dir || dir.startsWith(`${sparesDir}/`)) continue;
-    if (await stat(dir).then(() => true, () => false)) active.push(dir);
+    if (
+      await stat(dir).then(
+        () => true,
+        () => false,
+      )
+    )
+      active.push(dir);
   }
   return active;
 }
@@ -76,11 +82,16 @@ async function scrub(dir: string): Promise<boolean> {
  */
 export async function parkOrRemove(mirror: string, dir: string, sparesDir: string, max: number, locked: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
   const clean = max > 0 && (await listDirs(sparesDir)).length < max && (await scrub(dir));
-  const parked = clean && (await locked(async () => {
-    if ((await listDirs(sparesDir)).length >= max) return false;
-    await mkdir(sparesDir, { recursive: true, mode: 0o700 });
-    return git(["worktree", "move", dir, join(sparesDir, randomUUID())], { cwd: mirror }).then(() => true, () => false);
-  }));
+  const parked =
+    clean &&
+    (await locked(async () => {
+      if ((await listDirs(sparesDir)).length >= max) return false;
+      await mkdir(sparesDir, { recursive: true, mode: 0o700 });
+      return git(["worktree", "move", dir, join(sparesDir, randomUUID())], { cwd: mirror }).then(
+        () => true,
+        () => false,
+      );
+    }));
   // Removal needs no lock: `git worktree prune` leaves worktrees being added alone.
   if (!parked) await removeWorktree(mirror, dir);
 }

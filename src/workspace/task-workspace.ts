@@ -105,10 +105,13 @@ export class TaskWorkspace implements Workspace {
     const branches = [...new Set([...this.createdBranches, ...(this.branch ? [this.branch] : [])])];
     if (branches.length > 0) await step(git(["branch", "--quiet", "-D", ...branches], { cwd: mirror }));
     await step(forceRemove(this.homeDir));
-    await step(
-      readMeta(mirror).then((meta) => (meta ? writeMeta(mirror, { ...meta, lastUsedMs: Date.now() }) : undefined)),
-    );
-    if (await stat(this.dir).then(() => true, () => false)) {
+    await step(readMeta(mirror).then((meta) => (meta ? writeMeta(mirror, { ...meta, lastUsedMs: Date.now() }) : undefined)));
+    if (
+      await stat(this.dir).then(
+        () => true,
+        () => false,
+      )
+    ) {
       throw new WorkspaceError("git_failed", `Could not remove the working copy ${this.dir}`, "The operator should check the data directory's permissions.", { cause: errors[0] });
     }
   }

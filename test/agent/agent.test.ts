@@ -36,11 +36,40 @@ function settingsFor(format: WireFormat, llm: FakeLlm, extra: Partial<Settings["
 }
 
 const task = (over: Partial<Task> = {}): Task => ({
-  id: "task-1", kind: "issue", cloneUrl: "https://github.com/acme/calc.git", installationId: 1, owner: "acme", repo: "calc", issueNumber: 7,
-  state: "planning", instruction: "fix add please",
-  issueTitle: "add() subtracts", requestedBy: "alice", triggerCommentId: 11, command: "jules", baseBranch: "main", statusCommentId: null, planCommentId: null, planCommentCreatedAt: null,
-  plan: null, planHash: null, planContext: null, planVersion: 0, revisionFeedback: null, approvedBy: null, approvalKind: null, approvedPlanHash: null, answer: null, branch: null,
-  pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null, createdAt: "2024-01-01T00:00:00Z", updatedAt: "2024-01-01T00:00:00Z",
+  id: "task-1",
+  kind: "issue",
+  cloneUrl: "https://github.com/acme/calc.git",
+  installationId: 1,
+  owner: "acme",
+  repo: "calc",
+  issueNumber: 7,
+  state: "planning",
+  instruction: "fix add please",
+  issueTitle: "add() subtracts",
+  requestedBy: "alice",
+  triggerCommentId: 11,
+  command: "jules",
+  baseBranch: "main",
+  statusCommentId: null,
+  planCommentId: null,
+  planCommentCreatedAt: null,
+  plan: null,
+  planHash: null,
+  planContext: null,
+  planVersion: 0,
+  revisionFeedback: null,
+  approvedBy: null,
+  approvalKind: null,
+  approvedPlanHash: null,
+  answer: null,
+  branch: null,
+  pullRequestNumber: null,
+  pullRequestUrl: null,
+  failure: null,
+  usage: null,
+  activity: null,
+  createdAt: "2024-01-01T00:00:00Z",
+  updatedAt: "2024-01-01T00:00:00Z",
   ...over,
 });
 
@@ -67,14 +96,26 @@ for (const format of FORMATS) {
     afterAll(() => llm.close());
     beforeEach(async () => {
       llm.reset();
-      wd = await makeWorkdir({ "src/math.ts": "export function add(a: number, b: number) {\n  return a - b;\n}\n", "AGENTS.md": "Use tabs.\n", "config/keys.txt": `key=${OPENAI_KEY}\n` });
+      wd = await makeWorkdir({
+        "src/math.ts": "export function add(a: number, b: number) {\n  return a - b;\n}\n",
+        "AGENTS.md": "Use tabs.\n",
+        "config/keys.txt": `key=${OPENAI_KEY}\n`,
+      });
       dataDir = await mkdtemp(join(tmpdir(), "openjules-data-"));
     });
     afterEach(async () => {
       await wd.cleanup();
       await rm(dataDir, { recursive: true, force: true });
     });
-    const base = (config: RepoConfig = defaultRepoConfig()) => ({ task: task(), thread, config, workdir: wd.root, home: wd.root, progress: new RecordingProgress(), signal: new AbortController().signal });
+    const base = (config: RepoConfig = defaultRepoConfig()) => ({
+      task: task(),
+      thread,
+      config,
+      workdir: wd.root,
+      home: wd.root,
+      progress: new RecordingProgress(),
+      signal: new AbortController().signal,
+    });
 
     it("plans from the repository context, with the thread as untrusted data, and keeps a redacted transcript", async () => {
       llm.push(call("read_file", { path: "config/keys.txt" }), call("submit_plan", { ...PLAN }));
@@ -95,8 +136,14 @@ for (const format of FORMATS) {
       assert.deepEqual(request.progress.lines.slice(0, 1), ["exploring the repository"]);
 
       const transcript = await readFile(join(dataDir, "transcripts", "task-1.jsonl"), "utf8");
-      const entries = transcript.trim().split("\n").map((l) => JSON.parse(l) as { type: string });
-      assert.deepEqual(entries.map((e) => e.type), ["start", "user", "model", "tool", "model", "tool", "end"]);
+      const entries = transcript
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string });
+      assert.deepEqual(
+        entries.map((e) => e.type),
+        ["start", "user", "model", "tool", "model", "tool", "end"],
+      );
       assert.ok(!transcript.includes(OPENAI_KEY), "the configured key is redacted");
       assert.match(transcript, /REDACTED/);
     });
@@ -120,10 +167,7 @@ for (const format of FORMATS) {
     });
 
     it("executes the plan on the working copy; without a runner tests are reported unavailable", async () => {
-      llm.push(
-        call("edit_file", { path: "src/math.ts", old_string: "return a - b;", new_string: "return a + b;" }),
-        call("finish", { summary: "add() now adds." }),
-      );
+      llm.push(call("edit_file", { path: "src/math.ts", old_string: "return a - b;", new_string: "return a + b;" }), call("finish", { summary: "add() now adds." }));
       const agent = createAgent({ settings: settingsFor(format, llm), dataDir, secrets: [OPENAI_KEY] });
       const outcome = await agent.execute({ ...base(), plan: PLAN, feedback: "Keep it small." });
       assert.equal(outcome.summary, "add() now adds.");
@@ -176,7 +220,10 @@ for (const format of FORMATS) {
       const settings = settingsFor(format, llm, { prices: JSON.stringify({ [format === "openai" ? "gpt-4o" : "claude-sonnet"]: { input: 2, output: 8 } }) });
       const agent = createAgent({ settings, dataDir, secrets: [OPENAI_KEY] });
       const config = { ...defaultRepoConfig(), budgets: { max_turns: 1 } };
-      const error = await agent.plan({ ...base(config), previousPlan: null, feedback: null }).then(() => assert.fail("expected a budget stop"), (e: unknown) => e);
+      const error = await agent.plan({ ...base(config), previousPlan: null, feedback: null }).then(
+        () => assert.fail("expected a budget stop"),
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof AgentError);
       assert.match(error.message, /limit of 1 model turns/);
       assert.equal(error.usage?.costUsd, 2);

@@ -14,7 +14,10 @@ describe("budgets", () => {
   it("takes the repository's value capped by the operator's", () => {
     assert.deepEqual(effectiveBudget({}, caps), { maxTurns: 40, maxTokens: 2_000_000, maxCostUsd: 5, maxWallMs: 1_800_000 });
     assert.deepEqual(effectiveBudget({ max_turns: 10, max_tokens: 9_000_000, max_cost_usd: 1, max_minutes: 60 }, caps), {
-      maxTurns: 10, maxTokens: 2_000_000, maxCostUsd: 1, maxWallMs: 1_800_000,
+      maxTurns: 10,
+      maxTokens: 2_000_000,
+      maxCostUsd: 1,
+      maxWallMs: 1_800_000,
     });
   });
 

@@ -63,7 +63,10 @@ describe("prompts and transcript", () => {
       transcript.record({ type: "tool", id: "1", name: "read_file", ms: 1, isError: false, result: "GITHUB_TOKEN=ghp_abcdefghijklmnopqrstuvwxyz0123456789" });
       await transcript.close();
       const text = await readFile(path, "utf8");
-      const lines = text.trim().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+      const lines = text
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, string>);
       assert.equal(lines.length, 2);
       assert.match(lines[0]!.content!, /my key is \[REDACTED:/);
       assert.doesNotMatch(text, /hunter2-very-secret|ghp_abcdefghijklmnop/);

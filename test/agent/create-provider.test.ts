@@ -16,8 +16,7 @@ const settings = (over: Partial<Settings["agent"]> = {}): Settings["agent"] => (
   ...over,
 });
 
-const refuses = (fn: () => unknown, message: RegExp, hint: RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof AgentError && message.test(e.message) && hint.test(e.hint));
+const refuses = (fn: () => unknown, message: RegExp, hint: RegExp) => assert.throws(fn, (e: unknown) => e instanceof AgentError && message.test(e.message) && hint.test(e.hint));
 
 describe("choosing the model", () => {
   it("uses the operator's choice without an override", () => {

@@ -18,21 +18,27 @@ const MATH = "export function add(a: number, b: number) {\n  return a - b;\n}\ne
 /** Tool results the client sent in a request, whatever the wire format. */
 function toolResults(request: RecordedRequest): { content: string; isError: boolean }[] {
   if (request.format === "openai") {
-    return request.body.messages.filter((m: { role: string }) => m.role === "tool").map((m: { content: string }) => ({ content: m.content, isError: m.content.startsWith("Error:") }));
+    return request.body.messages
+      .filter((m: { role: string }) => m.role === "tool")
+      .map((m: { content: string }) => ({ content: m.content, isError: m.content.startsWith("Error:") }));
   }
   return request.body.messages.flatMap((m: { content: unknown }) =>
     Array.isArray(m.content)
-      ? m.content.filter((b: { type: string }) => b.type === "tool_result").map((b: { content: string; is_error?: boolean }) => ({ content: b.content, isError: b.is_error === true }))
+      ? m.content
+          .filter((b: { type: string }) => b.type === "tool_result")
+          .map((b: { content: string; is_error?: boolean }) => ({ content: b.content, isError: b.is_error === true }))
       : [],
   );
 }
 const elided = (request: RecordedRequest) => toolResults(request).filter((t) => t.content.includes("output elided")).length;
 const BIG = Array.from({ length: 900 }, (_, i) => `line ${i} ${"x".repeat(20)}`).join("\n");
-const toolNames = (request: RecordedRequest): string[] =>
-  request.body.tools.map((t: { name?: string; function?: { name: string } }) => t.name ?? t.function?.name);
+const toolNames = (request: RecordedRequest): string[] => request.body.tools.map((t: { name?: string; function?: { name: string } }) => t.name ?? t.function?.name);
 
 const rejectsAgentError = async (promise: Promise<unknown>, pattern: RegExp): Promise<AgentError> => {
-  const error = await promise.then(() => assert.fail("expected an AgentError"), (e: unknown) => e);
+  const error = await promise.then(
+    () => assert.fail("expected an AgentError"),
+    (e: unknown) => e,
+  );
   assert.ok(error instanceof AgentError, `expected AgentError, got ${String(error)}`);
   assert.match(error.message, pattern);
   assert.ok(error.hint.length > 0);
@@ -96,7 +102,11 @@ for (const format of FORMATS) {
     it("refuses an edit that matches twice, then applies the precise one", async () => {
       llm.push(
         call("edit_file", { path: "src/math.ts", old_string: "return a - b;", new_string: "return a + b;" }),
-        call("edit_file", { path: "src/math.ts", old_string: "b: number) {\n  return a - b;\n}\nexport function sub", new_string: "b: number) {\n  return a + b;\n}\nexport function sub" }),
+        call("edit_file", {
+          path: "src/math.ts",
+          old_string: "b: number) {\n  return a - b;\n}\nexport function sub",
+          new_string: "b: number) {\n  return a + b;\n}\nexport function sub",
+        }),
         call("finish", { summary: "Fixed." }),
       );
       const { loop } = makeLoop(provider(), wd.root, { mode: "execute" });
@@ -120,7 +130,10 @@ for (const format of FORMATS) {
         const { loop } = makeLoop(provider(), wd.root, { mode: "execute" });
         await loop.run("Implement.");
         const results = toolResults(llm.requests.at(-1)!);
-        assert.deepEqual(results.map((r) => r.isError), [true, true, true, true]);
+        assert.deepEqual(
+          results.map((r) => r.isError),
+          [true, true, true, true],
+        );
         assert.match(results[0]!.content, /outside the working copy/);
         assert.match(results[1]!.content, /outside the working copy/);
         assert.match(results[2]!.content, /symbolic link/);
@@ -194,10 +207,7 @@ for (const format of FORMATS) {
 
     it("fails clearly when the model does not answer in time", async () => {
       llm.push(...repeat(2, say("late", { delayMs: 3_000 })));
-      const error = await rejectsAgentError(
-        makeLoop(provider({ timeoutMs: 150, retry: { maxAttempts: 2 } }), wd.root).loop.run("Fix."),
-        /did not answer in time/,
-      );
+      const error = await rejectsAgentError(makeLoop(provider({ timeoutMs: 150, retry: { maxAttempts: 2 } }), wd.root).loop.run("Fix."), /did not answer in time/);
       assert.match(error.hint, /JULES_LLM_TIMEOUT_MS/);
     });
 
@@ -226,7 +236,8 @@ for (const format of FORMATS) {
 
     it("trims harder and retries once when the provider reports a context overflow", async () => {
       await writeFile(join(wd.root, "big.txt"), BIG);
-      const overflow = format === "openai" ? { code: "context_length_exceeded", message: "maximum context length exceeded" } : { message: "prompt is too long: 99000 tokens > 98000 maximum" };
+      const overflow =
+        format === "openai" ? { code: "context_length_exceeded", message: "maximum context length exceeded" } : { message: "prompt is too long: 99000 tokens > 98000 maximum" };
       llm.push(...repeat(3, call("read_file", { path: "big.txt" })), fail(400, overflow), call("submit_plan", PLAN));
       const { loop } = makeLoop(provider({ contextWindow: 100_000 }), wd.root);
       assert.equal((await loop.run("Fix.")).kind, "plan");

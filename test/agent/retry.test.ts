@@ -17,18 +17,44 @@ describe("retry policy", () => {
 
   it("backs off exponentially with jitter, up to the cap", () => {
     const p = { maxAttempts: 9, baseDelayMs: 1000, maxDelayMs: 8000, maxTotalWaitMs: 1e6 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((a) => backoffMs(a, p, () => 1)), [1000, 2000, 4000, 8000, 8000]);
-    assert.deepEqual([1, 2, 3].map((a) => backoffMs(a, p, () => 0)), [500, 1000, 2000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((a) => backoffMs(a, p, () => 1)),
+      [1000, 2000, 4000, 8000, 8000],
+    );
+    assert.deepEqual(
+      [1, 2, 3].map((a) => backoffMs(a, p, () => 0)),
+      [500, 1000, 2000],
+    );
   });
 
   it("retries retryable failures only, and notes the attempts on the final error", async () => {
     let calls = 0;
     const server = (error: unknown) => classifyFailure("X", { status: 503, message: String(error) });
-    await assert.rejects(withRetry(async () => { calls++; throw new Error("boom"); }, server, policy), /gave up after 3 attempts/);
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error("boom");
+        },
+        server,
+        policy,
+      ),
+      /gave up after 3 attempts/,
+    );
     assert.equal(calls, 3);
     calls = 0;
     const auth = () => classifyFailure("X", { status: 401, message: "no" });
-    await assert.rejects(withRetry(async () => { calls++; throw new Error("no"); }, auth, policy), (e: unknown) => e instanceof ProviderError && e.kind === "auth");
+    await assert.rejects(
+      withRetry(
+        async () => {
+          calls++;
+          throw new Error("no");
+        },
+        auth,
+        policy,
+      ),
+      (e: unknown) => e instanceof ProviderError && e.kind === "auth",
+    );
     assert.equal(calls, 1);
     calls = 0;
     assert.equal(await withRetry(async () => (++calls < 2 ? Promise.reject(new Error("x")) : "ok"), server, policy), "ok");
@@ -41,7 +67,10 @@ describe("failure classification", () => {
     assert.deepEqual([kind({ message: "", timeout: true }).error.kind, kind({ message: "", timeout: true }).retryable], ["timeout", true]);
     assert.equal(kind({ message: "ECONNRESET", connection: true }).error.kind, "connection");
     assert.equal(kind({ status: 429, message: "" }).retryable, true);
-    assert.deepEqual([kind({ status: 429, message: "", code: "insufficient_quota" }).error.kind, kind({ status: 429, message: "", code: "insufficient_quota" }).retryable], ["rate_limit", false]);
+    assert.deepEqual(
+      [kind({ status: 429, message: "", code: "insufficient_quota" }).error.kind, kind({ status: 429, message: "", code: "insufficient_quota" }).retryable],
+      ["rate_limit", false],
+    );
     assert.equal(kind({ status: 529, message: "Overloaded" }).error.kind, "server");
     assert.equal(kind({ status: 403, message: "" }).error.kind, "auth");
     assert.equal(kind({ status: 404, message: "model not found" }).error.kind, "bad_request");

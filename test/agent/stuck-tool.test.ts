@@ -60,13 +60,29 @@ describe("tool loop with a tool that never settles", () => {
     const controller = new AbortController();
     const pending = loopWith({ signal: controller.signal }).run("Go.");
     setTimeout(() => controller.abort(new Error("task cancelled")), 200);
-    const error = await within(2_000, pending.then(() => null, (e: unknown) => e), "the loop after cancelling");
+    const error = await within(
+      2_000,
+      pending.then(
+        () => null,
+        (e: unknown) => e,
+      ),
+      "the loop after cancelling",
+    );
     assert.match(String(error), /task cancelled/);
   });
 
   it("the phase time limit ends the loop while the tool is still running", async () => {
     llm.push(call("stuck", {}));
-    const error = await within(3_000, loopWith({ maxWallMs: 500 }).run("Go.").then(() => null, (e: unknown) => e), "the loop past its time limit");
+    const error = await within(
+      3_000,
+      loopWith({ maxWallMs: 500 })
+        .run("Go.")
+        .then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      "the loop past its time limit",
+    );
     assert.match(String(error), /time limit/);
   });
 

@@ -59,10 +59,19 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
     const publicOnly = await prepare(options, dir, RepoConfigSchema.parse({ setup: direct, test: "true", setup_network: true, on_setup_failure: "continue" }), progress);
     assert.match(publicOnly ?? "", /failed \(exit code 7; network: public hosts only, through OpenJules's egress proxy/);
     // Through the proxy, a server the operator allowlisted answers; what the proxy refused is named in the note.
-    const allowing = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: 2 * 1024 ** 3, processes: 128 }, setupNetwork: { mode: "public", allowHosts: [`localhost:${port}`] } });
+    const allowing = createSandboxRunner({
+      mode: "bubblewrap",
+      limits: { memoryBytes: 2 * 1024 ** 3, processes: 128 },
+      setupNetwork: { mode: "public", allowHosts: [`localhost:${port}`] },
+    });
     // `--noproxy ""`: the sandbox's NO_PROXY keeps loopback names for the sandbox's own servers; here they must go to the proxy.
     const viaProxy = `curl -sS -f --noproxy "" http://localhost:${port}/ > installed.txt && curl -sS -f --noproxy "" http://127.0.0.1:${port}/`;
-    const refused = await prepare({ ...options, runner: allowing }, dir, RepoConfigSchema.parse({ setup: viaProxy, test: "true", setup_network: "public", on_setup_failure: "continue" }), progress);
+    const refused = await prepare(
+      { ...options, runner: allowing },
+      dir,
+      RepoConfigSchema.parse({ setup: viaProxy, test: "true", setup_network: "public", on_setup_failure: "continue" }),
+      progress,
+    );
     assert.equal(await readFile(join(dir, "installed.txt"), "utf8"), "ok");
     assert.match(refused ?? "", /refused: 127\.0\.0\.1:\d+: 127\.0\.0\.1 is loopback/);
     await rm(join(dir, "installed.txt"));
@@ -83,7 +92,10 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
     const config = RepoConfigSchema.parse({});
     assert.equal(await prepare(options, dir, config, progress), null);
     const line = activity.at(-1)!;
-    assert.match(line, /^no test command found \(nothing in the repository names one: no [^()]*package\.json test script[^()]*\); set `test:` in \.github\/jules\.yml to have changes tested$/);
+    assert.match(
+      line,
+      /^no test command found \(nothing in the repository names one: no [^()]*package\.json test script[^()]*\); set `test:` in \.github\/jules\.yml to have changes tested$/,
+    );
     assert.equal(line.split("no test command found").length, 2, `said once: ${line}`);
     const report = await runTests(options, dir, config);
     assert.deepEqual(report, { command: null, passed: null, summary: "" }, "the pull request's verdict says it; the output block stays empty");
@@ -94,9 +106,15 @@ describe("the setup and test commands of execution", { timeout: 120_000 }, () =>
     const log = { record: (entry: TranscriptEntry) => void logged.push(entry), where: "the task's transcript" };
     const noisy = `for i in $(seq 1 80); do printf 'fetching %s\\r' $i; printf '\\033[33mwarn\\033[0m line %s\\n' $i; done; printf '\\033[31mnpm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad-x\\033[0m\\n'; exit 1`;
     const config = RepoConfigSchema.parse({ setup: noisy, test: "true", setup_network: "none" });
-    const error = await prepare({ ...options, log }, dir, config, progress).then(() => null, (e: unknown) => e);
+    const error = await prepare({ ...options, log }, dir, config, progress).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof SetupFailedError, String(error));
-    assert.equal(error.message, `The setup command \`${noisy}\` failed (exit code 1, without network (\`setup_network: public\` in .github/jules.yml gives it public hosts)), so the agent did not start.`);
+    assert.equal(
+      error.message,
+      `The setup command \`${noisy}\` failed (exit code 1, without network (\`setup_network: public\` in .github/jules.yml gives it public hosts)), so the agent did not start.`,
+    );
     const lines = error.output!.split("\n");
     assert.equal(lines.at(-3), "npm ERR! 404 Not Found - GET https://registry.npmjs.org/left-pad-x");
     assert.equal(lines.at(-4), "warn line 80", "progress redraws collapsed, colours gone");

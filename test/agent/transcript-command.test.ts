@@ -16,7 +16,10 @@ describe("transcript: command output", () => {
       transcript.record({ type: "command", purpose: "test", command: "npm test", exitCode: 1, timedOut: false, output });
       transcript.record({ type: "note", text: "y".repeat(30_000) });
       await transcript.close();
-      const [command, note] = (await readFile(join(dir, "t.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      const [command, note] = (await readFile(join(dir, "t.jsonl"), "utf8"))
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       assert.ok((command!.output as string).startsWith("x".repeat(100_000)), "kept whole");
       assert.match(command!.output as string, /\nkey=\[REDACTED:[^\]]+\]\n\x1b\[31mFAIL\x1b\[0m$/, "as it was printed, secrets redacted");
       assert.doesNotMatch(command!.output as string, /sk-live-secret-value/);

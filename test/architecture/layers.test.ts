@@ -72,7 +72,11 @@ function unitOf(file: string): { path: string; layer: Layer } | null {
   return best ? { path: best[0], layer: best[1] } : null;
 }
 
-interface Edge { from: string; to: string; spec: string }
+interface Edge {
+  from: string;
+  to: string;
+  spec: string;
+}
 
 /** Every relative import, export-from and dynamic import of the file, resolved to a path under the root. */
 function importsOf(file: string): Edge[] {
@@ -144,9 +148,7 @@ describe("the layers of src/", () => {
   });
 
   it("has no import cycle between units", () => {
-    const unitEdges = edges
-      .map((e) => [unitOf(e.from)!.path, unitOf(e.to)!.path] as const)
-      .filter(([a, b]) => a !== b);
+    const unitEdges = edges.map((e) => [unitOf(e.from)!.path, unitOf(e.to)!.path] as const).filter(([a, b]) => a !== b);
     const cycles = unitCycles(unitEdges).map((units) => {
       const inside = edges.filter((e) => units.includes(unitOf(e.from)!.path) && units.includes(unitOf(e.to)!.path) && unitOf(e.from)!.path !== unitOf(e.to)!.path);
       return `${units.join(" ⇄ ")}: ${inside.map((e) => `${e.from} → ${e.spec}`).join(", ")}`;
@@ -176,7 +178,19 @@ describe("the layers of src/", () => {
 
 describe("the cycle finder", () => {
   it("finds a cycle around three units and none in a chain", () => {
-    expect(unitCycles([["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]])).toEqual([["a", "b", "c"]]);
-    expect(unitCycles([["a", "b"], ["b", "c"]])).toEqual([]);
+    expect(
+      unitCycles([
+        ["a", "b"],
+        ["b", "c"],
+        ["c", "a"],
+        ["c", "d"],
+      ]),
+    ).toEqual([["a", "b", "c"]]);
+    expect(
+      unitCycles([
+        ["a", "b"],
+        ["b", "c"],
+      ]),
+    ).toEqual([]);
   });
 });

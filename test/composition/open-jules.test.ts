@@ -149,7 +149,10 @@ describe("src/main.ts and the openjules CLI run through the composition root", {
       }
     });
     expect(sent, r.lines.join("\n")).toBe(true);
-    expect(jsonLines(r).some((l) => l.msg === "stopped"), r.lines.join("\n")).toBe(true);
+    expect(
+      jsonLines(r).some((l) => l.msg === "stopped"),
+      r.lines.join("\n"),
+    ).toBe(true);
     expect([r.code, r.signal]).toEqual([0, null]);
   });
 

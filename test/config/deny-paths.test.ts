@@ -53,7 +53,16 @@ describe("default deny_paths", () => {
   });
 
   it("lets ordinary files through, including ones that only act after review and merge", () => {
-    for (const path of ["src/a.ts", "README.md", "docs/action.yml.md", "src/actions/x.ts", ".github/dependabot.yml", ".github/CODEOWNERS", ".github/ISSUE_TEMPLATE/bug.md", "package.json"]) {
+    for (const path of [
+      "src/a.ts",
+      "README.md",
+      "docs/action.yml.md",
+      "src/actions/x.ts",
+      ".github/dependabot.yml",
+      ".github/CODEOWNERS",
+      ".github/ISSUE_TEMPLATE/bug.md",
+      "package.json",
+    ]) {
       assert.equal(deniedBy(path, denyPaths), null, path);
     }
     assert.equal(checkPaths([file("src/a.ts"), file(".github/CODEOWNERS")], denyPaths, ctx), null);

@@ -10,7 +10,28 @@ describe("describeEffectiveConfig", () => {
     const rows = describeEffectiveConfig(defaultRepoConfig());
     assert.deepEqual(
       rows.map((r) => r.key),
-      ["command", "label", "approval", "approvers", "instructions", "provider", "model", "budgets.max_turns", "budgets.max_tokens", "budgets.max_cost_usd", "budgets.max_minutes", "deny_paths", "setup", "test", "setup_network", "env", "on_setup_failure", "on_test_failure", "draft", "labels"],
+      [
+        "command",
+        "label",
+        "approval",
+        "approvers",
+        "instructions",
+        "provider",
+        "model",
+        "budgets.max_turns",
+        "budgets.max_tokens",
+        "budgets.max_cost_usd",
+        "budgets.max_minutes",
+        "deny_paths",
+        "setup",
+        "test",
+        "setup_network",
+        "env",
+        "on_setup_failure",
+        "on_test_failure",
+        "draft",
+        "labels",
+      ],
     );
     const byKey = new Map(rows.map((r) => [r.key, r]));
     assert.deepEqual(byKey.get("approval"), {

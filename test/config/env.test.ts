@@ -18,7 +18,24 @@ describe("jules.yml env and setup_network", () => {
   });
 
   it("refuses the sandbox's own variables, bad names and values that are not strings, naming the key", () => {
-    const refused = ["HOME", "PATH", "USER", "TMPDIR", "LD_PRELOAD", "LD_LIBRARY_PATH", "GIT_DIR", "GIT_CONFIG_GLOBAL", "HTTPS_PROXY", "NO_PROXY", "NPM_CONFIG_PREFIX", "http_proxy", "npm_config_prefix", "lower", "1ABC", "A-B"];
+    const refused = [
+      "HOME",
+      "PATH",
+      "USER",
+      "TMPDIR",
+      "LD_PRELOAD",
+      "LD_LIBRARY_PATH",
+      "GIT_DIR",
+      "GIT_CONFIG_GLOBAL",
+      "HTTPS_PROXY",
+      "NO_PROXY",
+      "NPM_CONFIG_PREFIX",
+      "http_proxy",
+      "npm_config_prefix",
+      "lower",
+      "1ABC",
+      "A-B",
+    ];
     for (const name of refused) {
       const result = validateRepoConfig({ env: { [name]: "x" } });
       assert.equal(result.ok, false, name);

@@ -39,9 +39,7 @@ describe("validateRepoConfig", () => {
   });
 
   it("names a wrong enum value and lists the allowed ones", () => {
-    assert.deepEqual(problems({ approval: "sometimes" }), [
-      { key: "approval", message: 'text "sometimes" is not an allowed value', expected: "one of: `required`, `auto`" },
-    ]);
+    assert.deepEqual(problems({ approval: "sometimes" }), [{ key: "approval", message: 'text "sometimes" is not an allowed value', expected: "one of: `required`, `auto`" }]);
   });
 
   it("names a wrong type and what the key expects", () => {

@@ -20,7 +20,12 @@ describe("schema/jules.schema.json", () => {
   });
 
   it("has a title, a description and a description on every field", () => {
-    const schema = JSON.parse(renderRepoConfigJsonSchema()) as { $schema: string; title: string; description: string; properties: Record<string, { description?: string; properties?: Record<string, { description?: string }> }> };
+    const schema = JSON.parse(renderRepoConfigJsonSchema()) as {
+      $schema: string;
+      title: string;
+      description: string;
+      properties: Record<string, { description?: string; properties?: Record<string, { description?: string }> }>;
+    };
     assert.equal(schema.$schema, "https://json-schema.org/draft/2020-12/schema");
     assert.ok(schema.title && schema.description);
     for (const [key, field] of Object.entries(schema.properties)) {
@@ -65,7 +70,9 @@ describe("schema/jules.schema.json", () => {
       const stale = await run(process.execPath, ["scripts/generate-schema.ts", "--check", "--path", file], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
       assert.equal((stale as { code?: number }).code, 1);
       assert.match((stale as { stderr: string }).stderr, /is stale: run `npm run schema`/);
-      const missing = await run(process.execPath, ["scripts/generate-schema.ts", "--check", "--path", join(dir, "none.json")], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+      const missing = await run(process.execPath, ["scripts/generate-schema.ts", "--check", "--path", join(dir, "none.json")], { cwd: root }).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
       assert.match((missing as { stderr: string }).stderr, /is missing/);
       await run(process.execPath, ["scripts/generate-schema.ts", "--path", file], { cwd: root });
       assert.equal(await readFile(file, "utf8"), renderRepoConfigJsonSchema());

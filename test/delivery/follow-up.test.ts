@@ -77,7 +77,12 @@ describe("deliver: follow-ups on an existing pull request", { timeout: 180_000 }
   });
 
   it("reports no changes when the feedback needed none, and leaves the branch as it was", async () => {
-    const { result, gh, branch, tip } = await followUp(41, {}, async () => {}, (m) => m.userLookup("Codertocat", REQUESTER_ID));
+    const { result, gh, branch, tip } = await followUp(
+      41,
+      {},
+      async () => {},
+      (m) => m.userLookup("Codertocat", REQUESTER_ID),
+    );
     assert.deepEqual(result, { kind: "no_changes" });
     assert.equal(await branchSha(remote(), branch), tip);
     gh.assertClean();

@@ -65,10 +65,14 @@ describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
   it("blocks a secret in the diff, saying where and which rule, never the secret itself", async () => {
     const gh = mock().userLookup("Codertocat", REQUESTER_ID);
     const canary = `canary-${"x".repeat(4)}-value-${FAKE.npm.slice(-8)}`;
-    const { result } = await run(22, async (dir) => {
-      await writeFile(join(dir, "src/config.js"), `export const a = 1;\nexport const token = "${FAKE.githubClassic}";\n`);
-      await writeFile(join(dir, "docs/guide.md"), `Read me. ${canary}\n`);
-    }, { secrets: [canary] });
+    const { result } = await run(
+      22,
+      async (dir) => {
+        await writeFile(join(dir, "src/config.js"), `export const a = 1;\nexport const token = "${FAKE.githubClassic}";\n`);
+        await writeFile(join(dir, "docs/guide.md"), `Read me. ${canary}\n`);
+      },
+      { secrets: [canary] },
+    );
     assert.equal(result.kind, "blocked");
     const text = result.kind === "blocked" ? `${result.reason} ${result.hint}` : "";
     assert.match(text, /`src\/config\.js` line 2: github-token/);

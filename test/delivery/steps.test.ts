@@ -31,7 +31,17 @@ describe("delivery steps", () => {
   });
 
   describe("followUpProblem", () => {
-    const pr: PullRequestInfo = { number: 7, url: "https://github.com/acme/widget/pull/7", state: "open", merged: false, draft: true, headRef: "jules/1-x", headSha: "a".repeat(40), headRepo: "Acme/Widget", author: "OpenJules[bot]" };
+    const pr: PullRequestInfo = {
+      number: 7,
+      url: "https://github.com/acme/widget/pull/7",
+      state: "open",
+      merged: false,
+      draft: true,
+      headRef: "jules/1-x",
+      headSha: "a".repeat(40),
+      headRepo: "Acme/Widget",
+      author: "OpenJules[bot]",
+    };
     const expected = { branch: "jules/1-x", repo: "acme/widget", botLogin: "openjules[bot]", command: "bot" };
     it("accepts the app's own open pull request (logins and repository names compare case-insensitively)", () => {
       assert.equal(followUpProblem(pr, expected), null);
@@ -60,7 +70,10 @@ describe("delivery steps", () => {
     it("names each denied path with the rule it matched, case-insensitively, and counts the rest", () => {
       const files = [file(".GitHub/Workflows/ci.yml"), file("secrets/a.pem"), ...Array.from({ length: 11 }, (_, i) => file(`.github/workflows/w${i}.yml`))];
       const blocked = checkPaths(files, [".github/workflows/**", "secrets/**"], ctx);
-      assert.match(blocked?.reason ?? "", /^Nothing was pushed: the change touches paths that `deny_paths` protects: `\.GitHub\/Workflows\/ci\.yml` \(matches `\.github\/workflows\/\*\*`\), `secrets\/a\.pem` \(matches `secrets\/\*\*`\)/);
+      assert.match(
+        blocked?.reason ?? "",
+        /^Nothing was pushed: the change touches paths that `deny_paths` protects: `\.GitHub\/Workflows\/ci\.yml` \(matches `\.github\/workflows\/\*\*`\), `secrets\/a\.pem` \(matches `secrets\/\*\*`\)/,
+      );
       assert.match(blocked?.reason ?? "", / and 3 more\.$/);
       assert.match(blocked?.hint ?? "", /`\/jules <what to do>`/);
     });
@@ -75,7 +88,11 @@ describe("delivery steps", () => {
 
   it("commitBody says why: the agent's summary, else the plan's, else the issue", () => {
     const task = makeTask({ issueNumber: 12 });
-    const outcome = (summary: string) => ({ summary, tests: { command: null, passed: null, summary: "" }, usage: { inputTokens: 0, outputTokens: 0, calls: 0, wallMs: 0, costUsd: 0 } });
+    const outcome = (summary: string) => ({
+      summary,
+      tests: { command: null, passed: null, summary: "" },
+      usage: { inputTokens: 0, outputTokens: 0, calls: 0, wallMs: 0, costUsd: 0 },
+    });
     assert.equal(commitBody({ task, plan: PLAN, outcome: outcome("  Because.  ") }), "Because.");
     assert.equal(commitBody({ task, plan: PLAN, outcome: outcome(" ") }), PLAN.summary);
     assert.equal(commitBody({ task, plan: { ...PLAN, summary: "" }, outcome: outcome("") }), "Carries out the approved plan for #12.");

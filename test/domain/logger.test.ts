@@ -10,7 +10,15 @@ import type { OpenStoreOptions } from "../../src/store/open.ts";
 function lines(): { stream: Writable; read: () => Record<string, unknown>[] } {
   const chunks: string[] = [];
   const stream = new Writable({ write: (chunk, _enc, done) => void (chunks.push(String(chunk)), done()) });
-  return { stream, read: () => chunks.join("").trim().split("\n").map((line) => JSON.parse(line)) };
+  return {
+    stream,
+    read: () =>
+      chunks
+        .join("")
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line)),
+  };
 }
 
 describe("Logger", () => {

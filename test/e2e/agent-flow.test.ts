@@ -26,10 +26,7 @@ const PLAN = {
 };
 
 const planning: Step[] = [call("list_files", {}), call("read_file", { path: "src/index.js" }), call("submit_plan", PLAN)];
-const executing: Step[] = [
-  call("edit_file", { path: "src/index.js", old_string: "41 + 1", new_string: "42" }),
-  call("finish", { summary: "The answer is now the literal 42." }),
-];
+const executing: Step[] = [call("edit_file", { path: "src/index.js", old_string: "41 + 1", new_string: "42" }), call("finish", { summary: "The answer is now the literal 42." })];
 
 for (const format of ["openai", "anthropic"] as WireFormat[]) {
   describe(`the real agent through the foundation (${format})`, () => {

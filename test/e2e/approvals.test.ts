@@ -43,7 +43,10 @@ describe("approvals arriving together", { timeout: 120_000 }, () => {
       deliver(url, { name: "issue_comment", payload: second, secret: WEBHOOK_SECRET }),
       deliver(url, { name: "issue_comment", payload: first, secret: WEBHOOK_SECRET }), // GitHub redelivering the first
     ]);
-    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200],
+    );
     await app.settle();
 
     const task = await app.store.get(waiting!.id);

@@ -84,11 +84,16 @@ describe("environment problems through the whole app, in the real sandbox", { ti
   }
 
   it("a failing setup stops the task before the model runs; the status shows the command, its cleaned output and what to do", async () => {
-    const cloneUrl = await git.createRepo("Codertocat", "Hello-World", [
-      { files: { "src/value.txt": "41\n", "setup.sh": SETUP_SH, "test.sh": "exit 0\n" }, message: "initial" },
-    ]);
+    const cloneUrl = await git.createRepo("Codertocat", "Hello-World", [{ files: { "src/value.txt": "41\n", "setup.sh": SETUP_SH, "test.sh": "exit 0\n" }, message: "initial" }]);
     const gh = new GitHubMock();
-    gh.token().config("setup: sh setup.sh\ntest: sh test.sh\nsetup_network: none\n", 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
+    gh.token()
+      .config("setup: sh setup.sh\ntest: sh test.sh\nsetup_network: none\n", 4)
+      .role("Codertocat", "admin", 2)
+      .issue(1, {}, 3)
+      .threadComments(1)
+      .comments(1, { times: 2 })
+      .anyEdits()
+      .identity();
     const { task, executionCalls } = await planAndApprove(gh, "Hello-World", cloneUrl, [call("finish", { summary: "never reached" })]);
 
     assert.equal(task.state, "failed");

@@ -79,12 +79,15 @@ describe("only the agent's change is committed (real sandbox, git and delivery)"
   });
 
   it("commits the agent's edit and the file it kept, never what setup, the tests or its unkept commands left", async () => {
-    llm.push(call("read_file", { path: "src/value.txt" }), call("submit_plan", {
-      summary: "Set the value to 42.",
-      steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
-      risks: [],
-      verification: "sh test.sh",
-    }));
+    llm.push(
+      call("read_file", { path: "src/value.txt" }),
+      call("submit_plan", {
+        summary: "Set the value to 42.",
+        steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
+        risks: [],
+        verification: "sh test.sh",
+      }),
+    );
     const executing: Step[] = [
       call("edit_file", { path: "src/value.txt", old_string: "41", new_string: "42" }),
       // An `npm init`-like generator the agent keeps.

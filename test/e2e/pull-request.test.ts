@@ -30,7 +30,8 @@ import { startTestApp, WEBHOOK_SECRET, type TestApp } from "../helpers/test-app.
  */
 const run = promisify(execFile);
 const OPENAI_KEY = ["sk", "test", "e2e0123456789abcdef0123456789"].join("-");
-const TEST_SH = '#!/bin/sh\nvalue=$(cat src/value.txt)\nif [ "$value" = "42" ]; then echo "1 passed, 0 failed"; else echo "expected 42, got $value"; echo "0 passed, 1 failed"; exit 1; fi\n';
+const TEST_SH =
+  '#!/bin/sh\nvalue=$(cat src/value.txt)\nif [ "$value" = "42" ]; then echo "1 passed, 0 failed"; else echo "expected 42, got $value"; echo "0 passed, 1 failed"; exit 1; fi\n';
 const CONFIG = "test: sh test.sh\n";
 const INSTRUCTION = "make the value 42";
 
@@ -46,9 +47,7 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
   beforeAll(async () => {
     llm = await startFakeLlm();
     git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
-    cloneUrl = await git.createRepo("Codertocat", "Hello-World", [
-      { files: { "README.md": "# Hello\n", "src/value.txt": "41\n", "test.sh": TEST_SH }, message: "initial" },
-    ]);
+    cloneUrl = await git.createRepo("Codertocat", "Hello-World", [{ files: { "README.md": "# Hello\n", "src/value.txt": "41\n", "test.sh": TEST_SH }, message: "initial" }]);
     listener = createServer((_req, res) => res.end("reached"));
     listener.on("connection", () => listenerHits++);
     await new Promise<void>((resolve) => listener.listen(0, "127.0.0.1", resolve));
@@ -62,8 +61,7 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
       workspaces,
       deliver,
       env: { JULES_PROVIDER: "openai", JULES_MODEL: "gpt-4o", OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: llm.openaiBaseUrl },
-      agentFactory: (settings) =>
-        createAgentFromSettings(settings, { runner, commandTimeoutMs: 60_000, detectCommands: resolveTestCommands }),
+      agentFactory: (settings) => createAgentFromSettings(settings, { runner, commandTimeoutMs: 60_000, detectCommands: resolveTestCommands }),
     });
   });
 
@@ -78,12 +76,16 @@ describe("from /jules to a pull request, over real HTTP, git and sandbox", { tim
 
   it("plans, waits for /approve, edits in the sandbox, runs the tests, pushes a branch and opens a pull request that fixes the issue", async () => {
     const port = (listener.address() as { port: number }).port;
-    const planning: Step[] = [call("read_file", { path: "src/value.txt" }), call("read_file", { path: "test.sh" }), call("submit_plan", {
-      summary: "Set the value to 42 so the test passes.",
-      steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
-      risks: [],
-      verification: "sh test.sh",
-    })];
+    const planning: Step[] = [
+      call("read_file", { path: "src/value.txt" }),
+      call("read_file", { path: "test.sh" }),
+      call("submit_plan", {
+        summary: "Set the value to 42 so the test passes.",
+        steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
+        risks: [],
+        verification: "sh test.sh",
+      }),
+    ];
     const executing: Step[] = [
       call("write_file", { path: "../escaped.txt", content: "out of the working copy" }),
       call("write_file", { path: ".github/workflows/evil.yml", content: "on: push" }),

@@ -119,7 +119,10 @@ describe("restarting the process", { timeout: 120_000 }, () => {
     await within(60_000, secondStuck.planning, "the new process never took the crashed job over");
     second.queue.simulateCrash();
     await second.close(0);
-    assert.ok(gh.edited().some((b) => /Resumed after OpenJules restarted/.test(b)), "the status comment says the task resumed");
+    assert.ok(
+      gh.edited().some((b) => /Resumed after OpenJules restarted/.test(b)),
+      "the status comment says the task resumed",
+    );
     gh.assertClean();
 
     // Process 3 finds the job's attempts used up: the task fails, and the status comment says why.
@@ -131,7 +134,10 @@ describe("restarting the process", { timeout: 120_000 }, () => {
     assert.equal(task?.state, "failed");
     assert.equal(task?.failure?.phase, "planning");
     assert.match(task?.failure?.reason ?? "", /stopped .*more often than allowed/);
-    assert.ok(gh.edited().some((b) => /more often than allowed/.test(b)), "the status comment says why the task failed");
+    assert.ok(
+      gh.edited().some((b) => /more often than allowed/.test(b)),
+      "the status comment says why the task failed",
+    );
     assert.equal(agent.planRequests.length, 0, "no third planning run");
     assert.equal(gh.posted().length, 1, "nothing posted besides the status comment");
     gh.assertClean();

@@ -64,7 +64,12 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     github = await startGitHubStandin();
     llm = await startFakeLlm([], {
       respond: phaseResponder({
-        plan: { summary: "Set the value to 42 so the test passes.", steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }], risks: [], verification: "make test" },
+        plan: {
+          summary: "Set the value to 42 so the test passes.",
+          steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
+          risks: [],
+          verification: "make test",
+        },
         edit: { path: "src/value.txt", old_string: "41", new_string: "42" },
         summary: "src/value.txt now holds 42, which the test expects.",
         // The first execution of the marked task hangs until its worker is killed.
@@ -75,8 +80,14 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     await chmod(root, 0o711);
     const env = async (name: string) =>
       processEnv({
-        githubHost: github.host, llmBaseUrl: llm.openaiBaseUrl, databaseUrl: schema.url, redisUrl: redis.url, secret,
-        dataDir: await dataDirIn(root, name), port: await freePort(), apiKey: `sk-test-${name}-0123456789`,
+        githubHost: github.host,
+        llmBaseUrl: llm.openaiBaseUrl,
+        databaseUrl: schema.url,
+        redisUrl: redis.url,
+        secret,
+        dataDir: await dataDirIn(root, name),
+        port: await freePort(),
+        apiKey: `sk-test-${name}-0123456789`,
         extra: { JULES_JOB_LEASE_MS: "5000", JULES_SHUTDOWN_GRACE_MS: "2000", JULES_WORKER_CONCURRENCY: "2" },
       });
     const webEnvs = [await env("web-1"), await env("web-2")];
@@ -114,10 +125,15 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
   const planComments = (repo: string, issue: number) => github.comments.filter((c) => c.repo === repo && c.issue === issue && parsePlanMarker(c.body) !== null);
   const tasksOf = async (repo: string, issue: number) => (await store.list({ owner: OWNER, repo })).filter((t) => t.issueNumber === issue);
   const settled = (ms: number, ids: string[]) =>
-    eventually(ms, async () => {
-      const tasks = await Promise.all(ids.map((id) => store.get(id)));
-      return tasks.every((t) => t && TERMINAL.includes(t.state)) ? (tasks as Task[]) : undefined;
-    }, "tasks did not finish", () => procs.outputs());
+    eventually(
+      ms,
+      async () => {
+        const tasks = await Promise.all(ids.map((id) => store.get(id)));
+        return tasks.every((t) => t && TERMINAL.includes(t.state)) ? (tasks as Task[]) : undefined;
+      },
+      "tasks did not finish",
+      () => procs.outputs(),
+    );
 
   it("runs a burst of duplicated /jules and concurrent /approve deliveries exactly once per task", async () => {
     const issues = REPOS.flatMap((repo) => ISSUES.map((issue) => ({ repo, issue })));
@@ -130,7 +146,12 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
         return [send(a, p, id), send(b, p, id), send(a, p, randomUUID())];
       }),
     );
-    await eventually(240_000, () => (issues.every(({ repo, issue }) => planComments(repo, issue).length > 0) ? true : undefined), "plans were not all posted", () => procs.outputs());
+    await eventually(
+      240_000,
+      () => (issues.every(({ repo, issue }) => planComments(repo, issue).length > 0) ? true : undefined),
+      "plans were not all posted",
+      () => procs.outputs(),
+    );
 
     // 2. Two writers approve every plan at the same moment, each through a different web process.
     await Promise.all(
@@ -161,7 +182,11 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     const pushes = git.requests.filter((r) => r.method === "POST" && r.service === "git-receive-pack" && r.status === 200);
     assert.equal(pushes.length, issues.length, "one push per task");
     const checks = github.requests.filter((r) => r.method === "POST" && /\/check-runs$/.test(r.path)).map((r) => (r.body as { conclusion?: string }).conclusion);
-    assert.deepEqual(checks, issues.map(() => "success"), "the repository's tests ran in the sandbox and passed, once per task");
+    assert.deepEqual(
+      checks,
+      issues.map(() => "success"),
+      "the repository's tests ran in the sandbox and passed, once per task",
+    );
     assert.deepEqual(github.violations, [], "requests or answers GitHub's OpenAPI description does not allow");
   });
 
@@ -169,12 +194,22 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     const repo = REPOS[0];
     const issue = 31;
     await send(webs[1]!, payload(repo, issue, `/jules make the value 42, ${SLOW}`, OWNER), randomUUID());
-    await eventually(120_000, () => (planComments(repo, issue).length > 0 ? true : undefined), "the plan was not posted", () => procs.outputs());
+    await eventually(
+      120_000,
+      () => (planComments(repo, issue).length > 0 ? true : undefined),
+      "the plan was not posted",
+      () => procs.outputs(),
+    );
     await send(webs[0]!, payload(repo, issue, "/approve", "octocat"), randomUUID());
 
     // Execution began when its model request arrived; the API key says which worker sent it.
     const slowCall = (r: FakeLlm["requests"][number]) => phaseOf(r.format, r.body) === "execution" && JSON.stringify(r.body).includes(SLOW);
-    const first = await eventually(120_000, () => llm.requests.find(slowCall), "execution never started", () => procs.outputs());
+    const first = await eventually(
+      120_000,
+      () => llm.requests.find(slowCall),
+      "execution never started",
+      () => procs.outputs(),
+    );
     const holder = workers.find((w) => String(first.headers.authorization).includes(`-${w.name}-`));
     assert.ok(holder, "the execution request names a worker");
     holder.kill("SIGKILL");
@@ -183,7 +218,10 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     const [task] = await tasksOf(repo, issue);
     const final = (await settled(240_000, [task!.id]))[0]!;
     const survivor = workers.find((w) => w !== holder)!;
-    assert.ok(llm.requests.some((r) => slowCall(r) && String(r.headers.authorization).includes(`-${survivor.name}-`)), "the other worker ran the execution again");
+    assert.ok(
+      llm.requests.some((r) => slowCall(r) && String(r.headers.authorization).includes(`-${survivor.name}-`)),
+      "the other worker ran the execution again",
+    );
     assert.ok(final.state === "done" || final.state === "failed", final.state);
     const pulls = github.pulls.filter((p) => p.repo === repo && p.head === final.branch);
     if (final.state === "done") {
@@ -197,4 +235,3 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     assert.deepEqual(github.violations, []);
   });
 });
-

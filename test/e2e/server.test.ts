@@ -129,7 +129,11 @@ describe("the real web server", { timeout: 120_000 }, () => {
     const answer = await within(30_000, deliver(app.webhookUrl!, { name: "issue_comment", payload: start, secret: WEBHOOK_SECRET }), "the webhook answer waited for the work");
     assert.equal(answer.status, 200);
     assert.equal(answer.text.trim(), "ok");
-    assert.equal(gh.posted().some((b) => /openjules:plan/.test(b)), false, "no plan was posted when GitHub got its answer");
+    assert.equal(
+      gh.posted().some((b) => /openjules:plan/.test(b)),
+      false,
+      "no plan was posted when GitHub got its answer",
+    );
     const latest = await app.store.findLatest(OWNER, REPO, 1);
     assert.ok(latest === null || ["queued", "planning"].includes(latest.state), `task is ${latest?.state}`);
 

@@ -15,11 +15,24 @@ import { goToolchain } from "../helpers/toolchains.ts";
  * build from it; the tests' coverage.out is not committed.
  */
 
-const GREET = { "go.mod": "module example.com/greet\n\ngo 1.18\n", "greet.go": 'package greet\n\n// Hello greets name.\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n' };
+const GREET = {
+  "go.mod": "module example.com/greet\n\ngo 1.18\n",
+  "greet.go": 'package greet\n\n// Hello greets name.\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n',
+};
 const CI = [
-  "name: Go", "on: [push, pull_request]", "jobs:", "  test:", "    runs-on: ubuntu-latest", "    steps:",
-  "      - uses: actions/checkout@v4", "      - uses: actions/setup-go@v5", "        with:", "          go-version: '1.22'",
-  "      - run: go vet ./...", "      - run: go test -v -coverprofile=coverage.out ./...", "",
+  "name: Go",
+  "on: [push, pull_request]",
+  "jobs:",
+  "  test:",
+  "    runs-on: ubuntu-latest",
+  "    steps:",
+  "      - uses: actions/checkout@v4",
+  "      - uses: actions/setup-go@v5",
+  "        with:",
+  "          go-version: '1.22'",
+  "      - run: go vet ./...",
+  "      - run: go test -v -coverprofile=coverage.out ./...",
+  "",
 ].join("\n");
 
 describe("repository shape: a Go module with a dependency from a module proxy (real sandbox, git and delivery)", { timeout: 600_000 }, () => {
@@ -44,7 +57,8 @@ describe("repository shape: a Go module with a dependency from a module proxy (r
       "go.mod": "module github.com/codertocat/gohello\n\ngo 1.18\n\nrequire example.com/greet v1.0.0\n",
       "go.sum": goSum,
       "hello.go": 'package hello\n\nimport "example.com/greet"\n\n// Greeting is what the program prints.\nfunc Greeting() string { return greet.Hello("wrold") }\n',
-      "hello_test.go": 'package hello\n\nimport "testing"\n\nfunc TestGreeting(t *testing.T) {\n\tif got := Greeting(); got != "Hello, world!" {\n\t\tt.Fatalf("Greeting() = %q", got)\n\t}\n}\n',
+      "hello_test.go":
+        'package hello\n\nimport "testing"\n\nfunc TestGreeting(t *testing.T) {\n\tif got := Greeting(); got != "Hello, world!" {\n\t\tt.Fatalf("Greeting() = %q", got)\n\t}\n}\n',
       ".github/workflows/ci.yml": CI,
     };
     const outcome = await shapes.task("gohello", files, `env:\n  GOPROXY: ${registry.url}\n`, [
@@ -56,7 +70,10 @@ describe("repository shape: a Go module with a dependency from a module proxy (r
 
     assert.equal(outcome.task.state, "done", JSON.stringify(outcome.task.failure));
     // Setup fetched the module from the proxy (once); nothing after setup could reach it.
-    assert.deepEqual(registry.requests.filter((p) => p.endsWith(".zip")), ["/example.com/greet/@v/v1.0.0.zip"]);
+    assert.deepEqual(
+      registry.requests.filter((p) => p.endsWith(".zip")),
+      ["/example.com/greet/@v/v1.0.0.zip"],
+    );
     assert.match(outcome.toolResults, /greet@v1\.0\.0/);
     assert.match(outcome.toolResults, /\/home\/sandbox\/go\/pkg\/mod\\n-modcacherw/);
     assert.match(outcome.toolResults, /built-offline/);
@@ -73,6 +90,9 @@ describe("repository shape: a Go module with a dependency from a module proxy (r
 
     // The status names the command and why it was chosen.
     const chosen = outcome.statuses.find((s) => s.includes("tests: `")) ?? outcome.statuses.join("\n---\n");
-    assert.match(chosen, new RegExp(`tests: \`${command.replace(/[.*]/g, "\\$&")}\` \\(from \\.github/workflows/ci\\.yml, job test; setup \`go mod download\` \\(found go\\.mod\\)\\)`));
+    assert.match(
+      chosen,
+      new RegExp(`tests: \`${command.replace(/[.*]/g, "\\$&")}\` \\(from \\.github/workflows/ci\\.yml, job test; setup \`go mod download\` \\(found go\\.mod\\)\\)`),
+    );
   });
 });

@@ -22,7 +22,8 @@ const CRATE = {
   "Cargo.toml": '[package]\nname = "shape"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nutil = { path = "util" }\ntwice = "1.0"\n',
   "util/Cargo.toml": '[package]\nname = "util"\nversion = "0.1.0"\nedition = "2021"\n',
   "util/src/lib.rs": "/// The sum of a and b.\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n",
-  "src/lib.rs": "/// The answer, from both dependencies.\npub fn answer() -> i32 {\n    twice::twice(util::add(20, 0))\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn answer_is_42() {\n        assert_eq!(super::answer(), 42);\n    }\n}\n",
+  "src/lib.rs":
+    "/// The answer, from both dependencies.\npub fn answer() -> i32 {\n    twice::twice(util::add(20, 0))\n}\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn answer_is_42() {\n        assert_eq!(super::answer(), 42);\n    }\n}\n",
 };
 const TWICE = {
   "Cargo.toml": '[package]\nname = "twice"\nversion = "1.0.0"\nedition = "2021"\n',
@@ -50,13 +51,17 @@ describe("repository shape: a Rust crate with a path dependency and a registry o
   it("setup fills cargo's registry in the task's HOME, the offline tests build from it green, target/ and Cargo.lock stay out, and the status and PR say what ran and why", async () => {
     const outcome = await shapes.task("rusty", { ...CRATE, ".cargo/config.toml": cargoConfig }, "on_setup_failure: stop\n", [
       // After setup, without network: the crate is in cargo's registry in the task's HOME, and Cargo.lock names it.
-      call("run", { command: "ls ~/.cargo/registry/cache/*/ && grep -A1 'name = \"twice\"' Cargo.lock && echo \"CARGO_HOME=$CARGO_HOME\"" }),
+      call("run", { command: 'ls ~/.cargo/registry/cache/*/ && grep -A1 \'name = "twice"\' Cargo.lock && echo "CARGO_HOME=$CARGO_HOME"' }),
       call("edit_file", { path: "src/lib.rs", old_string: "util::add(20, 0)", new_string: "util::add(20, 1)" }),
       call("finish", { summary: "answer() is now 42." }),
     ]);
 
     assert.equal(outcome.task.state, "done", JSON.stringify(outcome.task.failure));
-    assert.deepEqual(registry.requests.filter((p) => p.endsWith(".crate")), ["/dl/twice/1.0.0.crate"], "setup downloaded the crate once; nothing after it could");
+    assert.deepEqual(
+      registry.requests.filter((p) => p.endsWith(".crate")),
+      ["/dl/twice/1.0.0.crate"],
+      "setup downloaded the crate once; nothing after it could",
+    );
     assert.match(outcome.toolResults, /twice-1\.0\.0\.crate/);
     assert.match(outcome.toolResults, /CARGO_HOME=\/home\/sandbox\/\.cargo/);
 

@@ -106,9 +106,19 @@ describe("SIGTERM under load", { timeout: 300_000 }, () => {
     };
     const url = `http://127.0.0.1:${port}/api/github/webhooks`;
     assert.equal((await deliver(url, { name: "issue_comment", payload: payload("/jules run the slow check"), secret })).status, 200);
-    await eventually(120_000, () => (github.comments.some((c) => parsePlanMarker(c.body) !== null) ? true : undefined), "no plan was posted", () => procs.outputs());
+    await eventually(
+      120_000,
+      () => (github.comments.some((c) => parsePlanMarker(c.body) !== null) ? true : undefined),
+      "no plan was posted",
+      () => procs.outputs(),
+    );
     assert.equal((await deliver(url, { name: "issue_comment", payload: payload("/approve"), secret })).status, 200);
-    await eventually(120_000, async () => ((await processesWith(MARKER)).length > 0 ? true : undefined), "the sandboxed command never started", () => procs.outputs());
+    await eventually(
+      120_000,
+      async () => ((await processesWith(MARKER)).length > 0 ? true : undefined),
+      "the sandboxed command never started",
+      () => procs.outputs(),
+    );
   });
 
   afterAll(async () => {
@@ -122,7 +132,9 @@ describe("SIGTERM under load", { timeout: 300_000 }, () => {
   });
 
   it("exits within the grace and a few seconds with endless requests, keep-alive sockets and a sandboxed command in flight", async () => {
-    const child = spawn(join(ROOT, "node_modules", ".bin", "node"), [join(ROOT, "test", "helpers", "open-requests-child.ts"), String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(join(ROOT, "node_modules", ".bin", "node"), [join(ROOT, "test", "helpers", "open-requests-child.ts"), String(port)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     attacker = child;
     const opened = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once("line", resolve);
@@ -137,7 +149,11 @@ describe("SIGTERM under load", { timeout: 300_000 }, () => {
     assert.notEqual(outcome, null, `still running ${GRACE_MS + 6000} ms after SIGTERM. Its output:\n${app.output().split("\n").slice(-15).join("\n")}`);
     assert.ok(tookMs < GRACE_MS + 6000, `exited after ${Math.round(tookMs)} ms`);
 
-    await eventually(3000, async () => ((await processesWith(MARKER)).length === 0 ? true : undefined), `a process of the sandboxed command (sleep ${MARKER}) survived the shutdown`);
+    await eventually(
+      3000,
+      async () => ((await processesWith(MARKER)).length === 0 ? true : undefined),
+      `a process of the sandboxed command (sleep ${MARKER}) survived the shutdown`,
+    );
     const queue = openEmbeddedQueue(sqlitePath({ dataDir }), { leaseMs: 30_000 });
     try {
       assert.equal(await queue.depth(), 1, "the running job was handed back to the queue");

@@ -76,7 +76,11 @@ describe("an approval answers the plan GitHub shows before it", () => {
     gh.assertClean();
   });
 
-  for (const [clock, skewMs] of [["in step with GitHub's", 0], ["5 minutes behind GitHub's", 5 * 60_000], ["5 minutes ahead of GitHub's", -5 * 60_000]] as const) {
+  for (const [clock, skewMs] of [
+    ["in step with GitHub's", 0],
+    ["5 minutes behind GitHub's", 5 * 60_000],
+    ["5 minutes ahead of GitHub's", -5 * 60_000],
+  ] as const) {
     it(`refuses an approval of plan v1 delivered after v2 was posted (app clock ${clock}), and says so`, async () => {
       githubClock.skewMs = skewMs;
       const { gh, task } = await planned();

@@ -67,9 +67,16 @@ describe("execution works from the issue text the approved plan was made from", 
     await app.settle();
   }
 
-  const sent = (from: number) => llm.requests.slice(from).map((r) => JSON.stringify(r.body)).join("\n");
+  const sent = (from: number) =>
+    llm.requests
+      .slice(from)
+      .map((r) => JSON.stringify(r.body))
+      .join("\n");
 
-  for (const [what, edit] of [["body", { body: BODY_B }], ["title", { title: "EDITED-TEXT-B", body: BODY_A.replace("ORIGINAL-TEXT-A", "the word") }]] as const) {
+  for (const [what, edit] of [
+    ["body", { body: BODY_B }],
+    ["title", { title: "EDITED-TEXT-B", body: BODY_A.replace("ORIGINAL-TEXT-A", "the word") }],
+  ] as const) {
     it(`an edit of the ${what} after /approve never reaches the model, and the thread says the issue changed`, async () => {
       await start();
       const gh = new GitHubMock();
@@ -139,7 +146,11 @@ describe("execution works from the issue text the approved plan was made from", 
     const gh = new GitHubMock();
     const task = await planFrom(gh, BODY_A);
     const approved = await app.store.transition(task.id, {
-      from: "awaiting_approval", to: "approved", actor: "Codertocat", reason: "approved", planHash: task.planHash!,
+      from: "awaiting_approval",
+      to: "approved",
+      actor: "Codertocat",
+      reason: "approved",
+      planHash: task.planHash!,
       patch: { approvedBy: "Codertocat", approvedPlanHash: task.planHash },
     });
     assert.ok(approved);

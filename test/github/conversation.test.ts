@@ -130,7 +130,6 @@ describe("a task's conversation in the thread", () => {
     assert.equal(task?.instruction, "");
     assert.equal(task?.triggerCommentId, null);
     gh.assertClean();
-
   });
 
   it("starts a task when an issue is opened with the trigger label", async () => {

@@ -54,7 +54,10 @@ describe("follow-ups on a pull request", () => {
     assert.equal(followUp?.planContext?.title, "Spelling error in the README file");
     assert.equal(planHash(followUp!.plan!, followUp!.planContext), followUp?.approvedPlanHash);
     assert.deepEqual(agent.executeRequests[1]?.thread, followUp?.planContext);
-    assert.deepEqual((await app.store.history(followUp!.id)).map((e) => e.to), ["queued", "approved", "working", "testing", "done"]);
+    assert.deepEqual(
+      (await app.store.history(followUp!.id)).map((e) => e.to),
+      ["queued", "approved", "working", "testing", "done"],
+    );
     assert.equal(agent.planRequests.length, 1, "no new plan");
     assert.equal(agent.executeRequests[1]?.feedback, "rename the helper and add a test");
     const input = app.delivery.inputs[1];
@@ -75,14 +78,21 @@ describe("follow-ups on a pull request", () => {
       try {
         const gh = new GitHubMock();
         const written = githubTime(Date.now() + skewMs + writtenAfterMs);
-        gh.config(null, 2).role("hubot", "write", 2).issue(7).threadComments(7, [{ author: "hubot", body: "Mind the empty list.", createdAt: written }]).comments(7);
+        gh.config(null, 2)
+          .role("hubot", "write", 2)
+          .issue(7)
+          .threadComments(7, [{ author: "hubot", body: "Mind the empty list.", createdAt: written }])
+          .comments(7);
         const c = reviewComment({ body: "/jules handle the empty case here", login: "hubot", pullNumber: 7, path: "src/config.ts", line: 12 });
         gh.reviewReaction(c.comment.id);
         await app.receive("pull_request_review_comment", c);
         await app.settle();
         const followUp = await app.store.findLatest("Codertocat", "Hello-World", 7);
         assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
-        assert.deepEqual(followUp?.planContext?.comments.map((x) => x.body), kept ? ["Mind the empty list."] : []);
+        assert.deepEqual(
+          followUp?.planContext?.comments.map((x) => x.body),
+          kept ? ["Mind the empty list."] : [],
+        );
         if (kept) gh.assertClean();
       } finally {
         githubClock.skewMs = 0;
@@ -142,7 +152,10 @@ describe("follow-ups on a pull request", () => {
 
     const followUp = await app.store.get(created.task.id);
     assert.equal(followUp?.state, "done", JSON.stringify(followUp?.failure));
-    assert.deepEqual((await app.store.history(followUp!.id)).map((e) => e.to), ["queued", "approved", "working", "testing", "done"]);
+    assert.deepEqual(
+      (await app.store.history(followUp!.id)).map((e) => e.to),
+      ["queued", "approved", "working", "testing", "done"],
+    );
     assert.equal(agent.planRequests.length, 1, "no plan for the follow-up");
     assert.equal(agent.executeRequests[1]?.feedback, "rename the helper");
     assert.equal(followUp?.branch, origin.branch);

@@ -28,7 +28,10 @@ describe("outbound secret scan of every text posted to GitHub", () => {
   });
 
   /** One line of the App's private key: a partial key is still a leak, and no pattern knows it without the whole block. */
-  const keyLine = () => testPrivateKey().split("\n").find((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l)) ?? "";
+  const keyLine = () =>
+    testPrivateKey()
+      .split("\n")
+      .find((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l)) ?? "";
   const SECRETS = () => [FAKE.githubClassic, FAKE.anthropic, FAKE.openaiLegacy, WEBHOOK_SECRET, "api-token-for-the-task-api-0123", keyLine()];
 
   function leaked(texts: readonly string[]): string[] {
@@ -57,14 +60,21 @@ describe("outbound secret scan of every text posted to GitHub", () => {
     const planComment = gh.posted().find((b) => b.includes("openjules:plan")) ?? "";
     assert.match(planComment, /Rotate \[REDACTED:github-token\] and the hook secret \[REDACTED:configured-secret\]/);
     assert.match(planComment, /Treat an empty file as an empty config/, "the rest of the plan is posted");
-    assert.ok(texts.some((t) => /ran cat \.env: ANTHROPIC_API_KEY=\[REDACTED:anthropic-key\]/.test(t)), "the activity line is posted, redacted");
+    assert.ok(
+      texts.some((t) => /ran cat \.env: ANTHROPIC_API_KEY=\[REDACTED:anthropic-key\]/.test(t)),
+      "the activity line is posted, redacted",
+    );
     const task = await app.store.findActive("Codertocat", "Hello-World", 1);
     assert.equal(task?.state, "awaiting_approval", "a redaction does not fail the task");
     gh.assertClean();
   });
 
   it("redacts secrets in an answer comment", async () => {
-    agent.plans.push({ kind: "answer", answer: `The token in the logs was ${FAKE.githubClassic}; the webhook secret is ${WEBHOOK_SECRET}.`, usage: { inputTokens: 1, outputTokens: 1, calls: 1, wallMs: 1, costUsd: 0 } });
+    agent.plans.push({
+      kind: "answer",
+      answer: `The token in the logs was ${FAKE.githubClassic}; the webhook secret is ${WEBHOOK_SECRET}.`,
+      usage: { inputTokens: 1, outputTokens: 1, calls: 1, wallMs: 1, costUsd: 0 },
+    });
     const gh = new GitHubMock().token().config(null, 2).role("Codertocat", "admin").issue(1, {}, 2).threadComments(1).comments(1, { times: 2 }).anyEdits();
     await start(gh);
     const texts = [...gh.posted(), ...gh.edited()];

@@ -57,7 +57,13 @@ describe("GitHub pacer", () => {
     const { pacer, waits } = recordingPacer({ intervalMs: 60_000 });
     const a = client(pacer, 1);
     const b = client(pacer, 2);
-    await Promise.all([post(a, "one"), post(a, "two"), post(b, "other"), a.rest.issues.get({ owner: "Codertocat", repo: "Hello-World", issue_number: 1 }), a.rest.issues.get({ owner: "Codertocat", repo: "Hello-World", issue_number: 1 })]);
+    await Promise.all([
+      post(a, "one"),
+      post(a, "two"),
+      post(b, "other"),
+      a.rest.issues.get({ owner: "Codertocat", repo: "Hello-World", issue_number: 1 }),
+      a.rest.issues.get({ owner: "Codertocat", repo: "Hello-World", issue_number: 1 }),
+    ]);
     // Only the second write of installation 1 had to wait; installation 2 and the reads did not.
     assert.equal(waits.length, 1);
     assert.ok(waits[0]! > 59_000 && waits[0]! <= 60_000, `waited ${waits[0]}`);

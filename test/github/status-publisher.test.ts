@@ -14,7 +14,20 @@ describe("the status comment", () => {
     app = await startTestApp({ startWorker: false, env: { JULES_GITHUB_WRITE_INTERVAL_MS: "200" } });
     const gh = new GitHubMock().token().comments(1).anyEdits();
     const created = await app.store.create(
-      { installationId: 2, owner: "Codertocat", repo: "Hello-World", issueNumber: 1, kind: "issue", cloneUrl: "https://github.com/Codertocat/Hello-World.git", instruction: "fix it", issueTitle: "Bug", requestedBy: "Codertocat", triggerCommentId: 42, command: "jules", baseBranch: "main" },
+      {
+        installationId: 2,
+        owner: "Codertocat",
+        repo: "Hello-World",
+        issueNumber: 1,
+        kind: "issue",
+        cloneUrl: "https://github.com/Codertocat/Hello-World.git",
+        instruction: "fix it",
+        issueTitle: "Bug",
+        requestedBy: "Codertocat",
+        triggerCommentId: 42,
+        command: "jules",
+        baseBranch: "main",
+      },
       "Codertocat",
       "test",
     );

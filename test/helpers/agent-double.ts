@@ -83,7 +83,15 @@ export const tempWorkspaces: Workspaces = {
 /** Delivery's contract kept by a double: answers a pull request (or what it is told) and records its inputs. */
 export class DeliveryDouble {
   inputs: DeliveryInput[] = [];
-  result: DeliveryResult = { kind: "pull_request", number: 7, url: "https://github.com/Codertocat/Hello-World/pull/7", branch: "jules/1-fix", draft: true, testsPassed: true, created: true };
+  result: DeliveryResult = {
+    kind: "pull_request",
+    number: 7,
+    url: "https://github.com/Codertocat/Hello-World/pull/7",
+    branch: "jules/1-fix",
+    draft: true,
+    testsPassed: true,
+    created: true,
+  };
   readonly deliver = async (input: DeliveryInput): Promise<DeliveryResult> => {
     this.inputs.push(input);
     if (this.result.kind === "pull_request" || this.result.kind === "branch_only") await input.recordBranch(this.result.branch);

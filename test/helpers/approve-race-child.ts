@@ -17,7 +17,12 @@ process.stdin.setEncoding("utf8");
 await once(process.stdin, "data");
 process.stdin.pause();
 const result = await store.transition(taskId, {
-  from: "awaiting_approval", to: "approved", actor, reason: "/approve", planHash, patch: { approvedBy: actor, approvedPlanHash: planHash },
+  from: "awaiting_approval",
+  to: "approved",
+  actor,
+  reason: "/approve",
+  planHash,
+  patch: { approvedBy: actor, approvedPlanHash: planHash },
 });
 process.stdout.write(result ? "won\n" : "lost\n");
 await store.close();

@@ -22,7 +22,10 @@ function commentWithFailures(gh: GitHubMock, issue: number, failures: CommentFai
 /** `/jules ...` by `login`: config, 👀 on the comment, the role check, the issue, then the status comment. */
 export function mockTrigger(gh: GitHubMock, opts: { commentId: number; login?: string; role?: string; issue?: number; statusFailures?: CommentFailure[] }) {
   const issue = opts.issue ?? 1;
-  gh.config(null).reaction(opts.commentId).role(opts.login ?? "Codertocat", opts.role ?? "admin").issue(issue);
+  gh.config(null)
+    .reaction(opts.commentId)
+    .role(opts.login ?? "Codertocat", opts.role ?? "admin")
+    .issue(issue);
   commentWithFailures(gh, issue, opts.statusFailures ?? []);
   return gh;
 }
@@ -37,7 +40,10 @@ export function mockPlanning(gh: GitHubMock, opts: { issue?: number; planFailure
 
 /** `/approve` by `login`: config, 👀 on the comment, the role check (the status comment is edited). */
 export function mockApproval(gh: GitHubMock, opts: { commentId: number; login: string; role?: string }) {
-  return gh.config(null).reaction(opts.commentId).role(opts.login, opts.role ?? "write");
+  return gh
+    .config(null)
+    .reaction(opts.commentId)
+    .role(opts.login, opts.role ?? "write");
 }
 
 /**

@@ -44,6 +44,9 @@ export const FAKE = {
 
 /** A PEM private key block with a 64-column base64 body. */
 export function fakePrivateKey(kind = "RSA "): string {
-  const body = randomish(64 * 8, 25).match(/.{1,64}/g)?.join("\n") ?? "";
+  const body =
+    randomish(64 * 8, 25)
+      .match(/.{1,64}/g)
+      ?.join("\n") ?? "";
   return `-----BEGIN ${kind}PRIVATE KEY-----\n${body}\n-----END ${kind}PRIVATE KEY-----`;
 }

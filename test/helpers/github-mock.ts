@@ -79,8 +79,16 @@ export class GitHubMock {
 
   token(times = 1) {
     const path = /\/app\/installations\/\d+\/access_tokens/;
-    const body = { token: INSTALLATION_TOKEN, expires_at: new Date(Date.now() + 3600_000).toISOString(), permissions: { issues: "write" as const }, repository_selection: "all" as const } satisfies Data<"apps", "createInstallationAccessToken">;
-    this.scope.post(path).times(times).reply(201, this.reply(201, "POST", "/app/installations/1/access_tokens", body));
+    const body = {
+      token: INSTALLATION_TOKEN,
+      expires_at: new Date(Date.now() + 3600_000).toISOString(),
+      permissions: { issues: "write" as const },
+      repository_selection: "all" as const,
+    } satisfies Data<"apps", "createInstallationAccessToken">;
+    this.scope
+      .post(path)
+      .times(times)
+      .reply(201, this.reply(201, "POST", "/app/installations/1/access_tokens", body));
     return this;
   }
 
@@ -95,7 +103,23 @@ export class GitHubMock {
     this.app(slug);
     const login = `${slug}[bot]`;
     const path = `/users/${encodeURIComponent(login)}`;
-    const body = { ...user(login), id: 41898282, name: null, company: null, blog: "", location: null, email: null, hireable: null, bio: null, public_repos: 0, public_gists: 0, followers: 0, following: 0, created_at: "2019-01-01T00:00:00Z", updated_at: "2019-01-01T00:00:00Z" } satisfies Data<"users", "getByUsername">;
+    const body = {
+      ...user(login),
+      id: 41898282,
+      name: null,
+      company: null,
+      blog: "",
+      location: null,
+      email: null,
+      hireable: null,
+      bio: null,
+      public_repos: 0,
+      public_gists: 0,
+      followers: 0,
+      following: 0,
+      created_at: "2019-01-01T00:00:00Z",
+      updated_at: "2019-01-01T00:00:00Z",
+    } satisfies Data<"users", "getByUsername">;
     this.scope.get(path).reply(200, this.reply(200, "GET", path, body));
     return this;
   }
@@ -105,7 +129,10 @@ export class GitHubMock {
     const path = `${this.repoPath}/contents/.github%2Fjules.yml`;
     if (yaml === null) {
       const missing = { message: "Not Found", documentation_url: "https://docs.github.com/rest" };
-      this.scope.get(path).times(times).reply(404, this.reply(404, "GET", path, missing));
+      this.scope
+        .get(path)
+        .times(times)
+        .reply(404, this.reply(404, "GET", path, missing));
       this.scope.get(`/repos/${this.owner}/.github/contents/.github%2Fjules.yml`).times(times).reply(404, missing);
     } else {
       this.scope.get(path).times(times).reply(200, yaml, { "content-type": "application/vnd.github.raw; charset=utf-8" });
@@ -116,9 +143,18 @@ export class GitHubMock {
   role(login: string, role: string, times = 1) {
     const path = `${this.repoPath}/collaborators/${login}/permission`;
     const permission = role === "maintain" || role === "write" ? "write" : role === "triage" ? "read" : role;
-    const permissions = { admin: role === "admin", maintain: ["admin", "maintain"].includes(role), push: ["admin", "maintain", "write"].includes(role), triage: role !== "read" && role !== "none", pull: role !== "none" };
+    const permissions = {
+      admin: role === "admin",
+      maintain: ["admin", "maintain"].includes(role),
+      push: ["admin", "maintain", "write"].includes(role),
+      triage: role !== "read" && role !== "none",
+      pull: role !== "none",
+    };
     const body = { permission, role_name: role, user: { ...user(login), permissions, role_name: role } } satisfies Data<"repos", "getCollaboratorPermissionLevel">;
-    this.scope.get(path).times(times).reply(200, this.reply(200, "GET", path, body));
+    this.scope
+      .get(path)
+      .times(times)
+      .reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
@@ -148,7 +184,13 @@ export class GitHubMock {
         const message = opts.status === 403 ? "You have exceeded a secondary rate limit." : "Server Error";
         this.scope.post(path).reply(opts.status, { message, documentation_url: "https://docs.github.com/rest" }, opts.headers ?? {});
       } else {
-        this.scope.post(path).reply(201, this.reply(201, "POST", path, { ...commentBody(this.owner, this.repo, issue, issueCommentId(), "(posted)"), ...(opts.createdAt ? { created_at: opts.createdAt } : {}) }));
+        this.scope.post(path).reply(
+          201,
+          this.reply(201, "POST", path, {
+            ...commentBody(this.owner, this.repo, issue, issueCommentId(), "(posted)"),
+            ...(opts.createdAt ? { created_at: opts.createdAt } : {}),
+          }),
+        );
       }
     }
     return this;
@@ -172,15 +214,32 @@ export class GitHubMock {
 
   issue(number: number, fields: { title?: string; body?: string } = {}, times = 1) {
     const path = `${this.repoPath}/issues/${number}`;
-    const body = issueBody(this.owner, this.repo, number, fields.title ?? "Spelling error in the README file", fields.body ?? "It looks like you accidently spelled 'commit' with two 't's.");
-    this.scope.get(path).times(times).reply(200, this.reply(200, "GET", path, body));
+    const body = issueBody(
+      this.owner,
+      this.repo,
+      number,
+      fields.title ?? "Spelling error in the README file",
+      fields.body ?? "It looks like you accidently spelled 'commit' with two 't's.",
+    );
+    this.scope
+      .get(path)
+      .times(times)
+      .reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
   threadComments(number: number, list: { author: string; body: string; createdAt?: string }[] = [], times = 1) {
     const path = `${this.repoPath}/issues/${number}/comments`;
-    const body = list.map((c) => ({ ...commentBody(this.owner, this.repo, number, issueCommentId(), c.body), user: user(c.author), created_at: c.createdAt ?? "2020-01-01T00:00:00Z" })) satisfies Data<"issues", "listComments">;
-    this.scope.get(path).query(true).times(times).reply(200, this.reply(200, "GET", path, body));
+    const body = list.map((c) => ({
+      ...commentBody(this.owner, this.repo, number, issueCommentId(), c.body),
+      user: user(c.author),
+      created_at: c.createdAt ?? "2020-01-01T00:00:00Z",
+    })) satisfies Data<"issues", "listComments">;
+    this.scope
+      .get(path)
+      .query(true)
+      .times(times)
+      .reply(200, this.reply(200, "GET", path, body));
     return this;
   }
 
@@ -213,7 +272,11 @@ export class GitHubMock {
   createPull(fields: PullFields & { head: string }, opts: { conflict?: boolean } = {}) {
     const path = `${this.repoPath}/pulls`;
     if (opts.conflict) {
-      const body = { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${this.owner}:${fields.head}.` }], documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request" };
+      const body = {
+        message: "Validation Failed",
+        errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${this.owner}:${fields.head}.` }],
+        documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+      };
       this.scope.post(path).reply(422, this.reply(422, "POST", path, body));
     } else {
       this.scope.post(path).reply(201, this.reply(201, "POST", path, pullBody(this.owner, this.repo, fields, "pull-request")));
@@ -232,7 +295,10 @@ export class GitHubMock {
   reviewRequest(number: number, status: 201 | 422 = 201) {
     const path = `${this.repoPath}/pulls/${number}/requested_reviewers`;
     if (status === 422) {
-      const body = { message: "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.", documentation_url: "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request" };
+      const body = {
+        message: "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.",
+        documentation_url: "https://docs.github.com/rest/pulls/review-requests#request-reviewers-for-a-pull-request",
+      };
       this.scope.post(path).reply(422, this.reply(422, "POST", path, body));
     } else {
       const body = pullBody(this.owner, this.repo, { number, head: "topic" }, "pull-request-simple-items");
@@ -244,7 +310,13 @@ export class GitHubMock {
   /** POST /repos/{o}/{r}/issues/{n}/labels: the labels now on the issue or pull request. */
   labels(number: number, names: string[]) {
     const path = `${this.repoPath}/issues/${number}/labels`;
-    const body = names.map((name, i) => ({ ...example<Data<"issues", "getLabel">>("label"), id: 208045946 + i, name, url: `${API}${this.repoPath}/labels/${encodeURIComponent(name)}`, default: false })) satisfies Data<"issues", "addLabels">;
+    const body = names.map((name, i) => ({
+      ...example<Data<"issues", "getLabel">>("label"),
+      id: 208045946 + i,
+      name,
+      url: `${API}${this.repoPath}/labels/${encodeURIComponent(name)}`,
+      default: false,
+    })) satisfies Data<"issues", "addLabels">;
     this.scope.post(path).reply(200, this.reply(200, "POST", path, body));
     return this;
   }
@@ -252,7 +324,13 @@ export class GitHubMock {
   /** POST /repos/{o}/{r}/check-runs: the created check run. */
   checkRun(id = 4) {
     const path = `${this.repoPath}/check-runs`;
-    const body = { ...example<Data<"checks", "create">>("check-run"), id, name: "OpenJules tests", url: `${API}${this.repoPath}/check-runs/${id}`, html_url: `https://github.com/${this.owner}/${this.repo}/runs/${id}` } satisfies Data<"checks", "create">;
+    const body = {
+      ...example<Data<"checks", "create">>("check-run"),
+      id,
+      name: "OpenJules tests",
+      url: `${API}${this.repoPath}/check-runs/${id}`,
+      html_url: `https://github.com/${this.owner}/${this.repo}/runs/${id}`,
+    } satisfies Data<"checks", "create">;
     this.scope.post(path).reply(201, this.reply(201, "POST", path, body));
     return this;
   }
@@ -297,36 +375,84 @@ export function user(login: string) {
   const bot = login.endsWith("[bot]");
   const api = `https://api.github.com/users/${encodeURIComponent(login)}`;
   return {
-    login, id: 21031067, node_id: "MDQ6VXNlcjIxMDMxMDY3", avatar_url: "https://avatars1.githubusercontent.com/u/21031067?v=4", gravatar_id: "",
-    url: api, html_url: `https://github.com/${encodeURIComponent(login)}`, followers_url: `${api}/followers`, following_url: `${api}/following{/other_user}`,
-    gists_url: `${api}/gists{/gist_id}`, starred_url: `${api}/starred{/owner}{/repo}`, subscriptions_url: `${api}/subscriptions`,
-    organizations_url: `${api}/orgs`, repos_url: `${api}/repos`, events_url: `${api}/events{/privacy}`, received_events_url: `${api}/received_events`,
-    type: bot ? "Bot" : "User", site_admin: false,
+    login,
+    id: 21031067,
+    node_id: "MDQ6VXNlcjIxMDMxMDY3",
+    avatar_url: "https://avatars1.githubusercontent.com/u/21031067?v=4",
+    gravatar_id: "",
+    url: api,
+    html_url: `https://github.com/${encodeURIComponent(login)}`,
+    followers_url: `${api}/followers`,
+    following_url: `${api}/following{/other_user}`,
+    gists_url: `${api}/gists{/gist_id}`,
+    starred_url: `${api}/starred{/owner}{/repo}`,
+    subscriptions_url: `${api}/subscriptions`,
+    organizations_url: `${api}/orgs`,
+    repos_url: `${api}/repos`,
+    events_url: `${api}/events{/privacy}`,
+    received_events_url: `${api}/received_events`,
+    type: bot ? "Bot" : "User",
+    site_admin: false,
   } satisfies SimpleUser;
 }
 
 export function commentBody(owner: string, repo: string, issue: number, id: number, body: string) {
   return {
-    id, node_id: "IC_1", url: `${API}/repos/${owner}/${repo}/issues/comments/${id}`,
-    html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`, body, user: user("openjules[bot]"),
-    created_at: githubClock.now(), updated_at: githubClock.now(), issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`, author_association: "NONE" as const,
+    id,
+    node_id: "IC_1",
+    url: `${API}/repos/${owner}/${repo}/issues/comments/${id}`,
+    html_url: `https://github.com/${owner}/${repo}/issues/${issue}#issuecomment-${id}`,
+    body,
+    user: user("openjules[bot]"),
+    created_at: githubClock.now(),
+    updated_at: githubClock.now(),
+    issue_url: `${API}/repos/${owner}/${repo}/issues/${issue}`,
+    author_association: "NONE" as const,
   } satisfies Data<"issues", "createComment">;
 }
 
 export function issueBody(owner: string, repo: string, number: number, title: string, body: string) {
   return {
-    id: 444500041, node_id: "MDU6SXNzdWU0NDQ1MDAwNDE=", url: `${API}/repos/${owner}/${repo}/issues/${number}`,
-    repository_url: `${API}/repos/${owner}/${repo}`, labels_url: `${API}/repos/${owner}/${repo}/issues/${number}/labels{/name}`,
-    comments_url: `${API}/repos/${owner}/${repo}/issues/${number}/comments`, events_url: `${API}/repos/${owner}/${repo}/issues/${number}/events`, html_url: `https://github.com/${owner}/${repo}/issues/${number}`,
-    number, state: "open", title, body, user: user(owner), labels: [], assignee: null, assignees: [], milestone: null, locked: false,
-    comments: 0, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", closed_at: null, author_association: "OWNER" as const,
+    id: 444500041,
+    node_id: "MDU6SXNzdWU0NDQ1MDAwNDE=",
+    url: `${API}/repos/${owner}/${repo}/issues/${number}`,
+    repository_url: `${API}/repos/${owner}/${repo}`,
+    labels_url: `${API}/repos/${owner}/${repo}/issues/${number}/labels{/name}`,
+    comments_url: `${API}/repos/${owner}/${repo}/issues/${number}/comments`,
+    events_url: `${API}/repos/${owner}/${repo}/issues/${number}/events`,
+    html_url: `https://github.com/${owner}/${repo}/issues/${number}`,
+    number,
+    state: "open",
+    title,
+    body,
+    user: user(owner),
+    labels: [],
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    comments: 0,
+    created_at: "2019-05-15T15:20:18Z",
+    updated_at: "2019-05-15T15:20:18Z",
+    closed_at: null,
+    author_association: "OWNER" as const,
   } satisfies Data<"issues", "get">;
 }
 
 export function appBody(slug: string) {
   return {
-    id: 1, slug, node_id: "MDExOkludGVncmF0aW9uMQ==", owner: user("Codertocat"), name: "OpenJules", description: "", external_url: "https://example.com",
-    html_url: `https://github.com/apps/${slug}`, created_at: "2019-05-15T15:20:18Z", updated_at: "2019-05-15T15:20:18Z", permissions: { issues: "write" }, events: ["issue_comment"],
+    id: 1,
+    slug,
+    node_id: "MDExOkludGVncmF0aW9uMQ==",
+    owner: user("Codertocat"),
+    name: "OpenJules",
+    description: "",
+    external_url: "https://example.com",
+    html_url: `https://github.com/apps/${slug}`,
+    created_at: "2019-05-15T15:20:18Z",
+    updated_at: "2019-05-15T15:20:18Z",
+    permissions: { issues: "write" },
+    events: ["issue_comment"],
   } satisfies Data<"apps", "getAuthenticated">;
 }
 
@@ -334,7 +460,9 @@ export function appBody(slug: string) {
 const require = createRequire(import.meta.url);
 let examples: Record<string, { value: unknown }> | null = null;
 export function example<T>(name: string): T {
-  examples ??= (JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as { components: { examples: Record<string, { value: unknown }> } }).components.examples;
+  examples ??= (
+    JSON.parse(readFileSync(require.resolve("@octokit/openapi/generated/api.github.com.json"), "utf8")) as { components: { examples: Record<string, { value: unknown }> } }
+  ).components.examples;
   const found = examples[name];
   if (!found) throw new Error(`no example named ${name} in GitHub's OpenAPI description`);
   return structuredClone(found.value) as T;
@@ -387,7 +515,13 @@ function rewritePull<P extends FullPull | PullItem>(pull: P, owner: string, repo
     closed_at: closed ? "2024-01-02T00:00:00Z" : null,
     requested_teams: [],
   } satisfies Partial<FullPull> & Partial<PullItem>;
-  const headChanges = { ref: head, label: `${owner}:${head}`, sha: f.headSha ?? pull.head.sha, repo: rewriteRepo(pull.head.repo, f.headRepo ?? `${owner}/${repo}`) } satisfies Partial<FullPull["head"]> & Partial<PullItem["head"]>;
-  const baseChanges = { ref: f.base ?? "main", label: `${owner}:${f.base ?? "main"}`, repo: rewriteRepo(pull.base.repo, `${owner}/${repo}`) } satisfies Partial<FullPull["base"]> & Partial<PullItem["base"]>;
+  const headChanges = {
+    ref: head,
+    label: `${owner}:${head}`,
+    sha: f.headSha ?? pull.head.sha,
+    repo: rewriteRepo(pull.head.repo, f.headRepo ?? `${owner}/${repo}`),
+  } satisfies Partial<FullPull["head"]> & Partial<PullItem["head"]>;
+  const baseChanges = { ref: f.base ?? "main", label: `${owner}:${f.base ?? "main"}`, repo: rewriteRepo(pull.base.repo, `${owner}/${repo}`) } satisfies Partial<FullPull["base"]> &
+    Partial<PullItem["base"]>;
   return { ...pull, ...changes, head: { ...pull.head, ...headChanges }, base: { ...pull.base, ...baseChanges } };
 }

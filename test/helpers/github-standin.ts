@@ -84,59 +84,162 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
   let nextId = 7_000_000;
   let nextPull = 1_000;
 
-  const pullJson = (p: StandinPull, kind: "pull-request" | "pull-request-simple-items") => pullBody(p.owner, p.repo, { number: p.number, head: p.head, base: p.base, draft: p.draft }, kind);
+  const pullJson = (p: StandinPull, kind: "pull-request" | "pull-request-simple-items") =>
+    pullBody(p.owner, p.repo, { number: p.number, head: p.head, base: p.base, draft: p.draft }, kind);
   const userJson = (login: string) => ({ ...example<Record<string, unknown>>("public-user-default-response"), ...user(login), id: idOf(login) });
   const role = (login: string) => {
     const name = options.roles?.[login] ?? "write";
-    return { permission: ["maintain", "write"].includes(name) ? "write" : name === "triage" ? "read" : name, role_name: name, user: { ...user(login), permissions: { admin: name === "admin", maintain: ["admin", "maintain"].includes(name), push: ["admin", "maintain", "write"].includes(name), triage: !["read", "none"].includes(name), pull: name !== "none" }, role_name: name } };
+    return {
+      permission: ["maintain", "write"].includes(name) ? "write" : name === "triage" ? "read" : name,
+      role_name: name,
+      user: {
+        ...user(login),
+        permissions: {
+          admin: name === "admin",
+          maintain: ["admin", "maintain"].includes(name),
+          push: ["admin", "maintain", "write"].includes(name),
+          triage: !["read", "none"].includes(name),
+          pull: name !== "none",
+        },
+        role_name: name,
+      },
+    };
   };
 
   const routes: Route[] = [
-    ["POST", /^\/app\/installations\/\d+\/access_tokens$/, () => ({ status: 201, body: { token: options.token ?? INSTALLATION_TOKEN, expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: { issues: "write", contents: "write", pull_requests: "write", checks: "write" }, repository_selection: "all" } })],
+    [
+      "POST",
+      /^\/app\/installations\/\d+\/access_tokens$/,
+      () => ({
+        status: 201,
+        body: {
+          token: options.token ?? INSTALLATION_TOKEN,
+          expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+          permissions: { issues: "write", contents: "write", pull_requests: "write", checks: "write" },
+          repository_selection: "all",
+        },
+      }),
+    ],
     ["GET", /^\/app$/, () => ({ status: 200, body: appBody(slug) })],
     ["GET", /^\/users\/([^/]+)$/, ([login]) => ({ status: 200, body: userJson(decodeURIComponent(login!)) })],
-    ["GET", new RegExp(`^${R}/contents/(.+)$`), ([o, r, path]) => {
-      const yaml = decodeURIComponent(path!) === ".github/jules.yml" ? options.configs?.[`${o}/${r}`] : undefined;
-      return yaml === undefined ? NOT_FOUND : { status: 200, body: undefined, raw: yaml };
-    }],
-    ["POST", new RegExp(`^${R}/(issues|pulls)/comments/\\d+/reactions$`), (_m, body) => ({ status: 201, body: { id: nextId++, node_id: "REA_1", user: user(`${slug}[bot]`), content: body?.content ?? "eyes", created_at: new Date().toISOString() } })],
+    [
+      "GET",
+      new RegExp(`^${R}/contents/(.+)$`),
+      ([o, r, path]) => {
+        const yaml = decodeURIComponent(path!) === ".github/jules.yml" ? options.configs?.[`${o}/${r}`] : undefined;
+        return yaml === undefined ? NOT_FOUND : { status: 200, body: undefined, raw: yaml };
+      },
+    ],
+    [
+      "POST",
+      new RegExp(`^${R}/(issues|pulls)/comments/\\d+/reactions$`),
+      (_m, body) => ({ status: 201, body: { id: nextId++, node_id: "REA_1", user: user(`${slug}[bot]`), content: body?.content ?? "eyes", created_at: new Date().toISOString() } }),
+    ],
     ["GET", new RegExp(`^${R}/collaborators/([^/]+)/permission$`), ([, , login]) => ({ status: 200, body: role(decodeURIComponent(login!)) })],
-    ["GET", new RegExp(`^${R}/issues/(\\d+)$`), ([o, r, n]) => ({ status: 200, body: issueBody(o!, r!, Number(n), `Issue ${n}`, `The value in src/value.txt should be 42 (issue ${n}).`) })],
-    ["GET", new RegExp(`^${R}/issues/(\\d+)/comments$`), ([o, r, n]) => ({ status: 200, body: comments.filter((c) => c.owner === o && c.repo === r && c.issue === Number(n)).map((c) => commentBody(o!, r!, c.issue, c.id, c.body)) })],
-    ["POST", new RegExp(`^${R}/issues/(\\d+)/comments$`), ([o, r, n], body) => {
-      const comment = { id: issueCommentId(), owner: o!, repo: r!, issue: Number(n), body: String(body?.body ?? "") };
-      comments.push(comment);
-      return { status: 201, body: commentBody(o!, r!, comment.issue, comment.id, comment.body) };
-    }],
-    ["PATCH", new RegExp(`^${R}/issues/comments/(\\d+)$`), ([o, r, id], body) => {
-      const comment = comments.find((c) => c.id === Number(id) && c.owner === o && c.repo === r);
-      if (!comment) return NOT_FOUND;
-      comment.body = String(body?.body ?? "");
-      return { status: 200, body: commentBody(o!, r!, comment.issue, comment.id, comment.body) };
-    }],
-    ["GET", new RegExp(`^${R}/pulls$`), ([o, r], _b, url) => {
-      const head = url.searchParams.get("head");
-      return { status: 200, body: pulls.filter((p) => p.owner === o && p.repo === r && (!head || head === `${o}:${p.head}`)).map((p) => pullJson(p, "pull-request-simple-items")) };
-    }],
-    ["GET", new RegExp(`^${R}/pulls/(\\d+)$`), ([o, r, n]) => {
-      const pull = pulls.find((p) => p.owner === o && p.repo === r && p.number === Number(n));
-      return pull ? { status: 200, body: pullJson(pull, "pull-request") } : NOT_FOUND;
-    }],
-    ["POST", new RegExp(`^${R}/pulls$`), ([o, r], body) => {
-      const head = String(body?.head ?? "");
-      if (pulls.some((p) => p.owner === o && p.repo === r && p.head === head)) {
-        return { status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${o}:${head}.` }], documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request" } };
-      }
-      const pull = { number: nextPull++, owner: o!, repo: r!, head, base: String(body?.base ?? "main"), draft: body?.draft === true, body: String(body?.body ?? "") };
-      pulls.push(pull);
-      return { status: 201, body: pullJson(pull, "pull-request") };
-    }],
-    ["POST", new RegExp(`^${R}/pulls/(\\d+)/requested_reviewers$`), ([o, r, n]) => ({ status: 201, body: pullBody(o!, r!, { number: Number(n), head: "topic" }, "pull-request-simple-items") })],
-    ["POST", new RegExp(`^${R}/issues/(\\d+)/labels$`), ([o, r], body) => ({ status: 200, body: (body?.labels ?? []).map((name: string, i: number) => ({ ...example<Record<string, unknown>>("label"), id: 208045946 + i, name, default: false, url: `https://api.github.com/repos/${o}/${r}/labels/${encodeURIComponent(name)}` })) })],
-    ["POST", new RegExp(`^${R}/check-runs$`), ([o, r]) => {
-      const id = nextId++;
-      return { status: 201, body: { ...example<Record<string, unknown>>("check-run"), id, name: "OpenJules tests", url: `https://api.github.com/repos/${o}/${r}/check-runs/${id}`, html_url: `https://github.com/${o}/${r}/runs/${id}` } };
-    }],
+    [
+      "GET",
+      new RegExp(`^${R}/issues/(\\d+)$`),
+      ([o, r, n]) => ({ status: 200, body: issueBody(o!, r!, Number(n), `Issue ${n}`, `The value in src/value.txt should be 42 (issue ${n}).`) }),
+    ],
+    [
+      "GET",
+      new RegExp(`^${R}/issues/(\\d+)/comments$`),
+      ([o, r, n]) => ({ status: 200, body: comments.filter((c) => c.owner === o && c.repo === r && c.issue === Number(n)).map((c) => commentBody(o!, r!, c.issue, c.id, c.body)) }),
+    ],
+    [
+      "POST",
+      new RegExp(`^${R}/issues/(\\d+)/comments$`),
+      ([o, r, n], body) => {
+        const comment = { id: issueCommentId(), owner: o!, repo: r!, issue: Number(n), body: String(body?.body ?? "") };
+        comments.push(comment);
+        return { status: 201, body: commentBody(o!, r!, comment.issue, comment.id, comment.body) };
+      },
+    ],
+    [
+      "PATCH",
+      new RegExp(`^${R}/issues/comments/(\\d+)$`),
+      ([o, r, id], body) => {
+        const comment = comments.find((c) => c.id === Number(id) && c.owner === o && c.repo === r);
+        if (!comment) return NOT_FOUND;
+        comment.body = String(body?.body ?? "");
+        return { status: 200, body: commentBody(o!, r!, comment.issue, comment.id, comment.body) };
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${R}/pulls$`),
+      ([o, r], _b, url) => {
+        const head = url.searchParams.get("head");
+        return {
+          status: 200,
+          body: pulls.filter((p) => p.owner === o && p.repo === r && (!head || head === `${o}:${p.head}`)).map((p) => pullJson(p, "pull-request-simple-items")),
+        };
+      },
+    ],
+    [
+      "GET",
+      new RegExp(`^${R}/pulls/(\\d+)$`),
+      ([o, r, n]) => {
+        const pull = pulls.find((p) => p.owner === o && p.repo === r && p.number === Number(n));
+        return pull ? { status: 200, body: pullJson(pull, "pull-request") } : NOT_FOUND;
+      },
+    ],
+    [
+      "POST",
+      new RegExp(`^${R}/pulls$`),
+      ([o, r], body) => {
+        const head = String(body?.head ?? "");
+        if (pulls.some((p) => p.owner === o && p.repo === r && p.head === head)) {
+          return {
+            status: 422,
+            body: {
+              message: "Validation Failed",
+              errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${o}:${head}.` }],
+              documentation_url: "https://docs.github.com/rest/pulls/pulls#create-a-pull-request",
+            },
+          };
+        }
+        const pull = { number: nextPull++, owner: o!, repo: r!, head, base: String(body?.base ?? "main"), draft: body?.draft === true, body: String(body?.body ?? "") };
+        pulls.push(pull);
+        return { status: 201, body: pullJson(pull, "pull-request") };
+      },
+    ],
+    [
+      "POST",
+      new RegExp(`^${R}/pulls/(\\d+)/requested_reviewers$`),
+      ([o, r, n]) => ({ status: 201, body: pullBody(o!, r!, { number: Number(n), head: "topic" }, "pull-request-simple-items") }),
+    ],
+    [
+      "POST",
+      new RegExp(`^${R}/issues/(\\d+)/labels$`),
+      ([o, r], body) => ({
+        status: 200,
+        body: (body?.labels ?? []).map((name: string, i: number) => ({
+          ...example<Record<string, unknown>>("label"),
+          id: 208045946 + i,
+          name,
+          default: false,
+          url: `https://api.github.com/repos/${o}/${r}/labels/${encodeURIComponent(name)}`,
+        })),
+      }),
+    ],
+    [
+      "POST",
+      new RegExp(`^${R}/check-runs$`),
+      ([o, r]) => {
+        const id = nextId++;
+        return {
+          status: 201,
+          body: {
+            ...example<Record<string, unknown>>("check-run"),
+            id,
+            name: "OpenJules tests",
+            url: `https://api.github.com/repos/${o}/${r}/check-runs/${id}`,
+            html_url: `https://github.com/${o}/${r}/runs/${id}`,
+          },
+        };
+      },
+    ],
   ];
 
   const handle = (req: IncomingMessage, res: ServerResponse, text: string) => {

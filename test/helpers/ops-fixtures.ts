@@ -83,11 +83,15 @@ export async function seedTask(store: TaskStore, state: keyof typeof PATHS, fiel
   let task = created.task;
   for (const to of PATHS[state]!) {
     const patch =
-      to === "awaiting_approval" ? { plan: PLAN, planHash: "hash-1", planVersion: 1, planCommentId: 777 }
-      : to === "approved" ? { approvedBy: "octocat", approvedPlanHash: "hash-1" }
-      : to === "failed" ? { failure: { phase: "planning", reason: "the model kept timing out", hint: "try again" } }
-      : to === "done" ? { pullRequestNumber: 9, pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9" }
-      : {};
+      to === "awaiting_approval"
+        ? { plan: PLAN, planHash: "hash-1", planVersion: 1, planCommentId: 777 }
+        : to === "approved"
+          ? { approvedBy: "octocat", approvedPlanHash: "hash-1" }
+          : to === "failed"
+            ? { failure: { phase: "planning", reason: "the model kept timing out", hint: "try again" } }
+            : to === "done"
+              ? { pullRequestNumber: 9, pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9" }
+              : {};
     const next = await store.transition(task.id, { from: task.state, to, actor: "openjules", reason: `to ${to}`, patch });
     if (!next) throw new Error(`seedTask: could not move ${task.id} to ${to}`);
     task = next;
@@ -100,10 +104,29 @@ export async function writeTranscript(dataDir: string, taskId: string): Promise<
   const t = new Transcript(transcriptPath(dataDir, taskId), ["sk-test-secret-value-123456"]);
   t.record({ type: "start", phase: "Planning", provider: "openai", model: "gpt-4.1", system: "You plan.", tools: ["read_file", "search"] });
   t.record({ type: "user", content: "Fix it. The key is sk-test-secret-value-123456." });
-  t.record({ type: "model", turn: 1, ms: 10, text: "Looking", toolCalls: [{ id: "a", name: "read_file", arguments: "{}" }, { id: "b", name: "search", arguments: "{}" }], stopReason: "tool_use", usage: { inputTokens: 100, outputTokens: 20 } });
+  t.record({
+    type: "model",
+    turn: 1,
+    ms: 10,
+    text: "Looking",
+    toolCalls: [
+      { id: "a", name: "read_file", arguments: "{}" },
+      { id: "b", name: "search", arguments: "{}" },
+    ],
+    stopReason: "tool_use",
+    usage: { inputTokens: 100, outputTokens: 20 },
+  });
   t.record({ type: "tool", id: "a", name: "read_file", ms: 1, isError: false, result: "file contents \u001b[31mred\u001b[0m" });
   t.record({ type: "tool", id: "b", name: "search", ms: 1, isError: true, result: "bad regex" });
-  t.record({ type: "model", turn: 2, ms: 10, text: "", toolCalls: [{ id: "c", name: "read_file", arguments: "{}" }], stopReason: "tool_use", usage: { inputTokens: 150, outputTokens: 30 } });
+  t.record({
+    type: "model",
+    turn: 2,
+    ms: 10,
+    text: "",
+    toolCalls: [{ id: "c", name: "read_file", arguments: "{}" }],
+    stopReason: "tool_use",
+    usage: { inputTokens: 150, outputTokens: 30 },
+  });
   t.record({ type: "tool", id: "c", name: "read_file", ms: 1, isError: false, result: "more" });
   t.record({ type: "end", phase: "Planning", outcome: "plan" });
   await t.close();

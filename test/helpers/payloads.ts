@@ -75,7 +75,15 @@ export function issueClosed(opts: { login?: string; issueNumber?: number }) {
 export function reviewComment(opts: { body: string; login?: string; pullNumber: number; path: string; line: number }) {
   const payload = example("pull_request_review_comment", "created");
   const login = opts.login ?? "Codertocat";
-  payload.comment = { ...payload.comment, id: reviewCommentIds++, body: opts.body, path: opts.path, line: opts.line, created_at: githubClock.now(), user: { ...payload.comment.user, login, type: "User" } };
+  payload.comment = {
+    ...payload.comment,
+    id: reviewCommentIds++,
+    body: opts.body,
+    path: opts.path,
+    line: opts.line,
+    created_at: githubClock.now(),
+    user: { ...payload.comment.user, login, type: "User" },
+  };
   payload.pull_request.number = opts.pullNumber;
   payload.sender = { ...payload.sender, login, type: "User" };
   return payload;

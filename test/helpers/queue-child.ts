@@ -26,13 +26,16 @@ function open(leaseMs: number): Promise<JobQueue> | JobQueue {
 
 if (mode === "hang") {
   const queue = await open(500);
-  await queue.start({
-    run: (job) => {
-      process.stdout.write(`running ${job.id} ${job.attempt}\n`);
-      return new Promise(() => {});
+  await queue.start(
+    {
+      run: (job) => {
+        process.stdout.write(`running ${job.id} ${job.attempt}\n`);
+        return new Promise(() => {});
+      },
+      onFailed: async () => {},
     },
-    onFailed: async () => {},
-  }, 1);
+    1,
+  );
 } else {
   const queue = await open(5_000);
   let ran = 0;

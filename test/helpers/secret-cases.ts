@@ -27,7 +27,11 @@ export const SECRET_CASES: { rule: string; positive: string[]; negative: string[
     positive: [`aws_secret_access_key = ${FAKE.awsSecretKey}`, `AWS_SECRET_ACCESS_KEY: "${FAKE.awsSecretKey}"`, `"SecretAccessKey": "${FAKE.awsSecretKey}"`],
     negative: [join("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCY", "EXAMPLEKEY"), `unrelated = ${FAKE.awsSecretKey}`],
   },
-  { rule: "private-key", positive: [fakePrivateKey(), fakePrivateKey("OPENSSH "), fakePrivateKey("")], negative: ['if (line === "-----BEGIN RSA PRIVATE KEY-----") {', "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----"] },
+  {
+    rule: "private-key",
+    positive: [fakePrivateKey(), fakePrivateKey("OPENSSH "), fakePrivateKey("")],
+    negative: ['if (line === "-----BEGIN RSA PRIVATE KEY-----") {', "-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----"],
+  },
   { rule: "slack-token", positive: [FAKE.slackBot], negative: ["xoxb-", "xoxz-123456789012"] },
   { rule: "slack-webhook", positive: [FAKE.slackWebhook], negative: ["https://hooks.slack.com/services/"] },
   { rule: "npm-token", positive: [FAKE.npm], negative: [join("np", "m_", "short")] },
@@ -50,4 +54,3 @@ export const SECRET_CASES: { rule: string; positive: string[]; negative: string[
     negative: ["Authorization: Bearer <token>", "Authorization: Bearer $GITHUB_TOKEN", "Authorization: Bearer YOUR_TOKEN_HERE", "Authorization: Bearer placeholder"],
   },
 ];
-

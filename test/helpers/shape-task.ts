@@ -63,7 +63,9 @@ export async function startShapeApp(sandbox: Pick<SandboxRunnerOptions, "extraRe
   const workspaces = createWorkspaces({ dataDir }, { cacheMaxBytes: 1024 ** 3, repoMaxBytes: 1024 ** 3, sparesPerRepo: 0 });
   const runner = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: 4 * 1024 ** 3, processes: 512 }, ...sandbox });
   const app: TestApp = await startTestApp({
-    dataDir, workspaces, deliver,
+    dataDir,
+    workspaces,
+    deliver,
     env: { JULES_PROVIDER: "openai", JULES_MODEL: "gpt-4o", OPENAI_API_KEY: "sk-test-repository-shapes", OPENAI_BASE_URL: llm.openaiBaseUrl },
     agentFactory: (settings) => createAgentFromSettings(settings, { runner, commandTimeoutMs: 240_000, detectCommands: resolveTestCommands }),
   });
@@ -89,14 +91,26 @@ export async function startShapeApp(sandbox: Pick<SandboxRunnerOptions, "extraRe
     const clone = await mkdtemp(join(tmpdir(), "jules-e2e-shape-clone-"));
     try {
       const auth = `http.extraHeader=Authorization: Basic ${Buffer.from(`x-access-token:${INSTALLATION_TOKEN}`).toString("base64")}`;
-      const cloned = await run("git", ["-c", auth, "clone", "--quiet", "--branch", branch, cloneUrl, clone]).then(() => true, () => false);
+      const cloned = await run("git", ["-c", auth, "clone", "--quiet", "--branch", branch, cloneUrl, clone]).then(
+        () => true,
+        () => false,
+      );
       const listed = cloned ? (await run("git", ["ls-files"], { cwd: clone })).stdout : "";
       const shown = new Map<string, string>();
       for (const path of listed.split("\n").filter(Boolean)) shown.set(path, (await run("git", ["show", `HEAD:${path}`], { cwd: clone, maxBuffer: 1 << 24 })).stdout);
       const [pr] = gh.bodies<{ body: string }>("POST", /\/pulls$/);
       const [check] = gh.bodies<{ conclusion: string; output: { title: string } }>("POST", /\/check-runs$/);
       const toolResults = JSON.stringify(llm.requests.map((r) => r.body.messages?.filter((m: { role: string }) => m.role === "tool")));
-      return { task: done, status: gh.edited().at(-1) ?? "", statuses: gh.edited(), prBody: pr?.body ?? "", check, files: [...shown.keys()].sort(), show: async (path) => shown.get(path) ?? "", toolResults };
+      return {
+        task: done,
+        status: gh.edited().at(-1) ?? "",
+        statuses: gh.edited(),
+        prBody: pr?.body ?? "",
+        check,
+        files: [...shown.keys()].sort(),
+        show: async (path) => shown.get(path) ?? "",
+        toolResults,
+      };
     } finally {
       await rm(clone, { recursive: true, force: true });
       GitHubMock.reset();

@@ -19,7 +19,10 @@ export async function makeFifo(path: string): Promise<void> {
 
 /** Makes a character device with the kernel's numbers (1,5 is /dev/zero; 1,3 is /dev/null); false when not permitted here. */
 export async function makeCharDevice(path: string, major: number, minor: number): Promise<boolean> {
-  return run("mknod", ["--", path, "c", String(major), String(minor)]).then(() => true, () => false);
+  return run("mknod", ["--", path, "c", String(major), String(minor)]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Opens each FIFO for writing without blocking and closes it: a reader stuck in open() gets EOF. */

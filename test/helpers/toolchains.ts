@@ -21,10 +21,17 @@ export interface Toolchain {
   extraReadOnly: string[];
 }
 
-const executable = (path: string) => access(path, constants.X_OK).then(() => true, () => false);
+const executable = (path: string) =>
+  access(path, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 
 async function find(name: string, extra: string[]): Promise<string | null> {
-  const onPath = (process.env.PATH ?? "").split(delimiter).filter(Boolean).map((dir) => join(dir, name));
+  const onPath = (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, name));
   for (const candidate of [...onPath, ...extra]) if (await executable(candidate)) return candidate;
   return null;
 }
@@ -43,7 +50,9 @@ export async function cargoToolchain(): Promise<Toolchain> {
   const cargoHome = process.env.CARGO_HOME ?? join(homedir(), ".cargo");
   const bin = await find("cargo", [join(cargoHome, "bin", "cargo"), "/usr/local/cargo/bin/cargo", "/root/.cargo/bin/cargo"]);
   if (!bin) {
-    throw new Error("cargo is not installed on this machine; these tests need cargo 1.68 or later (sparse registries): rustup's stable (`curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y`, into ~/.cargo/bin); Debian 12's `apt-get install -y cargo` is too old for the registry shape");
+    throw new Error(
+      "cargo is not installed on this machine; these tests need cargo 1.68 or later (sparse registries): rustup's stable (`curl --proto '=https' -sSf https://sh.rustup.rs | sh -s -- -y`, into ~/.cargo/bin); Debian 12's `apt-get install -y cargo` is too old for the registry shape",
+    );
   }
   const real = await realpath(bin);
   if (basename(real).startsWith("rustup")) {

@@ -42,7 +42,10 @@ describe("the openjules bin (spawned)", () => {
     const r = await openjules(process.execPath, cwd, ["tasks", "list", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     const page = JSON.parse(r.stdout);
-    assert.deepEqual(page.tasks.map((t: { id: string; state: string }) => [t.id, t.state]), [[task.id, "awaiting_approval"]]);
+    assert.deepEqual(
+      page.tasks.map((t: { id: string; state: string }) => [t.id, t.state]),
+      [[task.id, "awaiting_approval"]],
+    );
   });
 
   it("doctor exits 1 and names the missing settings, under whichever node is on PATH (re-executing Node 24 when it is older)", async () => {

@@ -23,7 +23,15 @@ async function cli(fx: OpsFixture, argv: string[], extra: Partial<CliDeps> = {})
 
 /** The real status publisher of the server's composition root, talking to the mocked GitHub. */
 const githubStatus: CliDeps["status"] = async (settings, log, backends) => {
-  const jules = await createOpenJules(settings, { log, store: backends.store, queue: backends.queue, agent: null, workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
+  const jules = await createOpenJules(settings, {
+    log,
+    store: backends.store,
+    queue: backends.queue,
+    agent: null,
+    workspaces: tempWorkspaces,
+    githubBackoffMs: 5,
+    octokitRequest: { fetch: testFetch },
+  });
   return (await jules.runtime()).deps.status;
 };
 
@@ -55,7 +63,10 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
     assert.match(text.out, /^ID +STATE +WHERE +UPDATED \(UTC\) +TITLE/);
     assert.match(text.out, new RegExp(`${failed.id}  failed +Codertocat/Hello-World#${failed.issueNumber}`));
     const json = await cli(fx, ["tasks", "list", "--repo", "acme/api", "--json"]);
-    assert.deepEqual(JSON.parse(json.out).tasks.map((t: { id: string }) => t.id), [waiting.id]);
+    assert.deepEqual(
+      JSON.parse(json.out).tasks.map((t: { id: string }) => t.id),
+      [waiting.id],
+    );
     const paged = JSON.parse((await cli(fx, ["tasks", "list", "--limit", "1", "--json"])).out);
     assert.deepEqual([paged.tasks.length, paged.nextOffset], [1, 1]);
   });
@@ -122,7 +133,10 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
     assert.deepEqual([retryOf, statusComment, task.state, task.kind], [failed.id, "posted", "queued", "issue"]);
     assert.deepEqual([task.issueNumber, task.instruction, task.requestedBy, task.triggerCommentId], [failed.issueNumber, failed.instruction, "octocat", null]);
     assert.ok(task.statusCommentId > 0);
-    assert.deepEqual((await fx.store.history(task.id)).map((e) => [e.actor, e.reason]), [["cli", `retry of task ${failed.id}`]]);
+    assert.deepEqual(
+      (await fx.store.history(task.id)).map((e) => [e.actor, e.reason]),
+      [["cli", `retry of task ${failed.id}`]],
+    );
     assert.deepEqual(await jobIds(fx), [`plan:${task.id}:1`]);
     mock.assertClean();
     const busy = await cli(fx, ["tasks", "retry", failed.id]);
@@ -137,15 +151,43 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
   });
 
   it("retry of a follow-up re-runs its approved feedback on the same branch; without GitHub the comment is deferred", async () => {
-    const created = await fx.store.create({ installationId: 1, owner: "Codertocat", repo: "Hello-World", issueNumber: 9, kind: "follow_up", cloneUrl: "https://github.com/Codertocat/Hello-World.git", instruction: "rename it", issueTitle: "t", requestedBy: "octocat", triggerCommentId: 99, command: "jules", baseBranch: null }, "octocat", "follow-up");
+    const created = await fx.store.create(
+      {
+        installationId: 1,
+        owner: "Codertocat",
+        repo: "Hello-World",
+        issueNumber: 9,
+        kind: "follow_up",
+        cloneUrl: "https://github.com/Codertocat/Hello-World.git",
+        instruction: "rename it",
+        issueTitle: "t",
+        requestedBy: "octocat",
+        triggerCommentId: 99,
+        command: "jules",
+        baseBranch: null,
+      },
+      "octocat",
+      "follow-up",
+    );
     assert.ok(created.created);
-    const patch = { plan: PLAN, planHash: "h9", approvedBy: "octocat", approvedPlanHash: "h9", branch: "jules/9-rename", pullRequestNumber: 9, pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9" };
+    const patch = {
+      plan: PLAN,
+      planHash: "h9",
+      approvedBy: "octocat",
+      approvedPlanHash: "h9",
+      branch: "jules/9-rename",
+      pullRequestNumber: 9,
+      pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9",
+    };
     await fx.store.transition(created.task.id, { from: "queued", to: "approved", actor: "octocat", reason: "r", patch });
     await fx.store.transition(created.task.id, { from: "approved", to: "failed", actor: "openjules", reason: "r" });
     const r = await cli(fx, ["tasks", "retry", created.task.id, "--json"]);
     assert.equal(r.code, 0, r.err);
     const { task, statusComment } = JSON.parse(r.out);
-    assert.deepEqual([task.kind, task.state, task.branch, task.approvedPlanHash, task.triggerCommentId, statusComment], ["follow_up", "approved", "jules/9-rename", "h9", null, "deferred"]);
+    assert.deepEqual(
+      [task.kind, task.state, task.branch, task.approvedPlanHash, task.triggerCommentId, statusComment],
+      ["follow_up", "approved", "jules/9-rename", "h9", null, "deferred"],
+    );
     assert.deepEqual(await jobIds(fx), [`execute:${task.id}:h9`]);
   });
 });
@@ -168,7 +210,12 @@ describe("openjules migrate and doctor (in-process)", () => {
   });
 
   it("settings errors stop a command with the settings message and exit code 1", async () => {
-    const r = await runCli(["tasks", "list"], { env: { APP_ID: "x" }, backends: configuredBackends, out: () => undefined, err: (t) => assert.match(t, /APP_ID must be the numeric App ID/) });
+    const r = await runCli(["tasks", "list"], {
+      env: { APP_ID: "x" },
+      backends: configuredBackends,
+      out: () => undefined,
+      err: (t) => assert.match(t, /APP_ID must be the numeric App ID/),
+    });
     assert.equal(r, 1);
   });
 

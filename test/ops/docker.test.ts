@@ -66,14 +66,19 @@ describe("Dockerfile", () => {
       for (const source of sources) assert.ok(existsSync(new URL(source, root)), `COPY source ${source} exists`);
       assert.doesNotMatch(copy, /\.env|\.pem/);
     }
-    const ignored = read(".dockerignore").split("\n").map((l) => l.trim());
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((l) => l.trim());
     for (const entry of [".env", "*.pem", ".git", "node_modules", ".jules-data"]) assert.ok(ignored.includes(entry), `.dockerignore lists ${entry}`);
   });
 
   it("its HEALTHCHECK command succeeds against a live /healthz and fails when nothing answers", async () => {
     const script = JSON.parse(last("HEALTHCHECK").replace(/^.*CMD /, ""))[2] as string;
     const check = (port: number) =>
-      promisify(execFile)(process.execPath, ["-e", script], { env: { PORT: String(port) }, timeout: 30_000 }).then(() => 0, (e: { code?: number }) => e.code ?? -1);
+      promisify(execFile)(process.execPath, ["-e", script], { env: { PORT: String(port) }, timeout: 30_000 }).then(
+        () => 0,
+        (e: { code?: number }) => e.code ?? -1,
+      );
     const fx = await opsFixture();
     const server = await startOpsServer(createOps({ store: fx.store, queue: fx.queue, dataDir: fx.dataDir, log: console }).handler, { host: "127.0.0.1", port: 0 });
     try {
@@ -95,7 +100,10 @@ describe("compose.yaml", () => {
   });
 
   it("runs web and worker from the image with DATABASE_URL and REDIS_URL pointing at the compose services", () => {
-    for (const [name, mode] of [["web", "web"], ["worker", "worker"]] as const) {
+    for (const [name, mode] of [
+      ["web", "web"],
+      ["worker", "worker"],
+    ] as const) {
       const s = services[name]!;
       assert.equal(s.build, ".");
       assert.deepEqual(s.command, ["node", "src/main.ts", mode]);

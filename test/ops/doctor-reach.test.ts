@@ -23,12 +23,13 @@ const NODE = join(ROOT, "node_modules", ".bin", "node");
 const NO_SYS_ADMIN = ["setpriv", "--bounding-set", "-sys_admin", "--"];
 const exec = promisify(execFile);
 const asRoot = process.getuid?.() === 0;
-const freePort = () => new Promise<number>((resolve) => {
-  const server = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = server.address() as { port: number };
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
-});
 
 describe("doctor and start-up: a data directory the sandbox user cannot reach, on a host that cannot stage it", { skip: !asRoot }, () => {
   let dataDir: string;
@@ -37,8 +38,16 @@ describe("doctor and start-up: a data directory the sandbox user cannot reach, o
     // mkdtemp makes a 0700 directory: uid 65534 cannot enter it.
     dataDir = join(await mkdtemp(join(tmpdir(), "openjules-doctor-reach-")), "data");
     env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: "/tmp", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "secret", JULES_DATA_DIR: dataDir,
-      GHE_HOST: "127.0.0.1:9", GHE_PROTOCOL: "http", PORT: String(await freePort()), LOG_LEVEL: "info",
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: "/tmp",
+      APP_ID: "1",
+      PRIVATE_KEY: testPrivateKey(),
+      WEBHOOK_SECRET: "secret",
+      JULES_DATA_DIR: dataDir,
+      GHE_HOST: "127.0.0.1:9",
+      GHE_PROTOCOL: "http",
+      PORT: String(await freePort()),
+      LOG_LEVEL: "info",
     };
   });
   afterAll(async () => {

@@ -24,7 +24,12 @@ async function modelServer(): Promise<{ server: Server; url: string }> {
       return json(401, { error: { message: "Incorrect API key provided", type: "invalid_request_error", param: null, code: "invalid_api_key" } });
     }
     if (path === "/v1/models" && req.headers["anthropic-version"]) {
-      return json(200, { data: [{ type: "model", id: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }], has_more: false, first_id: "claude-sonnet-4-5", last_id: "claude-sonnet-4-5" });
+      return json(200, {
+        data: [{ type: "model", id: "claude-sonnet-4-5", display_name: "Claude Sonnet 4.5", created_at: "2025-09-29T00:00:00Z" }],
+        has_more: false,
+        first_id: "claude-sonnet-4-5",
+        last_id: "claude-sonnet-4-5",
+      });
     }
     if (path === "/v1/models") return json(200, { object: "list", data: [{ id: "llama3.1:8b", object: "model", created: 1721000000, owned_by: "library" }] });
     json(404, { error: { message: "not found" } });
@@ -38,8 +43,14 @@ describe("openjules doctor", () => {
   let dataDir: string;
   const log = pino({ level: "silent" });
   const env = (extra: Record<string, string>) => ({
-    APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "secret", JULES_DATA_DIR: dataDir,
-    JULES_PROVIDER: "openai-compatible", JULES_MODEL: "llama3.1:8b", OPENAI_BASE_URL: `${models.url}/v1`, OPENAI_API_KEY: "good-key",
+    APP_ID: "1",
+    PRIVATE_KEY: testPrivateKey(),
+    WEBHOOK_SECRET: "secret",
+    JULES_DATA_DIR: dataDir,
+    JULES_PROVIDER: "openai-compatible",
+    JULES_MODEL: "llama3.1:8b",
+    OPENAI_BASE_URL: `${models.url}/v1`,
+    OPENAI_API_KEY: "good-key",
     ...extra,
   });
   const status = (report: DoctorReport) => Object.fromEntries(report.checks.map((c) => [c.name, c.status]));
@@ -57,9 +68,24 @@ describe("openjules doctor", () => {
   it("passes when everything is in place: real database, queue, bubblewrap, git, ripgrep; GitHub App and model endpoint answer", async () => {
     const mock = new GitHubMock().app("openjules");
     const report = await runDoctor({ env: env({}), backends: configuredBackends, log });
-    assert.deepEqual(status(report), {
-      settings: "ok", "data directory": "ok", database: "ok", queue: "ok", "GitHub App": "ok", sandbox: "ok", "sandbox reach": "ok", "sandbox limits": "ok", "setup network": "ok", git: "ok", ripgrep: "ok", "LLM provider": "ok",
-    }, formatDoctor(report));
+    assert.deepEqual(
+      status(report),
+      {
+        settings: "ok",
+        "data directory": "ok",
+        database: "ok",
+        queue: "ok",
+        "GitHub App": "ok",
+        sandbox: "ok",
+        "sandbox reach": "ok",
+        "sandbox limits": "ok",
+        "setup network": "ok",
+        git: "ok",
+        ripgrep: "ok",
+        "LLM provider": "ok",
+      },
+      formatDoctor(report),
+    );
     assert.equal(report.ok, true);
     const byName = Object.fromEntries(report.checks.map((c) => [c.name, c.detail]));
     assert.match(byName["GitHub App"]!, /^app "openjules" \(id 1\)/);
@@ -95,7 +121,14 @@ describe("openjules doctor", () => {
   it("warns (without failing) when the endpoint does not list the model, and for JULES_SANDBOX=unsafe", async () => {
     const mock = new GitHubMock().app();
     const report = await runDoctor({
-      env: env({ JULES_PROVIDER: "anthropic", JULES_MODEL: "claude-opus-9", ANTHROPIC_API_KEY: "good-key", ANTHROPIC_BASE_URL: models.url, JULES_SANDBOX: "unsafe", JULES_WORKSPACE_SPARES: "0" }),
+      env: env({
+        JULES_PROVIDER: "anthropic",
+        JULES_MODEL: "claude-opus-9",
+        ANTHROPIC_API_KEY: "good-key",
+        ANTHROPIC_BASE_URL: models.url,
+        JULES_SANDBOX: "unsafe",
+        JULES_WORKSPACE_SPARES: "0",
+      }),
       backends: configuredBackends,
       log,
     });
@@ -114,7 +147,18 @@ describe("openjules doctor", () => {
   it("says which sandbox limits cannot be enforced on a host without a delegated cgroup, and what the operator must provide", async () => {
     const probe = await probeSandbox();
     assert.ok(probe.ok);
-    const sandbox = { mode: "bubblewrap" as const, bwrapPath: "bwrap", memoryBytes: 4096 * 1024 ** 2, processes: 512, outputKeepBytes: 1, commandTimeoutMs: 1, tmpfsBytes: 1024 ** 3, diskQuotaBytes: 1024 ** 3, setupNetwork: { mode: "public" as const, allowHosts: [] }, readOnlyPaths: [] };
+    const sandbox = {
+      mode: "bubblewrap" as const,
+      bwrapPath: "bwrap",
+      memoryBytes: 4096 * 1024 ** 2,
+      processes: 512,
+      outputKeepBytes: 1,
+      commandTimeoutMs: 1,
+      tmpfsBytes: 1024 ** 3,
+      diskQuotaBytes: 1024 ** 3,
+      setupNetwork: { mode: "public" as const, allowHosts: [] },
+      readOnlyPaths: [],
+    };
     const check = checkSandboxLimits(sandbox, { ...probe, cgroups: { version: 0, reason: "cannot create a memory cgroup under /sys/fs/cgroup/x (EACCES)" } });
     assert.equal(check.status, "warn");
     assert.match(check.detail, /cgroup memory: no \(cannot create a memory cgroup .*EACCES\)\), so memory is bounded per process only/);
@@ -124,12 +168,20 @@ describe("openjules doctor", () => {
 
   it("a broken setting is reported with its name; the checks that need settings are skipped; exit code 1", async () => {
     const out: string[] = [];
-    const code = await runCli(["doctor", "--json"], { env: env({ WEBHOOK_SECRET: "", JULES_MAX_TURNS: "many" }), backends: configuredBackends, out: (t) => out.push(t), err: (t) => out.push(t) });
+    const code = await runCli(["doctor", "--json"], {
+      env: env({ WEBHOOK_SECRET: "", JULES_MAX_TURNS: "many" }),
+      backends: configuredBackends,
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
     assert.equal(code, 1);
     const report = JSON.parse(out.join("\n")) as DoctorReport;
     assert.equal(report.ok, false);
     const settings = report.checks.filter((c) => c.name === "settings");
-    assert.deepEqual(settings.map((c) => c.status), ["fail", "fail"]);
+    assert.deepEqual(
+      settings.map((c) => c.status),
+      ["fail", "fail"],
+    );
     assert.ok(settings.some((c) => /^WEBHOOK_SECRET must not be empty/.test(c.detail)));
     assert.ok(settings.some((c) => /^JULES_MAX_TURNS /.test(c.detail)));
     assert.equal(report.checks.find((c) => c.name === "GitHub App")!.status, "skip");

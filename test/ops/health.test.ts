@@ -16,7 +16,10 @@ describe("checkReadiness", () => {
     const report = await checkReadiness({ store: fx.store, queue: fx.queue, dataDir: fx.dataDir, minFreeBytes: 1 });
     assert.equal(report.ready, true);
     assert.match(report.checks.find((c) => c.name === "disk")!.detail!, /free$/);
-    assert.deepEqual((await readdir(fx.dataDir)).filter((f) => f.startsWith(".ready-")), []);
+    assert.deepEqual(
+      (await readdir(fx.dataDir)).filter((f) => f.startsWith(".ready-")),
+      [],
+    );
   });
 
   it("fails the disk check when free space is below the threshold", async () => {

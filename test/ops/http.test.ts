@@ -68,7 +68,14 @@ describe("operator HTTP endpoints on the Probot server", () => {
     const body = (await res.json()) as { status: string; checks: { name: string; ok: boolean; detail: string }[] };
     assert.equal(res.status, 200);
     assert.equal(body.status, "ready");
-    assert.deepEqual(body.checks.map((c) => [c.name, c.ok]), [["database", true], ["queue", true], ["disk", true]]);
+    assert.deepEqual(
+      body.checks.map((c) => [c.name, c.ok]),
+      [
+        ["database", true],
+        ["queue", true],
+        ["disk", true],
+      ],
+    );
     assert.match(body.checks[1]!.detail, /^depth \d+$/);
   });
 
@@ -99,16 +106,28 @@ describe("operator HTTP endpoints on the Probot server", () => {
 
   it("lists tasks newest first, filtered by repository and state, with paging", async () => {
     const all = (await (await get("/api/tasks")).json()) as { tasks: { id: string }[]; nextOffset: number | null };
-    assert.deepEqual(all.tasks.map((t) => t.id), [failed.id, ...tasks.map((t) => t.id).reverse()]);
+    assert.deepEqual(
+      all.tasks.map((t) => t.id),
+      [failed.id, ...tasks.map((t) => t.id).reverse()],
+    );
     assert.equal(all.nextOffset, null);
     const queued = (await (await get("/api/tasks?repo=Codertocat/Hello-World&state=queued")).json()) as { tasks: { id: string; repository: string }[] };
-    assert.deepEqual(queued.tasks.map((t) => t.id), [tasks[0]!.id]);
+    assert.deepEqual(
+      queued.tasks.map((t) => t.id),
+      [tasks[0]!.id],
+    );
     const byOwner = (await (await get("/api/tasks?owner=other-org")).json()) as { tasks: { repository: string }[] };
-    assert.deepEqual(byOwner.tasks.map((t) => t.repository), ["other-org/tool"]);
+    assert.deepEqual(
+      byOwner.tasks.map((t) => t.repository),
+      ["other-org/tool"],
+    );
     const first = (await (await get("/api/tasks?limit=2")).json()) as { tasks: { id: string }[]; nextOffset: number };
     const second = (await (await get(`/api/tasks?limit=2&offset=${first.nextOffset}`)).json()) as { tasks: { id: string }[]; offset: number };
     assert.equal(first.nextOffset, 2);
-    assert.deepEqual([...first.tasks, ...second.tasks].map((t) => t.id), all.tasks.slice(0, 4).map((t) => t.id));
+    assert.deepEqual(
+      [...first.tasks, ...second.tasks].map((t) => t.id),
+      all.tasks.slice(0, 4).map((t) => t.id),
+    );
   });
 
   it("refuses bad filters with 400 and a message saying what is accepted", async () => {
@@ -137,10 +156,17 @@ describe("operator HTTP endpoints on the Probot server", () => {
     const body = JSON.parse(text);
     assert.equal(body.task.id, failed.id);
     assert.equal(body.task.failure.reason, "the model kept timing out");
-    assert.deepEqual(body.history.map((e: { to: string }) => e.to), ["queued", "planning", "failed"]);
+    assert.deepEqual(
+      body.history.map((e: { to: string }) => e.to),
+      ["queued", "planning", "failed"],
+    );
     assert.equal(body.links.issue, `https://github.com/Codertocat/Hello-World/issues/${failed.issueNumber}`);
     assert.deepEqual(body.transcript, {
-      modelCalls: 2, inputTokens: 250, outputTokens: 50, toolCalls: 3, toolErrors: 1,
+      modelCalls: 2,
+      inputTokens: 250,
+      outputTokens: 50,
+      toolCalls: 3,
+      toolErrors: 1,
       tools: { read_file: 2, search: 1 },
       phases: [{ phase: "Planning", provider: "openai", model: "gpt-4.1", outcome: "plan" }],
       unreadableLines: 1,

@@ -97,11 +97,15 @@ describe("cached", () => {
     let clock = 0;
     let calls = 0;
     let fail = true;
-    const read = cached(async () => {
-      calls++;
-      if (fail) throw new Error("no");
-      return calls;
-    }, 1000, () => clock);
+    const read = cached(
+      async () => {
+        calls++;
+        if (fail) throw new Error("no");
+        return calls;
+      },
+      1000,
+      () => clock,
+    );
     await assert.rejects(read());
     fail = false;
     const [a, b] = await Promise.all([read(), read()]);
@@ -153,8 +157,16 @@ describe("metered ports", () => {
     const intake = meteredIntake(createIntake({ queue: fx.queue, log: pino({ level: "silent" }) as never, gate: { appId: 1, appSlug: "openjules", allowedBots: [] } }), m);
     const author = { login: "octocat", id: 1, type: "User", appSlug: null, appId: null };
     const event = (commentId: number, body: string): CommentEvent => ({
-      kind: "comment", source: "issue", commentId, body, author, createdAt: new Date().toISOString(), location: null,
-      installationId: 1, issueNumber: 1, isPullRequest: false,
+      kind: "comment",
+      source: "issue",
+      commentId,
+      body,
+      author,
+      createdAt: new Date().toISOString(),
+      location: null,
+      installationId: 1,
+      issueNumber: 1,
+      isPullRequest: false,
       repo: { owner: "Codertocat", repo: "Hello-World", cloneUrl: "https://github.com/Codertocat/Hello-World.git", defaultBranch: "main", sizeKb: 1 },
     });
     assert.equal(await intake.accept(event(1, "/jules fix the crash please"), "d1"), "queued");

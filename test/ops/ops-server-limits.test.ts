@@ -24,7 +24,10 @@ describe("the worker's operator server under endless requests", () => {
   const closedWithin = (closed: Promise<number>, ms: number) => Promise.race([closed, new Promise<null>((r) => setTimeout(() => r(null), ms))]);
 
   it("refuses a never-ending chunked body with 411 and a huge one with 413, closing the connection", async () => {
-    for (const [headers, status] of [[{ "transfer-encoding": "chunked" }, 411], [{ "content-length": 400 * 1024 * 1024 }, 413]] as const) {
+    for (const [headers, status] of [
+      [{ "transfer-encoding": "chunked" }, 411],
+      [{ "content-length": 400 * 1024 * 1024 }, 413],
+    ] as const) {
       const ex = rawExchange(ops.port, requestHead("POST", "/healthz", headers), { kind: "drip", intervalMs: 50, chunked: "transfer-encoding" in headers });
       assert.equal(await ex.status, status, ex.received());
       assert.notEqual(await closedWithin(ex.closed, 3000), null, "the connection stayed open");

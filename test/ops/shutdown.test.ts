@@ -19,7 +19,10 @@ describe("runShutdown", () => {
     const order: string[] = [];
     void runShutdown(
       [
-        [{ name: "web server", run: async () => void order.push("web") }, { name: "worker", run: () => new Promise(() => undefined), detail: () => "1 sandboxed command running" }],
+        [
+          { name: "web server", run: async () => void order.push("web") },
+          { name: "worker", run: () => new Promise(() => undefined), detail: () => "1 sandboxed command running" },
+        ],
         [{ name: "store", run: async () => void order.push("store") }],
       ],
       { deadlineMs: 200, log: r.log, exit: r.exitFn },
@@ -35,10 +38,11 @@ describe("runShutdown", () => {
   it("exits 0 when every step finishes, going on past a step that fails", async () => {
     const r = recorder();
     const order: string[] = [];
-    void runShutdown(
-      [[{ name: "web server", run: async () => Promise.reject(new Error("boom")) }], [{ name: "store", run: async () => void order.push("store") }]],
-      { deadlineMs: 5000, log: r.log, exit: r.exitFn },
-    );
+    void runShutdown([[{ name: "web server", run: async () => Promise.reject(new Error("boom")) }], [{ name: "store", run: async () => void order.push("store") }]], {
+      deadlineMs: 5000,
+      log: r.log,
+      exit: r.exitFn,
+    });
     assert.equal(await r.exit, 0);
     assert.deepEqual(order, ["store"]);
     assert.ok(r.lines.some((l) => l.level === "error" && /web server failed/.test(l.message)));

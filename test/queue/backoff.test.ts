@@ -10,8 +10,14 @@ describe("backoffDelay", () => {
   const high = () => 0.999999;
 
   it("doubles per attempt, between half and all of the step", () => {
-    assert.deepEqual([1, 2, 3, 4].map((a) => backoffDelay(a, 1_000, 60_000, low)), [500, 1_000, 2_000, 4_000]);
-    assert.deepEqual([1, 2, 3, 4].map((a) => backoffDelay(a, 1_000, 60_000, high)), [1_000, 2_000, 4_000, 8_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => backoffDelay(a, 1_000, 60_000, low)),
+      [500, 1_000, 2_000, 4_000],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => backoffDelay(a, 1_000, 60_000, high)),
+      [1_000, 2_000, 4_000, 8_000],
+    );
   });
 
   it("never exceeds the cap, even for huge attempt numbers", () => {

@@ -9,8 +9,12 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { bullJobId, ledgerFor, runState, type JobCounters } from "../../src/queue/bullmq/job-record.ts";
 
-const counters = (attemptsMade: number, stalledCounter: number, failedReason?: string, progress: unknown = 0): JobCounters =>
-  ({ attemptsMade, stalledCounter, failedReason, progress });
+const counters = (attemptsMade: number, stalledCounter: number, failedReason?: string, progress: unknown = 0): JobCounters => ({
+  attemptsMade,
+  stalledCounter,
+  failedReason,
+  progress,
+});
 
 describe("bullJobId", () => {
   it("escapes colons and percent signs, and marks ids BullMQ would read as integers", () => {
@@ -23,12 +27,16 @@ describe("bullJobId", () => {
 
   it("is one-to-one and always yields an id BullMQ accepts", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom("a", "1", ":", "%", "N", "3", "A", "-") }), fc.string({ unit: fc.constantFrom("a", "1", ":", "%", "N", "3", "A", "-") }), (x, y) => {
-        const [bx, by] = [bullJobId(x), bullJobId(y)];
-        assert.equal(bx === by, x === y);
-        assert.ok(!bx.includes(":"));
-        assert.notEqual(`${Number.parseInt(bx, 10)}`, bx);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom("a", "1", ":", "%", "N", "3", "A", "-") }),
+        fc.string({ unit: fc.constantFrom("a", "1", ":", "%", "N", "3", "A", "-") }),
+        (x, y) => {
+          const [bx, by] = [bullJobId(x), bullJobId(y)];
+          assert.equal(bx === by, x === y);
+          assert.ok(!bx.includes(":"));
+          assert.notEqual(`${Number.parseInt(bx, 10)}`, bx);
+        },
+      ),
     );
   });
 });

@@ -112,22 +112,31 @@ describe("BullMQ queue on Redis", { timeout: 120_000 }, () => {
     const first = deferred<Job>();
     const seen: Job[] = [];
     await a.enqueue({ id: "execute:stolen", name: "execute", data: null });
-    await a.start({
-      run: async (job) => {
-        seen.push(job);
-        if (job.attempt > 1) return;
-        first.resolve(job);
-        await aborted(job.signal);
-        throw new Error("must not be recorded");
+    await a.start(
+      {
+        run: async (job) => {
+          seen.push(job);
+          if (job.attempt > 1) return;
+          first.resolve(job);
+          await aborted(job.signal);
+          throw new Error("must not be recorded");
+        },
+        onFailed: noFailures,
       },
-      onFailed: noFailures,
-    }, 1);
+      1,
+    );
     const job = await first.promise;
     await client.del(`${key("execute:stolen")}:lock`);
     await aborted(job.signal);
     assert.match(String(job.signal.reason), /Lost the lock on job execute%3Astolen/);
     await a.idle();
-    assert.deepEqual(seen.map((j) => [j.attempt, j.lastError]), [[1, null], [2, "interrupted"]]);
+    assert.deepEqual(
+      seen.map((j) => [j.attempt, j.lastError]),
+      [
+        [1, null],
+        [2, "interrupted"],
+      ],
+    );
     assert.ok(logger.entries.some((e) => e.level === "warn" && /Lost the lock/.test(e.message)));
   });
 
@@ -184,8 +193,10 @@ describe("BullMQ queue on Redis", { timeout: 120_000 }, () => {
   });
 
   it("explains bad settings and an unreachable Redis without printing the password", async () => {
-    await assert.rejects(open(prefix(), { url: "redis://:s3cret-pw@127.0.0.1:1", connectTimeoutMs: 1_500 }), (e: unknown) =>
-      e instanceof Error && e.message.startsWith("Cannot use Redis at redis://:***@127.0.0.1:1 (REDIS_URL): ") && !e.message.includes("s3cret"));
+    await assert.rejects(
+      open(prefix(), { url: "redis://:s3cret-pw@127.0.0.1:1", connectTimeoutMs: 1_500 }),
+      (e: unknown) => e instanceof Error && e.message.startsWith("Cannot use Redis at redis://:***@127.0.0.1:1 (REDIS_URL): ") && !e.message.includes("s3cret"),
+    );
     await assert.rejects(open(prefix(), { url: "http://127.0.0.1:6379" }), /REDIS_URL must start with redis:\/\/ or rediss:\/\//);
     await assert.rejects(open(prefix(), { leaseMs: 10 }), /leaseMs must be an integer from 100/);
     await assert.rejects(open(prefix(), { prefix: "a:b" }), /prefix must be letters, digits/);

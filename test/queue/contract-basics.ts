@@ -30,9 +30,19 @@ export function basicCases(t: QueueContext): void {
       assert.equal(seen.length, 1);
       const [job] = seen;
       const before = Date.now();
-      assert.deepEqual({ ...job, signal: undefined, readyAt: undefined }, {
-        id: "plan:t1:1", name: "plan", data: { taskId: "t1", nested: [1, "two", null] }, attempt: 1, maxAttempts: 3, lastError: null, signal: undefined, readyAt: undefined,
-      });
+      assert.deepEqual(
+        { ...job, signal: undefined, readyAt: undefined },
+        {
+          id: "plan:t1:1",
+          name: "plan",
+          data: { taskId: "t1", nested: [1, "two", null] },
+          attempt: 1,
+          maxAttempts: 3,
+          lastError: null,
+          signal: undefined,
+          readyAt: undefined,
+        },
+      );
       assert.ok(typeof job!.readyAt === "number" && job!.readyAt <= before && job!.readyAt > before - 60_000, "readyAt is when the job became due");
       assert.ok(job!.signal instanceof AbortSignal);
       assert.equal(job!.signal.aborted, false);
@@ -48,7 +58,11 @@ export function basicCases(t: QueueContext): void {
       const ran: Job[] = [];
       await second.start({ run: async (job) => void ran.push(job), onFailed: noFailures }, 1);
       await second.idle();
-      assert.deepEqual(ran.map((j) => [j.id, j.data, j.maxAttempts]).sort(), [["inbound:a", "inbound:a", 5], ["inbound:b", "inbound:b", 5], ["inbound:c", "inbound:c", 5]]);
+      assert.deepEqual(ran.map((j) => [j.id, j.data, j.maxAttempts]).sort(), [
+        ["inbound:a", "inbound:a", 5],
+        ["inbound:b", "inbound:b", 5],
+        ["inbound:c", "inbound:c", 5],
+      ]);
     });
 
     it("refuses bad input and misuse with clear errors", async () => {
@@ -73,15 +87,22 @@ export function basicCases(t: QueueContext): void {
       const attempts: [number, string | null][] = [];
       const failed: [Job, Error][] = [];
       await queue.enqueue({ id: "execute:t2", name: "execute", data: {}, maxAttempts: 3 });
-      await queue.start({
-        run: async (job) => {
-          attempts.push([job.attempt, job.lastError]);
-          throw new Error(`boom ${job.attempt}`);
+      await queue.start(
+        {
+          run: async (job) => {
+            attempts.push([job.attempt, job.lastError]);
+            throw new Error(`boom ${job.attempt}`);
+          },
+          onFailed: async (job, error) => void failed.push([job, error]),
         },
-        onFailed: async (job, error) => void failed.push([job, error]),
-      }, 1);
+        1,
+      );
       await queue.idle();
-      assert.deepEqual(attempts, [[1, null], [2, "boom 1"], [3, "boom 2"]]);
+      assert.deepEqual(attempts, [
+        [1, null],
+        [2, "boom 1"],
+        [3, "boom 2"],
+      ]);
       assert.equal(failed.length, 1);
       assert.equal(failed[0]![0].id, "execute:t2");
       assert.equal(failed[0]![0].attempt, 3);
@@ -93,13 +114,16 @@ export function basicCases(t: QueueContext): void {
       const queue = await t.open({ backoffMs: 5 });
       const attempts: number[] = [];
       await queue.enqueue({ id: "plan:t3:1", name: "plan", data: {} });
-      await queue.start({
-        run: async (job) => {
-          attempts.push(job.attempt);
-          if (job.attempt < 2) throw "a thrown string";
+      await queue.start(
+        {
+          run: async (job) => {
+            attempts.push(job.attempt);
+            if (job.attempt < 2) throw "a thrown string";
+          },
+          onFailed: noFailures,
         },
-        onFailed: noFailures,
-      }, 1);
+        1,
+      );
       await queue.idle();
       assert.deepEqual(attempts, [1, 2]);
     });
@@ -109,13 +133,16 @@ export function basicCases(t: QueueContext): void {
       const attempts: number[] = [];
       const failed: Error[] = [];
       await queue.enqueue({ id: "plan:t4:1", name: "plan", data: {}, maxAttempts: 5 });
-      await queue.start({
-        run: async (job) => {
-          attempts.push(job.attempt);
-          throw new PermanentJobError("the repository is archived");
+      await queue.start(
+        {
+          run: async (job) => {
+            attempts.push(job.attempt);
+            throw new PermanentJobError("the repository is archived");
+          },
+          onFailed: async (_job, error) => void failed.push(error),
         },
-        onFailed: async (_job, error) => void failed.push(error),
-      }, 1);
+        1,
+      );
       await queue.idle();
       assert.deepEqual(attempts, [1]);
       assert.equal(failed.length, 1);
@@ -127,13 +154,16 @@ export function basicCases(t: QueueContext): void {
       const queue = await t.open({ backoffMs: 150 });
       const runs = countdown(2);
       await queue.enqueue({ id: "inbound:retry", name: "inbound", data: {} });
-      await queue.start({
-        run: async (job) => {
-          runs.hit();
-          if (job.attempt === 1) throw new Error("transient");
+      await queue.start(
+        {
+          run: async (job) => {
+            runs.hit();
+            if (job.attempt === 1) throw new Error("transient");
+          },
+          onFailed: noFailures,
         },
-        onFailed: noFailures,
-      }, 1);
+        1,
+      );
       await queue.idle();
       assert.equal(runs.count, 2, "idle() resolved only after the retry ran");
     });
@@ -142,15 +172,18 @@ export function basicCases(t: QueueContext): void {
       const queue = await t.open();
       const calls = countdown(1);
       await queue.enqueue({ id: "plan:t5:1", name: "plan", data: {}, maxAttempts: 1 });
-      await queue.start({
-        run: async () => {
-          throw new Error("bad");
+      await queue.start(
+        {
+          run: async () => {
+            throw new Error("bad");
+          },
+          onFailed: async () => {
+            calls.hit();
+            throw new Error("reporting failed too");
+          },
         },
-        onFailed: async () => {
-          calls.hit();
-          throw new Error("reporting failed too");
-        },
-      }, 1);
+        1,
+      );
       await queue.idle();
       assert.equal(calls.count, 1);
       assert.equal(await queue.enqueue({ id: "plan:t5:1", name: "plan", data: {} }), false);

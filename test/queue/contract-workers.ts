@@ -42,10 +42,13 @@ export function workerCases(t: QueueContext): void {
       await t.crash(a);
       const b = await t.open({ leaseMs: 400 });
       const failed: [Job, Error][] = [];
-      await b.start({
-        run: async (job) => assert.fail(`job ${job.id} must not run again`),
-        onFailed: async (job, error) => void failed.push([job, error]),
-      }, 1);
+      await b.start(
+        {
+          run: async (job) => assert.fail(`job ${job.id} must not run again`),
+          onFailed: async (job, error) => void failed.push([job, error]),
+        },
+        1,
+      );
       await b.idle();
       assert.equal(failed.length, 1);
       assert.equal(failed[0]![0].id, "execute:last");
@@ -85,7 +88,11 @@ export function workerCases(t: QueueContext): void {
       const seen: Job[] = [];
       await b.start({ run: async (job) => void seen.push(job), onFailed: noFailures }, 1);
       await b.idle();
-      assert.deepEqual(seen.map((j) => [j.id, j.attempt, j.lastError]), [["execute:handback", 1, null]], "a handed-back run is not counted");
+      assert.deepEqual(
+        seen.map((j) => [j.id, j.attempt, j.lastError]),
+        [["execute:handback", 1, null]],
+        "a handed-back run is not counted",
+      );
     });
   });
 
@@ -96,16 +103,19 @@ export function workerCases(t: QueueContext): void {
       let running = 0;
       let peak = 0;
       const done = countdown(12);
-      await queue.start({
-        run: async () => {
-          running += 1;
-          peak = Math.max(peak, running);
-          await new Promise((resolve) => setTimeout(resolve, 15));
-          running -= 1;
-          done.hit();
+      await queue.start(
+        {
+          run: async () => {
+            running += 1;
+            peak = Math.max(peak, running);
+            await new Promise((resolve) => setTimeout(resolve, 15));
+            running -= 1;
+            done.hit();
+          },
+          onFailed: noFailures,
         },
-        onFailed: noFailures,
-      }, 3);
+        3,
+      );
       await done.reached;
       await queue.idle();
       assert.ok(peak <= 3, `peak ${peak} exceeds the concurrency`);

@@ -70,7 +70,10 @@ describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
     const again = [openSqliteStore(path), open(path)] as const;
     await Promise.all(again.map((x) => x.close()));
     const db = new DatabaseSync(path);
-    const rows = db.prepare("SELECT component, version FROM schema_migrations ORDER BY component").all().map((r) => ({ ...r }));
+    const rows = db
+      .prepare("SELECT component, version FROM schema_migrations ORDER BY component")
+      .all()
+      .map((r) => ({ ...r }));
     db.close();
     assert.deepEqual(rows, [{ component: "jobs", version: 1 }, ...taskMigrations.map((m) => ({ component: "tasks", version: m.version }))]);
   });
@@ -172,7 +175,9 @@ describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
     await worker.idle();
     await worker.close();
     const db = new DatabaseSync(path);
-    db.prepare("INSERT INTO jobs (id, name, data, state, attempt, max_attempts, run_at, created_at, updated_at) VALUES ('inbound:later', 'inbound', 'null', 'waiting', 0, 3, 9e15, 0, 0)").run();
+    db.prepare(
+      "INSERT INTO jobs (id, name, data, state, attempt, max_attempts, run_at, created_at, updated_at) VALUES ('inbound:later', 'inbound', 'null', 'waiting', 0, 3, 9e15, 0, 0)",
+    ).run();
     db.prepare("UPDATE jobs SET updated_at = 0 WHERE id = 'inbound:old'").run();
     db.close();
     const pruner = open(path, { retentionMs: 60_000 });

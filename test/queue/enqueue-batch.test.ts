@@ -35,7 +35,10 @@ describe("group commit of enqueues", () => {
       throw new Error("disk full");
     };
     const settled = await Promise.allSettled([batch.add(insert("a")), batch.add(failing), batch.add(insert("b"))]);
-    assert.deepEqual(settled.map((s) => s.status), ["rejected", "rejected", "rejected"]);
+    assert.deepEqual(
+      settled.map((s) => s.status),
+      ["rejected", "rejected", "rejected"],
+    );
     assert.equal(count(), 0, "nothing of the failed batch was committed");
     assert.equal(await batch.add(insert("a")), true, "the next batch works");
   });

@@ -42,7 +42,10 @@ describe("render: environment problems", () => {
     command: "pnpm test",
     passed: null,
     summary: "could not run (exit code 127)\n/bin/sh: 1: pnpm: not found",
-    environment: { problem: "`pnpm` is not installed where OpenJules runs the repository's commands (exit code 127: /bin/sh: 1: pnpm: not found).", hint: "Install it on the worker." },
+    environment: {
+      problem: "`pnpm` is not installed where OpenJules runs the repository's commands (exit code 127: /bin/sh: 1: pnpm: not found).",
+      hint: "Install it on the worker.",
+    },
   };
 
   it("says in the pull request that the tests could not run and how to fix the environment, without marking it failing", () => {

@@ -40,7 +40,10 @@ describe("formatCount and formatCost", () => {
 
 describe("renderUsage", () => {
   it("is one line with tokens, calls, cost and time", () => {
-    assert.equal(renderUsage({ inputTokens: 12_345, outputTokens: 2_345, calls: 7, wallMs: 65_000, costUsd: 0.0123 }), "12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s");
+    assert.equal(
+      renderUsage({ inputTokens: 12_345, outputTokens: 2_345, calls: 7, wallMs: 65_000, costUsd: 0.0123 }),
+      "12,345 tokens in · 2,345 out · 7 model calls · $0.0123 · 1m 05s",
+    );
     assert.equal(renderUsage({ inputTokens: 10, outputTokens: 2, calls: 1, wallMs: 900, costUsd: 0 }), "10 tokens in · 2 out · 1 model call · $0.0000 · 0s");
   });
 

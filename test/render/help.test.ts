@@ -26,7 +26,10 @@ describe("renderHelp", () => {
     assert.match(body, /Only people with write access \(role admin, maintain or write\) can use them\./);
     assert.match(body, /`\/jules approve`, `\/jules revise` and `\/jules cancel` work too\. Adding the `jules` label to an issue also starts a task\./);
     assert.match(body, /^Nothing is changed before a plan is approved\.$/m);
-    assert.match(body, /^\| `approval` \| `required` \| `required`: a writer must `\/approve` the plan before any code is changed\. `auto`: work starts as soon as the plan is posted\. \|$/m);
+    assert.match(
+      body,
+      /^\| `approval` \| `required` \| `required`: a writer must `\/approve` the plan before any code is changed\. `auto`: work starts as soon as the plan is posted\. \|$/m,
+    );
     assert.match(body, /^\| `test` \| _not set_ \(detected\) \| /m);
     assert.match(body, /^\| `deny_paths` \| `\[".github\/workflows\/\*\*",".github\/actions\/\*\*",/m);
     assert.match(body, /^\| `budgets\.max_turns` \| _not set_ \(the operator's cap\) \| /m);

@@ -27,7 +27,13 @@ describe("plan marker", () => {
     const good = planMarker({ task: "t", hash: "0123456789abcdef", version: 1 });
     assert.equal(parsePlanMarker(`text\n${good}`), null);
     assert.equal(parsePlanMarker(` ${good}`), null);
-    for (const json of ['{"task":"t","hash":"XYZ","version":1}', '{"task":"t","hash":"0123456789abcdef","version":0}', '{"task":"","hash":"0123456789abcdef","version":1}', '{"task":"t","hash":"0123456789abcdef","version":1,"extra":1}', "{not json}"]) {
+    for (const json of [
+      '{"task":"t","hash":"XYZ","version":1}',
+      '{"task":"t","hash":"0123456789abcdef","version":0}',
+      '{"task":"","hash":"0123456789abcdef","version":1}',
+      '{"task":"t","hash":"0123456789abcdef","version":1,"extra":1}',
+      "{not json}",
+    ]) {
       assert.equal(parsePlanMarker(`<!-- openjules:plan ${json} -->`), null, json);
     }
   });

@@ -106,8 +106,20 @@ Fixes #12
   });
 
   it("says which paths were left out of the commit and why, and has no such section otherwise", () => {
-    const body = renderPullRequestBody(input({ leftOut: [{ path: "evil/", reason: "nested_repository" }, { path: "vendor/@lib", reason: "submodule" }] }));
-    assert.match(body, new RegExp(`### What changed[\\s\\S]*### Left out\n\nThese paths were changed in the working copy but are not in this pull request:\n\n- \`evil/\`: a nested git repository[^\n]*\n- \`vendor/@${ZWSP}lib\`: a submodule's directory[^\n]*\n\n### Tests`));
+    const body = renderPullRequestBody(
+      input({
+        leftOut: [
+          { path: "evil/", reason: "nested_repository" },
+          { path: "vendor/@lib", reason: "submodule" },
+        ],
+      }),
+    );
+    assert.match(
+      body,
+      new RegExp(
+        `### What changed[\\s\\S]*### Left out\n\nThese paths were changed in the working copy but are not in this pull request:\n\n- \`evil/\`: a nested git repository[^\n]*\n- \`vendor/@${ZWSP}lib\`: a submodule's directory[^\n]*\n\n### Tests`,
+      ),
+    );
     assert.doesNotMatch(renderPullRequestBody(input()), /Left out/);
   });
 

@@ -80,7 +80,11 @@ describe("replies", () => {
   it("answers an unknown command with a specific hint and the help", () => {
     const config = RepoConfigSchema.parse({ command: "bot" });
     const unknown = replies.unknownCommand({ login: "eve", word: "frobnicate", config });
-    assert.ok(unknown.startsWith("@eve, `frobnicate` is not a command I know. To start a task, write what you want after the command, e.g. `/bot fix the crash on empty lists`, or `/bot` alone to work on the issue as written.\n\n| Command |"));
+    assert.ok(
+      unknown.startsWith(
+        "@eve, `frobnicate` is not a command I know. To start a task, write what you want after the command, e.g. `/bot fix the crash on empty lists`, or `/bot` alone to work on the issue as written.\n\n| Command |",
+      ),
+    );
     assert.match(unknown, /#### Settings for this repository/);
     assert.ok(replies.unknownCommand({ word: "revise", config: defaultRepoConfig() }).startsWith("`/revise` needs feedback after it"));
     assert.ok(replies.unknownCommand({ word: "--base", config }).startsWith("`--base` needs a valid branch name after it, e.g. `/bot --base release/1.x fix the crash`."));

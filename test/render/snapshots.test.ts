@@ -28,7 +28,17 @@ describe("status comment", () => {
     working: { task: makeTask({ state: "working", plan: PLAN, planVersion: 1, approvedBy: "bob", approvalKind: "person", activity: "editing `src/sum.ts`", usage }), links },
     auto_approved: { task: makeTask({ state: "working", plan: PLAN, planVersion: 1, approvalKind: "auto" }), links },
     done: {
-      task: makeTask({ state: "done", plan: PLAN, planVersion: 1, approvedBy: "bob", approvalKind: "person", branch: "openjules/12-fix-the-crash", pullRequestNumber: 13, pullRequestUrl: "https://github.com/acme/app/pull/13", usage }),
+      task: makeTask({
+        state: "done",
+        plan: PLAN,
+        planVersion: 1,
+        approvedBy: "bob",
+        approvalKind: "person",
+        branch: "openjules/12-fix-the-crash",
+        pullRequestNumber: 13,
+        pullRequestUrl: "https://github.com/acme/app/pull/13",
+        usage,
+      }),
       links: { ...links, pullRequest: "https://github.com/acme/app/pull/13", branch: "https://github.com/acme/app/tree/openjules/12-fix-the-crash" },
     },
     failed_setup: {
@@ -38,7 +48,12 @@ describe("status comment", () => {
         planVersion: 1,
         approvedBy: "bob",
         approvalKind: "person",
-        failure: { phase: "setup", reason: "The setup command `npm ci` failed (exit code 1), so the agent did not start.", hint: "Fix `setup:` in .github/jules.yml, then comment `/jules retry`.", output: "npm ERR! missing: left-pad@1.3.0" },
+        failure: {
+          phase: "setup",
+          reason: "The setup command `npm ci` failed (exit code 1), so the agent did not start.",
+          hint: "Fix `setup:` in .github/jules.yml, then comment `/jules retry`.",
+          output: "npm ERR! missing: left-pad@1.3.0",
+        },
       }),
     },
     cancelled: { task: makeTask({ state: "cancelled" }) },
@@ -59,7 +74,14 @@ describe("plan comment", () => {
     await expect(text).toMatchFileSnapshot(snap("plan-v1"));
   });
   it("a revision with the four-eyes rule and a custom command word", async () => {
-    const text = renderPlan({ task: makeTask({ state: "awaiting_approval", revisionFeedback: "also handle null" }), plan: PLAN, hash: "fedcba9876543210", version: 2, command: "bot", approvers: "others" });
+    const text = renderPlan({
+      task: makeTask({ state: "awaiting_approval", revisionFeedback: "also handle null" }),
+      plan: PLAN,
+      hash: "fedcba9876543210",
+      version: 2,
+      command: "bot",
+      approvers: "others",
+    });
     await expect(text).toMatchFileSnapshot(snap("plan-v2-four-eyes"));
   });
   it("approval: auto", async () => {
@@ -94,7 +116,12 @@ describe("pull request", () => {
     await expect(text).toMatchFileSnapshot(snap("pr-failed-left-out"));
   });
   it("the tests could not run (a missing tool)", async () => {
-    const tests = { command: "pnpm test", passed: null, summary: "could not run (exit code 127)", environment: { problem: "`pnpm` is not installed where OpenJules runs the repository's commands.", hint: "Install pnpm on the worker." } };
+    const tests = {
+      command: "pnpm test",
+      passed: null,
+      summary: "could not run (exit code 127)",
+      environment: { problem: "`pnpm` is not installed where OpenJules runs the repository's commands.", hint: "Install pnpm on the worker." },
+    };
     await expect(renderPullRequestBody({ ...base, tests })).toMatchFileSnapshot(snap("pr-environment-problem"));
     await expect(JSON.stringify(checkRunOutput(tests), null, 2)).toMatchFileSnapshot("./__snapshots__/check-run-environment-problem.json");
   });
@@ -105,7 +132,9 @@ describe("help, answer and replies", () => {
     await expect(renderHelp({ config })).toMatchFileSnapshot(snap("help"));
   });
   it("answer", async () => {
-    await expect(renderAnswer({ task: makeTask({ state: "done", kind: "issue" }), answer: "The config loader returns `undefined` for an empty file; see `src/config.ts`.", command: "jules" })).toMatchFileSnapshot(snap("answer"));
+    await expect(
+      renderAnswer({ task: makeTask({ state: "done", kind: "issue" }), answer: "The config loader returns `undefined` for an empty file; see `src/config.ts`.", command: "jules" }),
+    ).toMatchFileSnapshot(snap("answer"));
   });
   it("replies", async () => {
     const task = makeTask({ state: "awaiting_approval", plan: PLAN, planVersion: 2 });

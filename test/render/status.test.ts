@@ -47,7 +47,13 @@ describe("renderStatus", () => {
       updatedAt: LATER,
       failure: { phase: "tests", reason: "3 tests still fail", hint: "Reply `/jules fix the failing tests`." },
     });
-    const body = renderStatus({ task, now: NOW, command: "jules", links: { branch: "https://github.com/acme/app/tree/jules/12-fix" }, events: [event("working", "testing"), event("testing", "failed")] });
+    const body = renderStatus({
+      task,
+      now: NOW,
+      command: "jules",
+      links: { branch: "https://github.com/acme/app/tree/jules/12-fix" },
+      events: [event("working", "testing"), event("testing", "failed")],
+    });
     assert.equal(
       body,
       `<!-- openjules:status task=t_01 -->
@@ -71,7 +77,14 @@ describe("renderStatus", () => {
 
   it("says who cancelled and why, with the configured command word and a notice", () => {
     const task = makeTask({ state: "cancelled", updatedAt: LATER });
-    const body = renderStatus({ task, now: NOW, command: "bot", links: {}, notice: "Resumed after a restart.", events: [event("queued", "planning"), event("planning", "cancelled", "bob", "wrong issue, see @carol")] });
+    const body = renderStatus({
+      task,
+      now: NOW,
+      command: "bot",
+      links: {},
+      notice: "Resumed after a restart.",
+      events: [event("queued", "planning"), event("planning", "cancelled", "bob", "wrong issue, see @carol")],
+    });
     assert.equal(
       body,
       `<!-- openjules:status task=t_01 -->
@@ -96,7 +109,16 @@ Start again any time with \`/bot <what to do>\`.
   });
 
   it("announces the pull request when done", () => {
-    const task = makeTask({ state: "done", plan: PLAN, planVersion: 1, approvedBy: "bob", pullRequestNumber: 34, pullRequestUrl: "https://github.com/acme/app/pull/34", branch: "jules/12-fix", updatedAt: LATER });
+    const task = makeTask({
+      state: "done",
+      plan: PLAN,
+      planVersion: 1,
+      approvedBy: "bob",
+      pullRequestNumber: 34,
+      pullRequestUrl: "https://github.com/acme/app/pull/34",
+      branch: "jules/12-fix",
+      updatedAt: LATER,
+    });
     const body = renderStatus({ task, now: NOW, command: "jules", links: { pullRequest: "https://github.com/acme/app/pull/34" } });
     assert.match(body, /^### 🎉 Done: pull request #34 is open$/m);
     assert.match(body, /^- ✅ Pull request \(#34\)$/m);
@@ -105,7 +127,12 @@ Start again any time with \`/bot <what to do>\`.
   });
 
   it("shows an answered question and an approval made automatically", () => {
-    const answered = renderStatus({ task: makeTask({ state: "done", answer: "See the README." }), now: NOW, command: "jules", links: { answer: "https://github.com/acme/app/issues/12#issuecomment-9" } });
+    const answered = renderStatus({
+      task: makeTask({ state: "done", answer: "See the README." }),
+      now: NOW,
+      command: "jules",
+      links: { answer: "https://github.com/acme/app/issues/12#issuecomment-9" },
+    });
     assert.match(answered, /^### 💬 Answered$/m);
     assert.match(answered, /^- ⏭️ Working \(not needed\)$/m);
     const auto = renderStatus({ task: makeTask({ state: "working", plan: PLAN, planVersion: 1, approvalKind: "auto" }), now: NOW, command: "jules", links: {} });

@@ -41,10 +41,21 @@ describe("sandbox: bubblewrap command line", () => {
 
   it("mounts only system directories read-only, the workspace and HOME read-write, and hides .git", () => {
     const { args, fds } = buildBwrapCommand(plan());
-    assert.deepEqual(after(args, "--bind", 2), [["/data/work/task-1", "/workspace"], ["/data/home/task-1", "/home/sandbox"]]);
-    assert.deepEqual(after(args, "--ro-bind", 2), [["/usr", "/usr"], ["/lib64", "/lib64"], ["/etc/ssl", "/etc/ssl"], ["/etc/ld.so.cache", "/etc/ld.so.cache"]]);
+    assert.deepEqual(after(args, "--bind", 2), [
+      ["/data/work/task-1", "/workspace"],
+      ["/data/home/task-1", "/home/sandbox"],
+    ]);
+    assert.deepEqual(after(args, "--ro-bind", 2), [
+      ["/usr", "/usr"],
+      ["/lib64", "/lib64"],
+      ["/etc/ssl", "/etc/ssl"],
+      ["/etc/ld.so.cache", "/etc/ld.so.cache"],
+    ]);
     assert.ok(!args.some((a) => a.startsWith("/data") && !a.startsWith("/data/work/task-1") && !a.startsWith("/data/home/task-1")));
-    assert.deepEqual(after(args, "--symlink", 2).slice(0, 2), [["usr/bin", "/bin"], ["usr/lib", "/lib"]]);
+    assert.deepEqual(after(args, "--symlink", 2).slice(0, 2), [
+      ["usr/bin", "/bin"],
+      ["usr/lib", "/lib"],
+    ]);
     assert.ok(after(args, "--ro-bind-data", 2).some(([fd, dest]) => dest === "/workspace/.git" && fds[Number(fd) - 3] === ""));
     assert.ok(after(args, "--ro-bind-data", 2).some(([fd, dest]) => dest === "/etc/passwd" && fds[Number(fd) - 3] === PASSWD));
     assert.ok(!args.includes("/etc/resolv.conf"));
@@ -67,7 +78,10 @@ describe("sandbox: bubblewrap command line", () => {
     assert.equal(env.CI, "true");
     assert.equal(env.FOO, "bar");
     // What CI runners give suites: a UTF-8 locale, UTC, a writable npm global prefix in HOME with its bin first on PATH.
-    assert.match(env.PATH ?? "", /^\/home\/sandbox\/\.openjules\/toolchain\/bin:\/home\/sandbox\/\.venv\/bin:\/home\/sandbox\/\.npm-global\/bin:\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/);
+    assert.match(
+      env.PATH ?? "",
+      /^\/home\/sandbox\/\.openjules\/toolchain\/bin:\/home\/sandbox\/\.venv\/bin:\/home\/sandbox\/\.npm-global\/bin:\/home\/sandbox\/\.local\/bin:.*\/usr\/bin/,
+    );
     assert.equal(env.npm_config_prefix, "/home/sandbox/.npm-global");
     assert.equal(env.LC_ALL, "C.UTF-8");
     assert.equal(env.TZ, "UTC");
@@ -79,7 +93,11 @@ describe("sandbox: bubblewrap command line", () => {
   });
 
   it("replaces a worktree's pointer by one to the read-only git view: objects and index bound read-only, generated files, nothing writable", () => {
-    const view = { objects: "/data/mirrors/acme/widget.git/objects", index: "/data/mirrors/acme/widget.git/worktrees/t1/index", files: { HEAD: "ref: refs/heads/jules/1-x\n", config: "[core]\n", "packed-refs": "" } };
+    const view = {
+      objects: "/data/mirrors/acme/widget.git/objects",
+      index: "/data/mirrors/acme/widget.git/worktrees/t1/index",
+      files: { HEAD: "ref: refs/heads/jules/1-x\n", config: "[core]\n", "packed-refs": "" },
+    };
     const { args, fds } = buildBwrapCommand(plan({ gitEntry: "file", gitView: view }));
     const at = (flag: string, dest: string) => args.findIndex((a, i) => a === flag && args[i + 2] === dest);
     assert.equal(args[at("--ro-bind", "/run/openjules/git/objects") + 1], view.objects);
@@ -102,7 +120,10 @@ describe("sandbox: bubblewrap command line", () => {
       assert.ok(!args.includes("/etc/resolv.conf"));
     }
     assert.ok(!none.args.some((a) => a.startsWith("/run/openjules")));
-    assert.deepEqual(after(out.args, "--ro-bind", 2).slice(-2), [["/opt/node/bin/node", "/run/openjules/node"], ["/tmp/openjules-egress-x/proxy.sock", "/run/openjules/egress.sock"]]);
+    assert.deepEqual(after(out.args, "--ro-bind", 2).slice(-2), [
+      ["/opt/node/bin/node", "/run/openjules/node"],
+      ["/tmp/openjules-egress-x/proxy.sock", "/run/openjules/egress.sock"],
+    ]);
     const [fd, dest] = after(out.args, "--ro-bind-data", 2).at(-1) as string[];
     assert.equal(dest, "/run/openjules/forwarder.cjs");
     assert.match(out.fds[Number(fd) - 3] as string, /net\.connect\(socketPath\)/);

@@ -33,11 +33,14 @@ describe("egress proxy: an optional h2c upgrade is forwarded as plain HTTP/1.1",
 
   const viaProxy = (headers: Record<string, string>) =>
     new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({ socketPath: proxy.socketPath, method: "GET", path: `http://127.0.0.1:${port}/index/config.json`, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-        let body = "";
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        { socketPath: proxy.socketPath, method: "GET", path: `http://127.0.0.1:${port}/index/config.json`, headers: { host: `127.0.0.1:${port}`, ...headers } },
+        (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on("error", reject);
       req.end();
     });

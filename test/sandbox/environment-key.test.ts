@@ -41,7 +41,7 @@ describe("scanning a checkout for the key and for what setup made", () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-envkey-"));
     await write("package.json", "{}");
-    await write("package-lock.json", "{\"v\":1}");
+    await write("package-lock.json", '{"v":1}');
     await write("src/index.js", "export {};\n");
     await write("packages/a/package.json", "{}");
     await write("requirements/test.txt", "pytest\n");
@@ -62,7 +62,7 @@ describe("scanning a checkout for the key and for what setup made", () => {
     const before = await keyOf();
     await write("src/index.js", "export const changed = 1;\n");
     assert.equal(await keyOf(), before, "a source change keeps the key");
-    await write("package-lock.json", "{\"v\":2}");
+    await write("package-lock.json", '{"v":2}');
     assert.notEqual(await keyOf(), before, "a lockfile change is a new key");
   });
 

@@ -15,7 +15,11 @@ describe("JULES_ENV_SNAPSHOT_MB", () => {
     assert.equal(environmentSnapshots(off), undefined, "no store when disabled");
     assert.ok(environmentSnapshots(loadSettings(base())), "a store by default");
     for (const bad of ["-1", "1.5", "lots"]) {
-      assert.throws(() => loadSettings({ ...base(), JULES_ENV_SNAPSHOT_MB: bad }), (error) => error instanceof SettingsError && error.problems.some((p) => p.startsWith("JULES_ENV_SNAPSHOT_MB")), bad);
+      assert.throws(
+        () => loadSettings({ ...base(), JULES_ENV_SNAPSHOT_MB: bad }),
+        (error) => error instanceof SettingsError && error.problems.some((p) => p.startsWith("JULES_ENV_SNAPSHOT_MB")),
+        bad,
+      );
     }
   });
 

@@ -27,7 +27,8 @@ const LOCK_V2 = JSON.stringify({ name: "widget", lockfileVersion: 3, packages: {
 const commits = [{ files: { "package.json": '{ "name": "widget" }\n', "package-lock.json": LOCK_V1, "src/index.js": "export const a = 1;\n" }, message: "initial" }];
 
 // What `npm ci` does, in miniature: dependencies into node_modules (and a .bin link), a download cache in HOME.
-const SETUP = "mkdir -p node_modules/left-pad/bin node_modules/.bin ~/.cache/pkg && cp package-lock.json node_modules/left-pad/installed-from && echo 'echo hi' > node_modules/left-pad/bin/cli && ln -s ../left-pad/bin/cli node_modules/.bin/left-pad && echo cached > ~/.cache/pkg/tarball";
+const SETUP =
+  "mkdir -p node_modules/left-pad/bin node_modules/.bin ~/.cache/pkg && cp package-lock.json node_modules/left-pad/installed-from && echo 'echo hi' > node_modules/left-pad/bin/cli && ln -s ../left-pad/bin/cli node_modules/.bin/left-pad && echo cached > ~/.cache/pkg/tarball";
 const TEST = "cmp package-lock.json node_modules/left-pad/installed-from && [ \"$(cat ~/.cache/pkg/tarball)\" = cached ] && [ -L node_modules/.bin/left-pad ] && echo '1 passed'";
 
 describe("environment snapshots through the real sandbox", () => {
@@ -54,7 +55,9 @@ describe("environment snapshots through the real sandbox", () => {
     const lines: string[] = [];
     const runner = recordedRunner(taskRunner(counting, { home: ws.homeDir, env: {} }), ws.changes);
     const options: TestPhaseOptions = {
-      runner, timeoutMs: 60_000, fixRounds: 0,
+      runner,
+      timeoutMs: 60_000,
+      fixRounds: 0,
       environment: snapshots.forTask({ cloneUrl: fx.url, owner: fx.owner, repo: fx.repo, home: ws.homeDir, changes: ws.changes }),
     };
     const setupsBefore = purposes.filter((p) => p === "setup").length;
@@ -85,7 +88,11 @@ describe("environment snapshots through the real sandbox", () => {
 
     // The second task also scribbles over its copy of node_modules: the snapshot and the third task must not see it.
     const second = await task("t-env-2", async (ws) => {
-      const poison = await real.run("echo poisoned > node_modules/left-pad/installed-from && echo poisoned > ~/.cache/pkg/tarball", { cwd: ws.dir, timeoutMs: 30_000, home: ws.homeDir });
+      const poison = await real.run("echo poisoned > node_modules/left-pad/installed-from && echo poisoned > ~/.cache/pkg/tarball", {
+        cwd: ws.dir,
+        timeoutMs: 30_000,
+        home: ws.homeDir,
+      });
       assert.equal(poison.exitCode, 0, poison.output);
     });
     assert.equal(second.setupRan, false, "setup was skipped");
@@ -121,7 +128,9 @@ describe("environment snapshots through the real sandbox", () => {
     try {
       const failing = RepoConfigSchema.parse({ setup: "mkdir -p node_modules/x && exit 3", test: TEST, setup_network: "none", on_setup_failure: "continue" });
       const options: TestPhaseOptions = {
-        runner: taskRunner(real, { home: ws.homeDir, env: {} }), timeoutMs: 60_000, fixRounds: 0,
+        runner: taskRunner(real, { home: ws.homeDir, env: {} }),
+        timeoutMs: 60_000,
+        fixRounds: 0,
         environment: snapshots.forTask({ cloneUrl: fx.url, owner: fx.owner, repo: fx.repo, home: ws.homeDir }),
       };
       const note = await prepare(options, ws.dir, failing, { activity: () => undefined, usage: () => undefined });

@@ -97,7 +97,11 @@ describe("environment snapshot store", () => {
     await setupAndSave(store, "big", 5000);
     assert.deepEqual(await keys(), []);
     assert.match(warnings.join("\n"), /No environment snapshot was kept for github\.com\/acme\/widget: more than/);
-    assert.deepEqual((await readdir(root())).filter((n) => n.includes(".tmp-")), [], "the half copy is removed");
+    assert.deepEqual(
+      (await readdir(root())).filter((n) => n.includes(".tmp-")),
+      [],
+      "the half copy is removed",
+    );
   });
 
   it("never uses a snapshot a crash left half made (a .tmp- directory), and sweeps it away", async () => {
@@ -111,11 +115,20 @@ describe("environment snapshot store", () => {
     await rm(join(root(), key), { recursive: true, force: true }).then(() => undefined);
     await mkdir(join(crashed, "home"), { recursive: true });
     await mkdir(join(crashed, "work/node_modules"), { recursive: true });
-    await writeFile(join(crashed, "snapshot.json"), JSON.stringify({ format: 1, repo: "x", setup: "npm ci", createdMs: 1, lastUsedMs: 1, sizeBytes: 1, work: ["node_modules"], other: [] }));
+    await writeFile(
+      join(crashed, "snapshot.json"),
+      JSON.stringify({ format: 1, repo: "x", setup: "npm ci", createdMs: 1, lastUsedMs: 1, sizeBytes: 1, work: ["node_modules"], other: [] }),
+    );
     const t = await checkout("A");
     const session = await store.forTask(t.task).open(t.workdir, { setup: "npm ci", env: {}, network: true });
     assert.equal(session.reused, null, "a .tmp- directory is never read");
-    assert.equal(await stat(join(t.workdir, "node_modules")).then(() => true, () => false), false);
+    assert.equal(
+      await stat(join(t.workdir, "node_modules")).then(
+        () => true,
+        () => false,
+      ),
+      false,
+    );
     await store.store.evict();
     assert.deepEqual(await readdir(root()), [], "swept");
   });
@@ -131,7 +144,10 @@ describe("environment snapshot store", () => {
     await Promise.all(sessions.map((s) => s.save()));
     await store.store.idle();
     const all = await readdir(root());
-    assert.deepEqual(all.filter((name) => !name.endsWith(".lock")), await keys());
+    assert.deepEqual(
+      all.filter((name) => !name.endsWith(".lock")),
+      await keys(),
+    );
     assert.equal((await keys()).length, 1);
     const z = await checkout("same");
     const reused = await store.forTask(z.task).open(z.workdir, { setup: "npm ci", env: {}, network: true });

@@ -76,7 +76,7 @@ const EXPECTED: [string, string[]][] = [
       "✖ Array #indexOf() should return -1 when the value is not present",
       "    AssertionError [ERR_ASSERTION]: 4 == -1",
       "✖ parse rejects an empty string",
-      "    Error: expected parse(\"\") to throw",
+      '    Error: expected parse("") to throw',
       "",
       "1 passing (9ms)",
       "2 failing",
@@ -159,7 +159,10 @@ describe("sandbox: the failing tests of a run, as a person reads them", () => {
 
   it("names the runner and leaves out suites that failed only because a subtest did (TAP)", () => {
     const found = failingTests(fixture("node-test-tap.txt"));
-    assert.deepEqual(found?.failures.map((f) => f.name), ["adds numbers", "throws nicely"]);
+    assert.deepEqual(
+      found?.failures.map((f) => f.name),
+      ["adds numbers", "throws nicely"],
+    );
   });
 
   it("shows the whole output when no runner is recognised and it fits, else its tail with what was left out", () => {

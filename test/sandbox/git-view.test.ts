@@ -10,7 +10,17 @@ import { filesContaining, TOKEN, workspaceFixture, type WorkspaceFixture } from 
 
 /** Repository commands see the task's own history read-only (a real mirror, worktree and sandbox). */
 const commits: CommitSpec[] = [
-  { files: { "src/index.js": "export const answer = 41;\n", "package.json": JSON.stringify({ name: "fixture", version: "1.0.0", scripts: { prepare: "git rev-parse --is-inside-work-tree && git describe --always --dirty > described.txt" } }) }, message: "first" },
+  {
+    files: {
+      "src/index.js": "export const answer = 41;\n",
+      "package.json": JSON.stringify({
+        name: "fixture",
+        version: "1.0.0",
+        scripts: { prepare: "git rev-parse --is-inside-work-tree && git describe --always --dirty > described.txt" },
+      }),
+    },
+    message: "first",
+  },
   { files: { "README.md": "# Widget\n" }, message: "second commit" },
 ];
 
@@ -43,7 +53,9 @@ describe("git inside the sandbox: the task's repository, read-only", { timeout: 
 
   it("git log, describe, status and diff work, from the root and a subdirectory", async () => {
     await writeFile(join(ws.dir, "src/index.js"), "export const answer = 42;\n");
-    const result = await sh("git log -1 --format=%s && git describe --always && git rev-parse --abbrev-ref HEAD && git status --porcelain && git diff --stat && cd src && git rev-list --count HEAD");
+    const result = await sh(
+      "git log -1 --format=%s && git describe --always && git rev-parse --abbrev-ref HEAD && git status --porcelain && git diff --stat && cd src && git rev-list --count HEAD",
+    );
     assert.equal(result.exitCode, 0, result.output);
     const [subject, described, branch, status, ...rest] = result.output.trim().split("\n");
     assert.equal(subject, "second commit");
@@ -62,7 +74,8 @@ describe("git inside the sandbox: the task's repository, read-only", { timeout: 
 
   it("a hook installer in prepare works (lefthook install writes hooks/ and info/), and what it wrote vanishes", async () => {
     const before = await hostState();
-    const install = 'for d in hooks info; do p=$(git rev-parse --git-path $d) && mkdir -p "$p" || exit 1; done; printf "#!/bin/sh\\nexit 0\\n" > "$(git rev-parse --git-path hooks)/pre-commit" && echo sum > "$(git rev-parse --git-path info)/lefthook.checksum" && ls "$(git rev-parse --git-path hooks)"';
+    const install =
+      'for d in hooks info; do p=$(git rev-parse --git-path $d) && mkdir -p "$p" || exit 1; done; printf "#!/bin/sh\\nexit 0\\n" > "$(git rev-parse --git-path hooks)/pre-commit" && echo sum > "$(git rev-parse --git-path info)/lefthook.checksum" && ls "$(git rev-parse --git-path hooks)"';
     const result = await sh(`${install} 2>&1`);
     assert.equal(result.exitCode, 0, result.output);
     assert.match(result.output, /^pre-commit$/m);
@@ -94,7 +107,13 @@ describe("git inside the sandbox: the task's repository, read-only", { timeout: 
     assert.doesNotMatch(seen.output, /remote|url =|origin|extraheader/i);
     // Refs: the task's own branch (and tags) only, never the other tasks' branches in the mirror.
     const refs = await sh("cat /run/openjules/git/packed-refs");
-    assert.deepEqual(refs.output.trim().split("\n").map((line) => line.split(" ")[1]), [`refs/heads/${ws.branch}`]);
+    assert.deepEqual(
+      refs.output
+        .trim()
+        .split("\n")
+        .map((line) => line.split(" ")[1]),
+      [`refs/heads/${ws.branch}`],
+    );
     assert.ok(!seen.output.includes(TOKEN));
     assert.ok(!seen.output.includes(fx.url));
     const after = await hostState();

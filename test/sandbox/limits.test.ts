@@ -17,10 +17,15 @@ const NO_CGROUP = (await detectCgroups()).version === 0;
 
 /** Can this process create a child of its own v1 memory cgroup? (Checked independently of cgroup.ts.) */
 async function v1MemoryDelegated(): Promise<boolean> {
-  const path = parseSelfCgroup(await readFile("/proc/self/cgroup", "utf8")).v1.get("memory")?.split("\u0000")[1];
+  const path = parseSelfCgroup(await readFile("/proc/self/cgroup", "utf8"))
+    .v1.get("memory")
+    ?.split("\u0000")[1];
   if (path === undefined) return false;
   const dir = join("/sys/fs/cgroup/memory", path, `openjules-test-${randomUUID()}`);
-  return mkdir(dir).then(() => rmdir(dir).then(() => true), () => false);
+  return mkdir(dir).then(
+    () => rmdir(dir).then(() => true),
+    () => false,
+  );
 }
 
 /** Highest Shmem (tmpfs pages, host-wide) seen while `work` runs, minus the value before. */
@@ -69,7 +74,9 @@ describe("sandbox: a command's memory is bounded by its cgroup (real bwrap)", ()
 
   for (const dir of ["/dev/shm", "/tmp"]) {
     it(`a command filling ${dir} past the memory limit is stopped, and host memory stays within the bound`, { skip: NO_CGROUP }, async () => {
-      const { value: result, growth } = await shmemGrowth(() => runner.run(`dd if=/dev/zero of=${dir}/fill bs=1M count=700 2>/dev/null; echo "dd=$?"`, { cwd: ws, timeoutMs: 60_000 }));
+      const { value: result, growth } = await shmemGrowth(() =>
+        runner.run(`dd if=/dev/zero of=${dir}/fill bs=1M count=700 2>/dev/null; echo "dd=$?"`, { cwd: ws, timeoutMs: 60_000 }),
+      );
       assert.ok(growth < MEMORY + 64 * MiB, `tmpfs grew by ${Math.round(growth / MiB)} MiB, over the ${MEMORY / MiB} MiB limit`);
       assert.equal(result.killedBy, "memory", result.output);
       assert.match(result.output, /memory limit of 256 MiB/);
@@ -114,10 +121,16 @@ describe("sandbox: the per-task disk quota (real bwrap)", () => {
   });
   afterAll(() => rm(base, { recursive: true, force: true }));
 
-  for (const [where, path] of [["the working copy", "big"], ["HOME", "$HOME/big"]] as const) {
+  for (const [where, path] of [
+    ["the working copy", "big"],
+    ["HOME", "$HOME/big"],
+  ] as const) {
     it(`a command writing more than the quota into ${where} fails the task with the quota message`, async () => {
       const run = runner.run(`dd if=/dev/zero of=${path} bs=1M count=100 2>/dev/null; echo written`, { cwd: ws, home, timeoutMs: 60_000 });
-      const error = await run.then(() => null, (e: unknown) => e);
+      const error = await run.then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof SandboxQuotaError, `expected a quota error, got ${String(error)}`);
       assert.match(error.message, /per-task disk quota of 0\.06 GiB/);
       const failure = userFacingFailure(error, "running the tests");
@@ -131,7 +144,10 @@ describe("sandbox: the per-task disk quota (real bwrap)", () => {
 
   it("a command that keeps running after filling the disk is stopped by the watch, long before its time limit", async () => {
     const started = Date.now();
-    const error = await runner.run("dd if=/dev/zero of=big bs=1M count=100 2>/dev/null; sleep 60", { cwd: ws, home, timeoutMs: 90_000 }).then(() => null, (e: unknown) => e);
+    const error = await runner.run("dd if=/dev/zero of=big bs=1M count=100 2>/dev/null; sleep 60", { cwd: ws, home, timeoutMs: 90_000 }).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof SandboxQuotaError);
     assert.ok(Date.now() - started < 20_000, `stopped after ${Date.now() - started} ms`);
     await rm(join(ws, "big"), { force: true });

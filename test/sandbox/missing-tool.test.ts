@@ -12,8 +12,18 @@ describe("sandbox: a missing tool is an environment problem", () => {
     ["a shebang naming python", 127, "/usr/bin/env: ‘python’: No such file or directory", "python"],
     ["make running pytest", 2, "pytest\nmake: pytest: No such file or directory\nmake: *** [Makefile:2: test] Error 127", "pytest"],
     ["python -m pytest without pytest", 1, "/usr/bin/python3: No module named pytest", "pytest"],
-    ["a pinned Rust toolchain rustup cannot install (read-only RUSTUP_HOME)", 1, "error: toolchain '1.70.0-x86_64-unknown-linux-gnu' is not installed\nhelp: run `rustup toolchain install 1.70.0-x86_64-unknown-linux-gnu` to install it", "rust 1.70.0-x86_64-unknown-linux-gnu"],
-    ["rustup with no default toolchain", 1, "error: rustup could not choose a version of cargo to run, because one wasn't specified explicitly, and no default is configured.\nhelp: run 'rustup default stable' to download the latest stable release of Rust and set it as your default toolchain.", "rust (a default toolchain)"],
+    [
+      "a pinned Rust toolchain rustup cannot install (read-only RUSTUP_HOME)",
+      1,
+      "error: toolchain '1.70.0-x86_64-unknown-linux-gnu' is not installed\nhelp: run `rustup toolchain install 1.70.0-x86_64-unknown-linux-gnu` to install it",
+      "rust 1.70.0-x86_64-unknown-linux-gnu",
+    ],
+    [
+      "rustup with no default toolchain",
+      1,
+      "error: rustup could not choose a version of cargo to run, because one wasn't specified explicitly, and no default is configured.\nhelp: run 'rustup default stable' to download the latest stable release of Rust and set it as your default toolchain.",
+      "rust (a default toolchain)",
+    ],
     ["a cargo subcommand that is not installed", 101, "error: no such command: `nextest`\n\n\tView all installed commands with `cargo --list`", "cargo-nextest"],
     ["go, by path", 127, "sh: 1: /usr/local/go/bin/go: not found", "go"],
   ];

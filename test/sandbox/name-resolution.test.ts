@@ -34,7 +34,11 @@ describe("sandbox: name resolution without DNS (real bwrap)", () => {
 
   for (const network of [false, true]) {
     it(`an unknown name is not found at once, localhost resolves (${network ? "setup's network" : "no network"})`, async () => {
-      const result = await runner.run(`${LOOKUP} smee.io; ${LOOKUP} bad.n36ez4fp.proxy; ${LOOKUP} localhost; getent hosts smee.io; echo "getent $?"`, { cwd: ws, timeoutMs: 30_000, network });
+      const result = await runner.run(`${LOOKUP} smee.io; ${LOOKUP} bad.n36ez4fp.proxy; ${LOOKUP} localhost; getent hosts smee.io; echo "getent $?"`, {
+        cwd: ws,
+        timeoutMs: 30_000,
+        network,
+      });
       assert.equal(result.exitCode, 0, result.output);
       const lines = result.output.trim().split("\n");
       assert.deepEqual(lines.slice(0, 2), ["smee.io ENOTFOUND fast", "bad.n36ez4fp.proxy ENOTFOUND fast"]);

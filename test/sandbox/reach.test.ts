@@ -13,7 +13,7 @@ import { blockingParent } from "../../src/sandbox/ownership.ts";
 import { bindSourceIndexes } from "../../src/sandbox/stage.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import { WorkspaceManager } from "../../src/workspace/manager.ts";
-import { type Workspace } from "../../src/workspace/port.ts";
+import type { Workspace } from "../../src/workspace/port.ts";
 import { startGitServer, type GitServer } from "../helpers/git-server.ts";
 import { TOKEN } from "../helpers/git/workspace-fixture.ts";
 
@@ -34,7 +34,8 @@ const commits = [
   {
     files: {
       "marker-src": "from the worktree\n",
-      "check.sh": '[ -f "$HOME/.cache/deps/marker" ] || { echo "FAIL: no setup marker in HOME"; exit 1; }\ngrep -q "answer = 42" src/index.js && echo "1 passed" || { echo "FAIL: answer is wrong"; exit 1; }\n',
+      "check.sh":
+        '[ -f "$HOME/.cache/deps/marker" ] || { echo "FAIL: no setup marker in HOME"; exit 1; }\ngrep -q "answer = 42" src/index.js && echo "1 passed" || { echo "FAIL: answer is wrong"; exit 1; }\n',
       "src/index.js": "export const answer = 41;\n",
     },
     message: "initial",
@@ -157,9 +158,34 @@ describe("sandbox: setup's network forwarder runs from a Node binary inside a 07
 });
 
 describe("sandbox: staging reads bwrap's command line by each option's arity", () => {
-  it("finds every bind source, and never takes an option's value (an env value \"--bind\") for an option", () => {
-    const argv = ["bwrap", "--unshare-all", "--setenv", "X", "--bind", "--ro-bind", "/usr", "/usr", "--ro-bind-try", "/opt/go", "/opt/go", "--bind", "/data/w", "/workspace", "--tmpfs", "/tmp", "--", "sh", "--bind", "/etc", "/x"];
-    assert.deepEqual(bindSourceIndexes(argv, 1).map((i) => argv[i]), ["/usr", "/opt/go", "/data/w"]);
+  it('finds every bind source, and never takes an option\'s value (an env value "--bind") for an option', () => {
+    const argv = [
+      "bwrap",
+      "--unshare-all",
+      "--setenv",
+      "X",
+      "--bind",
+      "--ro-bind",
+      "/usr",
+      "/usr",
+      "--ro-bind-try",
+      "/opt/go",
+      "/opt/go",
+      "--bind",
+      "/data/w",
+      "/workspace",
+      "--tmpfs",
+      "/tmp",
+      "--",
+      "sh",
+      "--bind",
+      "/etc",
+      "/x",
+    ];
+    assert.deepEqual(
+      bindSourceIndexes(argv, 1).map((i) => argv[i]),
+      ["/usr", "/opt/go", "/data/w"],
+    );
   });
   it("refuses an option it does not know rather than guess", () => {
     assert.throws(() => bindSourceIndexes(["bwrap", "--overlay-src", "/x", "--bind", "/a", "/b"], 1), /does not know the bwrap option "--overlay-src"/);

@@ -93,7 +93,9 @@ describe("sandbox: bubblewrap runner (real bwrap)", () => {
   });
 
   it("has no network, and even setup's network (the egress proxy) never reaches the host's loopback", async () => {
-    const probe = node(`require("net").connect(${port}, "127.0.0.1").on("data", (d) => { console.log(String(d).trim()); process.exit(0) }).on("error", (e) => console.log(e.code))`);
+    const probe = node(
+      `require("net").connect(${port}, "127.0.0.1").on("data", (d) => { console.log(String(d).trim()); process.exit(0) }).on("error", (e) => console.log(e.code))`,
+    );
     const blocked = await run(probe);
     assert.match(blocked.output, /ECONNREFUSED|ENETUNREACH/);
     const setup = await run(probe, { network: true });
@@ -130,7 +132,9 @@ describe("sandbox: bubblewrap runner (real bwrap)", () => {
     assert.equal(result.timedOut, false);
     assert.doesNotMatch(result.output, /spawned-all/);
     assert.match(result.output, /Cannot fork|Resource temporarily unavailable/);
-    const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" }).split("\n").filter((l) => l.includes("sleep 71.25"));
+    const left = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.includes("sleep 71.25"));
     assert.deepEqual(left, []);
   });
 

@@ -7,8 +7,20 @@ import { probeSandbox } from "../../src/sandbox/detect.ts";
 import { runProcess } from "../../src/sandbox/process.ts";
 import { createSandboxRunner, DEFAULT_LIMITS, type SandboxRunner } from "../../src/sandbox/runner.ts";
 import {
-  ALLOWED_PERSONALITIES, AUDIT_ARCH_AARCH64, AUDIT_ARCH_X86_64, DENIED_SYSCALLS, encodeProgram, EPERM, evaluate, seccompArch, seccompProgram,
-  SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO, SECCOMP_RET_KILL_PROCESS, SYSCALLS, TIOCSTI,
+  ALLOWED_PERSONALITIES,
+  AUDIT_ARCH_AARCH64,
+  AUDIT_ARCH_X86_64,
+  DENIED_SYSCALLS,
+  encodeProgram,
+  EPERM,
+  evaluate,
+  seccompArch,
+  seccompProgram,
+  SECCOMP_RET_ALLOW,
+  SECCOMP_RET_ERRNO,
+  SECCOMP_RET_KILL_PROCESS,
+  SYSCALLS,
+  TIOCSTI,
 } from "../../src/sandbox/seccomp.ts";
 import { tempDir } from "../helpers/git/workspace-fixture.ts";
 
@@ -16,7 +28,10 @@ const DENY = SECCOMP_RET_ERRNO | EPERM;
 
 describe("sandbox: seccomp program (pure)", () => {
   const program = seccompProgram();
-  const arches = [["x86_64", AUDIT_ARCH_X86_64], ["aarch64", AUDIT_ARCH_AARCH64]] as const;
+  const arches = [
+    ["x86_64", AUDIT_ARCH_X86_64],
+    ["aarch64", AUDIT_ARCH_AARCH64],
+  ] as const;
 
   it("refuses every listed call with EPERM on both architectures, and allows ordinary ones", () => {
     for (const [name, arch] of arches) {
@@ -75,7 +90,13 @@ print "done\\n";
 `;
 }
 
-const parse = (output: string) => Object.fromEntries(output.trim().split("\n").map((line) => line.split(" ") as [string, string]));
+const parse = (output: string) =>
+  Object.fromEntries(
+    output
+      .trim()
+      .split("\n")
+      .map((line) => line.split(" ") as [string, string]),
+  );
 
 describe("sandbox: seccomp filter in the real sandbox", () => {
   const arch = seccompArch(process.arch);
@@ -105,16 +126,28 @@ describe("sandbox: seccomp filter in the real sandbox", () => {
     const probe = await probeSandbox();
     assert.ok(probe.ok);
     const plain = buildBwrapCommand({
-      bwrapPath: probe.bwrapPath, layout: { ...probe.layout, features: { ...probe.layout.features, seccomp: false } }, workspace: ws, gitEntry: "file", cwd: "", home: null,
-      egress: null, env: {}, limits: DEFAULT_LIMITS, extraReadOnly: [], dropTo: probe.dropTo, command: "perl calls.pl",
+      bwrapPath: probe.bwrapPath,
+      layout: { ...probe.layout, features: { ...probe.layout.features, seccomp: false } },
+      workspace: ws,
+      gitEntry: "file",
+      cwd: "",
+      home: null,
+      egress: null,
+      env: {},
+      limits: DEFAULT_LIMITS,
+      extraReadOnly: [],
+      dropTo: probe.dropTo,
+      command: "perl calls.pl",
     });
     const control = parse((await runProcess({ ...plain, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: 30_000, outputKeepBytes: 4096, outputMaxBytes: 65536 })).output);
     assert.equal(control.done, undefined);
-    for (const call of ["ptrace_traceme", "keyctl", "io_uring_setup", "userfaultfd", "personality_norandomize"]) assert.equal(control[call], "ok", `without the filter ${call} works: ${JSON.stringify(control)}`);
+    for (const call of ["ptrace_traceme", "keyctl", "io_uring_setup", "userfaultfd", "personality_norandomize"])
+      assert.equal(control[call], "ok", `without the filter ${call} works: ${JSON.stringify(control)}`);
 
     const result = await runner.run("perl calls.pl", { cwd: ws, timeoutMs: 30_000 });
     const seen = parse(result.output);
-    for (const call of ["ptrace_traceme", "keyctl", "io_uring_setup", "userfaultfd", "personality_norandomize", "mount", "bpf"]) assert.equal(seen[call], String(EPERM), `${call}: ${result.output}`);
+    for (const call of ["ptrace_traceme", "keyctl", "io_uring_setup", "userfaultfd", "personality_norandomize", "mount", "bpf"])
+      assert.equal(seen[call], String(EPERM), `${call}: ${result.output}`);
     assert.equal(result.exitCode, 0);
   });
 
@@ -128,7 +161,10 @@ describe("sandbox: seccomp filter in the real sandbox", () => {
   });
 
   it("ordinary workloads still run: sh, git, node, perl", async () => {
-    const result = await runner.run(`echo sh-ok; git --version >/dev/null && echo git-ok; ${process.execPath} -e 'require("fs").writeFileSync("/tmp/x", "1"); console.log("node-ok")'; perl -e 'print "perl-ok\\n"'`, { cwd: ws, timeoutMs: 60_000 });
+    const result = await runner.run(
+      `echo sh-ok; git --version >/dev/null && echo git-ok; ${process.execPath} -e 'require("fs").writeFileSync("/tmp/x", "1"); console.log("node-ok")'; perl -e 'print "perl-ok\\n"'`,
+      { cwd: ws, timeoutMs: 60_000 },
+    );
     assert.deepEqual(result.output.trim().split("\n"), ["sh-ok", "git-ok", "node-ok", "perl-ok"]);
     assert.equal(result.exitCode, 0);
   });

@@ -142,7 +142,10 @@ describe("sandbox: setup's network reaches public hosts only (real bwrap, real s
     assert.equal(reason("decimal"), "127.0.0.1 is loopback (127.0.0.0/8)");
     assert.equal(reason("unspecified"), "0.0.0.0 is this-network (0.0.0.0/8)");
     if (ifaceAddress) assert.match(reason("iface-connect") ?? "", /documentation|private|this host's own address/);
-    assert.ok(refusals.some((line) => line.includes("127.0.0.1:5432")), refusals.join("\n"));
+    assert.ok(
+      refusals.some((line) => line.includes("127.0.0.1:5432")),
+      refusals.join("\n"),
+    );
   });
 
   it("an allowlisted local server (JULES_SETUP_ALLOW_HOSTS) answers through the proxy, proving the path works", async () => {
@@ -162,15 +165,29 @@ describe("sandbox: setup's network reaches public hosts only (real bwrap, real s
   });
 
   it("tests and the agent's commands (no network option) get no proxy and no network", async () => {
-    const result = await runner.run(`${NODE} probe.cjs ${probeArg([{ name: "redis", mode: "direct", host: "127.0.0.1", port: 6379 }])}; env | grep -ci proxy || true`, { cwd: ws, timeoutMs: 60_000 });
+    const result = await runner.run(`${NODE} probe.cjs ${probeArg([{ name: "redis", mode: "direct", host: "127.0.0.1", port: 6379 }])}; env | grep -ci proxy || true`, {
+      cwd: ws,
+      timeoutMs: 60_000,
+    });
     const [json, proxyVars] = result.output.trim().split("\n");
     assert.equal(JSON.parse(json as string).redis.open, false);
     assert.equal(proxyVars, "0");
   });
 
   it("the operator's JULES_SETUP_NETWORK=off wins over the repository: no proxy, no network", async () => {
-    const off = createSandboxRunner({ mode: "bubblewrap", limits: { memoryBytes: 1536 * 1024 ** 2 }, extraReadOnly: [dirname(NODE)], setupNetwork: { mode: "off", allowHosts: [] } });
-    const result = await off.run(`${NODE} probe.cjs ${probeArg([{ name: "app", mode: "direct", host: "127.0.0.1", port: appPort }, { name: "proxy", mode: "http", host: "localhost", port: allowedPort }])}`, { cwd: ws, timeoutMs: 60_000, network: true });
+    const off = createSandboxRunner({
+      mode: "bubblewrap",
+      limits: { memoryBytes: 1536 * 1024 ** 2 },
+      extraReadOnly: [dirname(NODE)],
+      setupNetwork: { mode: "off", allowHosts: [] },
+    });
+    const result = await off.run(
+      `${NODE} probe.cjs ${probeArg([
+        { name: "app", mode: "direct", host: "127.0.0.1", port: appPort },
+        { name: "proxy", mode: "http", host: "localhost", port: allowedPort },
+      ])}`,
+      { cwd: ws, timeoutMs: 60_000, network: true },
+    );
     const inside = JSON.parse(result.output.trim().split("\n").at(-1) as string) as Record<string, ProbeResult>;
     assert.equal(inside.app?.open, false);
     assert.equal(inside.proxy?.error, "no proxy in the environment");

@@ -44,7 +44,10 @@ describe("integration: setup's npm install reaches the registry and the tests se
     home = join(base, "home");
     await run("git", ["init", "-q", dir]);
     await run("mkdir", ["-m", "700", home]);
-    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "fixture", version: "1.0.0", private: true, dependencies: { "is-number": "7.0.0" }, scripts: { test: "node check.js" } }, null, 2));
+    await writeFile(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "fixture", version: "1.0.0", private: true, dependencies: { "is-number": "7.0.0" }, scripts: { test: "node check.js" } }, null, 2),
+    );
     await writeFile(join(dir, "check.js"), 'const isNumber = require("is-number");\nif (!isNumber(5)) process.exit(1);\nconsole.log("1 passed, 0 failed");\n');
   });
   afterAll(() => rm(base, { recursive: true, force: true }));
@@ -65,9 +68,21 @@ describe("integration: setup's npm install reaches the registry and the tests se
     }
     await annotate(`CASE reachable: ${PACKAGE_URL} answers from this host; asserting setup installs it through the proxy and the tests use it`);
     assert.equal(note, null, note ?? "");
-    assert.ok(await stat(join(dir, "node_modules/is-number/package.json")).then(() => true, () => false), "node_modules in the worktree");
+    assert.ok(
+      await stat(join(dir, "node_modules/is-number/package.json")).then(
+        () => true,
+        () => false,
+      ),
+      "node_modules in the worktree",
+    );
     assert.match(await readFile(join(dir, "package-lock.json"), "utf8"), /is-number-7\.0\.0\.tgz/);
-    assert.ok(await stat(join(home, ".npm/_cacache")).then(() => true, () => false), "npm's cache in the task's HOME");
+    assert.ok(
+      await stat(join(home, ".npm/_cacache")).then(
+        () => true,
+        () => false,
+      ),
+      "npm's cache in the task's HOME",
+    );
     assert.equal(report.passed, true, report.summary);
     assert.match(report.summary, /1 passed[\s\S]*cache-in-home/);
   });

@@ -35,7 +35,8 @@ describe("sandbox: detected commands run in the real sandbox", { timeout: 120_00
       "package.json": JSON.stringify({ name: "poly", version: "1.0.0", scripts: { test: "node -e 'process.exit(3)'" } }),
       "package-lock.json": JSON.stringify({ name: "poly", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "poly", version: "1.0.0" } } }),
       Makefile: "check:\n\t@test -d node_modules || test -f package-lock.json\n\t@node -e 'console.log(\"2 + 2 =\", 2 + 2)'\n\t@echo all checks passed\n",
-      ".github/workflows/ci.yml": "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: make check\n",
+      ".github/workflows/ci.yml":
+        "on: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm ci\n      - run: make check\n",
     });
     const commands = await resolveTestCommands(ws, { setup: undefined, test: undefined });
     assert.deepEqual([commands.setup, commands.test], ["npm ci", "make check"]);

@@ -27,7 +27,10 @@ describe("sandbox: setup and test command detection", () => {
   it("jules.yml wins", async () => {
     await files({ "package.json": pkg({ test: "jest" }), "package-lock.json": "{}" });
     assert.deepEqual(await resolveTestCommands(dir, { setup: "make deps", test: "make check" }), {
-      setup: "make deps", test: "make check", source: "config", reason: "setup and test commands from .github/jules.yml",
+      setup: "make deps",
+      test: "make check",
+      source: "config",
+      reason: "setup and test commands from .github/jules.yml",
     });
     const onlyTest = await resolveTestCommands(dir, { setup: undefined, test: "npm run unit" });
     assert.deepEqual([onlyTest.setup, onlyTest.test, onlyTest.source], ["npm ci", "npm run unit", "config"]);
@@ -36,7 +39,12 @@ describe("sandbox: setup and test command detection", () => {
 
   it("npm, pnpm, yarn (classic and berry) and bun by lockfile", async () => {
     await files({ "package.json": pkg({ test: "vitest run" }), "package-lock.json": "{}" });
-    assert.deepEqual(await resolveTestCommands(dir, none), { setup: "npm ci", test: "npm test", source: "detected", reason: "found package-lock.json and a test script in package.json" });
+    assert.deepEqual(await resolveTestCommands(dir, none), {
+      setup: "npm ci",
+      test: "npm test",
+      source: "detected",
+      reason: "found package-lock.json and a test script in package.json",
+    });
     await rm(join(dir, "package-lock.json"));
     await files({ "pnpm-lock.yaml": "" });
     assert.equal((await resolveTestCommands(dir, none)).setup, "pnpm install --frozen-lockfile");
@@ -51,7 +59,7 @@ describe("sandbox: setup and test command detection", () => {
   });
 
   it("ignores npm's placeholder test script and falls through", async () => {
-    await files({ "package.json": pkg({ test: 'echo "Error: no test specified" && exit 1' }), "Makefile": "all:\n\ttrue\ntest: all\n\t./run-tests\n" });
+    await files({ "package.json": pkg({ test: 'echo "Error: no test specified" && exit 1' }), Makefile: "all:\n\ttrue\ntest: all\n\t./run-tests\n" });
     assert.deepEqual(await resolveTestCommands(dir, none), { setup: null, test: "make test", source: "detected", reason: "found a test target in Makefile" });
   });
 
@@ -93,7 +101,7 @@ describe("sandbox: setup and test command detection", () => {
   });
 
   it("says plainly when no test command is found", async () => {
-    await files({ "README.md": "hi", "Makefile": "build:\n\ttrue\n" });
+    await files({ "README.md": "hi", Makefile: "build:\n\ttrue\n" });
     const result = await resolveTestCommands(dir, none);
     assert.equal(result.test, null);
     assert.match(result.reason, /^nothing in the repository names one: no test command in its CI workflows, no package\.json test script, deno\.json/);

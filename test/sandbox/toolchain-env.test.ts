@@ -19,8 +19,16 @@ import { cargoToolchain, goToolchain, type Toolchain } from "../helpers/toolchai
 const plan = (extraReadOnly: string[]): BwrapPlan => ({
   bwrapPath: "/usr/bin/bwrap",
   layout: { symlinks: {}, dirs: [], etc: [], prlimitPath: "/usr/bin/prlimit", features: { disableUserns: true, tmpfsSize: true, seccomp: false } },
-  workspace: "/data/w", gitEntry: null, cwd: "", home: "/data/h", egress: null, env: {},
-  limits: { memoryBytes: 1, processes: 1, fileSizeBytes: 1, openFiles: 1, tmpfsBytes: 1 }, extraReadOnly, dropTo: null, command: "true",
+  workspace: "/data/w",
+  gitEntry: null,
+  cwd: "",
+  home: "/data/h",
+  egress: null,
+  env: {},
+  limits: { memoryBytes: 1, processes: 1, fileSizeBytes: 1, openFiles: 1, tmpfsBytes: 1 },
+  extraReadOnly,
+  dropTo: null,
+  command: "true",
 });
 const envOf = (p: BwrapPlan) => {
   const args = buildBwrapCommand(p).args;
@@ -76,7 +84,8 @@ describe("sandbox: Go and Rust toolchains in the real sandbox", { timeout: 180_0
       "go.mod": "module example.com/app\n\ngo 1.18\n\nrequire example.com/greet v1.0.0\n",
       "go.sum": "",
       "app.go": 'package app\n\nimport "example.com/greet"\n\nfunc Greeting() string { return greet.Hello("world") }\n',
-      "app_test.go": 'package app\n\nimport "testing"\n\nfunc TestGreeting(t *testing.T) {\n\tif got := Greeting(); got != "Hello, world!" {\n\t\tt.Fatalf("got %q", got)\n\t}\n}\n',
+      "app_test.go":
+        'package app\n\nimport "testing"\n\nfunc TestGreeting(t *testing.T) {\n\tif got := Greeting(); got != "Hello, world!" {\n\t\tt.Fatalf("got %q", got)\n\t}\n}\n',
       "vendor/modules.txt": "# example.com/greet v1.0.0\n## explicit; go 1.18\nexample.com/greet\n",
       "vendor/example.com/greet/greet.go": 'package greet\n\nfunc Hello(name string) string { return "Hello, " + name + "!" }\n',
     });

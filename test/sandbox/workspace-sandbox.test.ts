@@ -18,16 +18,24 @@ import { filesContaining, TOKEN, workspaceFixture, type WorkspaceFixture } from 
 const commits = [
   {
     files: {
-      "check.sh": '[ -f "$HOME/.cache/deps/marker" ] || { echo "FAIL: no setup marker in HOME"; exit 1; }\n[ "$MARK" = via-env ] || { echo "FAIL: no env"; exit 1; }\ngrep -q "answer = 42" src/index.js && echo "1 passed" || { echo "FAIL: answer is wrong"; exit 1; }\n',
+      "check.sh":
+        '[ -f "$HOME/.cache/deps/marker" ] || { echo "FAIL: no setup marker in HOME"; exit 1; }\n[ "$MARK" = via-env ] || { echo "FAIL: no env"; exit 1; }\ngrep -q "answer = 42" src/index.js && echo "1 passed" || { echo "FAIL: answer is wrong"; exit 1; }\n',
       "src/index.js": "export const answer = 41;\n",
     },
   },
 ];
 
-const settings = (llm: FakeLlm): Settings["agent"] => ({
-  provider: "openai", model: "gpt-4o", openai: { apiKey: "sk-test-home-0123456789abcdef", baseUrl: llm.openaiBaseUrl }, anthropic: { apiKey: undefined, baseUrl: undefined },
-  allowedModels: [], caps: { maxTurns: 20, maxTokens: 1_000_000, maxCostUsd: 5, maxMinutes: 10 }, timeoutMs: 30_000, prices: undefined,
-} as Settings["agent"]);
+const settings = (llm: FakeLlm): Settings["agent"] =>
+  ({
+    provider: "openai",
+    model: "gpt-4o",
+    openai: { apiKey: "sk-test-home-0123456789abcdef", baseUrl: llm.openaiBaseUrl },
+    anthropic: { apiKey: undefined, baseUrl: undefined },
+    allowedModels: [],
+    caps: { maxTurns: 20, maxTokens: 1_000_000, maxCostUsd: 5, maxMinutes: 10 },
+    timeoutMs: 30_000,
+    prices: undefined,
+  }) as Settings["agent"];
 
 describe("sandbox + workspace: repository code runs against a real task worktree", () => {
   let fx: WorkspaceFixture;
@@ -57,9 +65,16 @@ describe("sandbox + workspace: repository code runs against a real task worktree
     );
     const agent = createAgent({ settings: settings(llm), dataDir: fx.dataDir, secrets: [], runner, commandTimeoutMs: 60_000, detectCommands: resolveTestCommands });
     const outcome = await agent.execute({
-      task: { id: "t-int", owner: "acme", repo: "widget", issueNumber: 5, instruction: "fix the answer", issueTitle: "Wrong answer", usage: null } as Task, plan: { summary: "Fix the answer", steps: [], risks: [], verification: "sh check.sh" },
-      thread: { title: "Wrong answer", body: "", comments: [] }, config, workdir: ws.dir, home: ws.homeDir, changes: ws.changes, feedback: null,
-      progress: { activity: () => undefined, usage: () => undefined }, signal: new AbortController().signal,
+      task: { id: "t-int", owner: "acme", repo: "widget", issueNumber: 5, instruction: "fix the answer", issueTitle: "Wrong answer", usage: null } as Task,
+      plan: { summary: "Fix the answer", steps: [], risks: [], verification: "sh check.sh" },
+      thread: { title: "Wrong answer", body: "", comments: [] },
+      config,
+      workdir: ws.dir,
+      home: ws.homeDir,
+      changes: ws.changes,
+      feedback: null,
+      progress: { activity: () => undefined, usage: () => undefined },
+      signal: new AbortController().signal,
     });
     // The first test run failed on the answer alone (the marker was there), the second passed.
     const failed = JSON.stringify(llm.requests[2]?.body.messages.at(-1));

@@ -64,8 +64,8 @@ describe("sanitizeUntrusted: hidden Markdown text", () => {
   });
 
   it("keeps ordinary links, images' places, code and references readable", () => {
-    const kept = "Read [the docs](https://example.com/a_b?x=1&y=2), [the guide][g] and [g].\n\n`[not](a \"link\")`\n\n[g]: https://example.com/guide";
+    const kept = 'Read [the docs](https://example.com/a_b?x=1&y=2), [the guide][g] and [g].\n\n`[not](a "link")`\n\n[g]: https://example.com/guide';
     assert.equal(sanitizeUntrusted(kept), kept);
-    assert.equal(sanitizeUntrusted("a [literal] bracket, \\[x](y \"z\") and ![not an image]"), "a [literal] bracket, \\[x](y \"z\") and ![not an image]");
+    assert.equal(sanitizeUntrusted('a [literal] bracket, \\[x](y "z") and ![not an image]'), 'a [literal] bracket, \\[x](y "z") and ![not an image]');
   });
 });

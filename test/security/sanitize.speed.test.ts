@@ -20,18 +20,56 @@ function sanitizeMs(text: string): number {
 }
 
 const PIECES = [
-  "<!--", "-->", "<!-->", "<svg>", "<svg ", "<script>", "<script ", "<div hidden>", "</div>", "<a x=\"", "<a x='", "<b x=1>", "<img alt=x>", "<pre>",
-  "`", "``", "```\n", "~~~\n", "[", "]", "![", "](", "(", ")", "\"", "'", "[x]: y ", "[x]", "\\", "\n", "\n\n", " ", "a", "&#8203;", "\u200B", "\uFE0F",
-  "style=\"width:0;", "overflow:hidden", ">",
+  "<!--",
+  "-->",
+  "<!-->",
+  "<svg>",
+  "<svg ",
+  "<script>",
+  "<script ",
+  "<div hidden>",
+  "</div>",
+  '<a x="',
+  "<a x='",
+  "<b x=1>",
+  "<img alt=x>",
+  "<pre>",
+  "`",
+  "``",
+  "```\n",
+  "~~~\n",
+  "[",
+  "]",
+  "![",
+  "](",
+  "(",
+  ")",
+  '"',
+  "'",
+  "[x]: y ",
+  "[x]",
+  "\\",
+  "\n",
+  "\n\n",
+  " ",
+  "a",
+  "&#8203;",
+  "\u200B",
+  "\uFE0F",
+  'style="width:0;',
+  "overflow:hidden",
+  ">",
 ];
 const piece = fc.constantFrom(...PIECES);
 const repeated = fc.array(piece, { minLength: 1, maxLength: 6 }).map((motif) => fill(motif.join("")));
-const withHead = fc.tuple(fc.constantFrom("<svg>", "<script>", "<div hidden>", "[a](", "![", "```\n", "<pre>\n", "[x]: y \""), repeated).map(([head, rest]) => (head + rest).slice(0, GITHUB_MAX));
+const withHead = fc
+  .tuple(fc.constantFrom("<svg>", "<script>", "<div hidden>", "[a](", "![", "```\n", "<pre>\n", '[x]: y "'), repeated)
+  .map(([head, rest]) => (head + rest).slice(0, GITHUB_MAX));
 const mixed = fc.array(piece, { minLength: 12_000, maxLength: 12_000 }).map((parts) => fill(parts.join("")));
 
 describe("sanitizeUntrusted: linear time on hostile bodies", () => {
   it("sanitizes the known quadratic shapes of 65,536 characters in time", () => {
-    for (const attack of ["<svg>" + fill("<svg "), "<script>" + fill("<script "), fill("["), fill("a<!---->"), fill("<b x=1>"), fill("[a\\"), fill("[a]("), fill("[a](b \"")]) {
+    for (const attack of ["<svg>" + fill("<svg "), "<script>" + fill("<script "), fill("["), fill("a<!---->"), fill("<b x=1>"), fill("[a\\"), fill("[a]("), fill('[a](b "')]) {
       const ms = sanitizeMs(attack.slice(0, GITHUB_MAX));
       assert.ok(ms < BOUND_MS, `${JSON.stringify(attack.slice(0, 16))}…: ${ms.toFixed(0)} ms`);
     }

@@ -104,7 +104,7 @@ describe("sanitizeUntrusted: ordinary markdown is kept", () => {
   });
 
   it("keeps code blocks and code spans verbatim, HTML included", () => {
-    const code = "Use `<!-- x -->` in templates:\n\n```html\n<!-- kept -->\n<div hidden>kept</div>\n<img alt=\"kept\">\n```\n\n~~~\n<script>kept</script>\n~~~";
+    const code = 'Use `<!-- x -->` in templates:\n\n```html\n<!-- kept -->\n<div hidden>kept</div>\n<img alt="kept">\n```\n\n~~~\n<script>kept</script>\n~~~';
     assert.equal(sanitizeUntrusted(code), code);
   });
 
@@ -124,7 +124,38 @@ describe("sanitizeUntrusted: properties", () => {
   });
 
   it("is idempotent and leaves no invisible character, whatever the input", () => {
-    const pieces = fc.constantFrom("<!--", "-->", "<div hidden>", "</div>", "<img alt=x>", "`", "```\n", "\n", "[//]: # (x)\n", "\u200B", "\u202E", "\u{E0041}", "&#8203;", "a", " ", "<b>", "é", "![", "[", "]", "](", "(", ")", '"', "[x]: y ", "[x]", "\\", "\uFE0F", "<pre>", "<div>");
+    const pieces = fc.constantFrom(
+      "<!--",
+      "-->",
+      "<div hidden>",
+      "</div>",
+      "<img alt=x>",
+      "`",
+      "```\n",
+      "\n",
+      "[//]: # (x)\n",
+      "\u200B",
+      "\u202E",
+      "\u{E0041}",
+      "&#8203;",
+      "a",
+      " ",
+      "<b>",
+      "é",
+      "![",
+      "[",
+      "]",
+      "](",
+      "(",
+      ")",
+      '"',
+      "[x]: y ",
+      "[x]",
+      "\\",
+      "\uFE0F",
+      "<pre>",
+      "<div>",
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 30 }), (parts) => {
         const once = sanitizeUntrusted(parts.join(""));

@@ -15,7 +15,10 @@ describe("scanForSecrets", () => {
     it(`${rule}: found on the right line, look-alikes not found`, () => {
       for (const text of positive) {
         const findings = scanForSecrets(`first line\nsecond line\n${text}\nlast`);
-        assert.ok(findings.some((f) => f.line === 3), `no finding on line 3 for ${rule}: ${JSON.stringify(findings)}`);
+        assert.ok(
+          findings.some((f) => f.line === 3),
+          `no finding on line 3 for ${rule}: ${JSON.stringify(findings)}`,
+        );
       }
       for (const text of negative) assert.deepEqual(scanForSecrets(text), [], `false positive: ${text}`);
     });
@@ -48,9 +51,12 @@ describe("scanForSecrets", () => {
   });
 
   it("describes findings for a person without the secret", () => {
-    assert.deepEqual(describeFindings([{ rule: "github-token", line: 4 }, { rule: "private-key", line: 9, file: "deploy/key.pem" }]), [
-      "line 4: github-token",
-      "deploy/key.pem:9: private-key",
-    ]);
+    assert.deepEqual(
+      describeFindings([
+        { rule: "github-token", line: 4 },
+        { rule: "private-key", line: 9, file: "deploy/key.pem" },
+      ]),
+      ["line 4: github-token", "deploy/key.pem:9: private-key"],
+    );
   });
 });

@@ -14,7 +14,8 @@ describe("settings.secrets", () => {
 
   it("holds the webhook secret, both provider keys, the API token and the private key (PEM, one body line)", () => {
     const { secrets } = loadSettings({ ...env, PRIVATE_KEY: pem });
-    for (const value of ["hook-secret-0123", FAKE.openaiLegacy, FAKE.anthropic, "task-api-token-0123", pem.trim(), bodyLine]) assert.ok(secrets.includes(value), `missing ${value.slice(0, 12)}…`);
+    for (const value of ["hook-secret-0123", FAKE.openaiLegacy, FAKE.anthropic, "task-api-token-0123", pem.trim(), bodyLine])
+      assert.ok(secrets.includes(value), `missing ${value.slice(0, 12)}…`);
   });
 
   it("redacts the private key whichever way PRIVATE_KEY was given: \\n-escaped, base64, or a lone line of it", () => {
@@ -34,7 +35,11 @@ describe("settings.secrets", () => {
       const settings = loadSettings({ ...JSON.parse(process.env.ENV_JSON), LOG_LEVEL: "info" });
       createLogger(settings).error({ err: new Error("bad key " + process.env.LINE) }, "failed with " + settings.github.webhookSecret);
     `;
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: process.cwd(), encoding: "utf8", env: { PATH: process.env.PATH ?? "", ENV_JSON: JSON.stringify({ ...env, PRIVATE_KEY: pem }), LINE: bodyLine } });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: process.cwd(),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", ENV_JSON: JSON.stringify({ ...env, PRIVATE_KEY: pem }), LINE: bodyLine },
+    });
     assert.match(out, /failed with \[REDACTED:configured-secret\]/);
     assert.match(out, /bad key \[REDACTED:configured-secret\]/);
     assert.equal(out.includes("hook-secret-0123") || out.includes(bodyLine), false);

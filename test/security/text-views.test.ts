@@ -4,7 +4,14 @@ import { scanBytes } from "../../src/security/secret-scan.ts";
 import { textViews } from "../../src/security/text-views.ts";
 import { FAKE } from "../helpers/fake-secrets.ts";
 
-const utf32le = (s: string) => Buffer.concat([...s].map((c) => { const b = Buffer.alloc(4); b.writeUInt32LE(c.codePointAt(0) ?? 0); return b; }));
+const utf32le = (s: string) =>
+  Buffer.concat(
+    [...s].map((c) => {
+      const b = Buffer.alloc(4);
+      b.writeUInt32LE(c.codePointAt(0) ?? 0);
+      return b;
+    }),
+  );
 
 describe("scanBytes: every reading of a file's bytes", () => {
   it("finds a token in UTF-16LE, UTF-16BE and UTF-32 text, with or without a BOM, and names the encoding", () => {

@@ -22,22 +22,34 @@ const isWriter = (c: C) => writers.has(c.author);
 describe("selectThreadComments", () => {
   it("keeps only writers' comments made strictly before the trigger, in order", () => {
     const kept = selectThreadComments(comments, { triggerAt: "2024-05-01T10:15:00Z", isWriter });
-    assert.deepEqual(kept.map((c) => c.id), [1, 3]);
+    assert.deepEqual(
+      kept.map((c) => c.id),
+      [1, 3],
+    );
   });
 
   it("accepts Date triggers and Date creation times", () => {
     const dated = comments.slice(0, 3).map((c) => ({ ...c, createdAt: new Date(c.createdAt) }));
     const kept = selectThreadComments(dated, { triggerAt: new Date("2024-05-01T10:07:00Z"), isWriter: (c) => writers.has(c.author) });
-    assert.deepEqual(kept.map((c) => c.id), [1]);
+    assert.deepEqual(
+      kept.map((c) => c.id),
+      [1],
+    );
   });
 
   it("compares instants, not strings, across time zones", () => {
     const kept = selectThreadComments([{ id: 9, author: "writer", createdAt: "2024-05-01T12:14:59+02:00" }], { triggerAt: "2024-05-01T10:15:00Z", isWriter });
-    assert.deepEqual(kept.map((c) => c.id), [9]);
+    assert.deepEqual(
+      kept.map((c) => c.id),
+      [9],
+    );
   });
 
   it("leaves out comments whose time cannot be read, and everything when no one is a writer", () => {
-    assert.equal(selectThreadComments(comments, { triggerAt: "2030-01-01T00:00:00Z", isWriter }).some((c) => c.id === 6), false);
+    assert.equal(
+      selectThreadComments(comments, { triggerAt: "2030-01-01T00:00:00Z", isWriter }).some((c) => c.id === 6),
+      false,
+    );
     assert.deepEqual(selectThreadComments(comments, { triggerAt: "2030-01-01T00:00:00Z", isWriter: () => false }), []);
   });
 

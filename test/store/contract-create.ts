@@ -26,10 +26,29 @@ export function createCases(t: ContractContext): void {
       assert.match(task.createdAt, ISO);
       assert.equal(task.updatedAt, task.createdAt);
       const expected: Task = {
-        ...input, id: task.id, state: "queued", statusCommentId: null, planCommentId: null, planCommentCreatedAt: null, plan: null, planHash: null, planContext: null,
-        planVersion: 0, revisionFeedback: null, approvedBy: null, approvalKind: null, approvedPlanHash: null, answer: null, branch: null,
-        pullRequestNumber: null, pullRequestUrl: null, failure: null, usage: null, activity: null,
-        createdAt: task.createdAt, updatedAt: task.updatedAt,
+        ...input,
+        id: task.id,
+        state: "queued",
+        statusCommentId: null,
+        planCommentId: null,
+        planCommentCreatedAt: null,
+        plan: null,
+        planHash: null,
+        planContext: null,
+        planVersion: 0,
+        revisionFeedback: null,
+        approvedBy: null,
+        approvalKind: null,
+        approvedPlanHash: null,
+        answer: null,
+        branch: null,
+        pullRequestNumber: null,
+        pullRequestUrl: null,
+        failure: null,
+        usage: null,
+        activity: null,
+        createdAt: task.createdAt,
+        updatedAt: task.updatedAt,
       };
       assert.deepEqual(task, expected);
       assert.deepEqual(await t.store.get(task.id), expected);

@@ -28,7 +28,11 @@ async function taskIn(store: TaskStore, path: TaskState[], planHash = "sha256:pl
 }
 
 const approve = (planHash: string, actor = "carol") => ({
-  from: "awaiting_approval" as const, to: "approved" as const, actor, reason: "/approve", planHash,
+  from: "awaiting_approval" as const,
+  to: "approved" as const,
+  actor,
+  reason: "/approve",
+  planHash,
   patch: { approvedBy: actor, approvedPlanHash: planHash },
 });
 
@@ -55,7 +59,10 @@ export function transitionCases(t: ContractContext): void {
 
     it("throws IllegalTransitionError for a forbidden move from the current state", async () => {
       const task = await taskIn(t.store, []);
-      await assert.rejects(t.store.transition(task.id, { from: "queued", to: "working", actor: "w", reason: "skip" }), (e: unknown) => e instanceof IllegalTransitionError && e.from === "queued" && e.to === "working");
+      await assert.rejects(
+        t.store.transition(task.id, { from: "queued", to: "working", actor: "w", reason: "skip" }),
+        (e: unknown) => e instanceof IllegalTransitionError && e.from === "queued" && e.to === "working",
+      );
       const done = await t.store.transition(task.id, { from: "queued", to: "cancelled", actor: "alice", reason: "/cancel" });
       assert.ok(done);
       await assert.rejects(t.store.transition(task.id, { from: ["cancelled"], to: "failed", actor: "w", reason: "r" }), IllegalTransitionError);
@@ -90,7 +97,13 @@ export function transitionCases(t: ContractContext): void {
       const v1 = threadSnapshot("Version A of the issue.");
       const v2 = threadSnapshot("Version B of the issue, edited.");
       const post = (from: TaskState, context: typeof v1, version: number) =>
-        t.store.transition(task.id, { from, to: "awaiting_approval", actor: "worker", reason: `plan v${version}`, patch: { plan, planHash: planHash(plan, context), planContext: context, planVersion: version } });
+        t.store.transition(task.id, {
+          from,
+          to: "awaiting_approval",
+          actor: "worker",
+          reason: `plan v${version}`,
+          patch: { plan, planHash: planHash(plan, context), planContext: context, planVersion: version },
+        });
       assert.equal((await post("planning", v1, 1))?.planContext?.body, v1.body);
       assert.ok(await t.store.transition(task.id, { from: "awaiting_approval", to: "revising", actor: "bob", reason: "/revise" }));
       const waiting = await post("revising", v2, 2);
@@ -131,7 +144,10 @@ export function transitionCases(t: ContractContext): void {
       const history = await t.store.history(id);
       assert.deepEqual(
         history.map(({ taskId, from, to, actor, reason }) => ({ taskId, from, to, actor, reason })),
-        [{ taskId: id, from: null, to: "queued", actor: "alice", reason: "comment 101" }, ...moves.map(([to, actor, reason], i) => ({ taskId: id, from: i === 0 ? "queued" : moves[i - 1]![0], to, actor, reason }))],
+        [
+          { taskId: id, from: null, to: "queued", actor: "alice", reason: "comment 101" },
+          ...moves.map(([to, actor, reason], i) => ({ taskId: id, from: i === 0 ? "queued" : moves[i - 1]![0], to, actor, reason })),
+        ],
       );
       for (let i = 1; i < history.length; i++) assert.ok(history[i]!.at >= history[i - 1]!.at, "times never go backwards");
       assert.equal(history[0]?.at, created.task.createdAt);

@@ -41,7 +41,7 @@ export function newTask(overrides: Partial<NewTask> = {}): NewTask {
 
 /** A thread snapshot as a plan is stored with (text with quotes, newlines and non-ASCII survives both backends). */
 export const threadSnapshot = (body: string): ThreadSnapshot => ({
-  title: "Greeting is \"hard-coded\" — ünïcode",
+  title: 'Greeting is "hard-coded" — ünïcode',
   body,
   comments: [
     { author: "hubot", body: "Also see `src/greet.ts`.\nSecond line." },
@@ -113,9 +113,22 @@ export async function approvedBeforeMigration3(store: TaskStore): Promise<{ auto
 
 async function approveAsBeforeMigration3(store: TaskStore, taskId: string, by: "auto" | "person"): Promise<void> {
   await store.transition(taskId, { from: "queued", to: "planning", actor: "openjules", reason: "planning started" });
-  await store.transition(taskId, { from: "planning", to: "awaiting_approval", actor: "openjules", reason: "plan v1 posted", patch: { planHash: "h1", planVersion: 1, planCommentId: 77 } });
+  await store.transition(taskId, {
+    from: "planning",
+    to: "awaiting_approval",
+    actor: "openjules",
+    reason: "plan v1 posted",
+    patch: { planHash: "h1", planVersion: 1, planCommentId: 77 },
+  });
   const actor = by === "auto" ? "openjules" : "hubot";
-  const approved = await store.transition(taskId, { from: "awaiting_approval", to: "approved", actor, reason: by === "auto" ? "approved: approval: auto" : "approved", planHash: "h1", patch: { approvedBy: actor, approvedPlanHash: "h1" } });
+  const approved = await store.transition(taskId, {
+    from: "awaiting_approval",
+    to: "approved",
+    actor,
+    reason: by === "auto" ? "approved: approval: auto" : "approved",
+    planHash: "h1",
+    patch: { approvedBy: actor, approvedPlanHash: "h1" },
+  });
   assert.equal(approved?.state, "approved");
 }
 

@@ -36,10 +36,13 @@ describe("SQLite migrations", () => {
       assert.equal(schemaVersion(db, "widgets"), 2);
       db.prepare("INSERT INTO widgets (name) VALUES ('gear')").run();
       const rows = db.prepare("SELECT component, version, name FROM schema_migrations ORDER BY version").all();
-      assert.deepEqual(rows.map((r) => ({ ...r })), [
-        { component: "widgets", version: 1, name: "widgets" },
-        { component: "widgets", version: 2, name: "widget-names" },
-      ]);
+      assert.deepEqual(
+        rows.map((r) => ({ ...r })),
+        [
+          { component: "widgets", version: 1, name: "widgets" },
+          { component: "widgets", version: 2, name: "widget-names" },
+        ],
+      );
     } finally {
       db.close();
     }
@@ -75,8 +78,14 @@ describe("SQLite migrations", () => {
     const db = fresh();
     try {
       migrate(db, "widgets", [m1, m2]);
-      assert.throws(() => migrate(db, "widgets", [m1]), (e: unknown) =>
-        e instanceof SchemaTooNewError && e.found === 2 && e.supported === 1 && /^The database's "widgets" schema .* newer OpenJules: upgrade OpenJules, or point JULES_DATA_DIR/.test(e.message));
+      assert.throws(
+        () => migrate(db, "widgets", [m1]),
+        (e: unknown) =>
+          e instanceof SchemaTooNewError &&
+          e.found === 2 &&
+          e.supported === 1 &&
+          /^The database's "widgets" schema .* newer OpenJules: upgrade OpenJules, or point JULES_DATA_DIR/.test(e.message),
+      );
     } finally {
       db.close();
     }

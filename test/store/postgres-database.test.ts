@@ -48,7 +48,10 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     await (await openPostgresStore(schema.url)).close();
     await (await openPostgresStore(schema.url)).close();
     const { rows } = await pool(schema).query("SELECT component, version, name FROM schema_migrations ORDER BY version");
-    assert.deepEqual(rows, taskMigrations.map((m) => ({ component: "tasks", version: m.version, name: m.name })));
+    assert.deepEqual(
+      rows,
+      taskMigrations.map((m) => ({ component: "tasks", version: m.version, name: m.name })),
+    );
   });
 
   it("upgrades a database from before thread snapshots: its tasks have none, new ones keep theirs", async () => {
@@ -103,8 +106,14 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     await (await openPostgresStore(schema.url)).close();
     const db = pool(schema);
     await db.query("INSERT INTO schema_migrations (component, version, name) VALUES ('tasks', $1, 'from-the-future')", [LATEST + 1]);
-    await assert.rejects(openPostgresStore(schema.url), (e: unknown) =>
-      e instanceof SchemaTooNewError && e.found === LATEST + 1 && e.supported === LATEST && /^The PostgreSQL database's "tasks" schema .* upgrade OpenJules, or point DATABASE_URL/.test(e.message));
+    await assert.rejects(
+      openPostgresStore(schema.url),
+      (e: unknown) =>
+        e instanceof SchemaTooNewError &&
+        e.found === LATEST + 1 &&
+        e.supported === LATEST &&
+        /^The PostgreSQL database's "tasks" schema .* upgrade OpenJules, or point DATABASE_URL/.test(e.message),
+    );
     const { rows } = await db.query("SELECT COUNT(*)::int AS n FROM schema_migrations");
     assert.deepEqual(rows, [{ n: LATEST + 1 }]);
   });
@@ -127,8 +136,11 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     await (await openPostgresStore(schema.url)).close();
     const db = pool(schema);
     const insert = (id: string, issue: number, state: string) =>
-      db.query(`INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction, issue_title, requested_by, created_at, updated_at)
-        VALUES ($1, 1, 'o', 'r', $2, 'issue', $3, 'u', '', '', 'a', now(), now())`, [id, issue, state]);
+      db.query(
+        `INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction, issue_title, requested_by, created_at, updated_at)
+        VALUES ($1, 1, 'o', 'r', $2, 'issue', $3, 'u', '', '', 'a', now(), now())`,
+        [id, issue, state],
+      );
     for (const [i, state] of TASK_STATES.entries()) await insert(`t-${i}`, i + 1, state);
     await assert.rejects(insert("t-bad", 99, "sleeping"), /violates check constraint/);
   });
@@ -141,12 +153,18 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
       assert.ok(created.created);
       assert.equal(created.task.instruction, "fix\uFFFDit");
       const failed = await store.transition(created.task.id, {
-        from: "queued", to: "failed", actor: "worker", reason: "tests\u0000",
+        from: "queued",
+        to: "failed",
+        actor: "worker",
+        reason: "tests\u0000",
         patch: { failure: { phase: "tests", reason: "output: \u0000\u0000 and a literal \\u0000", hint: "retry" }, activity: "ran\u0000" },
       });
       assert.deepEqual(failed?.failure, { phase: "tests", reason: "output: \uFFFD\uFFFD and a literal \\u0000", hint: "retry" });
       assert.equal(failed?.activity, "ran\uFFFD");
-      assert.deepEqual((await store.history(created.task.id)).map((e) => e.reason), ["start\uFFFD", "tests\uFFFD"]);
+      assert.deepEqual(
+        (await store.history(created.task.id)).map((e) => e.reason),
+        ["start\uFFFD", "tests\uFFFD"],
+      );
     } finally {
       await store.close();
     }
@@ -154,8 +172,13 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
 
   it("explains a server that cannot be reached, without printing the password", async () => {
     const url = "postgres://postgres:s3cret-pw@127.0.0.1:1/test";
-    await assert.rejects(openPostgresStore(url, { connectTimeoutMs: 2_000 }), (e: unknown) =>
-      e instanceof Error && e.message.startsWith("Cannot use the PostgreSQL database at postgres://postgres:***@127.0.0.1:1/test (DATABASE_URL): ") && !e.message.includes("s3cret"));
+    await assert.rejects(
+      openPostgresStore(url, { connectTimeoutMs: 2_000 }),
+      (e: unknown) =>
+        e instanceof Error &&
+        e.message.startsWith("Cannot use the PostgreSQL database at postgres://postgres:***@127.0.0.1:1/test (DATABASE_URL): ") &&
+        !e.message.includes("s3cret"),
+    );
     await assert.rejects(openPostgresStore("mysql://root@127.0.0.1/test"), /DATABASE_URL must start with postgres:\/\//);
     await assert.rejects(openPostgresStore("not a url"), /DATABASE_URL is not a URL/);
   });

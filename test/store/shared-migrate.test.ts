@@ -17,11 +17,30 @@ describe("the migration checks both backends share", () => {
   it("gives the migrations a database has not applied yet", () => {
     expect(pendingMigrations("widgets", [m1, m2], [], home)).toEqual([m1, m2]);
     expect(pendingMigrations("widgets", [m1, m2], [{ version: 1, name: "widgets" }], home)).toEqual([m2]);
-    expect(pendingMigrations("widgets", [m1, m2], [{ version: 1, name: "widgets" }, { version: 2, name: "widget-names" }], home)).toEqual([]);
+    expect(
+      pendingMigrations(
+        "widgets",
+        [m1, m2],
+        [
+          { version: 1, name: "widgets" },
+          { version: 2, name: "widget-names" },
+        ],
+        home,
+      ),
+    ).toEqual([]);
   });
 
   it("refuses a schema from a newer OpenJules, naming where it lives and the fix", () => {
-    const tooNew = () => pendingMigrations("widgets", [m1], [{ version: 1, name: "widgets" }, { version: 2, name: "widget-names" }], home);
+    const tooNew = () =>
+      pendingMigrations(
+        "widgets",
+        [m1],
+        [
+          { version: 1, name: "widgets" },
+          { version: 2, name: "widget-names" },
+        ],
+        home,
+      );
     expect(tooNew).toThrow(SchemaTooNewError);
     expect(tooNew).toThrow(
       `The test database's "widgets" schema is at version 2, but this OpenJules only knows versions up to 1. It was migrated by a newer OpenJules: upgrade OpenJules, or point TEST_URL at another database.`,
@@ -56,8 +75,9 @@ describe("the PostgreSQL store", () => {
     const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
     expect(files.length).toBeGreaterThan(5);
     const intoSqlite = files.flatMap((file) =>
-      ts.preProcessFile(readFileSync(join(dir, file), "utf8"), true, true).importedFiles
-        .map((ref) => ref.fileName)
+      ts
+        .preProcessFile(readFileSync(join(dir, file), "utf8"), true, true)
+        .importedFiles.map((ref) => ref.fileName)
         .filter((spec) => spec.includes("sqlite/"))
         .map((spec) => `${file} → ${spec}`),
     );

@@ -58,8 +58,14 @@ describe("SQLite task store file", () => {
     await openSqliteStore(file).close();
     const db = new DatabaseSync(file);
     try {
-      const rows = db.prepare("SELECT component, version, name FROM schema_migrations ORDER BY version").all().map((r) => ({ ...r }));
-      assert.deepEqual(rows, taskMigrations.map((m) => ({ component: "tasks", version: m.version, name: m.name })));
+      const rows = db
+        .prepare("SELECT component, version, name FROM schema_migrations ORDER BY version")
+        .all()
+        .map((r) => ({ ...r }));
+      assert.deepEqual(
+        rows,
+        taskMigrations.map((m) => ({ component: "tasks", version: m.version, name: m.name })),
+      );
     } finally {
       db.close();
     }
@@ -106,7 +112,10 @@ describe("SQLite task store file", () => {
     const db = new DatabaseSync(file);
     db.prepare("INSERT INTO schema_migrations VALUES ('tasks', ?, 'from-the-future', '2030-01-01T00:00:00.000Z')").run(LATEST + 1);
     db.close();
-    assert.throws(() => openSqliteStore(file), (e: unknown) => e instanceof SchemaTooNewError && e.message.includes(`"tasks" schema is at version ${LATEST + 1}`));
+    assert.throws(
+      () => openSqliteStore(file),
+      (e: unknown) => e instanceof SchemaTooNewError && e.message.includes(`"tasks" schema is at version ${LATEST + 1}`),
+    );
     const check = new DatabaseSync(file);
     try {
       assert.equal((check.prepare("SELECT COUNT(*) AS n FROM schema_migrations").get() as { n: number }).n, LATEST + 1);
@@ -119,7 +128,10 @@ describe("SQLite task store file", () => {
     const blocker = join(dir, "a-file");
     await writeFile(blocker, "not a directory");
     const file = join(blocker, "data", "openjules.db");
-    assert.throws(() => openSqliteStore(file), (e: unknown) => e instanceof Error && e.message.startsWith(`Cannot open the database at ${file}: ENOTDIR`) && e.message.includes("JULES_DATA_DIR"));
+    assert.throws(
+      () => openSqliteStore(file),
+      (e: unknown) => e instanceof Error && e.message.startsWith(`Cannot open the database at ${file}: ENOTDIR`) && e.message.includes("JULES_DATA_DIR"),
+    );
   });
 
   it("accepts every task state the model defines (a new state needs a migration)", async () => {

@@ -64,7 +64,8 @@ describe("planHash with the thread snapshot the plan was made from", () => {
       { ...snapshot, title: "Crash" },
       { ...snapshot, comments: [] },
       { ...snapshot, issueDigest: "e".repeat(64) },
-    ]) assert.notEqual(planHash(plan, other), bound);
+    ])
+      assert.notEqual(planHash(plan, other), bound);
     assert.equal(planHash(plan, structuredClone(snapshot)), bound);
   });
 

@@ -20,7 +20,10 @@ describe("task state machine", () => {
       ["failed", "planning"],
     ] as [TaskState, TaskState][]) {
       assert.equal(canTransition(from, to), false, `${from} → ${to}`);
-      assert.throws(() => assertTransition(from, to), (e: unknown) => e instanceof IllegalTransitionError && e.message.includes(`"${from}" to "${to}"`));
+      assert.throws(
+        () => assertTransition(from, to),
+        (e: unknown) => e instanceof IllegalTransitionError && e.message.includes(`"${from}" to "${to}"`),
+      );
     }
   });
 

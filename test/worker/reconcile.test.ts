@@ -54,7 +54,8 @@ describe("reconcile() on start-up", () => {
     assert.ok(created.created);
     let task = created.task;
     for (const to of PATH[state]!) {
-      const patch = to === "awaiting_approval" ? { plan: null, planHash: "p1", planVersion: 1 } : to === "approved" ? { approvedBy: "alice", approvedPlanHash: `h-${task.id}` } : {};
+      const patch =
+        to === "awaiting_approval" ? { plan: null, planHash: "p1", planVersion: 1 } : to === "approved" ? { approvedBy: "alice", approvedPlanHash: `h-${task.id}` } : {};
       const moved = await store.transition(task.id, { from: task.state, to, actor: "alice", reason: "test", patch });
       assert.ok(moved, `${task.state} → ${to}`);
       task = moved;

@@ -96,8 +96,14 @@ describe("workspace: only the recorded change is committed", () => {
       { path: "b/c.txt", tracked: false },
       { path: "gone.txt", tracked: true },
     ]);
-    const before = new Map([["a", { tracked: true, mark: "1" }], ["b", { tracked: false, mark: "2" }]]);
-    const after = new Map([["a", { tracked: true, mark: "1" }], ["c", { tracked: false, mark: "3" }]]);
+    const before = new Map([
+      ["a", { tracked: true, mark: "1" }],
+      ["b", { tracked: false, mark: "2" }],
+    ]);
+    const after = new Map([
+      ["a", { tracked: true, mark: "1" }],
+      ["c", { tracked: false, mark: "3" }],
+    ]);
     assert.deepEqual(changedBetween(before, after), ["b", "c"]);
     assert.match(changesNote({ changed: ["x.log"], kept: [], undone: [] }, false), /never committed: x\.log/);
     assert.match(changesNote({ changed: ["p.json"], kept: ["p.json"], undone: [] }, true), /kept as part of your change: p\.json/);

@@ -41,7 +41,10 @@ describe("workspace: the checked-out size is checked before checkout (zip-bomb-l
 
   it("refuses the commit with its size, the limit and the setting, and writes no working copy", async () => {
     const before = fx.server.requests.length;
-    const error = await fx.manager.prepare(fx.request("t-bomb", { baseBranch: "bomb" })).then(() => null, (e: unknown) => e);
+    const error = await fx.manager.prepare(fx.request("t-bomb", { baseBranch: "bomb" })).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof WorkspaceError, `refused, got ${String(error)}`);
     assert.equal(error.code, "repo_too_large");
     assert.match(error.message, /acme\/widget would take 400 MB when checked out \(4\d\d files/);
@@ -55,7 +58,10 @@ describe("workspace: the checked-out size is checked before checkout (zip-bomb-l
 
   it("refuses the same commit again on the next task: only commits within the limits are remembered as measured", async () => {
     for (const id of ["t-bomb-2", "t-bomb-3"]) {
-      const error = await fx.manager.prepare(fx.request(id, { baseBranch: "bomb" })).then(() => null, (e: unknown) => e);
+      const error = await fx.manager.prepare(fx.request(id, { baseBranch: "bomb" })).then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof WorkspaceError && error.code === "repo_too_large", `${id} refused, got ${String(error)}`);
     }
     assert.deepEqual(await readdir(join(fx.dataDir, "work")), []);
@@ -74,7 +80,10 @@ describe("workspace: the checked-out size is checked before checkout (zip-bomb-l
     const dataDir = await tempDir("openjules-ws-files-");
     try {
       const manager = new WorkspaceManager({ dataDir, cacheMaxBytes: 1024 ** 3, repoMaxBytes: 1024 ** 3, checkoutMaxFiles: 300, sparesPerRepo: 0 });
-      const error = await manager.prepare({ ...fx.request("t-files", { baseBranch: "bomb" }) }).then(() => null, (e: unknown) => e);
+      const error = await manager.prepare({ ...fx.request("t-files", { baseBranch: "bomb" }) }).then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof WorkspaceError);
       assert.equal(error.code, "repo_too_large");
       assert.match(error.message, /has 44\d files .* limit of 300 files/);

@@ -42,7 +42,12 @@ async function serveShallow(fx: WorkspaceFixture): Promise<void> {
     await localClone(["--quiet", "--bare", `file://${served}`, full], scratch);
     await rm(served, { recursive: true, force: true });
     await localClone(["--quiet", "--bare", "--depth", "3", "--no-single-branch", `file://${full}`, served], scratch);
-    for (const [key, value] of [["uploadpack.allowFilter", "true"], ["uploadpack.allowAnySHA1InWant", "true"], ["http.receivepack", "true"]] as const) await git(["config", key, value], { cwd: served });
+    for (const [key, value] of [
+      ["uploadpack.allowFilter", "true"],
+      ["uploadpack.allowAnySHA1InWant", "true"],
+      ["http.receivepack", "true"],
+    ] as const)
+      await git(["config", key, value], { cwd: served });
     assert.equal(await gitOut(served, "rev-parse", "--is-shallow-repository"), "true");
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -68,7 +73,10 @@ describe("workspace: a cold checkout is a few batched fetches", { timeout: 120_0
       await writeFile(join(ws.dir, "src/d0/f0.txt"), "changed\n");
       await git(["-c", "user.name=Jules", "-c", "user.email=jules@example.com", "commit", "--quiet", "-am", "Change f0"], { cwd: ws.dir });
       const diff = await ws.diff();
-      assert.deepEqual(diff.files.map((f) => f.path), ["src/d0/f0.txt"]);
+      assert.deepEqual(
+        diff.files.map((f) => f.path),
+        ["src/d0/f0.txt"],
+      );
       assert.deepEqual(diff.commitMessages, ["Change f0"]);
       // And the push from the tip-only mirror carries the commit (its parent is the served tip).
       const branch = ws.branch ?? "";
@@ -162,7 +170,10 @@ describe("workspace: a cold checkout is a few batched fetches", { timeout: 120_0
 
   it("a branch that does not exist is named, before any fetch", async () => {
     fx = await workspaceFixture();
-    const error = await fx.manager.prepare(fx.request("t-none", { baseBranch: "nope" })).then(() => null, (e: unknown) => e);
+    const error = await fx.manager.prepare(fx.request("t-none", { baseBranch: "nope" })).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof Error && /Branch nope does not exist in acme\/widget/.test(error.message), String(error));
     assert.equal(fetches(fx), 0);
   });
@@ -174,7 +185,13 @@ describe("workspace: parseLsRemote", () => {
     const b = "b".repeat(40);
     const heads = parseLsRemote(`ref: refs/heads/main\tHEAD\n${a}\tHEAD\n${a}\trefs/heads/main\n${b}\trefs/heads/x/refs/heads/main\n${b}\trefs/tags/main\n`);
     assert.equal(heads.defaultBranch, "main");
-    assert.deepEqual([...heads.tips], [["main", a], ["x/refs/heads/main", b]]);
+    assert.deepEqual(
+      [...heads.tips],
+      [
+        ["main", a],
+        ["x/refs/heads/main", b],
+      ],
+    );
     assert.equal(parseLsRemote("").defaultBranch, null);
   });
 });

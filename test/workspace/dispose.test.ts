@@ -8,7 +8,10 @@ import { pathExists, workspaceFixture, type WorkspaceFixture } from "../helpers/
 
 async function registeredWorktrees(fx: WorkspaceFixture): Promise<string[]> {
   const list = await gitOut(mirrorPath(fx.dataDir, fx.request("x")), "worktree", "list", "--porcelain");
-  return list.split("\n").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
+  return list
+    .split("\n")
+    .filter((l) => l.startsWith("worktree "))
+    .map((l) => l.slice("worktree ".length));
 }
 
 describe("workspace: dispose", () => {

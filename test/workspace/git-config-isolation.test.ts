@@ -86,7 +86,8 @@ describe("workspace git: user and system config are ignored", () => {
     await exercise((args, cwd) => promisify(execFile)("git", args, { cwd, env: process.env }), join(root, "control"));
     const ran = await readFile(marker, "utf8");
     await rm(marker);
-    for (const what of ["pre-commit", "post-commit", "reference-transaction", "post-checkout", "filter", "mark"]) assert.ok(ran.includes(what), `${what} ran in the control:\n${ran}`);
+    for (const what of ["pre-commit", "post-commit", "reference-transaction", "post-checkout", "filter", "mark"])
+      assert.ok(ran.includes(what), `${what} ran in the control:\n${ran}`);
   });
 
   it("the workspace's git runs none of it: no hook, fsmonitor, pager, alias, filter or textconv", async () => {

@@ -13,7 +13,10 @@ import { tempDir } from "../helpers/git/workspace-fixture.ts";
  */
 
 const BYTES = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256));
-const blobId = (data: Buffer) => createHash("sha1").update(Buffer.concat([Buffer.from(`blob ${data.length}\0`), data])).digest("hex");
+const blobId = (data: Buffer) =>
+  createHash("sha1")
+    .update(Buffer.concat([Buffer.from(`blob ${data.length}\0`), data]))
+    .digest("hex");
 
 describe("workspace git: the runner", () => {
   let repo: string;

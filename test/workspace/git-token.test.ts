@@ -31,7 +31,10 @@ describe("workspace git: the token", () => {
     url = await server.createRepo("acme", "widget", BASE_COMMITS);
     repo = await tempDir("openjules-git-token-");
     await git(["init", "--quiet", repo], { cwd: repo });
-    await git(["commit", "--quiet", "--allow-empty", "-m", "local"], { cwd: repo, env: { GIT_AUTHOR_NAME: "J", GIT_AUTHOR_EMAIL: "j@example.com", GIT_COMMITTER_NAME: "J", GIT_COMMITTER_EMAIL: "j@example.com" } });
+    await git(["commit", "--quiet", "--allow-empty", "-m", "local"], {
+      cwd: repo,
+      env: { GIT_AUTHOR_NAME: "J", GIT_AUTHOR_EMAIL: "j@example.com", GIT_COMMITTER_NAME: "J", GIT_COMMITTER_EMAIL: "j@example.com" },
+    });
   });
   afterAll(async () => server.close());
 
@@ -52,7 +55,10 @@ describe("workspace git: the token", () => {
     } finally {
       await spy.restore();
     }
-    assert.equal((await git(["ls-remote", url, "refs/heads/pushed"], { cwd: repo, auth: { remoteUrl: url, token: async () => NEW } })).stdout.split("\t")[1]?.trim(), "refs/heads/pushed");
+    assert.equal(
+      (await git(["ls-remote", url, "refs/heads/pushed"], { cwd: repo, auth: { remoteUrl: url, token: async () => NEW } })).stdout.split("\t")[1]?.trim(),
+      "refs/heads/pushed",
+    );
   });
 
   describe("a server that echoes the credentials it was sent", () => {

@@ -64,7 +64,10 @@ describe("workspace: hostile repositories in the worktree (a submodule path the 
       assert.deepEqual(outcome.leftOut, [{ path: "vendor/lib", reason: "submodule" }]);
       assert.equal(await gitOut(ws.dir, "ls-tree", "HEAD", "vendor/lib"), `160000 commit ${LINKED}\tvendor/lib`, "the submodule link is unchanged");
       const diff = await ws.diff();
-      assert.deepEqual(diff.files.map((f) => `${f.status} ${f.path}`), ["modified src/index.js"]);
+      assert.deepEqual(
+        diff.files.map((f) => `${f.status} ${f.path}`),
+        ["modified src/index.js"],
+      );
       assert.deepEqual(await markersIn(markers), [], "nothing ran during the diff");
     } finally {
       await ws.dispose();
@@ -92,9 +95,15 @@ describe("workspace: hostile repositories in the worktree (a submodule path the 
 
       const outcome = await ws.commit({ subject: "Use the constant", body: "Simpler.", bot: { slug: "openjules", userId: 1 } });
       assert.deepEqual(await markersIn(markers), [], "nothing ran during the commit");
-      assert.deepEqual(outcome.leftOut, [{ path: "evil/", reason: "nested_repository" }, { path: "vendor/lib", reason: "submodule" }]);
+      assert.deepEqual(outcome.leftOut, [
+        { path: "evil/", reason: "nested_repository" },
+        { path: "vendor/lib", reason: "submodule" },
+      ]);
       const tree = await gitOut(ws.dir, "ls-tree", "-r", "HEAD");
-      assert.deepEqual(tree.split("\n").filter((line) => line.startsWith("160000")), [`160000 commit ${LINKED}\tvendor/lib`]);
+      assert.deepEqual(
+        tree.split("\n").filter((line) => line.startsWith("160000")),
+        [`160000 commit ${LINKED}\tvendor/lib`],
+      );
       const diff = await ws.diff();
       assert.deepEqual(diff.files.map((f) => `${f.status} ${f.path}`).sort(), ["added notes.txt", "modified src/index.js"]);
       assert.deepEqual(await markersIn(markers), [], "nothing ran during the diff");
@@ -125,11 +134,20 @@ describe("workspace: the git config the app's commands see in a worktree", () =>
         // A worktree `.gitattributes` (committed, or written by repository code) can name a driver: none may exist.
         const config = (await gitOut(ws.dir, "config", "--list", "--show-scope")).split("\n");
         const keys = config.map((line) => line.replace(/^\S+\t/, ""));
-        assert.deepEqual(keys.filter((kv) => /^(filter|merge|include|includeif|alias|credential|gpg)\./i.test(kv) && kv !== "credential.helper="), []);
-        assert.deepEqual(keys.filter((kv) => /^diff\./i.test(kv)), ["diff.ignoresubmodules=all"]);
+        assert.deepEqual(
+          keys.filter((kv) => /^(filter|merge|include|includeif|alias|credential|gpg)\./i.test(kv) && kv !== "credential.helper="),
+          [],
+        );
+        assert.deepEqual(
+          keys.filter((kv) => /^diff\./i.test(kv)),
+          ["diff.ignoresubmodules=all"],
+        );
         const commands = keys.filter((kv) => /^core\.(fsmonitor|hookspath|pager|editor|sshcommand|askpass)=/i.test(kv));
         assert.deepEqual(commands.sort(), ["core.editor=false", "core.fsmonitor=false", "core.hookspath=/dev/null", "core.pager=cat"]);
-        assert.ok(config.every((line) => /^(command|local)\t/.test(line)), `only our command-scope config and the mirror's own: ${config.join(" | ")}`);
+        assert.ok(
+          config.every((line) => /^(command|local)\t/.test(line)),
+          `only our command-scope config and the mirror's own: ${config.join(" | ")}`,
+        );
       } finally {
         await ws.dispose();
       }

@@ -14,7 +14,13 @@ describe("workspace: pure helpers", () => {
     const a = "a".repeat(40);
     const stage = [`100644 ${"1".repeat(40)} 0\tsrc/x.js`, `160000 ${a} 0\tvendor/lib`, `160000 ${"b".repeat(40)} 0\tweird\tname`, ""].join("\0");
     const links = parseGitlinks(stage);
-    assert.deepEqual([...links], [["vendor/lib", a], ["weird\tname", "b".repeat(40)]]);
+    assert.deepEqual(
+      [...links],
+      [
+        ["vendor/lib", a],
+        ["weird\tname", "b".repeat(40)],
+      ],
+    );
     assert.deepEqual(changedLinks(links, links), []);
     assert.deepEqual(changedLinks(links, new Map([...links, ["evil", a]])), ["evil"], "a new link");
     assert.deepEqual(changedLinks(links, new Map([["vendor/lib", "c".repeat(40)]])), ["vendor/lib", "weird\tname"], "a changed and a removed link");
@@ -76,7 +82,10 @@ describe("workspace: pure helpers", () => {
       { path: "/m/b", sizeBytes: 1, lastUsedMs: 10 },
       { path: "/m/c", sizeBytes: 1, lastUsedMs: 20 },
     ];
-    assert.deepEqual(evictionOrder(entries, new Set(["/m/c"])).map((e) => e.path), ["/m/b", "/m/a"]);
+    assert.deepEqual(
+      evictionOrder(entries, new Set(["/m/c"])).map((e) => e.path),
+      ["/m/b", "/m/a"],
+    );
   });
 
   it("redacts the token and its encodings", () => {

@@ -21,14 +21,35 @@ import { grammarForPath } from "./languages.ts";
  */
 
 const MANIFESTS = new Set([
-  "package.json", "tsconfig.json", "deno.json", "pyproject.toml", "setup.py", "setup.cfg", "requirements.txt", "pipfile",
-  "go.mod", "cargo.toml", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "makefile", "cmakelists.txt",
-  "dockerfile", "docker-compose.yml", "compose.yaml", "gemfile", "composer.json", "mix.exs", "justfile",
+  "package.json",
+  "tsconfig.json",
+  "deno.json",
+  "pyproject.toml",
+  "setup.py",
+  "setup.cfg",
+  "requirements.txt",
+  "pipfile",
+  "go.mod",
+  "cargo.toml",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "makefile",
+  "cmakelists.txt",
+  "dockerfile",
+  "docker-compose.yml",
+  "compose.yaml",
+  "gemfile",
+  "composer.json",
+  "mix.exs",
+  "justfile",
 ]);
 const ROOT_DOCS = new Set(["agents.md", "contributing.md", "architecture.md", "claude.md", "changelog.md"]);
 const ENTRY_STEMS = new Set(["index", "main", "app", "server", "cli", "__init__", "__main__", "mod", "lib", "cmd"]);
 const GENERIC_STEMS = new Set([...ENTRY_STEMS, "utils", "util", "types", "helpers", "common", "config", "test", "tests", "readme"]);
-const GENERATED = /(?:^|\/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|cargo\.lock|go\.sum|poetry\.lock|pipfile\.lock|composer\.lock|gemfile\.lock)$|\.min\.[a-z]+$|\.map$|\.snap$|\.lock$|(?:^|\/)(?:generated|__generated__|gen)\//i;
+const GENERATED =
+  /(?:^|\/)(?:package-lock\.json|yarn\.lock|pnpm-lock\.yaml|cargo\.lock|go\.sum|poetry\.lock|pipfile\.lock|composer\.lock|gemfile\.lock)$|\.min\.[a-z]+$|\.map$|\.snap$|\.lock$|(?:^|\/)(?:generated|__generated__|gen)\//i;
 const TEST = /(?:^|\/)(?:tests?|__tests__|spec|specs)\/|[._-](?:test|spec)\.[a-z]+$|_test\.go$|(?:^|\/)test_[^/]+\.py$/i;
 const DIVERSITY_PENALTY = 6;
 const SIDE_TREES = /(?:^|\/)(?:fixtures?|examples?|samples?|docs?|testdata|benchmarks?)\//i;

@@ -20,8 +20,25 @@ import { readIgnoreFile } from "../tools/gitignore.ts";
 export const DEFAULT_MAX_WALK_FILES = 100_000;
 
 const DEPENDENCY_DIRS = new Set([
-  ".git", "node_modules", "bower_components", "jspm_packages", "__pycache__", ".venv", "venv", ".tox", ".nox",
-  ".mypy_cache", ".pytest_cache", ".ruff_cache", ".gradle", ".next", ".nuxt", ".svelte-kit", ".terraform", ".yarn", ".pnpm-store",
+  ".git",
+  "node_modules",
+  "bower_components",
+  "jspm_packages",
+  "__pycache__",
+  ".venv",
+  "venv",
+  ".tox",
+  ".nox",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".ruff_cache",
+  ".gradle",
+  ".next",
+  ".nuxt",
+  ".svelte-kit",
+  ".terraform",
+  ".yarn",
+  ".pnpm-store",
 ]);
 const VENDORED_DIRS = new Set(["vendor", "vendors", "third_party", "third-party", "thirdparty", "Pods", "Carthage"]);
 const BINARY_EXTENSIONS = new Set(

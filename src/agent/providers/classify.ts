@@ -25,8 +25,7 @@ const OVERFLOW =
   /context[_ ]length|context window|maximum context|prompt is too long|too many (input )?tokens|input is too long|exceeds? the (model's )?(maximum|max|context)|reduce the length/i;
 
 export const isContextOverflow = (info: FailureInfo): boolean =>
-  info.code === "context_length_exceeded" ||
-  ((info.status === 400 || info.status === 413 || info.status === 422) && OVERFLOW.test(info.message));
+  info.code === "context_length_exceeded" || ((info.status === 400 || info.status === 413 || info.status === 422) && OVERFLOW.test(info.message));
 
 const brief = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}...` : text);
 

@@ -47,15 +47,9 @@ export function backoffMs(attempt: number, policy: RetryPolicy, random = Math.ra
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-const withNote = (error: ProviderError, note: string) =>
-  new ProviderError(error.kind, `${error.message} (${note})`, error.status, { cause: error.cause });
+const withNote = (error: ProviderError, note: string) => new ProviderError(error.kind, `${error.message} (${note})`, error.status, { cause: error.cause });
 
-export async function withRetry<T>(
-  call: () => Promise<T>,
-  classify: (error: unknown) => Classified,
-  policy: RetryPolicy,
-  signal?: AbortSignal,
-): Promise<T> {
+export async function withRetry<T>(call: () => Promise<T>, classify: (error: unknown) => Classified, policy: RetryPolicy, signal?: AbortSignal): Promise<T> {
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {

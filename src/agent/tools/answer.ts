@@ -12,8 +12,7 @@ const schema = z.object({
 
 export const answerTool = defineTool({
   name: "answer",
-  description:
-    "Answer the request directly instead of submitting a plan, only when it is a question that needs no code change. Ends planning.",
+  description: "Answer the request directly instead of submitting a plan, only when it is a question that needs no code change. Ends planning.",
   schema,
   async execute(input) {
     return { content: "Answer submitted.", outcome: { kind: "answer", answer: input.answer } };

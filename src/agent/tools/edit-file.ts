@@ -28,8 +28,7 @@ export function countOccurrences(haystack: string, needle: string): number {
 
 export const editFileTool = defineTool({
   name: "edit_file",
-  description:
-    "Replace an exact string in a file. old_string must match exactly once: include enough surrounding lines to make it unique. Read the file first.",
+  description: "Replace an exact string in a file. old_string must match exactly once: include enough surrounding lines to make it unique. Read the file first.",
   schema,
   async execute(input, ctx) {
     if (ctx.mode !== "execute") throw new ToolError("edit_file is not available while planning");
@@ -43,14 +42,10 @@ export const editFileTool = defineTool({
 
     const count = countOccurrences(text, input.old_string);
     if (count === 0) {
-      throw new ToolError(
-        `old_string was not found in ${file.rel}. Read the file again and copy the exact text, including whitespace and indentation.`,
-      );
+      throw new ToolError(`old_string was not found in ${file.rel}. Read the file again and copy the exact text, including whitespace and indentation.`);
     }
     if (count > 1) {
-      throw new ToolError(
-        `old_string matches ${count} times in ${file.rel}; include more surrounding lines so that it matches exactly once.`,
-      );
+      throw new ToolError(`old_string matches ${count} times in ${file.rel}; include more surrounding lines so that it matches exactly once.`);
     }
     const at = text.indexOf(input.old_string);
     const updated = text.slice(0, at) + input.new_string + text.slice(at + input.old_string.length);

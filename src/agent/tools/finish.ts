@@ -7,11 +7,7 @@ import { defineTool } from "./tool.ts";
  */
 
 const schema = z.object({
-  summary: z
-    .string()
-    .min(1)
-    .max(10_000)
-    .describe("What you changed and why, for the pull request description (Markdown). Mention anything left undone."),
+  summary: z.string().min(1).max(10_000).describe("What you changed and why, for the pull request description (Markdown). Mention anything left undone."),
 });
 
 export const finishTool = defineTool({

@@ -29,7 +29,10 @@ const SIMPLE_DIR = /^(\/?)([\w.-]+)\/?$/;
 
 /** Glob patterns that prune plain directory rules; none when the file re-includes anything. */
 export function pruneGlobs(gitignoreText: string): string[] {
-  const lines = gitignoreText.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#"));
+  const lines = gitignoreText
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("#"));
   if (lines.some((l) => l.startsWith("!"))) return [];
   const globs: string[] = [];
   for (const line of lines) {

@@ -22,8 +22,7 @@ const schema = z.object({
 
 export const listFilesTool = defineTool({
   name: "list_files",
-  description:
-    "List files in the repository matching a glob pattern (git-ignored files and .git are skipped). Paths are relative to the repository root.",
+  description: "List files in the repository matching a glob pattern (git-ignored files and .git are skipped). Paths are relative to the repository root.",
   schema,
   async execute(input, ctx) {
     const pattern = input.pattern.trim();

@@ -19,7 +19,12 @@ const MAX_LINE_CHARS = 2000;
 const schema = z.object({
   path: z.string().min(1).describe("File path relative to the repository root."),
   start_line: z.number().int().min(1).optional().describe("First line to read (1-based). Default: 1."),
-  end_line: z.number().int().min(1).optional().describe(`Last line to read (inclusive). Default: start_line + ${MAX_LINES - 1}.`),
+  end_line: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe(`Last line to read (inclusive). Default: start_line + ${MAX_LINES - 1}.`),
 });
 
 export function isBinary(bytes: Uint8Array): boolean {

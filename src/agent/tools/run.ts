@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { CommandRunner } from "../command-runner.ts";
 import { ToolError, defineTool } from "./tool.ts";
 
 /**
@@ -27,7 +26,9 @@ const schema = z.object({
   keep: z
     .boolean()
     .optional()
-    .describe("true: what this command creates, changes or deletes becomes part of your change and is committed (generators, `npm init`, `mv`, `rm`). Default false: a checking command (build, tests, linters), whose new files are never committed and whose changes to files of your change or of the repository are undone."),
+    .describe(
+      "true: what this command creates, changes or deletes becomes part of your change and is committed (generators, `npm init`, `mv`, `rm`). Default false: a checking command (build, tests, linters), whose new files are never committed and whose changes to files of your change or of the repository are undone.",
+    ),
 });
 
 /** How many paths a tool result names in each list. */
@@ -65,11 +66,7 @@ export const runTool = defineTool({
     const once = () => runner.run(input.command, { cwd: ctx.root, timeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) });
     const tracked = ctx.changes ? await ctx.changes.command("agent_command", keep, once) : null;
     const result = tracked ? tracked.result : await once();
-    const status = result.timedOut
-      ? `timed out after ${Math.round(timeoutMs / 1000)}s`
-      : result.exitCode === null
-        ? "killed"
-        : `exit code ${result.exitCode}`;
+    const status = result.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)}s` : result.exitCode === null ? "killed" : `exit code ${result.exitCode}`;
     const output = headTail(result.output, RUN_OUTPUT_CHARS);
     return { content: `${status}\n${output || "(no output)"}${tracked ? changesNote(tracked, keep) : ""}`, isError: result.exitCode !== 0 };
   },

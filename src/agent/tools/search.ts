@@ -105,7 +105,10 @@ export const searchTool = defineTool({
     let keep: ((path: string) => boolean) | undefined;
     if (unsafe.length > 0) {
       const order = (f: string) => IGNORE_NAMES.indexOf(f.slice(f.lastIndexOf("/") + 1));
-      const rules: Map<string, Ignore> = await rulesFrom(ctx.root, [...safe].sort((a, b) => order(a) - order(b)));
+      const rules: Map<string, Ignore> = await rulesFrom(
+        ctx.root,
+        [...safe].sort((a, b) => order(a) - order(b)),
+      );
       args.push("--no-ignore", "--null");
       keep = (path) => !isIgnored(path.replace(/^\.\//, ""), rules);
     }

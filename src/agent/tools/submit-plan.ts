@@ -8,8 +8,7 @@ import { defineTool } from "./tool.ts";
 
 export const submitPlanTool = defineTool({
   name: "submit_plan",
-  description:
-    "Submit the implementation plan once you have read enough code. Ends planning; a person reviews the plan before any code changes.",
+  description: "Submit the implementation plan once you have read enough code. Ends planning; a person reviews the plan before any code changes.",
   schema: PlanSchema,
   async execute(plan) {
     return { content: "Plan submitted.", outcome: { kind: "plan", plan } };

@@ -30,10 +30,7 @@ export interface ToolContext {
   toolDeadlineMs?: number | undefined;
 }
 
-export type LoopOutcome =
-  | { kind: "plan"; plan: Plan }
-  | { kind: "answer"; answer: string }
-  | { kind: "finish"; summary: string };
+export type LoopOutcome = { kind: "plan"; plan: Plan } | { kind: "answer"; answer: string } | { kind: "finish"; summary: string };
 
 export interface ToolResult {
   content: string;

@@ -19,7 +19,9 @@ export const MAX_WRITE_CHARS = 1_000_000;
 export async function recordWrite(ctx: ToolContext, rel: string): Promise<string> {
   if (!ctx.changes) return "";
   const kept = await ctx.changes.keep([rel]);
-  return kept.includes(rel) ? "" : ` Note: ${rel} cannot be part of the change (it is ignored by .gitignore, or inside a nested repository or submodule), so it will not be committed.`;
+  return kept.includes(rel)
+    ? ""
+    : ` Note: ${rel} cannot be part of the change (it is ignored by .gitignore, or inside a nested repository or submodule), so it will not be committed.`;
 }
 
 const schema = z.object({

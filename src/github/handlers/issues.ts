@@ -47,8 +47,5 @@ export async function onClosed(context: Context<"issues.closed"> | Context<"pull
   if (!installation) return;
   const isPullRequest = "pull_request" in context.payload && context.name === "pull_request";
   const number = "pull_request" in context.payload ? context.payload.pull_request.number : context.payload.issue.number;
-  await intake.accept(
-    { kind: "closed", installationId: installation.id, repo: repoInfo(repository), issueNumber: number, isPullRequest, sender: actor(sender) },
-    context.id,
-  );
+  await intake.accept({ kind: "closed", installationId: installation.id, repo: repoInfo(repository), issueNumber: number, isPullRequest, sender: actor(sender) }, context.id);
 }

@@ -42,7 +42,8 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checks.push({ name: "settings", status: "ok", detail: "every setting is valid" });
   } catch (error) {
     if (!(error instanceof SettingsError)) throw error;
-    for (const problem of error.problems) checks.push({ name: "settings", status: "fail", detail: problem, fix: "Set it in .env or the environment (.env.example documents every setting)." });
+    for (const problem of error.problems)
+      checks.push({ name: "settings", status: "fail", detail: problem, fix: "Set it in .env or the environment (.env.example documents every setting)." });
   }
   const tools = [checkTool("git", "git", true), checkTool("ripgrep", "rg", false)];
   if (!settings) {
@@ -57,7 +58,12 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
     checkBackends(deps, s),
     checkGitHubApp(s, deps.githubRequest),
     s.sandbox.mode === "bubblewrap"
-      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then(async (p) => [checkSandbox(s.sandbox, p), await checkSandboxReach(s.sandbox, p, s.dataDir), checkSandboxLimits(s.sandbox, p), checkSetupNetwork(s.sandbox)])
+      ? probe({ bwrapPath: s.sandbox.bwrapPath }).then(async (p) => [
+          checkSandbox(s.sandbox, p),
+          await checkSandboxReach(s.sandbox, p, s.dataDir),
+          checkSandboxLimits(s.sandbox, p),
+          checkSetupNetwork(s.sandbox),
+        ])
       : checkSandboxReach(s.sandbox, null, s.dataDir).then((reach) => [checkSandbox(s.sandbox, null), reach, checkSandboxLimits(s.sandbox, null), checkSetupNetwork(s.sandbox)]),
     ...tools,
     checkProvider(s.agent, deps.providerTimeoutMs),
@@ -72,7 +78,12 @@ async function checkDataDir(dataDir: string): Promise<DoctorCheck> {
     await mkdir(dataDir, { recursive: true });
     return { name, status: "ok", detail: `${dataDir}: writable, ${await checkDisk(dataDir, DEFAULT_MIN_FREE_BYTES)}` };
   } catch (error) {
-    return { name, status: "fail", detail: `${dataDir}: ${(error as Error).message}`, fix: "Point JULES_DATA_DIR at a writable local directory with at least 1 GiB free (more for repository mirrors)." };
+    return {
+      name,
+      status: "fail",
+      detail: `${dataDir}: ${(error as Error).message}`,
+      fix: "Point JULES_DATA_DIR at a writable local directory with at least 1 GiB free (more for repository mirrors).",
+    };
   }
 }
 
@@ -82,18 +93,33 @@ async function checkBackends(deps: DoctorDeps, settings: Settings): Promise<Doct
     backends = await deps.backends.open(settings, deps.log);
   } catch (error) {
     return [
-      { name: "database", status: "fail", detail: `cannot open: ${(error as Error).message}`, fix: "Check JULES_DATA_DIR (or DATABASE_URL) and that the database is running and reachable." },
+      {
+        name: "database",
+        status: "fail",
+        detail: `cannot open: ${(error as Error).message}`,
+        fix: "Check JULES_DATA_DIR (or DATABASE_URL) and that the database is running and reachable.",
+      },
       { name: "queue", status: "skip", detail: "skipped: the database did not open" },
     ];
   }
   try {
     const database = await backends.store.list({ limit: 1 }).then(
       (): DoctorCheck => ({ name: "database", status: "ok", detail: `${backends.description} answers` }),
-      (error: Error): DoctorCheck => ({ name: "database", status: "fail", detail: error.message, fix: "Check that the database is running and reachable, then run: openjules migrate" }),
+      (error: Error): DoctorCheck => ({
+        name: "database",
+        status: "fail",
+        detail: error.message,
+        fix: "Check that the database is running and reachable, then run: openjules migrate",
+      }),
     );
     const queue = await backends.queue.depth().then(
       (depth): DoctorCheck => ({ name: "queue", status: "ok", detail: `${depth} job(s) waiting` }),
-      (error: Error): DoctorCheck => ({ name: "queue", status: "fail", detail: error.message, fix: "Check that the queue backend (REDIS_URL, or the embedded database) is running and reachable." }),
+      (error: Error): DoctorCheck => ({
+        name: "queue",
+        status: "fail",
+        detail: error.message,
+        fix: "Check that the queue backend (REDIS_URL, or the embedded database) is running and reachable.",
+      }),
     );
     return [database, queue];
   } finally {

@@ -48,7 +48,10 @@ export function formatTaskDetail(detail: TaskDetail): string {
   const u = task.usage;
   if (u) field("usage", `${u.calls} model calls, ${u.inputTokens} in / ${u.outputTokens} out tokens, $${u.costUsd.toFixed(4)}, ${(u.wallMs / 1000).toFixed(0)} s`);
   if (transcript) {
-    const tools = Object.entries(transcript.tools).sort((a, b) => b[1] - a[1]).map(([n, c]) => `${n} ${c}`).join(", ");
+    const tools = Object.entries(transcript.tools)
+      .sort((a, b) => b[1] - a[1])
+      .map(([n, c]) => `${n} ${c}`)
+      .join(", ");
     field("transcript", `${transcript.modelCalls} model calls, ${transcript.toolCalls} tool calls${tools ? ` (${tools})` : ""}; read it with: openjules tasks logs ${task.id}`);
   }
   out.push("History");

@@ -34,10 +34,14 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
   let code = 0;
   const print = (json: boolean | undefined, value: unknown, text: () => string) => deps.out(json ? JSON.stringify(value, null, 2) : text());
   const cliLog = (settings?: Settings) =>
-    pino({ level: settings?.log.level === "debug" || settings?.log.level === "trace" ? settings.log.level : "warn", redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, pino.destination({ fd: 2, sync: true }));
+    pino(
+      { level: settings?.log.level === "debug" || settings?.log.level === "trace" ? settings.log.level : "warn", redact: { paths: REDACT_PATHS, censor: "[redacted]" } },
+      pino.destination({ fd: 2, sync: true }),
+    );
 
   /** Runs a command with settings and open backends; operator mistakes become a message and exit code 1. */
-  const act = <A extends unknown[]>(fn: (ctx: { settings: Settings; log: Logger; backends: Backends }, ...args: A) => Promise<void | number>) =>
+  const act =
+    <A extends unknown[]>(fn: (ctx: { settings: Settings; log: Logger; backends: Backends }, ...args: A) => Promise<void | number>) =>
     async (...args: A) => {
       const opts = args.find((a): a is Json => typeof a === "object" && a !== null && !(a instanceof Command)) ?? {};
       try {
@@ -63,42 +67,72 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .showHelpAfterError();
   const tasks = program.command("tasks").description("inspect and manage tasks");
 
-  tasks.command("list").description("list tasks, newest first")
-    .option("--repo <owner/name>", "only this repository").option("--owner <login>", "only this owner's repositories")
-    .option("--state <state>", "only tasks in this state").option("--limit <n>", "how many (1-500)", "20").option("--offset <n>", "skip this many")
+  tasks
+    .command("list")
+    .description("list tasks, newest first")
+    .option("--repo <owner/name>", "only this repository")
+    .option("--owner <login>", "only this owner's repositories")
+    .option("--state <state>", "only tasks in this state")
+    .option("--limit <n>", "how many (1-500)", "20")
+    .option("--offset <n>", "skip this many")
     .option("--json", "print JSON")
-    .action(act(async ({ backends }, opts: ListOptions & Json) => {
-      const page = await listCommand(backends, opts);
-      print(opts.json, page, () => formatTaskPage(page));
-    }));
+    .action(
+      act(async ({ backends }, opts: ListOptions & Json) => {
+        const page = await listCommand(backends, opts);
+        print(opts.json, page, () => formatTaskPage(page));
+      }),
+    );
 
-  tasks.command("show <id>").description("a task's details, plan, state history and transcript summary").option("--json", "print JSON")
-    .action(act(async ({ backends, settings }, id: string, opts: Json) => {
-      const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBaseOf(settings) }, id);
-      print(opts.json, detail, () => formatTaskDetail(detail));
-    }));
+  tasks
+    .command("show <id>")
+    .description("a task's details, plan, state history and transcript summary")
+    .option("--json", "print JSON")
+    .action(
+      act(async ({ backends, settings }, id: string, opts: Json) => {
+        const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBaseOf(settings) }, id);
+        print(opts.json, detail, () => formatTaskDetail(detail));
+      }),
+    );
 
-  tasks.command("logs <id>").description("the task's agent transcript (model and tool calls, secrets redacted)").option("--json", "print the JSON lines as stored")
-    .action(act(async ({ backends, settings }, id: string, opts: Json) => {
-      for await (const line of logsCommand({ store: backends.store, dataDir: settings.dataDir }, id, Boolean(opts.json))) deps.out(line);
-    }));
+  tasks
+    .command("logs <id>")
+    .description("the task's agent transcript (model and tool calls, secrets redacted)")
+    .option("--json", "print the JSON lines as stored")
+    .action(
+      act(async ({ backends, settings }, id: string, opts: Json) => {
+        for await (const line of logsCommand({ store: backends.store, dataDir: settings.dataDir }, id, Boolean(opts.json))) deps.out(line);
+      }),
+    );
 
-  tasks.command("cancel <id>").description("cancel a task; a worker running it stops and the status comment says so")
-    .option("--reason <text>", "why (shown in the thread)").option("--json", "print JSON")
-    .action(act(async ({ backends, settings, log }, id: string, opts: Json & { reason?: string }) => {
-      const status = (await deps.status?.(settings, log, backends)) ?? null;
-      const result = await cancelCommand({ ...backends, dataDir: settings.dataDir, status }, id, opts.reason);
-      print(opts.json, result, () => formatCancel(result));
-    }));
+  tasks
+    .command("cancel <id>")
+    .description("cancel a task; a worker running it stops and the status comment says so")
+    .option("--reason <text>", "why (shown in the thread)")
+    .option("--json", "print JSON")
+    .action(
+      act(async ({ backends, settings, log }, id: string, opts: Json & { reason?: string }) => {
+        const status = (await deps.status?.(settings, log, backends)) ?? null;
+        const result = await cancelCommand({ ...backends, dataDir: settings.dataDir, status }, id, opts.reason);
+        print(opts.json, result, () => formatCancel(result));
+      }),
+    );
 
-  tasks.command("retry <id>").description("start a new task with the same request as a failed or cancelled one").option("--json", "print JSON")
-    .action(act(async ({ backends, settings, log }, id: string, opts: Json) => {
-      const status = (await deps.status?.(settings, log, backends)) ?? null;
-      const result = await retryCommand({ ...backends, dataDir: settings.dataDir, status }, id);
-      print(opts.json, result, () => formatRetry(result));
-    }));
+  tasks
+    .command("retry <id>")
+    .description("start a new task with the same request as a failed or cancelled one")
+    .option("--json", "print JSON")
+    .action(
+      act(async ({ backends, settings, log }, id: string, opts: Json) => {
+        const status = (await deps.status?.(settings, log, backends)) ?? null;
+        const result = await retryCommand({ ...backends, dataDir: settings.dataDir, status }, id);
+        print(opts.json, result, () => formatRetry(result));
+      }),
+    );
 
-  program.command("migrate").description("bring the database schema up to date").option("--json", "print JSON")
+  program
+    .command("migrate")
+    .description("bring the database schema up to date")
+    .option("--json", "print JSON")
     .action(async (opts: Json) => {
       try {
         const settings = loadSettings(deps.env);
@@ -110,18 +144,28 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       }
     });
 
-  program.command("doctor").description("check settings, GitHub App, database, queue, sandbox, git, ripgrep and the LLM endpoint").option("--json", "print JSON")
+  program
+    .command("doctor")
+    .description("check settings, GitHub App, database, queue, sandbox, git, ripgrep and the LLM endpoint")
+    .option("--json", "print JSON")
     .action(async (opts: Json) => {
       const report = await runDoctor({ env: deps.env, backends: deps.backends, log: cliLog(), ...deps.doctor });
       print(opts.json, report, () => formatDoctor(report));
       code = report.ok ? 0 : 1;
     });
 
-  for (const [name, mode, what] of [["start", "all", "web server and worker"], ["web", "web", "web server only"], ["worker", "worker", "worker only"]] as const) {
-    program.command(name).description(`run the ${what}`).action(async () => {
-      if (!deps.serve) throw new CliError("This build cannot run the server from the CLI; use: node src/main.ts");
-      await deps.serve(loadSettings(deps.env), mode);
-    });
+  for (const [name, mode, what] of [
+    ["start", "all", "web server and worker"],
+    ["web", "web", "web server only"],
+    ["worker", "worker", "worker only"],
+  ] as const) {
+    program
+      .command(name)
+      .description(`run the ${what}`)
+      .action(async () => {
+        if (!deps.serve) throw new CliError("This build cannot run the server from the CLI; use: node src/main.ts");
+        await deps.serve(loadSettings(deps.env), mode);
+      });
   }
 
   try {

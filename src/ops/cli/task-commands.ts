@@ -113,7 +113,8 @@ export async function retryCommand(deps: TaskCommandDeps, id: string): Promise<R
     throw new CliError(`Task ${id} is still ${old.state}; only failed or cancelled tasks can be retried (cancel it first with: openjules tasks cancel ${id}).`);
   }
   const approvedHash = old.kind === "follow_up" ? (old.approvedPlanHash ?? old.planHash) : null;
-  if (old.kind === "follow_up" && (!old.plan || !approvedHash)) throw new CliError(`Follow-up task ${id} has no recorded plan, so it cannot be retried; comment on the pull request again.`);
+  if (old.kind === "follow_up" && (!old.plan || !approvedHash))
+    throw new CliError(`Follow-up task ${id} has no recorded plan, so it cannot be retried; comment on the pull request again.`);
   const { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command } = old;
   const created = await deps.store.create(
     { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command, triggerCommentId: null },
@@ -130,7 +131,17 @@ export async function retryCommand(deps: TaskCommandDeps, id: string): Promise<R
       to: "approved",
       actor: "cli",
       reason: `retry of follow-up ${old.id}`,
-      patch: { plan: old.plan, planHash: approvedHash, planContext: old.planContext, approvedBy: old.approvedBy, approvalKind: old.approvalKind, approvedPlanHash: approvedHash, branch: old.branch, pullRequestNumber: old.pullRequestNumber, pullRequestUrl: old.pullRequestUrl },
+      patch: {
+        plan: old.plan,
+        planHash: approvedHash,
+        planContext: old.planContext,
+        approvedBy: old.approvedBy,
+        approvalKind: old.approvalKind,
+        approvedPlanHash: approvedHash,
+        branch: old.branch,
+        pullRequestNumber: old.pullRequestNumber,
+        pullRequestUrl: old.pullRequestUrl,
+      },
     });
     if (!approved) throw new CliError(`The new task ${task.id} changed state before it could be approved; check it with: openjules tasks show ${task.id}.`);
     task = approved;

@@ -179,7 +179,8 @@ export class BullmqQueue implements JobQueue {
 
   #redisError(source: string, error: Error): void {
     const { logger } = this.#options;
-    if (LOCK_TROUBLE.test(error.message)) logger.warn({ source, error: error.message }, "BullMQ could not record a run whose lock was lost; the job's new owner decides its outcome.");
+    if (LOCK_TROUBLE.test(error.message))
+      logger.warn({ source, error: error.message }, "BullMQ could not record a run whose lock was lost; the job's new owner decides its outcome.");
     else logger.error({ source, error: error.message }, "BullMQ reported an error; it reconnects to Redis and retries by itself.");
   }
 

@@ -70,10 +70,7 @@ async function finalFailure(entry: RunningJob, job: Job, error: Error, lastError
   try {
     await ctx.handlers.onFailed(job, error);
   } catch (thrown) {
-    ctx.options.logger.error(
-      { jobId: job.id, name: job.name, error: asError(thrown).message },
-      "The onFailed handler of a job threw; the job is marked failed anyway.",
-    );
+    ctx.options.logger.error({ jobId: job.id, name: job.name, error: asError(thrown).message }, "The onFailed handler of a job threw; the job is marked failed anyway.");
   }
   if (entry.detached) return;
   if (!ctx.table.fail(entry.lease, lastError, Date.now())) leaseLost(entry, ctx, "fail");

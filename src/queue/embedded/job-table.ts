@@ -58,7 +58,11 @@ export class JobTable {
     return this.#get(
       `UPDATE jobs SET lease_owner = ?, lease_until = ?, last_error = 'interrupted', updated_at = ?
        WHERE ${expired} AND id = (SELECT id FROM jobs WHERE ${expired} ORDER BY lease_until LIMIT 1) RETURNING *`,
-      owner, now + leaseMs, now, now, now,
+      owner,
+      now + leaseMs,
+      now,
+      now,
+      now,
     );
   }
 
@@ -74,7 +78,13 @@ export class JobTable {
          last_error = CASE WHEN state = 'active' THEN 'interrupted' ELSE last_error END,
          lease_owner = ?, lease_until = ?, updated_at = ?
        WHERE (${runnable}) AND id = (SELECT id FROM jobs WHERE ${runnable} ORDER BY run_at, created_at LIMIT 1) RETURNING *`,
-      owner, now + leaseMs, now, now, now, now, now,
+      owner,
+      now + leaseMs,
+      now,
+      now,
+      now,
+      now,
+      now,
     );
   }
 

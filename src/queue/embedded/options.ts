@@ -8,7 +8,6 @@ import { hostname } from "node:os";
 import type { Logger } from "../../domain/logger.ts";
 import { consoleLogger } from "../../log.ts";
 
-
 export interface EmbeddedQueueOptions {
   /** How long a worker owns a job without renewing (renewed every leaseMs/3). Default 60 s. */
   leaseMs?: number;

@@ -96,8 +96,17 @@ function fromJob(job: Obj, workflowEnv: unknown): Found | null {
     if (step.shell !== undefined && !/^(?:bash|sh)\b/.test(String(step.shell))) continue;
     const found = commands(step.run).find((c) => testCommandFamily(c) !== null);
     if (!found) continue;
-    const own = ([["step", step.env], ["job", job.env], ["workflow", workflowEnv]] as const).find(([, env]) => ownVariables(env).length > 0);
-    return { command: found, unset: own ? `its ${own[0]} sets ${ownVariables(own[1]).slice(0, 5).join(", ")}, which ${ownVariables(own[1]).length > 1 ? "are" : "is"} not set here` : null };
+    const own = (
+      [
+        ["step", step.env],
+        ["job", job.env],
+        ["workflow", workflowEnv],
+      ] as const
+    ).find(([, env]) => ownVariables(env).length > 0);
+    return {
+      command: found,
+      unset: own ? `its ${own[0]} sets ${ownVariables(own[1]).slice(0, 5).join(", ")}, which ${ownVariables(own[1]).length > 1 ? "are" : "is"} not set here` : null,
+    };
   }
   return null;
 }

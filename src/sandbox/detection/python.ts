@@ -40,7 +40,12 @@ export async function python(dir: string): Promise<Candidate | null> {
   const group = testGroup(pyproject);
   if (await exists(dir, "uv.lock")) {
     const extra = group && group.name !== "dev" ? ` --group ${group.name}` : "";
-    return { family: "python", setup: `uv sync --locked${extra}`, test: "uv run pytest", reason: `found uv.lock (a uv project)${extra ? `; installs the \`${group!.name}\` dependency group` : ""}` };
+    return {
+      family: "python",
+      setup: `uv sync --locked${extra}`,
+      test: "uv run pytest",
+      reason: `found uv.lock (a uv project)${extra ? `; installs the \`${group!.name}\` dependency group` : ""}`,
+    };
   }
   const tox = await usesTox(dir, pyproject);
   if (tox) return { family: "python", setup: `${VENV} && pip install -q tox && tox -e py --notest`, test: "tox -e py", reason: `found ${tox} (tox; its \`py\` environment)` };

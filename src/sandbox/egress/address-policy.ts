@@ -96,7 +96,7 @@ const V6_RULES: Rule[] = [
 
 function matches(bytes: Bytes, rule: Rule): boolean {
   for (let bit = 0; bit < rule.bits; bit++) {
-    const mask = 0x80 >> bit % 8;
+    const mask = 0x80 >> (bit % 8);
     if (((bytes[bit >> 3] as number) & mask) !== ((rule.prefix[bit >> 3] as number) & mask)) return false;
   }
   return true;
@@ -146,7 +146,11 @@ function network(cidr: string): { bytes: Bytes; bits: number } | null {
 }
 
 const text = (bytes: Bytes) =>
-  bytes.length === 4 ? bytes.join(".") : (Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number)).toString(16)).join(":").replace(/(^|:)0(:0)+(:|$)/, "::"));
+  bytes.length === 4
+    ? bytes.join(".")
+    : Array.from({ length: 8 }, (_, i) => (((bytes[2 * i] as number) << 8) | (bytes[2 * i + 1] as number)).toString(16))
+        .join(":")
+        .replace(/(^|:)0(:0)+(:|$)/, "::");
 
 /** "a.b.c.d/n" when `address` is inside the network `cidr` (same family), else null. */
 export function onNetwork(address: string, cidr: string): string | null {

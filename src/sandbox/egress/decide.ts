@@ -20,9 +20,7 @@ import { isAllowed, normalizeHost, PUBLIC_PORTS, type AllowEntry } from "../../s
  * opens other hosts and ports.
  */
 
-export type Decision =
-  | { ok: true; addresses: string[] }
-  | { ok: false; status: 403 | 502; reason: string };
+export type Decision = { ok: true; addresses: string[] } | { ok: false; status: 403 | 502; reason: string };
 
 export type Lookup = (host: string) => Promise<string[]>;
 
@@ -49,7 +47,13 @@ function localRule(address: string, networks: readonly HostNetwork[]): string | 
   return null;
 }
 
-export async function decide(rawHost: string, port: number, allow: readonly AllowEntry[], lookup: Lookup = systemLookup, networks: readonly HostNetwork[] = hostNetworks()): Promise<Decision> {
+export async function decide(
+  rawHost: string,
+  port: number,
+  allow: readonly AllowEntry[],
+  lookup: Lookup = systemLookup,
+  networks: readonly HostNetwork[] = hostNetworks(),
+): Promise<Decision> {
   const host = normalizeHost(rawHost);
   const allowed = isAllowed(allow, host, port);
   let addresses: string[];

@@ -22,7 +22,18 @@ const NODE = `${EGRESS_DIR}/node`;
 const SCRIPT = `${EGRESS_DIR}/forwarder.cjs`;
 
 /** Variables that point package managers and HTTP clients at the proxy (npm, pip, cargo, go, curl, git, yarn). */
-export const PROXY_VARIABLES = ["HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy", "npm_config_proxy", "npm_config_https_proxy", "YARN_HTTP_PROXY", "YARN_HTTPS_PROXY"];
+export const PROXY_VARIABLES = [
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "http_proxy",
+  "https_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+  "npm_config_proxy",
+  "npm_config_https_proxy",
+  "YARN_HTTP_PROXY",
+  "YARN_HTTPS_PROXY",
+];
 const NO_PROXY = "localhost,127.0.0.1,::1";
 
 export const FORWARDER_SOURCE = `"use strict";

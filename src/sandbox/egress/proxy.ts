@@ -160,7 +160,12 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   };
 
   // curl (cargo's sparse registries, git) offers h2c on http:// URLs: an optional upgrade, answered as the plain request it also is. Others (WebSocket) are refused.
-  const server = createServer({ shouldUpgradeCallback: (req) => String(req.headers.upgrade ?? "").trim().toLowerCase() !== "h2c" });
+  const server = createServer({
+    shouldUpgradeCallback: (req) =>
+      String(req.headers.upgrade ?? "")
+        .trim()
+        .toLowerCase() !== "h2c",
+  });
   server.maxConnections = MAX_CONNECTIONS;
   server.on("connection", track);
   server.on("connect", (req, socket, head) => void onConnect(req, socket, head));

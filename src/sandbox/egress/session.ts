@@ -41,7 +41,8 @@ export function allowEntries(options: SetupNetworkOptions): AllowEntry[] {
  */
 async function forwarderNode(dropTo: { uid: number; gid: number } | null): Promise<string> {
   const node = process.execPath;
-  if (dropTo && ((await stat(node)).mode & 0o001) === 0) throw new SandboxSetupError(`The sandbox user cannot execute ${node} (setup's network forwarder runs on it): chmod o+x ${node}.`);
+  if (dropTo && ((await stat(node)).mode & 0o001) === 0)
+    throw new SandboxSetupError(`The sandbox user cannot execute ${node} (setup's network forwarder runs on it): chmod o+x ${node}.`);
   return node;
 }
 

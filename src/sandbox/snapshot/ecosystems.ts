@@ -12,15 +12,57 @@
 /** Files whose content decides what a setup installs. */
 const MANIFEST_NAMES = new Set([
   // Node (npm, pnpm, yarn, bun), Deno, and the declared Node version
-  "package.json", "package-lock.json", "npm-shrinkwrap.json", "yarn.lock", "pnpm-lock.yaml", "pnpm-workspace.yaml", "bun.lock", "bun.lockb",
-  ".npmrc", ".yarnrc", ".yarnrc.yml", ".nvmrc", ".node-version", ".tool-versions", "deno.json", "deno.jsonc", "deno.lock",
+  "package.json",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "pnpm-workspace.yaml",
+  "bun.lock",
+  "bun.lockb",
+  ".npmrc",
+  ".yarnrc",
+  ".yarnrc.yml",
+  ".nvmrc",
+  ".node-version",
+  ".tool-versions",
+  "deno.json",
+  "deno.jsonc",
+  "deno.lock",
   // Python
-  "pyproject.toml", "setup.py", "setup.cfg", "Pipfile", "Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock", "tox.ini", ".python-version",
+  "pyproject.toml",
+  "setup.py",
+  "setup.cfg",
+  "Pipfile",
+  "Pipfile.lock",
+  "poetry.lock",
+  "uv.lock",
+  "pdm.lock",
+  "tox.ini",
+  ".python-version",
   // Go, Rust
-  "go.mod", "go.sum", "go.work", "go.work.sum", "Cargo.toml", "Cargo.lock", "rust-toolchain", "rust-toolchain.toml",
+  "go.mod",
+  "go.sum",
+  "go.work",
+  "go.work.sum",
+  "Cargo.toml",
+  "Cargo.lock",
+  "rust-toolchain",
+  "rust-toolchain.toml",
   // PHP, Java/Kotlin, Ruby
-  "composer.json", "composer.lock", "pom.xml", "build.gradle", "build.gradle.kts", "settings.gradle", "settings.gradle.kts", "gradle.lockfile",
-  "gradle-wrapper.properties", "maven-wrapper.properties", "Gemfile", "Gemfile.lock", ".ruby-version",
+  "composer.json",
+  "composer.lock",
+  "pom.xml",
+  "build.gradle",
+  "build.gradle.kts",
+  "settings.gradle",
+  "settings.gradle.kts",
+  "gradle.lockfile",
+  "gradle-wrapper.properties",
+  "maven-wrapper.properties",
+  "Gemfile",
+  "Gemfile.lock",
+  ".ruby-version",
 ]);
 
 /** requirements.txt, requirements-dev.txt, dev-requirements.txt, requirements/test.txt… */
@@ -38,9 +80,21 @@ export function isManifest(name: string, parent: string): boolean {
  * only when setup created them: a tracked `vendor/` is part of the checkout.
  */
 export const DEPENDENCY_FOLDERS = new Set([
-  "node_modules", "bower_components", ".yarn",
-  ".venv", "venv", ".tox", ".nox", "__pypackages__",
-  "vendor", "target", ".gradle", ".bundle", ".dart_tool", "deps", "_build",
+  "node_modules",
+  "bower_components",
+  ".yarn",
+  ".venv",
+  "venv",
+  ".tox",
+  ".nox",
+  "__pypackages__",
+  "vendor",
+  "target",
+  ".gradle",
+  ".bundle",
+  ".dart_tool",
+  "deps",
+  "_build",
 ]);
 
 /** What setup may leave that is regenerated on demand: neither kept nor a reason to run setup again. */

@@ -4,6 +4,5 @@
  * port), key.ts, ecosystems.ts, scan.ts, store.ts and copy-tree.ts.
  */
 
-export { environmentSnapshots, EnvironmentSnapshots, reusedLine } from "./snapshots.ts";
-export type { EnvironmentReuse, EnvironmentSession, SetupInput, SnapshotTask } from "./snapshots.ts";
-export { SnapshotStore, type SnapshotMeta } from "./store.ts";
+export { environmentSnapshots, EnvironmentSnapshots } from "./snapshots.ts";
+export type { EnvironmentReuse } from "./snapshots.ts";

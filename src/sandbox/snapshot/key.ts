@@ -46,7 +46,9 @@ export async function hashManifests(root: string, paths: readonly string[]): Pro
     if (info.isSymbolicLink()) hashes[path] = `link:${await readlink(abs)}`;
     else if (info.isFile()) {
       if (info.size > MANIFEST_MAX_BYTES) throw new ManifestTooLarge(`${path} is ${info.size} bytes`);
-      hashes[path] = createHash("sha256").update(await readFile(abs)).digest("hex");
+      hashes[path] = createHash("sha256")
+        .update(await readFile(abs))
+        .digest("hex");
     }
   }
   return hashes;

@@ -43,9 +43,10 @@ export async function copySnapshot(from: { home: string; workdir: string }, to: 
   await mkdir(join(to, "work"), { mode: 0o755 });
   for (const rel of work) {
     const parts = rel.split("/");
-    for (let i = 1; i < parts.length; i++) await mkdir(join(to, "work", ...parts.slice(0, i)), { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== "EEXIST") throw e;
-    });
+    for (let i = 1; i < parts.length; i++)
+      await mkdir(join(to, "work", ...parts.slice(0, i)), { mode: 0o755 }).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== "EEXIST") throw e;
+      });
     await copyEntry(join(from.workdir, rel), join(to, "work", rel), budget);
   }
 }

@@ -63,7 +63,11 @@ function repositoryId(task: SnapshotTask): string {
   return `${host}/${task.owner}/${task.repo}`.toLowerCase();
 }
 
-const listed = (paths: readonly string[]) => `${paths.slice(0, 3).map((p) => `\`${p}\``).join(", ")}${paths.length > 3 ? ` and ${paths.length - 3} more` : ""}`;
+const listed = (paths: readonly string[]) =>
+  `${paths
+    .slice(0, 3)
+    .map((p) => `\`${p}\``)
+    .join(", ")}${paths.length > 3 ? ` and ${paths.length - 3} more` : ""}`;
 
 /** Pure: the status line of a reuse. */
 export function reusedLine(setup: string, meta: Pick<SnapshotMeta, "other">): string {
@@ -123,7 +127,10 @@ export class EnvironmentSnapshots {
 }
 
 /** The one place snapshots are built from settings: off when JULES_ENV_SNAPSHOT_MB is 0 (and in unsafe mode, see settings.ts). */
-export function environmentSnapshots(settings: { dataDir: string; environmentSnapshots: { maxBytes: number } }, onWarning?: (message: string) => void): EnvironmentSnapshots | undefined {
+export function environmentSnapshots(
+  settings: { dataDir: string; environmentSnapshots: { maxBytes: number } },
+  onWarning?: (message: string) => void,
+): EnvironmentSnapshots | undefined {
   const { maxBytes } = settings.environmentSnapshots;
   return maxBytes > 0 ? new EnvironmentSnapshots({ dataDir: settings.dataDir, maxBytes, ...(onWarning ? { onWarning } : {}) }) : undefined;
 }

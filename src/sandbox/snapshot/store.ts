@@ -86,31 +86,35 @@ export class SnapshotStore {
       for (const path of made.splice(0)) await rm(path, { recursive: true, force: true }).catch(() => undefined);
     };
     try {
-      const meta = await this.#locked(key, async () => {
-        const meta = await this.find(key);
-        if (!meta || (await readdir(home)).length > 0) return null;
-        for (const rel of meta.work) if (!(await freeTarget(workdir, rel))) return null;
-        await writeMeta(dir, { ...meta, lastUsedMs: Date.now() });
-        const ready = await readyCopy(dir);
-        if (ready) {
-          try {
-            await moveInto(ready, home, workdir, meta.work, made);
-            return meta;
-          } catch (error) {
-            await clean(); // e.g. another file system (EXDEV): copy instead
-            await rm(ready, { recursive: true, force: true });
-            this.#warn(`The ready copy of the environment snapshot ${key} could not be moved (${message(error)}); copying it`);
+      const meta = await this.#locked(
+        key,
+        async () => {
+          const meta = await this.find(key);
+          if (!meta || (await readdir(home)).length > 0) return null;
+          for (const rel of meta.work) if (!(await freeTarget(workdir, rel))) return null;
+          await writeMeta(dir, { ...meta, lastUsedMs: Date.now() });
+          const ready = await readyCopy(dir);
+          if (ready) {
+            try {
+              await moveInto(ready, home, workdir, meta.work, made);
+              return meta;
+            } catch (error) {
+              await clean(); // e.g. another file system (EXDEV): copy instead
+              await rm(ready, { recursive: true, force: true });
+              this.#warn(`The ready copy of the environment snapshot ${key} could not be moved (${message(error)}); copying it`);
+            }
           }
-        }
-        const budget: CopyBudget = { bytes: 0, maxBytes: Number.MAX_SAFE_INTEGER, signal };
-        made.push(...(await readdir(join(dir, "home"))).map((name) => join(home, name)));
-        await copyContents(join(dir, "home"), home, budget);
-        for (const rel of meta.work) {
-          made.push(join(workdir, rel));
-          await copyEntry(join(dir, "work", rel), join(workdir, rel), budget);
-        }
-        return meta;
-      }, LOCK_WAIT_MS);
+          const budget: CopyBudget = { bytes: 0, maxBytes: Number.MAX_SAFE_INTEGER, signal };
+          made.push(...(await readdir(join(dir, "home"))).map((name) => join(home, name)));
+          await copyContents(join(dir, "home"), home, budget);
+          for (const rel of meta.work) {
+            made.push(join(workdir, rel));
+            await copyEntry(join(dir, "work", rel), join(workdir, rel), budget);
+          }
+          return meta;
+        },
+        LOCK_WAIT_MS,
+      );
       if (meta) this.#refill(key, meta.work);
       return meta;
     } catch (error) {
@@ -128,15 +132,28 @@ export class SnapshotStore {
     let saved = false;
     try {
       await this.#ensureRoot();
-      saved = await this.#locked(key, async () => {
-        if (await this.find(key)) return false;
-        const budget: CopyBudget = { bytes: 0, maxBytes: Math.floor(this.maxBytes / COPIES), signal };
-        await copySnapshot(from, tmp, from.dependencies, budget);
-        const now = Date.now();
-        await writeMeta(tmp, { format: FORMAT, repo: from.repo, setup: from.setup, createdMs: now, lastUsedMs: now, sizeBytes: budget.bytes, work: [...from.dependencies], other: [...from.other] });
-        await rename(tmp, final);
-        return true;
-      }, LOCK_WAIT_MS);
+      saved = await this.#locked(
+        key,
+        async () => {
+          if (await this.find(key)) return false;
+          const budget: CopyBudget = { bytes: 0, maxBytes: Math.floor(this.maxBytes / COPIES), signal };
+          await copySnapshot(from, tmp, from.dependencies, budget);
+          const now = Date.now();
+          await writeMeta(tmp, {
+            format: FORMAT,
+            repo: from.repo,
+            setup: from.setup,
+            createdMs: now,
+            lastUsedMs: now,
+            sizeBytes: budget.bytes,
+            work: [...from.dependencies],
+            other: [...from.other],
+          });
+          await rename(tmp, final);
+          return true;
+        },
+        LOCK_WAIT_MS,
+      );
     } catch (error) {
       this.#warn(`No environment snapshot was kept for ${from.repo}: ${message(error)}`);
     } finally {

@@ -15,7 +15,10 @@ import { parseVersion } from "./semver.ts";
  */
 
 interface Runner {
-  run(cmd: string, opts: { cwd: string; timeoutMs: number; network?: boolean; purpose?: "setup"; signal?: AbortSignal }): Promise<{ exitCode: number | null; output: string; timedOut: boolean; network?: string }>;
+  run(
+    cmd: string,
+    opts: { cwd: string; timeoutMs: number; network?: boolean; purpose?: "setup"; signal?: AbortSignal },
+  ): Promise<{ exitCode: number | null; output: string; timedOut: boolean; network?: string }>;
 }
 
 export interface EnvironmentProblem {
@@ -35,7 +38,8 @@ export interface ToolchainReport {
 }
 
 const FIX_OTHER: Record<string, string> = {
-  python: "Install a Python that meets it on the worker (under /usr, or elsewhere with `JULES_SANDBOX_READONLY_PATHS`), or set `setup:`/`test:` in .github/jules.yml (for example with uv, which can fetch a Python during setup).",
+  python:
+    "Install a Python that meets it on the worker (under /usr, or elsewhere with `JULES_SANDBOX_READONLY_PATHS`), or set `setup:`/`test:` in .github/jules.yml (for example with uv, which can fetch a Python during setup).",
   go: "Install that Go (or newer) on the worker (for example an official tarball under /usr/local/go, made visible with `JULES_SANDBOX_READONLY_PATHS`); the sandbox never downloads Go toolchains (GOTOOLCHAIN=local).",
   rust: "Install that toolchain on the worker (rustup's ~/.cargo and ~/.rustup, made visible with `JULES_SANDBOX_READONLY_PATHS`), or set `setup:`/`test:` in .github/jules.yml.",
 };
@@ -45,22 +49,42 @@ function installProblem(declared: string, result: { exitCode: number | null; out
   const what = `Node ${declared} could not be installed into the task's environment`;
   const { output, network: networkNote } = result;
   if (network && result.exitCode === 0) {
-    return { problem: `${what}: it was installed, but the commands' PATH does not reach it (JULES_SANDBOX=unsafe runs the worker's own toolchains).`, hint: "Run repository code in the sandbox (JULES_SANDBOX=bubblewrap), or install that Node on the worker." };
+    return {
+      problem: `${what}: it was installed, but the commands' PATH does not reach it (JULES_SANDBOX=unsafe runs the worker's own toolchains).`,
+      hint: "Run repository code in the sandbox (JULES_SANDBOX=bubblewrap), or install that Node on the worker.",
+    };
   }
   if (!network) {
-    return { problem: `${what}: setup has no network (\`setup_network\` in .github/jules.yml), and the sandbox's Node does not meet it.`, hint: "Give setup network with `setup_network: public` in .github/jules.yml (the npm registry must be reachable), or install that Node on the worker and change the declaration to match it." };
+    return {
+      problem: `${what}: setup has no network (\`setup_network\` in .github/jules.yml), and the sandbox's Node does not meet it.`,
+      hint: "Give setup network with `setup_network: public` in .github/jules.yml (the npm registry must be reachable), or install that Node on the worker and change the declaration to match it.",
+    };
   }
   switch (installFailure(output)) {
     case "unknown-version":
-      return { problem: `${what}: the npm registry has no \`node\` package matching ${declared}.`, hint: "Declare a Node version that exists (for example `22` or `22.11.0` in .nvmrc), then start the task again." };
+      return {
+        problem: `${what}: the npm registry has no \`node\` package matching ${declared}.`,
+        hint: "Declare a Node version that exists (for example `22` or `22.11.0` in .nvmrc), then start the task again.",
+      };
     case "network":
-      return { problem: `${what}: the npm registry could not be reached from setup${networkNote ? ` (${networkNote})` : ""}.`, hint: "The operator must let setup reach registry.npmjs.org (JULES_SETUP_NETWORK, or JULES_SETUP_ALLOW_HOSTS for a registry on a private address), or install that Node on the worker." };
+      return {
+        problem: `${what}: the npm registry could not be reached from setup${networkNote ? ` (${networkNote})` : ""}.`,
+        hint: "The operator must let setup reach registry.npmjs.org (JULES_SETUP_NETWORK, or JULES_SETUP_ALLOW_HOSTS for a registry on a private address), or install that Node on the worker.",
+      };
     default:
-      return { problem: `${what}: \`npm install node@${declared}\` failed.`, hint: "See the output; the operator can install that Node on the worker instead, or the declaration can name a version that installs." };
+      return {
+        problem: `${what}: \`npm install node@${declared}\` failed.`,
+        hint: "See the output; the operator can install that Node on the worker instead, or the declaration can name a version that installs.",
+      };
   }
 }
 
-export async function ensureToolchains(runner: Runner, cwd: string, declared: DeclaredToolchains, opts: { network: boolean; timeoutMs: number; signal?: AbortSignal }): Promise<ToolchainReport> {
+export async function ensureToolchains(
+  runner: Runner,
+  cwd: string,
+  declared: DeclaredToolchains,
+  opts: { network: boolean; timeoutMs: number; signal?: AbortSignal },
+): Promise<ToolchainReport> {
   const report: ToolchainReport = { lines: [], node: null, mismatches: [], failure: null };
   const requirement = declared.node;
   const tools = [...(requirement ? ["node" as const] : []), ...declared.others.map((o) => o.language)];
@@ -73,7 +97,10 @@ export async function ensureToolchains(runner: Runner, cwd: string, declared: De
     const version = installedVersion(other.language, printed);
     const name = NAME[other.language]!;
     if (version === null) {
-      report.mismatches.push({ problem: `${name} is not installed in the sandbox, and ${other.source} asks for ${other.declared}${printed ? ` (${printed})` : ""}.`, hint: FIX_OTHER[other.language]! });
+      report.mismatches.push({
+        problem: `${name} is not installed in the sandbox, and ${other.source} asks for ${other.declared}${printed ? ` (${printed})` : ""}.`,
+        hint: FIX_OTHER[other.language]!,
+      });
     } else if (otherSatisfies(other, version) === false) {
       report.mismatches.push({ problem: `${name} ${version} in the sandbox does not meet ${other.declared} (${other.source}).`, hint: FIX_OTHER[other.language]! });
     } else report.lines.push(`${name} ${version} (${other.source}: ${other.declared})`);

@@ -6,6 +6,6 @@
  * `ensureToolchains` before setup, and `withToolchain` on each test report.
  */
 
-export { declaredToolchains, type DeclaredToolchains } from "./declared.ts";
+export { declaredToolchains } from "./declared.ts";
 export { ensureToolchains, type ToolchainReport } from "./ensure.ts";
 export { withToolchain } from "./with-toolchain.ts";

@@ -27,7 +27,11 @@ const LTS: Record<string, number> = { argon: 4, boron: 6, carbon: 8, dubnium: 10
 const NEWEST_LTS = Math.max(...Object.values(LTS));
 
 /** The first line that is not blank or a comment. */
-const firstLine = (text: string): string | undefined => text.split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).find(Boolean);
+const firstLine = (text: string): string | undefined =>
+  text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/#.*/, "").trim())
+    .find(Boolean);
 
 /** The npm spec for an `.nvmrc`-style value, "system" for the sandbox's own, or null when it is not a Node version. */
 export function versionFileSpec(text: string): string | null {
@@ -47,7 +51,11 @@ export function versionFileSpec(text: string): string | null {
  * was there but unreadable as a version; `packageManager` is package.json's
  * when it names pnpm or yarn (run through corepack, which must work with the Node).
  */
-export function nodeRequirement(files: { nvmrc: string | null; nodeVersion: string | null; packageJson: string | null }): { requirement: NodeRequirement | null; ignored: string[]; packageManager: string | null } {
+export function nodeRequirement(files: { nvmrc: string | null; nodeVersion: string | null; packageJson: string | null }): {
+  requirement: NodeRequirement | null;
+  ignored: string[];
+  packageManager: string | null;
+} {
   const ignored: string[] = [];
   const pkg = packageJsonOf(files.packageJson, ignored);
   const declared = typeof pkg.packageManager === "string" && /^(pnpm|yarn)@/.test(pkg.packageManager) ? pkg.packageManager.slice(0, 100) : null;
@@ -68,7 +76,10 @@ function packageJsonOf(text: string | null, ignored: string[]): PackageJson {
 
 function requirementOf(files: { nvmrc: string | null; nodeVersion: string | null }, pkg: PackageJson, ignored: string[]): NodeRequirement | null {
   const shown = (s: string) => JSON.stringify(s.trim().slice(0, 40));
-  for (const [source, text] of [[".nvmrc", files.nvmrc], [".node-version", files.nodeVersion]] as const) {
+  for (const [source, text] of [
+    [".nvmrc", files.nvmrc],
+    [".node-version", files.nodeVersion],
+  ] as const) {
     if (text === null) continue;
     const spec = versionFileSpec(text);
     if (spec === null) ignored.push(`${source} (${shown(text)} is not a Node version)`);
@@ -93,4 +104,3 @@ export function nodeSatisfies(version: Version, requirement: NodeRequirement): b
   if (requirement.spec === "latest") return false;
   return satisfies(version, requirement.spec) === true;
 }
-

@@ -53,7 +53,7 @@ export function probeResults(output: string): Map<string, string> {
 /** Installs node@spec into the task's HOME and points ~/.openjules/toolchain/bin at it, then prints the versions. */
 export function installCommand(spec: string, checkCorepack: boolean): string {
   const dir = `${IN_HOME}/${nodeDir(spec)}`;
-  const npm = "npm install --no-audit --no-fund --loglevel=error --prefix \"$d\" --cache \"${TMPDIR:-/tmp}/openjules-node-cache\"";
+  const npm = 'npm install --no-audit --no-fund --loglevel=error --prefix "$d" --cache "${TMPDIR:-/tmp}/openjules-node-cache"';
   return [
     "set -e",
     `d="$HOME"/${quote(dir)}`,
@@ -79,6 +79,11 @@ export type InstallFailure = "unknown-version" | "network" | "other";
 /** Why an install failed, from npm's output. */
 export function installFailure(output: string): InstallFailure {
   if (/\b(ETARGET|E404)\b|No matching version found for node@|No match found for version/.test(output)) return "unknown-version";
-  if (/\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_TIMEOUT|E403|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT|CERT_)\w*|network|proxy/i.test(output)) return "network";
+  if (
+    /\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH|EHOSTUNREACH|ERR_SOCKET_TIMEOUT|E403|UNABLE_TO_GET_ISSUER_CERT|SELF_SIGNED_CERT|CERT_)\w*|network|proxy/i.test(
+      output,
+    )
+  )
+    return "network";
   return "other";
 }

@@ -34,7 +34,10 @@ export function pythonRequirement(pyproject: string): OtherRequirement | null {
 /** Whether a Python version (3.11.2) meets PEP 440 specifiers; null when one cannot be read. */
 export function pythonSatisfies(version: string, specifiers: string): boolean | null {
   const v = nums(version);
-  for (const clause of specifiers.split(",").map((c) => c.trim()).filter(Boolean)) {
+  for (const clause of specifiers
+    .split(",")
+    .map((c) => c.trim())
+    .filter(Boolean)) {
     const m = /^(~=|===|==|!=|<=|>=|<|>)\s*v?(\d+(?:\.\d+)*)(\.\*)?$/.exec(clause);
     if (!m) return null;
     const [, op, text, star] = m;
@@ -42,10 +45,23 @@ export function pythonSatisfies(version: string, specifiers: string): boolean | 
     const prefix = (a: number[]) => compare(a.slice(0, want.length), want) === 0;
     const d = compare(v, want);
     const ok =
-      op === "~=" ? want.length >= 2 && d >= 0 && compare(v.slice(0, want.length - 1), want.slice(0, -1)) === 0
-      : op === "==" || op === "===" ? (star ? prefix(v) : d === 0)
-      : op === "!=" ? (star ? !prefix(v) : d !== 0)
-      : op === ">=" ? d >= 0 : op === "<=" ? d <= 0 : op === ">" ? d > 0 : d < 0;
+      op === "~="
+        ? want.length >= 2 && d >= 0 && compare(v.slice(0, want.length - 1), want.slice(0, -1)) === 0
+        : op === "==" || op === "==="
+          ? star
+            ? prefix(v)
+            : d === 0
+          : op === "!="
+            ? star
+              ? !prefix(v)
+              : d !== 0
+            : op === ">="
+              ? d >= 0
+              : op === "<="
+                ? d <= 0
+                : op === ">"
+                  ? d > 0
+                  : d < 0;
     if (!ok) return false;
   }
   return true;
@@ -60,7 +76,8 @@ export function goRequirement(gomod: string): OtherRequirement | null {
 /** The channel a rust-toolchain file pins (TOML `[toolchain] channel`, or the legacy one-line form), or null. */
 export function rustRequirement(text: string, file: string): OtherRequirement | null {
   const table = tomlTable(text, "toolchain");
-  const channel = table !== null ? /^\s*channel\s*=\s*(["'])([^"'\n]{1,100})\1/m.exec(table)?.[2] : /^\s*([A-Za-z0-9][\w.-]{0,99})\s*$/.exec(text.split("\n").find((l) => l.trim()) ?? "")?.[1];
+  const channel =
+    table !== null ? /^\s*channel\s*=\s*(["'])([^"'\n]{1,100})\1/m.exec(table)?.[2] : /^\s*([A-Za-z0-9][\w.-]{0,99})\s*$/.exec(text.split("\n").find((l) => l.trim()) ?? "")?.[1];
   return channel ? { language: "rust", source: file, declared: channel.trim() } : null;
 }
 

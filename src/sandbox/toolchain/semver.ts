@@ -60,7 +60,12 @@ function primitive(op: string, p: number[]): Comparator[] {
     case "<=":
       return [{ op: exact ? "<=" : "<", v: exact ? full(p) : next(p) }];
     default:
-      return exact ? [{ op: "=", v: full(p) }] : [{ op: ">=", v: full(p) }, { op: "<", v: next(p) }];
+      return exact
+        ? [{ op: "=", v: full(p) }]
+        : [
+            { op: ">=", v: full(p) },
+            { op: "<", v: next(p) },
+          ];
   }
 }
 
@@ -68,7 +73,10 @@ function caret(p: number[]): Comparator[] {
   if (p.length === 0) return [];
   const v = full(p);
   const upper: Version = v[0] > 0 || p.length === 1 ? [v[0] + 1, 0, 0] : v[1] > 0 || p.length === 2 ? [0, v[1] + 1, 0] : [0, 0, v[2] + 1];
-  return [{ op: ">=", v }, { op: "<", v: upper }];
+  return [
+    { op: ">=", v },
+    { op: "<", v: upper },
+  ];
 }
 
 function simple(token: string): Comparator[] | null {
@@ -76,7 +84,13 @@ function simple(token: string): Comparator[] | null {
   const p = partial(m[2]!);
   if (p === null) return null;
   const op = m[1] ?? "=";
-  if (op.startsWith("~")) return p.length === 0 ? [] : [{ op: ">=", v: full(p) }, { op: "<", v: next(p.length === 1 ? p : p.slice(0, 2)) }];
+  if (op.startsWith("~"))
+    return p.length === 0
+      ? []
+      : [
+          { op: ">=", v: full(p) },
+          { op: "<", v: next(p.length === 1 ? p : p.slice(0, 2)) },
+        ];
   if (op === "^") return caret(p);
   return primitive(op, p);
 }
@@ -90,7 +104,10 @@ function alternative(text: string): Comparator[] | null {
     if (low === null || high === null) return null;
     return [...(low.length ? [{ op: ">=" as const, v: full(low) }] : []), ...primitive("<=", high)];
   }
-  const tokens = text.replace(/(~>?|\^|>=|<=|>|<|=)\s+/g, "$1").split(/\s+/).filter(Boolean);
+  const tokens = text
+    .replace(/(~>?|\^|>=|<=|>|<|=)\s+/g, "$1")
+    .split(/\s+/)
+    .filter(Boolean);
   const out: Comparator[] = [];
   for (const token of tokens) {
     const c = simple(token);
@@ -108,7 +125,10 @@ const holds = (v: Version, c: Comparator): boolean => {
 /** Whether `version` satisfies `range`; null when the range is not one this reads. */
 export function satisfies(version: Version, range: string): boolean | null {
   if (range.length > 256) return null;
-  const alternatives = range.trim().split("||").map((a) => alternative(a.trim()));
+  const alternatives = range
+    .trim()
+    .split("||")
+    .map((a) => alternative(a.trim()));
   if (alternatives.some((a) => a === null)) return null;
   return alternatives.some((a) => a!.every((c) => holds(version, c)));
 }

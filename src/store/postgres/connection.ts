@@ -61,7 +61,10 @@ export function createPool(url: string, options: PostgresPoolOptions = {}): Pool
 /** Explains a failure to reach the database, naming the (redacted) URL and the setting. */
 export function connectionError(url: string, error: unknown): Error {
   const reason = errorMessage(error).replace(/\.$/, "");
-  return new Error(`Cannot use the PostgreSQL database at ${describeDatabaseUrl(url)} (DATABASE_URL): ${reason}. Check that the server runs, the URL and credentials are right, and the user may create tables.`, { cause: error });
+  return new Error(
+    `Cannot use the PostgreSQL database at ${describeDatabaseUrl(url)} (DATABASE_URL): ${reason}. Check that the server runs, the URL and credentials are right, and the user may create tables.`,
+    { cause: error },
+  );
 }
 
 /**

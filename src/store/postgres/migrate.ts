@@ -37,10 +37,9 @@ export async function migrate(pool: Pool, component: string, migrations: readonl
   return inTransaction(pool, async (client) => {
     await client.query(LOCK);
     await client.query(BOOKKEEPING);
-    const { rows: applied } = await client.query<{ version: number; name: string }>(
-      "SELECT version, name FROM schema_migrations WHERE component = $1 ORDER BY version",
-      [component],
-    );
+    const { rows: applied } = await client.query<{ version: number; name: string }>("SELECT version, name FROM schema_migrations WHERE component = $1 ORDER BY version", [
+      component,
+    ]);
     const done: number[] = [];
     for (const m of pendingMigrations(component, migrations, applied, HOME)) {
       try {

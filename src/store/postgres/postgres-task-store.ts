@@ -61,8 +61,21 @@ export class PostgresTaskStore implements TaskStore {
     const pool = this.#open();
     const t = newTaskWithoutNul(input);
     const values = [
-      randomUUID(), t.installationId, t.owner, t.repo, t.issueNumber, t.kind, t.cloneUrl,
-      t.instruction, t.issueTitle, t.requestedBy, t.triggerCommentId, t.baseBranch, withoutNul(actor), withoutNul(reason), t.command,
+      randomUUID(),
+      t.installationId,
+      t.owner,
+      t.repo,
+      t.issueNumber,
+      t.kind,
+      t.cloneUrl,
+      t.instruction,
+      t.issueTitle,
+      t.requestedBy,
+      t.triggerCommentId,
+      t.baseBranch,
+      withoutNul(actor),
+      withoutNul(reason),
+      t.command,
     ];
     for (let i = 0; i < CREATE_TRIES; i++) {
       const inserted = (await pool.query<Row>(INSERT_TASK, values)).rows[0];
@@ -84,7 +97,11 @@ export class PostgresTaskStore implements TaskStore {
   }
 
   async findByPullRequest(owner: string, repo: string, pullRequestNumber: number): Promise<Task | null> {
-    return this.#one(`SELECT * FROM tasks WHERE lower(owner) = lower($1) AND lower(repo) = lower($2) AND pull_request_number = $3 ${NEWEST_FIRST} LIMIT 1`, [owner, repo, pullRequestNumber]);
+    return this.#one(`SELECT * FROM tasks WHERE lower(owner) = lower($1) AND lower(repo) = lower($2) AND pull_request_number = $3 ${NEWEST_FIRST} LIMIT 1`, [
+      owner,
+      repo,
+      pullRequestNumber,
+    ]);
   }
 
   async findLatest(owner: string, repo: string, issueNumber: number): Promise<Task | null> {
@@ -101,9 +118,10 @@ export class PostgresTaskStore implements TaskStore {
   async update(id: string, patch: TaskPatch): Promise<Task> {
     const { sql, values } = patchAssignments(patchWithoutNul(patch));
     const pool = this.#open();
-    const { rows } = sql.length === 0
-      ? await pool.query<Row>("SELECT * FROM tasks WHERE id = $1", [id])
-      : await pool.query<Row>(`UPDATE tasks SET ${[...numbered(sql, 2), "updated_at = now()"].join(", ")} WHERE id = $1 RETURNING *`, [id, ...values]);
+    const { rows } =
+      sql.length === 0
+        ? await pool.query<Row>("SELECT * FROM tasks WHERE id = $1", [id])
+        : await pool.query<Row>(`UPDATE tasks SET ${[...numbered(sql, 2), "updated_at = now()"].join(", ")} WHERE id = $1 RETURNING *`, [id, ...values]);
     if (!rows[0]) throw new TaskNotFoundError(id);
     return rowToTask(rows[0]);
   }

@@ -29,10 +29,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
       enableForeignKeyConstraints: true,
     });
   } catch (error) {
-    throw new Error(
-      `Cannot open the database at ${location}: ${(error as Error).message}. Check that the directory (JULES_DATA_DIR) exists and is writable.`,
-      { cause: error },
-    );
+    throw new Error(`Cannot open the database at ${location}: ${(error as Error).message}. Check that the directory (JULES_DATA_DIR) exists and is writable.`, { cause: error });
   }
   try {
     if (location !== ":memory:") {

@@ -3,6 +3,6 @@
  * store, and the database/migration helpers the embedded queue shares.
  */
 export { openSqliteStore, SqliteTaskStore } from "./sqlite-task-store.ts";
-export { openDatabase, inImmediateTransaction } from "./database.ts";
-export { migrate, schemaVersion } from "./migrate.ts";
+export { openDatabase } from "./database.ts";
+export { migrate } from "./migrate.ts";
 export { taskMigrations, TASKS_COMPONENT } from "./migrations/all.ts";

@@ -32,9 +32,7 @@ export function migrate(db: DatabaseSync, component: string, migrations: readonl
   checkMigrationList(component, migrations);
   return inImmediateTransaction(db, () => {
     db.exec(BOOKKEEPING);
-    const applied = db
-      .prepare("SELECT version, name FROM schema_migrations WHERE component = ? ORDER BY version")
-      .all(component) as { version: number; name: string }[];
+    const applied = db.prepare("SELECT version, name FROM schema_migrations WHERE component = ? ORDER BY version").all(component) as { version: number; name: string }[];
     const record = db.prepare("INSERT INTO schema_migrations (component, version, name, applied_at) VALUES (?, ?, ?, ?)");
     const done: number[] = [];
     for (const m of pendingMigrations(component, migrations, applied, HOME)) {

@@ -48,8 +48,21 @@ export class SqliteTaskStore implements TaskStore {
     const now = new Date().toISOString();
     return inImmediateTransaction(db, () => {
       const row = this.#stmt(INSERT_TASK).get(
-        randomUUID(), input.installationId, input.owner, input.repo, input.issueNumber, input.kind, input.cloneUrl,
-        input.instruction, input.issueTitle, input.requestedBy, input.triggerCommentId, input.baseBranch, input.command, now, now,
+        randomUUID(),
+        input.installationId,
+        input.owner,
+        input.repo,
+        input.issueNumber,
+        input.kind,
+        input.cloneUrl,
+        input.instruction,
+        input.issueTitle,
+        input.requestedBy,
+        input.triggerCommentId,
+        input.baseBranch,
+        input.command,
+        now,
+        now,
       ) as Row | undefined;
       if (row) {
         this.#stmt(INSERT_EVENT).run(String(row.id), now, null, "queued", actor, reason);
@@ -57,7 +70,9 @@ export class SqliteTaskStore implements TaskStore {
       }
       // Refused by a unique index: the same comment already made a task (that task wins, live or not), or the issue has a live task.
       const same = input.triggerCommentId === null ? undefined : this.#stmt("SELECT * FROM tasks WHERE trigger_comment_id = ?").get(input.triggerCommentId);
-      const blocker = (same ?? this.#stmt(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber)) as Row | undefined;
+      const blocker = (same ?? this.#stmt(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber)) as
+        | Row
+        | undefined;
       if (!blocker) throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber} hit a uniqueness conflict with no matching task.`);
       return { created: false, active: rowToTask(blocker) };
     });
@@ -105,9 +120,10 @@ export class SqliteTaskStore implements TaskStore {
 
   async update(id: string, patch: TaskPatch): Promise<Task> {
     const { sql, values } = patchAssignments(patch);
-    const row = sql.length === 0
-      ? this.#stmt("SELECT * FROM tasks WHERE id = ?").get(id)
-      : this.#stmt(`UPDATE tasks SET ${[...sql, "updated_at = ?"].join(", ")} WHERE id = ? RETURNING *`).get(...values, new Date().toISOString(), id);
+    const row =
+      sql.length === 0
+        ? this.#stmt("SELECT * FROM tasks WHERE id = ?").get(id)
+        : this.#stmt(`UPDATE tasks SET ${[...sql, "updated_at = ?"].join(", ")} WHERE id = ? RETURNING *`).get(...values, new Date().toISOString(), id);
     if (!row) throw new TaskNotFoundError(id);
     return rowToTask(row as Row);
   }

@@ -7,7 +7,20 @@ import { basicAuthHeader } from "./redact.ts";
  * GIT_EXEC_PATH is not passed through: git finds its helpers without it, and
  * simple-git refuses it as a way to run other programs.
  */
-const PASS_THROUGH = ["PATH", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY", "all_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR", "GIT_SSL_CAINFO"];
+const PASS_THROUGH = [
+  "PATH",
+  "http_proxy",
+  "https_proxy",
+  "no_proxy",
+  "HTTP_PROXY",
+  "HTTPS_PROXY",
+  "NO_PROXY",
+  "ALL_PROXY",
+  "all_proxy",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "GIT_SSL_CAINFO",
+];
 
 /**
  * HOME for git: not a directory, so no `~/.gitconfig`, `~/.git-credentials` or
@@ -48,7 +61,18 @@ export const BASE_CONFIG: ReadonlyArray<readonly [string, string]> = [
 ];
 
 /** The names gitEnv() sets besides the GIT_CONFIG_KEY_n / GIT_CONFIG_VALUE_n pairs. */
-export const FIXED_NAMES = [...PASS_THROUGH, "HOME", "XDG_CONFIG_HOME", "LANG", "LC_ALL", "GIT_CONFIG_NOSYSTEM", "GIT_CONFIG_GLOBAL", "GIT_TERMINAL_PROMPT", "GCM_INTERACTIVE", "GIT_CONFIG_COUNT"];
+export const FIXED_NAMES = [
+  ...PASS_THROUGH,
+  "HOME",
+  "XDG_CONFIG_HOME",
+  "LANG",
+  "LC_ALL",
+  "GIT_CONFIG_NOSYSTEM",
+  "GIT_CONFIG_GLOBAL",
+  "GIT_TERMINAL_PROMPT",
+  "GCM_INTERACTIVE",
+  "GIT_CONFIG_COUNT",
+];
 
 export function gitEnv(extraConfig: ReadonlyArray<readonly [string, string]> = [], extraEnv: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};

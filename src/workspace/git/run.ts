@@ -31,7 +31,13 @@ export async function runGit(args: string[], options: GitRunOptions, env: Record
   const fail = (why: string, exitCode: number | null, stderr: string, detail = "") => {
     const clean = redact(stderr, tokens).trim();
     const message = `git ${redact(args.join(" "), tokens)} ${why}: ${(clean || redact(detail, tokens)).slice(-2000)}`;
-    return new GitError(message, args.map((a) => redact(a, tokens)), exitCode, clean, isAuthFailure(clean));
+    return new GitError(
+      message,
+      args.map((a) => redact(a, tokens)),
+      exitCode,
+      clean,
+      isAuthFailure(clean),
+    );
   };
   const refused = refusal(args, options);
   if (refused) throw fail("was refused", null, "", refused);
@@ -76,7 +82,10 @@ export async function runGit(args: string[], options: GitRunOptions, env: Record
       // once its listeners are attached, counts as output and skips it (10+ silent commands a task).
       queueMicrotask(() => stdout.emit("data", Buffer.alloc(0)));
       pipes.push(stdout as Readable, stderr as Readable); // the child's sockets
-      for (const [name, stream] of [["stdout", stdout], ["stderr", stderr]] as const) {
+      for (const [name, stream] of [
+        ["stdout", stdout],
+        ["stderr", stderr],
+      ] as const) {
         let bytes = 0;
         stream.on("data", (chunk: Buffer) => {
           bytes += chunk.length;

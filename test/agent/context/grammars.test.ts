@@ -21,7 +21,7 @@ function customSectionModule(name: string, payload: number[]): Uint8Array {
 
 const SAMPLES: Record<(typeof GRAMMARS)[number], string> = {
   typescript: "export function f(a: number): string { return `${a}`; }\n",
-  tsx: "export const C = () => <div className=\"x\">hi</div>;\n",
+  tsx: 'export const C = () => <div className="x">hi</div>;\n',
   javascript: "export class A { m() { return 1; } }\n",
   python: "class A:\n    def m(self):\n        return 1\n",
   go: "package main\n\nfunc main() {}\n",
@@ -64,7 +64,10 @@ describe("upgradeLegacyDylink", () => {
   });
 
   it("keeps the needed-libraries list as a subsection", () => {
-    const legacy = customSectionModule("dylink", [1, 0, 0, 0, 1, 3, ...ascii("a.so")].map((v, i) => (i === 5 ? 4 : v)));
+    const legacy = customSectionModule(
+      "dylink",
+      [1, 0, 0, 0, 1, 3, ...ascii("a.so")].map((v, i) => (i === 5 ? 4 : v)),
+    );
     const [section] = WebAssembly.Module.customSections(new WebAssembly.Module(upgradeLegacyDylink(legacy)), "dylink.0");
     assert.deepEqual([...new Uint8Array(section ?? new ArrayBuffer(0))], [1, 4, 1, 0, 0, 0, 2, 6, 1, 4, ...ascii("a.so")]);
   });

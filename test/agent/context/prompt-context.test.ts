@@ -34,7 +34,10 @@ describe("buildContextBlock", () => {
   it("has the map, the instructions, the thread as untrusted data, and the task, in that order", async () => {
     const block = await buildContextBlock({ dir, config: defaultRepoConfig(), thread, instruction: "fix it and add a test" });
     const order = ["# Repository map", "# Repository instructions (from AGENTS.md)", "# Issue thread", "# Task"].map((h) => block.indexOf(h));
-    assert.ok(order.every((i, k) => i >= 0 && (k === 0 || i > (order[k - 1] ?? 0))), JSON.stringify(order));
+    assert.ok(
+      order.every((i, k) => i >= 0 && (k === 0 || i > (order[k - 1] ?? 0))),
+      JSON.stringify(order),
+    );
     assert.match(block, /Run `npm test`\. Never edit generated files\./);
     assert.match(block, /<untrusted-thread-[0-9a-f]{12}>/);
     assert.match(block, /The person who asked \(they have write access to the repository\) wrote:\n\nfix it and add a test$/);

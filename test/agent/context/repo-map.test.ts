@@ -51,7 +51,10 @@ describe("buildRepoMap on a small repository", () => {
   });
 
   it("sorts entries by path", async () => {
-    const paths = (await buildRepoMap(dir, 2000)).split("\n").slice(1).filter((l) => !l.startsWith(" ") && !/^Not (listed|walked)/.test(l));
+    const paths = (await buildRepoMap(dir, 2000))
+      .split("\n")
+      .slice(1)
+      .filter((l) => !l.startsWith(" ") && !/^Not (listed|walked)/.test(l));
     assert.deepEqual(paths, [...paths].sort());
   });
 

@@ -50,7 +50,14 @@ describe("agent context with special files in the working copy", () => {
   it("loadInstructions refuses a configured instructions file that is a FIFO, naming it", async () => {
     await fifo("docs/agents.md");
     const pending = loadInstructions(dir, { ...defaultRepoConfig(), instructions: "docs/agents.md" });
-    const error = await within(SETTLE_MS, pending.then(() => null, (e: unknown) => e), "loadInstructions with a FIFO instructions file");
+    const error = await within(
+      SETTLE_MS,
+      pending.then(
+        () => null,
+        (e: unknown) => e,
+      ),
+      "loadInstructions with a FIFO instructions file",
+    );
     assert.ok(error instanceof AgentError, `expected an AgentError, got ${String(error)}`);
     assert.match(error.message, /docs\/agents\.md is not a regular file \(a FIFO\)/);
   });
@@ -70,7 +77,10 @@ describe("agent context with special files in the working copy", () => {
       await fifo("pkg/.gitignore").catch(() => undefined);
       const peak = peakRssMib();
       const walk = await within(SETTLE_MS, walkRepository(dir), "walkRepository");
-      assert.deepEqual(walk.files.filter((f) => !f.endsWith(".gitignore")), ["README.md", "src/index.ts"]);
+      assert.deepEqual(
+        walk.files.filter((f) => !f.endsWith(".gitignore")),
+        ["README.md", "src/index.ts"],
+      );
       const map = await within(SETTLE_MS, buildRepoMap(dir, 2000), "buildRepoMap");
       assert.match(map, /src\/index\.ts\n {2}export function main\(\): void/);
       assert.ok(peakRssMib() - peak < MAX_GROWTH_MIB, `memory grew by ${Math.round(peakRssMib() - peak)} MiB`);

@@ -38,21 +38,33 @@ describe("symbolsOf", () => {
 
   it("TSX and JavaScript", async () => {
     assert.deepEqual(await symbolsOf("tsx", "export const Button = ({ label }: Props) => <button>{label}</button>;\n"), ["export const Button = ({ label }: Props) =>"]);
-    assert.deepEqual(await symbolsOf("javascript", "export function f(a, b) {}\nexport class A { m() {} }\nmodule.exports = { f };\n"), ["export function f(a, b)", "export class A { m }"]);
+    assert.deepEqual(await symbolsOf("javascript", "export function f(a, b) {}\nexport class A { m() {} }\nmodule.exports = { f };\n"), [
+      "export function f(a, b)",
+      "export class A { m }",
+    ]);
   });
 
   it("Python: public functions and classes with methods, UPPER_CASE constants", async () => {
-    const source = "import os\nMAX_SIZE = 10\n_private = 1\n\ndef load(path: str) -> dict:\n    return {}\n\ndef _hidden():\n    pass\n\n@dataclass\nclass Config(Base):\n    name: str\n    def validate(self):\n        pass\n    @property\n    def size(self):\n        return 1\n\nasync def fetch(url):\n    pass\n";
+    const source =
+      "import os\nMAX_SIZE = 10\n_private = 1\n\ndef load(path: str) -> dict:\n    return {}\n\ndef _hidden():\n    pass\n\n@dataclass\nclass Config(Base):\n    name: str\n    def validate(self):\n        pass\n    @property\n    def size(self):\n        return 1\n\nasync def fetch(url):\n    pass\n";
     assert.deepEqual(await symbolsOf("python", source), ["MAX_SIZE = …", "def load(path: str) -> dict", "class Config(Base) { validate, size }", "async def fetch(url)"]);
   });
 
   it("Go: exported functions, methods, types and values", async () => {
-    const source = "package store\n\nimport \"errors\"\n\nvar ErrMissing = errors.New(\"missing\")\nvar cache = 1\n\ntype Store struct{ items map[string]string }\n\ntype (\n\tGetter interface{ Get(id string) (string, error) }\n\tkey string\n)\n\nfunc New() *Store { return &Store{} }\n\nfunc (s *Store) Get(id string) (string, error) { return \"\", nil }\n\nfunc helper() {}\n";
-    assert.deepEqual(await symbolsOf("go", source), ["var ErrMissing", "type Store struct", "type Getter interface", "func New() *Store", "func (s *Store) Get(id string) (string, error)"]);
+    const source =
+      'package store\n\nimport "errors"\n\nvar ErrMissing = errors.New("missing")\nvar cache = 1\n\ntype Store struct{ items map[string]string }\n\ntype (\n\tGetter interface{ Get(id string) (string, error) }\n\tkey string\n)\n\nfunc New() *Store { return &Store{} }\n\nfunc (s *Store) Get(id string) (string, error) { return "", nil }\n\nfunc helper() {}\n';
+    assert.deepEqual(await symbolsOf("go", source), [
+      "var ErrMissing",
+      "type Store struct",
+      "type Getter interface",
+      "func New() *Store",
+      "func (s *Store) Get(id string) (string, error)",
+    ]);
   });
 
   it("Rust: pub items, impls and traits with their functions", async () => {
-    const source = "use std::fmt;\npub struct Task { id: u32 }\nstruct Hidden;\nimpl Task { pub fn new(id: u32) -> Self { Task { id } } fn secret(&self) {} }\nimpl fmt::Display for Task { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { Ok(()) } }\npub trait Runner { fn run(&self) -> bool; }\npub enum State { Open, Done }\npub const MAX: u32 = 3;\nfn private() {}\n";
+    const source =
+      "use std::fmt;\npub struct Task { id: u32 }\nstruct Hidden;\nimpl Task { pub fn new(id: u32) -> Self { Task { id } } fn secret(&self) {} }\nimpl fmt::Display for Task { fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { Ok(()) } }\npub trait Runner { fn run(&self) -> bool; }\npub enum State { Open, Done }\npub const MAX: u32 = 3;\nfn private() {}\n";
     assert.deepEqual(await symbolsOf("rust", source), [
       "pub struct Task",
       "impl Task { new, secret }",
@@ -64,8 +76,14 @@ describe("symbolsOf", () => {
   });
 
   it("Java: types with their methods and constructors, annotations left out", async () => {
-    const source = "package a;\nimport java.util.List;\n@Service\npublic class TaskService extends Base { private final Repo repo; public TaskService(Repo r) {} public List<Task> all() { return null; } }\ninterface Repo { Task find(long id); }\nenum Kind { A, B; String label() { return \"\"; } }\nrecord Point(int x, int y) {}\n";
-    assert.deepEqual(await symbolsOf("java", source), ["public class TaskService extends Base { TaskService, all }", "interface Repo { find }", "enum Kind { label }", "record Point(int x, int y)"]);
+    const source =
+      'package a;\nimport java.util.List;\n@Service\npublic class TaskService extends Base { private final Repo repo; public TaskService(Repo r) {} public List<Task> all() { return null; } }\ninterface Repo { Task find(long id); }\nenum Kind { A, B; String label() { return ""; } }\nrecord Point(int x, int y) {}\n';
+    assert.deepEqual(await symbolsOf("java", source), [
+      "public class TaskService extends Base { TaskService, all }",
+      "interface Repo { find }",
+      "enum Kind { label }",
+      "record Point(int x, int y)",
+    ]);
   });
 
   it("caps the symbols of a file and the length of a signature", async () => {

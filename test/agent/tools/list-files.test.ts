@@ -33,16 +33,7 @@ describe("list_files", () => {
     const result = await invoke(listFilesTool, {}, toolContext(wd.root));
     assert.equal(result.isError, undefined);
     const files = result.content.split("\n");
-    assert.deepEqual(files, [
-      ".env.example",
-      ".gitignore",
-      "lib/dist/kept.js",
-      "src/a.ts",
-      "src/b.js",
-      "src/deep/c.ts",
-      "src/gen/.gitignore",
-      "src/gen/keep.gen.ts",
-    ]);
+    assert.deepEqual(files, [".env.example", ".gitignore", "lib/dist/kept.js", "src/a.ts", "src/b.js", "src/deep/c.ts", "src/gen/.gitignore", "src/gen/keep.gen.ts"]);
   });
 
   it("applies a glob below a directory", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "vitest";
 import { headTail, runTool } from "../../../src/agent/tools/run.ts";
-import { type CommandRunner } from "../../../src/agent/command-runner.ts";
+import type { CommandRunner } from "../../../src/agent/command-runner.ts";
 import { toolContext } from "../../helpers/fake-llm/workdir.ts";
 import { invoke } from "../../helpers/fake-llm/invoke-tool.ts";
 

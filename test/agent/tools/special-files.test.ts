@@ -43,8 +43,7 @@ describe("agent tools with special files in the working copy", () => {
     await makeFifo(join(wd.root, path));
     fifos.push(join(wd.root, path));
   };
-  const call = (tool: Parameters<typeof invoke>[0], args: unknown, label: string) =>
-    within(SETTLE_MS, invoke(tool, args, toolContext(wd.root)), label);
+  const call = (tool: Parameters<typeof invoke>[0], args: unknown, label: string) => within(SETTLE_MS, invoke(tool, args, toolContext(wd.root)), label);
 
   it("read_file refuses a FIFO, a character device and a link to /dev/zero promptly", async ({ skip }) => {
     await fifo("pipe.txt");
@@ -102,7 +101,14 @@ describe("agent tools with special files in the working copy", () => {
     for (const [name, attack] of attacks) {
       await attack();
       const result = await call(searchTool, { pattern: "needle" }, `search with ${name}`);
-      assert.deepEqual(result.content.split("\n").filter((l) => !l.startsWith("[")).sort(), ["README.md:1:# needle", "src/a.ts:1:export const needle = 1;"], name);
+      assert.deepEqual(
+        result.content
+          .split("\n")
+          .filter((l) => !l.startsWith("["))
+          .sort(),
+        ["README.md:1:# needle", "src/a.ts:1:export const needle = 1;"],
+        name,
+      );
     }
   });
 

@@ -36,8 +36,14 @@ describe("terminal tools", () => {
   });
 
   it("planning gets read-only tools plus submit_plan and answer; execution gets the rest plus finish", () => {
-    assert.deepEqual(planningTools().map((t) => t.name), ["list_files", "read_file", "search", "submit_plan", "answer"]);
-    assert.deepEqual(executionTools().map((t) => t.name), ["list_files", "read_file", "search", "edit_file", "write_file", "run", "finish"]);
+    assert.deepEqual(
+      planningTools().map((t) => t.name),
+      ["list_files", "read_file", "search", "submit_plan", "answer"],
+    );
+    assert.deepEqual(
+      executionTools().map((t) => t.name),
+      ["list_files", "read_file", "search", "edit_file", "write_file", "run", "finish"],
+    );
   });
 
   it("sends JSON Schemas generated from the zod schemas, without $schema", () => {

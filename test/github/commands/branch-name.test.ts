@@ -10,7 +10,33 @@ describe("isValidBranchName", () => {
   });
 
   it("rejects what git check-ref-format rejects", () => {
-    for (const name of ["", "-x", "/x", "x/", "x.", "a..b", "a//b", "a@{1}", "@", "a b", "a~1", "a^", "a:b", "a?", "a*", "a[b", "a\\b", ".hidden", "x/.y", "x.lock", "a/b.lock/c", "tab\tname", "nul\u0000", "del\u007f", "x".repeat(256)]) {
+    for (const name of [
+      "",
+      "-x",
+      "/x",
+      "x/",
+      "x.",
+      "a..b",
+      "a//b",
+      "a@{1}",
+      "@",
+      "a b",
+      "a~1",
+      "a^",
+      "a:b",
+      "a?",
+      "a*",
+      "a[b",
+      "a\\b",
+      ".hidden",
+      "x/.y",
+      "x.lock",
+      "a/b.lock/c",
+      "tab\tname",
+      "nul\u0000",
+      "del\u007f",
+      "x".repeat(256),
+    ]) {
       assert.equal(isValidBranchName(name), false, JSON.stringify(name));
     }
   });

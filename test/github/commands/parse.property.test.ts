@@ -13,9 +13,47 @@ const piece = fc.oneof(
   {
     weight: 4,
     arbitrary: fc.constantFrom(
-      "/jules", "/JULES", "/bot", "/approve", "/revise", "/cancel", "/approved", "/jules-x", "/", "//", "\\", "\\`",
-      "`", "``", "```", "````", "~~~", "~~~~", ">", "> ", "<!--", "-->", "<!-->", "\n", "\r\n", "\r", " ", "  ", "\t",
-      "status", "help", "--base", "--base=", "main", "frobnicate", "fix it", "\u200b", "\uFEFF", "😀", "é", "\u212A",
+      "/jules",
+      "/JULES",
+      "/bot",
+      "/approve",
+      "/revise",
+      "/cancel",
+      "/approved",
+      "/jules-x",
+      "/",
+      "//",
+      "\\",
+      "\\`",
+      "`",
+      "``",
+      "```",
+      "````",
+      "~~~",
+      "~~~~",
+      ">",
+      "> ",
+      "<!--",
+      "-->",
+      "<!-->",
+      "\n",
+      "\r\n",
+      "\r",
+      " ",
+      "  ",
+      "\t",
+      "status",
+      "help",
+      "--base",
+      "--base=",
+      "main",
+      "frobnicate",
+      "fix it",
+      "\u200b",
+      "\uFEFF",
+      "😀",
+      "é",
+      "\u212A",
     ),
   },
   fc.string({ unit: "grapheme", maxLength: 8 }),
@@ -28,14 +66,17 @@ const commandWord = fc.oneof(fc.constantFrom("jules", "bot", "Jules"), fc.string
 const unindent = (line: string) => line.replace(/^[ \t\u200b\u200c\u200d\u2060\ufeff]+/, "");
 
 /** A line that is not blank and cannot open a fence, an HTML block or start with a slash. */
-const plainLine = fc
-  .string({ unit: fc.constantFrom("a", " ", "`", "``", "\\", "<", "!", "-", "/", ">", "é", "~", "*", "😀"), maxLength: 20 })
-  .filter((line) => {
-    const t = unindent(line);
-    return t !== "" && !t.startsWith("/") && !t.startsWith("```") && !t.startsWith("~~~") && !t.startsWith("<!--") && !t.startsWith(">");
-  });
+const plainLine = fc.string({ unit: fc.constantFrom("a", " ", "`", "``", "\\", "<", "!", "-", "/", ">", "é", "~", "*", "😀"), maxLength: 20 }).filter((line) => {
+  const t = unindent(line);
+  return t !== "" && !t.startsWith("/") && !t.startsWith("```") && !t.startsWith("~~~") && !t.startsWith("<!--") && !t.startsWith(">");
+});
 /** Any single line (may hold commands), without line breaks. */
-const anyLine = fc.array(piece.filter((p) => !/[\r\n]/.test(p)), { maxLength: 8 }).map((parts) => parts.join(""));
+const anyLine = fc
+  .array(
+    piece.filter((p) => !/[\r\n]/.test(p)),
+    { maxLength: 8 },
+  )
+  .map((parts) => parts.join(""));
 const commandLine = fc.tuple(fc.constantFrom("/jules", "/approve", "/revise x", "/cancel", "/bot status", "  /jules help"), anyLine).map(([c, l]) => `${c} ${l}`);
 
 const fenceBlock = fc
@@ -47,13 +88,9 @@ const fenceBlock = fc
   });
 const quoteBlock = fc.array(fc.oneof(commandLine, anyLine), { minLength: 1, maxLength: 4 }).map((lines) => lines.map((l) => `> ${l}`).join("\n"));
 /** HTML comment blocks; `>` is dropped from their lines so no `-->` can end them early. */
-const commentBlock = fc
-  .array(fc.oneof(commandLine, anyLine), { maxLength: 3 })
-  .map((lines) => ["<!--", ...lines.map((l) => l.replace(/>/g, "")), "-->"].join("\n"));
+const commentBlock = fc.array(fc.oneof(commandLine, anyLine), { maxLength: 3 }).map((lines) => ["<!--", ...lines.map((l) => l.replace(/>/g, "")), "-->"].join("\n"));
 /** Bodies in which every command sits in a fence, a quote or an HTML comment, and every block is closed. */
-const shieldedBody = fc
-  .array(fc.oneof(fenceBlock, quoteBlock, commentBlock, plainLine, fc.constant("")), { maxLength: 12 })
-  .map((blocks) => blocks.join("\n"));
+const shieldedBody = fc.array(fc.oneof(fenceBlock, quoteBlock, commentBlock, plainLine, fc.constant("")), { maxLength: 12 }).map((blocks) => blocks.join("\n"));
 
 const RUNS = { numRuns: 3000 };
 

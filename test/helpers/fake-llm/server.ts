@@ -50,8 +50,7 @@ export interface FakeLlm {
   close(): Promise<void>;
 }
 
-const formatOf = (path: string): WireFormat | null =>
-  path === "/v1/chat/completions" ? "openai" : path === "/v1/messages" ? "anthropic" : null;
+const formatOf = (path: string): WireFormat | null => (path === "/v1/chat/completions" ? "openai" : path === "/v1/messages" ? "anthropic" : null);
 
 const readBody = (req: IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {

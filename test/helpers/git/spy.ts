@@ -21,13 +21,7 @@ export interface GitSpy {
 
 export async function spyOnGit(realGit = "/usr/bin/git"): Promise<GitSpy> {
   const dir = await tempDir("openjules-git-spy-");
-  const script = [
-    "#!/bin/sh",
-    `f=$(mktemp -p ${dir} call.XXXXXX)`,
-    `tr '\\0' '\\n' < /proc/$$/cmdline > "$f.argv"`,
-    `env > "$f.env"`,
-    `exec ${realGit} "$@"`,
-  ].join("\n");
+  const script = ["#!/bin/sh", `f=$(mktemp -p ${dir} call.XXXXXX)`, `tr '\\0' '\\n' < /proc/$$/cmdline > "$f.argv"`, `env > "$f.env"`, `exec ${realGit} "$@"`].join("\n");
   await writeFile(join(dir, "git"), `${script}\n`);
   await chmod(join(dir, "git"), 0o755);
   const savedPath = process.env.PATH;

@@ -70,4 +70,8 @@ export async function filesContaining(dir: string, needle: string): Promise<stri
   return hits;
 }
 
-export const pathExists = (path: string) => stat(path).then(() => true, () => false);
+export const pathExists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );

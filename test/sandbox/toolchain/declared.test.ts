@@ -31,7 +31,11 @@ describe("the Node version a repository declares", () => {
     expect(nodeRequirement({ nvmrc: "22", nodeVersion: "21", packageJson }).requirement).toEqual({ source: ".nvmrc", declared: "22", spec: "22" });
     expect(nodeRequirement({ nvmrc: null, nodeVersion: "21.1\n", packageJson }).requirement).toEqual({ source: ".node-version", declared: "21.1", spec: "21.1" });
     expect(nodeRequirement({ ...none, packageJson }).requirement).toEqual({ source: "volta.node in package.json", declared: "20.11.1", spec: "20.11.1" });
-    expect(nodeRequirement({ ...none, packageJson: pkg({ engines: { node: "^18 || >=22" } }) }).requirement).toEqual({ source: "engines.node in package.json", declared: "^18 || >=22", spec: "^18 || >=22" });
+    expect(nodeRequirement({ ...none, packageJson: pkg({ engines: { node: "^18 || >=22" } }) }).requirement).toEqual({
+      source: "engines.node in package.json",
+      declared: "^18 || >=22",
+      spec: "^18 || >=22",
+    });
     expect(nodeRequirement({ ...none, packageJson: pkg({ name: "x" }) }).requirement).toBeNull();
     // `system` defers to the next source.
     expect(nodeRequirement({ nvmrc: "system", nodeVersion: null, packageJson }).requirement?.source).toBe("volta.node in package.json");
@@ -66,11 +70,28 @@ describe("the Node version a repository declares", () => {
 
 describe("npm's semver ranges (the subset engines.node uses)", () => {
   const cases: [string, string, boolean][] = [
-    ["20.20.2", ">=18", true], ["16.0.0", ">=18", false], ["20.20.2", "^18 || ^20", true], ["21.0.0", "^18 || ^20", false],
-    ["20.20.2", ">= 18.17.0 <21", true], ["21.0.0", ">=18.17.0 <21", false], ["20.20.2", "18.x || 20.x", true], ["20.20.2", "20.x.x", true],
-    ["20.20.2", "~20.20.0", true], ["20.21.0", "~20.20", false], ["20.20.2", "18 - 20", true], ["21.0.0", "18 - 20", false],
-    ["20.20.2", "18 - 20.19", false], ["20.20.2", "*", true], ["20.20.2", "", true], ["0.2.5", "^0.2.3", true], ["0.3.0", "^0.2.3", false],
-    ["20.20.2", ">20", false], ["21.0.0", ">20", true], ["20.20.2", "<=20", true], ["21.0.0", "<=20", false], ["20.20.2", "v20.20.2", true],
+    ["20.20.2", ">=18", true],
+    ["16.0.0", ">=18", false],
+    ["20.20.2", "^18 || ^20", true],
+    ["21.0.0", "^18 || ^20", false],
+    ["20.20.2", ">= 18.17.0 <21", true],
+    ["21.0.0", ">=18.17.0 <21", false],
+    ["20.20.2", "18.x || 20.x", true],
+    ["20.20.2", "20.x.x", true],
+    ["20.20.2", "~20.20.0", true],
+    ["20.21.0", "~20.20", false],
+    ["20.20.2", "18 - 20", true],
+    ["21.0.0", "18 - 20", false],
+    ["20.20.2", "18 - 20.19", false],
+    ["20.20.2", "*", true],
+    ["20.20.2", "", true],
+    ["0.2.5", "^0.2.3", true],
+    ["0.3.0", "^0.2.3", false],
+    ["20.20.2", ">20", false],
+    ["21.0.0", ">20", true],
+    ["20.20.2", "<=20", true],
+    ["21.0.0", "<=20", false],
+    ["20.20.2", "v20.20.2", true],
   ];
   it.each(cases)("%s satisfies %j: %s", (version, range, expected) => {
     expect(satisfies(version.split(".").map(Number) as [number, number, number], range)).toBe(expected);

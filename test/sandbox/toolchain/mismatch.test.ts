@@ -59,7 +59,11 @@ describe("sandbox: Python and Go toolchain mismatches are named", { timeout: 120
     assert.equal(await prepare(repo.options, repo.dir, config, repo.progress), null);
     const problem = `Python ${python[0]}.${python[1]}.`;
     const line = repo.activity.find((l) => l.startsWith(problem));
-    assert.match(line ?? "", new RegExp(`^Python ${python[0]}\\.${python[1]}\\.\\d+ in the sandbox does not meet ${wants.replace(".", "\\.")} \\(requires-python in pyproject\\.toml\\)\\.$`), repo.activity.join("\n"));
+    assert.match(
+      line ?? "",
+      new RegExp(`^Python ${python[0]}\\.${python[1]}\\.\\d+ in the sandbox does not meet ${wants.replace(".", "\\.")} \\(requires-python in pyproject\\.toml\\)\\.$`),
+      repo.activity.join("\n"),
+    );
     const report = await runTests(repo.options, repo.dir, config);
     assert.equal(report.passed, null, "not reported as failing code");
     assert.match(report.environment?.problem ?? "", /does not meet .* The tests failed \(exit code 1\), which may be why\./);
@@ -70,7 +74,10 @@ describe("sandbox: Python and Go toolchain mismatches are named", { timeout: 120
     const repo = await repository("py-ok", { "pyproject.toml": '[project]\nname = "x"\nrequires-python = ">=3.0"\n' });
     const config = RepoConfigSchema.parse({ test: "python3 -c 'print(1)'" });
     await prepare(repo.options, repo.dir, config, repo.progress);
-    assert.ok(repo.activity.some((l) => new RegExp(`^Python ${python[0]}\\.${python[1]}\\.\\d+ \\(requires-python in pyproject\\.toml: >=3\\.0\\)$`).test(l)), repo.activity.join("\n"));
+    assert.ok(
+      repo.activity.some((l) => new RegExp(`^Python ${python[0]}\\.${python[1]}\\.\\d+ \\(requires-python in pyproject\\.toml: >=3\\.0\\)$`).test(l)),
+      repo.activity.join("\n"),
+    );
     const report = await runTests(repo.options, repo.dir, config);
     assert.equal(report.passed, true, report.summary);
     assert.equal(report.environment, undefined);
@@ -85,7 +92,12 @@ describe("sandbox: Python and Go toolchain mismatches are named", { timeout: 120
     });
     const config = RepoConfigSchema.parse({ test: "go test ./..." });
     await prepare(repo.options, repo.dir, config, repo.progress);
-    assert.ok(repo.activity.some((l) => new RegExp(`^Go ${go[0]}\\.${go[1]}(\\.\\d+)? in the sandbox does not meet ${wants.replace(".", "\\.")} \\(the go directive in go\\.mod\\)\\.$`).test(l)), repo.activity.join("\n"));
+    assert.ok(
+      repo.activity.some((l) =>
+        new RegExp(`^Go ${go[0]}\\.${go[1]}(\\.\\d+)? in the sandbox does not meet ${wants.replace(".", "\\.")} \\(the go directive in go\\.mod\\)\\.$`).test(l),
+      ),
+      repo.activity.join("\n"),
+    );
     const report = await runTests(repo.options, repo.dir, config);
     assert.equal(report.passed, null, report.summary);
     assert.match(report.environment?.problem ?? "", new RegExp(`^Go .* does not meet ${wants.replace(".", "\\.")} .* The tests failed \\(exit code \\d+\\), which may be why\\.$`));
@@ -96,9 +108,17 @@ describe("sandbox: Python and Go toolchain mismatches are named", { timeout: 120
   it("a declared Node the sandbox lacks, with setup_network: none: an environment problem saying setup has no network, before the agent starts", async () => {
     const repo = await repository("node-offline", { ".node-version": `${node + 2}\n`, "package.json": '{ "scripts": { "test": "node -v" } }' });
     const config = RepoConfigSchema.parse({ test: "npm test", setup_network: "none" });
-    const refused = await prepare(repo.options, repo.dir, config, repo.progress).then(() => null, (error: unknown) => error);
+    const refused = await prepare(repo.options, repo.dir, config, repo.progress).then(
+      () => null,
+      (error: unknown) => error,
+    );
     assert.ok(refused instanceof SetupFailedError, String(refused));
-    assert.ok(refused.message.startsWith(`Node ${node + 2} could not be installed into the task's environment: setup has no network (\`setup_network\` in .github/jules.yml), and the sandbox's Node does not meet it.`), refused.message);
+    assert.ok(
+      refused.message.startsWith(
+        `Node ${node + 2} could not be installed into the task's environment: setup has no network (\`setup_network\` in .github/jules.yml), and the sandbox's Node does not meet it.`,
+      ),
+      refused.message,
+    );
     assert.match(refused.message, new RegExp(`The commands run with Node ${node}\\.\\d+\\.\\d+, the sandbox's own\\. So the agent did not start\\.$`));
     assert.match(refused.hint ?? "", /setup_network: public/);
   });

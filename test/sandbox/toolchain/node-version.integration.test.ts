@@ -42,7 +42,14 @@ async function repository(base: string, name: string, nvmrc: string, pkgName = n
   await run("git", ["init", "-q", dir]);
   await mkdir(home, { mode: 0o700 });
   await writeFile(join(dir, ".nvmrc"), nvmrc);
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name: pkgName, private: true, scripts: { test: 'node -e "console.log(\'ran on \' + process.version); process.exit(process.versions.node.startsWith(\'22.\') ? 0 : 1)"' } }));
+  await writeFile(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: pkgName,
+      private: true,
+      scripts: { test: "node -e \"console.log('ran on ' + process.version); process.exit(process.versions.node.startsWith('22.') ? 0 : 1)\"" },
+    }),
+  );
   return { dir, home };
 }
 
@@ -91,7 +98,10 @@ describe("integration: the Node version a repository declares runs its commands 
     const { dir, home } = await repository(base, "nvmrc99", "99\n");
     const { options, progress } = phase(home);
     await annotate(unreachable ? `CASE unreachable (${unreachable}): the registry cannot be asked` : "CASE reachable: the registry answers that node@99 does not exist");
-    const refused = await prepare(options, dir, RepoConfigSchema.parse({ test: "npm test" }), progress).then(() => null, (error: unknown) => error);
+    const refused = await prepare(options, dir, RepoConfigSchema.parse({ test: "npm test" }), progress).then(
+      () => null,
+      (error: unknown) => error,
+    );
     assert.ok(refused instanceof SetupFailedError, String(refused));
     assert.match(refused.message, /^Node 99 could not be installed into the task's environment: /);
     assert.match(refused.message, unreachable ? /could not be reached/ : /the npm registry has no `node` package matching 99/);
@@ -105,7 +115,10 @@ describe("integration: the Node version a repository declares runs its commands 
     const config = RepoConfigSchema.parse({ test: "npm test", on_setup_failure: "continue" });
     const note = await prepare(options, dir, config, progress);
     assert.match(note ?? "", /Node 99 could not be installed/);
-    assert.ok(activity.some((l) => /^Node 99 could not be installed/.test(l)), activity.join("\n"));
+    assert.ok(
+      activity.some((l) => /^Node 99 could not be installed/.test(l)),
+      activity.join("\n"),
+    );
     const report = await runTests(options, dir, config);
     assert.equal(report.passed, null, report.summary);
     assert.match(report.environment?.problem ?? "", /Node 99 could not be installed[\s\S]*The tests failed \(exit code 1\)/);
@@ -125,7 +138,10 @@ describe("integration: the Node version a repository declares runs its commands 
       const commands: string[] = [];
       const runner = { run: (cmd: string, opts: Parameters<typeof options.runner.run>[1]) => (commands.push(cmd), options.runner.run(cmd, opts)) };
       const environment = snapshots.forTask({ cloneUrl: "https://github.example/o/node22.git", owner: "o", repo: "node22", home });
-      const outcome = await prepare({ ...options, runner, environment }, dir, config, progress).then(() => "ok", (error: Error) => error.message);
+      const outcome = await prepare({ ...options, runner, environment }, dir, config, progress).then(
+        () => "ok",
+        (error: Error) => error.message,
+      );
       return { activity, commands, outcome, report: outcome === "ok" ? await runTests({ ...options, runner }, dir, config) : null };
     };
     const first = await task("snap1");
@@ -136,11 +152,20 @@ describe("integration: the Node version a repository declares runs its commands 
       return;
     }
     assert.equal(first.outcome, "ok");
-    assert.ok(first.commands.some((c) => c.includes("node@22")), "the first task installs Node 22");
+    assert.ok(
+      first.commands.some((c) => c.includes("node@22")),
+      "the first task installs Node 22",
+    );
     assert.equal(second.outcome, "ok", second.activity.join("\n"));
-    assert.ok(second.activity.some((l) => l.startsWith("environment reused")), `${second.activity.join("\n")}\n${warnings.join("\n")}`);
+    assert.ok(
+      second.activity.some((l) => l.startsWith("environment reused")),
+      `${second.activity.join("\n")}\n${warnings.join("\n")}`,
+    );
     assert.ok(!second.commands.some((c) => c.includes("npm install")), `the second task installs nothing:\n${second.commands.join("\n")}`);
-    assert.ok(second.activity.some((l) => /^Node 22\.\d+\.\d+ \(from \.nvmrc: 22; already in the task's HOME, from the environment snapshot\)$/.test(l)), second.activity.join("\n"));
+    assert.ok(
+      second.activity.some((l) => /^Node 22\.\d+\.\d+ \(from \.nvmrc: 22; already in the task's HOME, from the environment snapshot\)$/.test(l)),
+      second.activity.join("\n"),
+    );
     assert.equal(second.report?.passed, true, second.report?.summary);
     assert.match(second.report?.summary ?? "", /ran on v22\./);
   });
