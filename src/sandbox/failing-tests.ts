@@ -123,17 +123,23 @@ function jest(lines: readonly string[]): FailingTest[] | null {
   return failures.length > 0 ? failures : null;
 }
 
-/** vitest: " FAIL  file > suite > test" then the error line. */
+/**
+ * vitest: " FAIL  file > suite > test" then the error line. Headers in a row
+ * share the error after the last (vitest groups tests that failed the same
+ * way, and prints a retried test's header once per run): each test once.
+ */
 function vitest(lines: readonly string[]): FailingTest[] | null {
   if (!lines.some((l) => /^\s*Test Files\s+\d+ failed/.test(l) || /⎯ Failed Tests \d+ ⎯/.test(l))) return null;
-  const failures: FailingTest[] = [];
+  const failures = new Map<string, string>();
   for (let i = 0; i < lines.length; i++) {
-    const head = /^ FAIL {2}(.+)$/.exec(lines[i]!);
-    if (!head) continue;
-    const body = until(lines, i + 1, (l) => STACK.test(l) || /^ FAIL {2}/.test(l) || /^⎯/.test(l) || /^[-+] Expected$/.test(l));
-    failures.push({ name: head[1]!, message: message(body) });
+    const names: string[] = [];
+    for (let head = /^ FAIL {2}(.+)$/.exec(lines[i]!); head; head = /^ FAIL {2}(.+)$/.exec(lines[++i] ?? "")) names.push(head[1]!);
+    if (names.length === 0) continue;
+    const body = message(until(lines, i, (l) => STACK.test(l) || /^ FAIL {2}/.test(l) || /^⎯/.test(l) || /^[-+] Expected$/.test(l)));
+    for (const name of names) if (!failures.get(name)) failures.set(name, body);
+    i--;
   }
-  return failures.length > 0 ? failures : null;
+  return failures.size > 0 ? [...failures].map(([name, text]) => ({ name, message: text })) : null;
 }
 
 /** pytest: the "short test summary info" lines (`FAILED id - message`), else the `___ name ___` sections' `E` lines. */

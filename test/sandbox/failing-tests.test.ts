@@ -8,7 +8,8 @@ import { summarizeOutput } from "../../src/sandbox/output-summary.ts";
  * What a person reads of a failing test run: the failing tests and their
  * messages for each common runner, from output in the runners' real formats
  * (node:test, pytest and cargo captured from the real tools; mocha, jest,
- * vitest and go test written in their documented formats).
+ * vitest and go test written in their documented formats; vitest 4's retries and
+ * grouped errors captured from the real tool).
  */
 const fixture = (name: string) => readFileSync(new URL(`fixtures/runner-output/${name}`, import.meta.url), "utf8");
 
@@ -134,6 +135,24 @@ const EXPECTED: [string, string[]][] = [
       "",
       "Test Files  1 failed (1)",
       "Tests  1 failed | 1 passed (2)",
+    ],
+  ],
+  [
+    // vitest 4: a retried test's header once per run, and tests failing with the same error under one error.
+    "vitest-retries-grouped.txt",
+    [
+      "4 failing tests (vitest):",
+      "✖ test/smee.test.ts > smee-client > forwards to the webhook path",
+      "    AssertionError: expected undefined to be defined",
+      "✖ test/smee.test.ts > run > runs with a function as argument",
+      "    TypeError: fetch failed: getaddrinfo ENOTFOUND smee.io",
+      "✖ test/smee.test.ts > run > POST /api/github/webhooks",
+      "    TypeError: fetch failed: getaddrinfo ENOTFOUND smee.io",
+      "✖ test/smee.test.ts > run > adds negative numbers",
+      "    AssertionError: expected -3 to be -4 // Object.is equality",
+      "",
+      "Test Files  1 failed (1)",
+      "Tests  4 failed | 1 passed (5)",
     ],
   ],
 ];
