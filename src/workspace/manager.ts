@@ -1,10 +1,10 @@
 import { chmod, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { WorkspaceError } from "./errors.ts";
+import { branchNotFound, WorkspaceError } from "./errors.ts";
 import { deleteMirror, evictLeastRecentlyUsed, lockPathOf } from "./eviction.ts";
-import { git, GitError, type GitAuth, type TokenProvider } from "./git.ts";
+import { git, type GitAuth, type TokenProvider } from "./git.ts";
 import { withFileLock } from "./lock.ts";
-import { checkPayloadSize, mirrorPath, syncMirror } from "./mirror-cache.ts";
+import { checkPayloadSize, mirrorExists, mirrorPath, syncMirror } from "./mirror-cache.ts";
 import { remoteHeads } from "./remote-heads.ts";
 import { checkCheckoutSize } from "./checkout-size.ts";
 import { claimSpare, sparesDirOf } from "./spares.ts";
@@ -24,8 +24,10 @@ import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 export { WorkspaceError } from "./errors.ts";
 export type { Workspace } from "./task-workspace.ts";
 export type { TokenProvider } from "./git.ts";
-export type { CoAuthor, CommitOutcome } from "./commit.ts";
+export type { CoAuthor, CommitOutcome, CommitRequest } from "./commit.ts";
+export type { BotIdentity } from "./port.ts";
 export type { LeftOutPath } from "../domain/left-out.ts";
+export type { ChangeRecord } from "./changes.ts";
 export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
 
 export interface WorkspaceManagerOptions {
@@ -64,49 +66,31 @@ export interface PrepareRequest {
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 async function checkBranchName(name: string, dir: string): Promise<void> {
-  const ok =
-    !name.startsWith("-") &&
-    (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(
-      () => true,
-      () => false,
-    ));
+  const ok = !name.startsWith("-") && (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(() => true, () => false));
   if (!ok) throw new WorkspaceError("invalid_input", `${JSON.stringify(name)} is not a valid branch name`, "Name an existing branch of the repository.");
 }
 
-/** The base branch (named, or the remote's default) and the tips to sync; refuses a branch the remote does not have. */
-async function wantedTips(dataDir: string, auth: GitAuth, request: PrepareRequest, timeoutMs: number): Promise<{ baseBranch: string; tips: Map<string, string> }> {
+/**
+ * The base branch (named, or the remote's default) and the branches to sync with their remote tips. A new mirror
+ * with its base named skips the `ls-remote`: it fetches every named branch anyway, and a missing one is named from
+ * the fetch's error. Otherwise refuses a branch the remote does not have, before any fetch.
+ */
+async function wantedTips(dataDir: string, auth: GitAuth, request: PrepareRequest, timeoutMs: number, fresh: boolean): Promise<{ baseBranch: string; tips: Map<string, string | null> }> {
   const named = [request.baseBranch, request.branch].filter((b): b is string => Boolean(b));
+  if (fresh && request.baseBranch) return { baseBranch: request.baseBranch, tips: new Map(named.map((b) => [b, null])) };
   const heads = await remoteHeads(dataDir, auth, named, timeoutMs);
   const baseBranch = request.baseBranch || heads.defaultBranch;
   if (!baseBranch) throw new WorkspaceError("branch_not_found", "The repository has no default branch (is it empty?)", "Push a first commit, or name a base branch.");
-  const tips = new Map<string, string>();
+  const tips = new Map<string, string | null>();
   for (const branch of new Set([baseBranch, ...named])) {
     const sha = heads.tips.get(branch);
-    if (!sha)
-      throw new WorkspaceError(
-        "branch_not_found",
-        `Branch ${branch} does not exist in ${request.owner}/${request.repo}`,
-        "Name an existing branch, or leave it out to use the default branch.",
-      );
+    if (!sha) throw branchNotFound(branch, request);
     tips.set(branch, sha);
   }
   return { baseBranch, tips };
 }
 
 const MEASURED_MAX = 10_000;
-
-async function remoteSha(mirror: string, branch: string, ref: { owner: string; repo: string }): Promise<string> {
-  try {
-    return (await git(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], { cwd: mirror })).stdout.trim();
-  } catch (error) {
-    if (!(error instanceof GitError)) throw error;
-    throw new WorkspaceError(
-      "branch_not_found",
-      `Branch ${branch} does not exist in ${ref.owner}/${ref.repo}`,
-      "Name an existing branch, or leave it out to use the default branch.",
-    );
-  }
-}
 
 export class WorkspaceManager {
   readonly #options: Required<Omit<WorkspaceManagerOptions, "onWarning">> & Pick<WorkspaceManagerOptions, "onWarning">;
@@ -145,23 +129,30 @@ export class WorkspaceManager {
 
     const { baseBranch, baseSha } = await locked(async () => {
       checkPayloadSize(request, request.sizeKb, repoMaxBytes);
-      const { baseBranch, tips } = await wantedTips(dataDir, auth, request, fetchTimeoutMs);
+      const fresh = !(await mirrorExists(mirror));
+      const { baseBranch, tips } = await wantedTips(dataDir, auth, request, fetchTimeoutMs, fresh);
       const connect = request.branch ? ([baseBranch, request.branch] as const) : undefined;
+      let synced: Map<string, string>;
       try {
-        await syncMirror(mirror, request, request.token, { repoMaxBytes, sizeKb: request.sizeKb, timeoutMs: fetchTimeoutMs, tips, connect });
+        synced = (await syncMirror(mirror, request, request.token, { repoMaxBytes, sizeKb: request.sizeKb, timeoutMs: fetchTimeoutMs, tips, connect })).tips;
       } catch (error) {
         if (error instanceof WorkspaceError && error.code === "repo_too_large") await deleteMirror(dataDir, mirror).catch(() => undefined);
         throw error;
       }
-      const base = await remoteSha(mirror, baseBranch, request);
-      const start = request.branch ? await remoteSha(mirror, request.branch, request) : base;
+      const tipOf = (branch: string) => {
+        const sha = synced.get(branch);
+        if (!sha) throw branchNotFound(branch, request);
+        return sha;
+      };
+      const base = tipOf(baseBranch);
+      const start = request.branch ? tipOf(request.branch) : base;
       const measuredKey = `${mirror}\0${start}`;
       if (!this.#measured.has(measuredKey)) {
         await checkCheckoutSize(mirror, start, auth, request, { maxBytes: checkoutMaxBytes, maxFiles: checkoutMaxFiles });
         if (this.#measured.size >= MEASURED_MAX) this.#measured.clear();
         this.#measured.add(measuredKey);
       }
-      await removeWorktree(mirror, dir); // a leftover of a crashed run of this task
+      if (!fresh) await removeWorktree(mirror, dir); // a leftover of a crashed run of this task
       if (!(await claimSpare(mirror, sparesDir, dir, start, auth))) await addWorktree({ mirror, dir, commit: start, auth });
       return { baseBranch, baseSha: base };
     });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { WorkspaceError } from "./errors.ts";
+import { branchNotFound, fetchFailed, WorkspaceError } from "./errors.ts";
 import { git, GitError, type TokenProvider } from "./git.ts";
 
 /**
@@ -10,9 +10,12 @@ import { git, GitError, type TokenProvider } from "./git.ts";
  * of a follow-up), each as its tip alone (`--depth=1`, blobs included): the
  * first task costs what `git clone --depth 1` costs, in one upload-pack
  * request, and a repository whose served history is itself shallow works the
- * same. Later syncs fetch a branch only when its remote tip moved (known from
- * one `ls-remote`, see remote-heads.ts), again as its tip: objects the mirror
- * already has are not sent again. History is deepened only when a task needs
+ * same. A new mirror fetches the named branches without asking the remote
+ * first (a missing branch is named from the fetch's error). Later syncs fetch
+ * a branch only when its remote tip moved (known from one `ls-remote`, see
+ * remote-heads.ts), again as its tip: objects the mirror already has are not
+ * sent again, and when nothing moved no git command reaches the remote and the
+ * size measured last time stands. History is deepened only when a task needs
  * it: a follow-up's branch and its base are deepened, in a few growing
  * batches, until they meet, so `base..branch` is the branch's own commits.
  * New mirrors are not partial clones, so no object is ever fetched lazily,
@@ -20,8 +23,9 @@ import { git, GitError, type TokenProvider } from "./git.ts";
  * made as partial clones by older versions still work: their missing blobs
  * are fetched in one batch, see checkout-size.ts). Remote branches land in
  * `refs/remotes/origin/*`, not `refs/heads/*`: task branches live in the
- * mirror's `refs/heads/jules/*` (worktrees share the mirror's refs). Tags are
- * not fetched (not needed). A cold mirror is built in a temporary directory
+ * mirror's `refs/heads/jules/*` (worktrees share the mirror's refs). Tags
+ * come only with the commits they point at (a tagged tip). History stays
+ * shallow on purpose (see README, "Checkout"). A cold mirror is built in a temporary directory
  * and renamed into place, so a crash never leaves a half-made mirror. Callers
  * hold the mirror lock.
  */
@@ -92,55 +96,57 @@ function tooLarge(ref: RepoRef, bytes: number, limit: number): WorkspaceError {
   );
 }
 
-function fetchFailed(ref: RepoRef, error: unknown): WorkspaceError {
-  const auth = error instanceof GitError && error.authFailed;
-  const message = `Could not fetch ${ref.owner}/${ref.repo}: ${error instanceof Error ? error.message : String(error)}`;
-  return auth
-    ? new WorkspaceError("auth_failed", message, "Check that the app is installed on this repository with read access to contents.")
-    : new WorkspaceError("fetch_failed", message, "This is usually temporary; try again. If it persists, check that the repository is reachable from the OpenJules host.");
-}
-
 /**
  * Untracked files a setup command creates that must never be committed, even
  * when the repository does not ignore them (read from the mirror by every worktree).
  */
 const EXCLUDES = ["node_modules/", "__pycache__/", "*.py[co]", ".pytest_cache/", ".mypy_cache/", ".tox/", ".venv/"].join("\n");
 
-/** Every fetch: named refs only, no tags, no submodules, nothing written to FETCH_HEAD. */
-const FETCH = ["fetch", "--quiet", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no"];
+/**
+ * Every fetch: named refs only, no submodules, nothing written to FETCH_HEAD.
+ * Tags are followed (git's default): a tag pointing at a commit being fetched
+ * comes along in the same request, so `git describe` on a tagged tip names
+ * its tag; tags elsewhere in history are never fetched.
+ */
+const FETCH = ["fetch", "--quiet", "--no-write-fetch-head", "--recurse-submodules=no"];
 const refspec = (branch: string) => `+refs/heads/${branch}:refs/remotes/origin/${branch}`;
 /** Deepening steps for a follow-up whose branch and base do not meet yet; then the whole history. */
 const DEEPEN = [64, 1024, 16_384];
 
 async function initMirror(path: string, ref: RepoRef): Promise<void> {
   await git(["init", "--quiet", "--bare", path], { cwd: dirname(path) });
-  const settings: [string, string][] = [
-    ["remote.origin.url", ref.cloneUrl],
-    ["remote.origin.fetch", "+refs/heads/*:refs/remotes/origin/*"],
-    ["remote.origin.tagOpt", "--no-tags"],
-  ];
-  for (const [key, value] of settings) await git(["config", key, value], { cwd: path });
+  // One command for the remote's URL and fetch refspec (fetches name their refspecs anyway).
+  await git(["remote", "add", "origin", ref.cloneUrl], { cwd: path });
+  // Checkouts in its worktrees write files with one worker per core (git's own `checkout--worker`: no filter,
+  // no repository code). Fixed text appended to the config only we write, before the mirror is in place.
+  await appendFile(join(path, "config"), "[checkout]\n\tworkers = 0\n");
 }
 
-async function localTip(path: string, branch: string): Promise<string | null> {
-  const out = await git(["rev-parse", "--verify", "--quiet", `refs/remotes/origin/${branch}^{commit}`], { cwd: path }).catch(() => null);
-  return out?.stdout.trim() || null;
+/** The mirror's copies of the remote's branches (`refs/remotes/origin/*`) that point at commits, in one command. */
+export async function localTips(path: string): Promise<Map<string, string>> {
+  const { stdout } = await git(["for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/remotes/origin/"], { cwd: path });
+  const tips = new Map<string, string>();
+  for (const line of stdout.split("\n")) {
+    const match = /^([0-9a-f]{40,64}) commit refs\/remotes\/origin\/(.+)$/.exec(line);
+    if (match?.[1] && match[2]) tips.set(match[2], match[1]);
+  }
+  return tips;
 }
 
 const meets = (path: string, a: string, b: string) =>
-  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(
-    () => true,
-    () => false,
-  );
+  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(() => true, () => false);
 
 const isShallow = async (path: string) => (await git(["rev-parse", "--is-shallow-repository"], { cwd: path })).stdout.trim() === "true";
 
 /** Deepens `base` and `branch` until they share a commit, in at most `DEEPEN.length + 1` fetches; unrelated histories stay as they are. */
-async function connect(path: string, [base, branch]: readonly [string, string], run: (args: string[]) => Promise<unknown>): Promise<void> {
+async function connect(path: string, [base, branch]: readonly [string, string], run: (args: string[]) => Promise<unknown>): Promise<boolean> {
+  let fetched = false;
   for (const step of [...DEEPEN, 0]) {
-    if ((await meets(path, base, branch)) || !(await isShallow(path))) return;
+    if ((await meets(path, base, branch)) || !(await isShallow(path))) break;
     await run([...FETCH, step ? `--deepen=${step}` : "--unshallow", "origin", refspec(base), refspec(branch)]);
+    fetched = true;
   }
+  return fetched;
 }
 
 /** Refuses a repository whose payload size (`repository.size`, KB) is over the limit, before any request. */
@@ -152,48 +158,77 @@ export interface SyncOptions {
   repoMaxBytes: number;
   sizeKb?: number | undefined;
   timeoutMs?: number;
-  /** The branches to bring up to date and their remote tips (from remoteHeads()). */
-  tips: ReadonlyMap<string, string>;
+  /**
+   * The branches to bring up to date, each with its remote tip (from remoteHeads()), or null when the remote was
+   * not asked: a new mirror fetches every named branch without asking first.
+   */
+  tips: ReadonlyMap<string, string | null>;
   /** A follow-up's base and branch: their histories are deepened until they meet. */
   connect?: readonly [string, string] | undefined;
 }
 
+export interface SyncResult {
+  bytes: number;
+  /** The mirror's tip of every branch named in `tips`. */
+  tips: Map<string, string>;
+}
+
+export const mirrorExists = (path: string) => stat(join(path, "HEAD")).then(() => true, () => false);
+
+/** A fetch that failed because a named branch is not on the remote names that branch. */
+function fetchError(ref: RepoRef, error: unknown): WorkspaceError {
+  if (error instanceof WorkspaceError) return error;
+  const missing = error instanceof GitError ? /couldn't find remote ref refs\/heads\/(\S+)/.exec(error.stderr)?.[1] : undefined;
+  return missing ? branchNotFound(missing, ref) : fetchFailed(`Could not fetch ${ref.owner}/${ref.repo}`, error);
+}
+
 /**
  * Brings the named branches of the mirror up to date with the remote
- * (creating the mirror on first use) and returns its size. Refuses a
- * repository over the limit: before any transfer when the payload's
+ * (creating the mirror on first use) and returns its size and their tips.
+ * Refuses a repository over the limit: before any transfer when the payload's
  * `repository.size` says so, and after the fetch by measuring (the caller
  * then deletes the mirror, see eviction.ts).
  */
-export async function syncMirror(path: string, ref: RepoRef, token: TokenProvider, options: SyncOptions): Promise<number> {
+export async function syncMirror(path: string, ref: RepoRef, token: TokenProvider, options: SyncOptions): Promise<SyncResult> {
   const { repoMaxBytes, sizeKb, timeoutMs = 30 * 60_000, tips } = options;
   checkPayloadSize(ref, sizeKb, repoMaxBytes);
-  const exists = await stat(join(path, "HEAD")).then(
-    () => true,
-    () => false,
-  );
+  const exists = await mirrorExists(path);
   const target = exists ? path : `${path}.tmp-${randomUUID()}`;
   const run = (args: string[]) => git(args, { cwd: target, auth: { remoteUrl: ref.cloneUrl, token }, timeoutMs });
+  let local = new Map<string, string>();
+  let fetched = false;
   try {
-    if (!exists) {
+    if (exists) local = await localTips(target);
+    else {
       await mkdir(dirname(path), { recursive: true, mode: 0o700 });
       await initMirror(target, ref);
     }
-    const stale: string[] = [];
-    for (const [branch, sha] of tips) if ((await localTip(target, branch)) !== sha) stale.push(branch);
-    // One request for every branch that moved, each as its tip only.
-    if (stale.length > 0) await run([...FETCH, "--depth=1", "origin", ...stale.map(refspec)]);
-    if (options.connect && options.connect[0] !== options.connect[1]) await connect(target, options.connect, run);
+    const stale = [...tips].filter(([branch, sha]) => sha === null || local.get(branch) !== sha).map(([branch]) => branch);
+    if (stale.length > 0) {
+      // One request for every branch that moved, each as its tip only.
+      await run([...FETCH, "--depth=1", "origin", ...stale.map(refspec)]);
+      fetched = true;
+    }
+    if (options.connect && options.connect[0] !== options.connect[1]) fetched = (await connect(target, options.connect, run)) || fetched;
+    if (fetched) local = await localTips(target);
     if (!exists) await rename(target, path);
   } catch (error) {
     if (!exists) await rm(target, { recursive: true, force: true });
-    throw error instanceof WorkspaceError ? error : fetchFailed(ref, error);
+    throw fetchError(ref, error);
+  }
+  const result = new Map<string, string>();
+  for (const branch of tips.keys()) {
+    const sha = local.get(branch);
+    if (!sha) throw branchNotFound(branch, ref);
+    result.set(branch, sha);
   }
   await mkdir(join(path, "info"), { recursive: true });
   await writeFile(join(path, "info", "exclude"), `${EXCLUDES}\n`);
-  const bytes = await repositoryBytes(path);
+  // Nothing fetched: the size measured after the last fetch still holds.
+  const known = fetched ? null : await readMeta(path);
+  const bytes = known?.sizeBytes || (await repositoryBytes(path));
   // Still written when too large, so eviction accounts for it until the caller deletes it.
   await writeMeta(path, { lastUsedMs: Date.now(), sizeBytes: bytes });
   if (bytes > repoMaxBytes) throw tooLarge(ref, bytes, repoMaxBytes);
-  return bytes;
+  return { bytes, tips: result };
 }

@@ -1,5 +1,5 @@
-import { WorkspaceError } from "./errors.ts";
-import { git, GitError, type GitAuth } from "./git.ts";
+import { fetchFailed } from "./errors.ts";
+import { git, type GitAuth } from "./git.ts";
 
 /**
  * What the remote has, in one request before anything is fetched: its default
@@ -43,9 +43,6 @@ export async function remoteHeads(cwd: string, auth: GitAuth, branches: readonly
     }
     return heads;
   } catch (error) {
-    const message = `Could not list the branches of the repository: ${error instanceof Error ? error.message : String(error)}`;
-    throw error instanceof GitError && error.authFailed
-      ? new WorkspaceError("auth_failed", message, "Check that the app is installed on this repository with read access to contents.")
-      : new WorkspaceError("fetch_failed", message, "This is usually temporary; try again. If it persists, check that the repository is reachable from the OpenJules host.");
+    throw fetchFailed("Could not list the branches of the repository", error);
   }
 }

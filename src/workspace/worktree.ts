@@ -6,15 +6,14 @@ import { git, type GitAuth } from "./git.ts";
 
 /**
  * A task's working copy: `git worktree add` from the repository's mirror.
- * Chosen over a `--shared` clone because (1) the mirror is a partial clone, and
- * a worktree's checkout fetches the missing blobs through the mirror's own
- * promisor remote (with the per-command token), where a clone of a partial
- * repository would have to lazily fetch through a local path; (2) blobs
- * fetched for one task stay in the mirror for the next; (3) nothing is copied.
- * The worktree's `.git` is a one-line file pointing into the mirror; repository
- * code never sees it (the sandbox hides `.git` and does not mount the data
- * directory), no credentials are stored anywhere, and hooks are disabled for
- * every git command we run, so the mirror is only ever written by us.
+ * Chosen over a clone because nothing is copied (the mirror's objects are
+ * used in place) and a worktree recycled for the next task (spares.ts) only
+ * rewrites what changed. The files are written by parallel checkout workers
+ * (the mirror's `checkout.workers`, see mirror-cache.ts). The worktree's `.git` is a one-line
+ * file pointing into the mirror; repository code never sees it (the sandbox
+ * binds a read-only view over it, see sandbox/git-view.ts), no credentials
+ * are stored anywhere, and hooks are disabled for every git command we run,
+ * so the mirror is only ever written by us.
  */
 
 export interface AddWorktreeOptions {
@@ -25,11 +24,7 @@ export interface AddWorktreeOptions {
   auth: GitAuth;
 }
 
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
+const exists = (path: string) => stat(path).then(() => true, () => false);
 
 /** `rm -rf`, first making everything writable: repository code may leave `chmod 000` directories behind. */
 export async function forceRemove(dir: string): Promise<void> {
@@ -51,17 +46,17 @@ export async function removeWorktree(mirror: string, dir: string): Promise<void>
   }
 }
 
-/** Creates a fresh worktree at `dir` (replacing a leftover of a crashed run of the same task). */
+/**
+ * Creates a fresh worktree at `dir` (replacing a leftover of a crashed run of the same task). Call after
+ * removeWorktree(mirror, dir) on a mirror that may have worktrees registered; a new mirror has none.
+ */
 export async function addWorktree(options: AddWorktreeOptions): Promise<void> {
   const { mirror, dir, commit, auth } = options;
   if (await exists(dir)) await removeWorktree(mirror, dir);
-  await git(["worktree", "prune"], { cwd: mirror });
   try {
     await git(["worktree", "add", "--quiet", "--detach", dir, commit], { cwd: mirror, auth });
   } catch (error) {
     await removeWorktree(mirror, dir).catch(() => undefined);
-    throw new WorkspaceError("git_failed", `Could not check out ${commit}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", {
-      cause: error,
-    });
+    throw new WorkspaceError("git_failed", `Could not check out ${commit}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", { cause: error });
   }
 }
