@@ -23,7 +23,7 @@ interface Entry {
   sha: string;
 }
 
-/** Pure: `git diff-tree -r -z` raw output → the added or changed entries (new side), gitlinks left out. */
+/** Pure: `git diff-tree -r -z` raw output (of one commit or several) → the added or changed entries (new side), gitlinks left out. */
 export function parseRawEntries(raw: string): Entry[] {
   const parts = raw.split("\0");
   const entries: Entry[] = [];
@@ -41,8 +41,10 @@ export function parseRawEntries(raw: string): Entry[] {
 export async function* readPushed(dir: string, baseSha: string, maxBlobBytes: number): AsyncGenerator<PushedObject> {
   const commits = (await git(["rev-list", `${baseSha}..HEAD`], { cwd: dir })).stdout.split("\n").filter(Boolean);
   const entries = new Map<string, Entry>();
-  for (const commit of commits) {
-    const raw = await git(["diff-tree", "-r", "-z", "-m", "--root", "--no-renames", "--no-commit-id", "--no-abbrev", "--no-ext-diff", "--no-textconv", commit], { cwd: dir });
+  if (commits.length > 0) {
+    // Every commit's changes in one command: the commits on stdin, their raw diffs one after another.
+    const args = ["diff-tree", "--stdin", "-r", "-z", "-m", "--root", "--no-renames", "--no-commit-id", "--no-abbrev", "--no-ext-diff", "--no-textconv"];
+    const raw = await git(args, { cwd: dir, input: `${commits.join("\n")}\n`, maxBuffer: BATCH_BYTES });
     for (const entry of parseRawEntries(raw.stdout)) entries.set(`${entry.sha}\0${entry.path}`, entry);
   }
   for (const [sha, raw] of await catFile(dir, commits)) yield { kind: "commit", sha, raw: raw ?? Buffer.alloc(0) };

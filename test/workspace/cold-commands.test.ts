@@ -1,39 +1,28 @@
 import assert from "node:assert/strict";
-import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { git } from "../../src/workspace/git.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { addCommits, gitOut } from "../helpers/git/repo.ts";
-import { tempDir, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
+import { logGitCommands, type GitCommandLog } from "./git-command-log.ts";
 
 /**
  * Issue 9: the cold path costs no more than `git clone --depth 1`, so it runs
  * few git commands and asks the server as little as a clone does: one ref
- * listing and one fetch. Every git command the workspace starts is logged by a
- * `git` first on PATH that hands over to the real one (git's own children, such
- * as remote-http and index-pack, come from its exec path and are not counted).
+ * listing and one fetch. Every git command the workspace starts is logged
+ * (git-command-log.ts).
  */
 
-let shimDir = "";
-let log = "";
-const savedPath = process.env.PATH;
-
+let log: GitCommandLog;
 beforeAll(async () => {
-  shimDir = await tempDir("openjules-git-shim-");
-  log = join(shimDir, "commands.log");
-  const realGit = (await gitOut(shimDir, "--exec-path")).replace(/\/libexec\/git-core$|\/lib\/git-core$/, "/bin/git");
-  await writeFile(join(shimDir, "git"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${realGit}' "$@"\n`);
-  await chmod(join(shimDir, "git"), 0o755);
-  process.env.PATH = `${shimDir}:${savedPath ?? "/usr/bin:/bin"}`;
+  log = await logGitCommands();
 });
-afterAll(async () => {
-  process.env.PATH = savedPath;
-  await rm(shimDir, { recursive: true, force: true });
-});
+afterAll(() => log.restore());
 
-const commands = async () => (await readFile(log, "utf8").catch(() => "")).split("\n").filter(Boolean);
-const resetLog = () => writeFile(log, "");
+const commands = () => log.commands();
+const resetLog = () => log.reset();
 const count = (fx: WorkspaceFixture, command: string, from = 0) => fx.server.requests.slice(from).filter((r) => r.command === command).length;
 
 describe("workspace: git commands and server requests of a checkout", { timeout: 120_000 }, () => {
