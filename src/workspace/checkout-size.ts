@@ -47,7 +47,14 @@ async function isPartial(mirror: string): Promise<boolean> {
 const missingBlobs = async (mirror: string, commit: string) => {
   // `--missing=print` lists the absent objects of this commit's tree without fetching them.
   const listed = (await git(["rev-list", "--objects", "--no-walk", "--missing=print", commit], { cwd: mirror, maxBuffer: BIG })).stdout;
-  return [...new Set(listed.split("\n").filter((line) => line.startsWith("?")).map((line) => line.slice(1).trim()))];
+  return [
+    ...new Set(
+      listed
+        .split("\n")
+        .filter((line) => line.startsWith("?"))
+        .map((line) => line.slice(1).trim()),
+    ),
+  ];
 };
 
 /** Partial mirrors only: checks the file count from the trees, then fetches the commit's missing blobs in one request. */
@@ -58,9 +65,24 @@ async function fetchMissingBlobs(mirror: string, commit: string, auth: GitAuth, 
   if (files > limits.maxFiles) throw tooManyFiles(ref, files, commit, limits);
   const missing = await missingBlobs(mirror, commit);
   if (missing.length === 0) return;
-  const fetch = ["-c", "fetch.negotiationAlgorithm=noop", "fetch", "--quiet", "origin", "--no-tags", "--no-write-fetch-head", "--recurse-submodules=no", "--filter=blob:none", "--stdin"];
+  const fetch = [
+    "-c",
+    "fetch.negotiationAlgorithm=noop",
+    "fetch",
+    "--quiet",
+    "origin",
+    "--no-tags",
+    "--no-write-fetch-head",
+    "--recurse-submodules=no",
+    "--filter=blob:none",
+    "--stdin",
+  ];
   await git(fetch, { cwd: mirror, auth, input: `${missing.join("\n")}\n`, maxBuffer: BIG }).catch((error: unknown) => {
-    throw new WorkspaceError("fetch_failed", `Could not fetch the files of ${ref.owner}/${ref.repo} at ${commit.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`, FETCH_HINT);
+    throw new WorkspaceError(
+      "fetch_failed",
+      `Could not fetch the files of ${ref.owner}/${ref.repo} at ${commit.slice(0, 12)}: ${error instanceof Error ? error.message : String(error)}`,
+      FETCH_HINT,
+    );
   });
   if ((await missingBlobs(mirror, commit)).length > 0) {
     throw new WorkspaceError("fetch_failed", `The remote did not send every file of ${ref.owner}/${ref.repo} at ${commit.slice(0, 12)}, so its size cannot be checked`, FETCH_HINT);

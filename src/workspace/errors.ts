@@ -40,5 +40,9 @@ export function fetchFailed(what: string, error: unknown): WorkspaceError {
 }
 
 export function branchNotFound(branch: string, ref: { owner: string; repo: string }): WorkspaceError {
-  return new WorkspaceError("branch_not_found", `Branch ${branch} does not exist in ${ref.owner}/${ref.repo}`, "Name an existing branch, or leave it out to use the default branch.");
+  return new WorkspaceError(
+    "branch_not_found",
+    `Branch ${branch} does not exist in ${ref.owner}/${ref.repo}`,
+    "Name an existing branch, or leave it out to use the default branch.",
+  );
 }

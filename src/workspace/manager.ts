@@ -66,7 +66,12 @@ export interface PrepareRequest {
 const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
 async function checkBranchName(name: string, dir: string): Promise<void> {
-  const ok = !name.startsWith("-") && (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(() => true, () => false));
+  const ok =
+    !name.startsWith("-") &&
+    (await git(["check-ref-format", "--branch", name], { cwd: dir }).then(
+      () => true,
+      () => false,
+    ));
   if (!ok) throw new WorkspaceError("invalid_input", `${JSON.stringify(name)} is not a valid branch name`, "Name an existing branch of the repository.");
 }
 
@@ -75,7 +80,13 @@ async function checkBranchName(name: string, dir: string): Promise<void> {
  * with its base named skips the `ls-remote`: it fetches every named branch anyway, and a missing one is named from
  * the fetch's error. Otherwise refuses a branch the remote does not have, before any fetch.
  */
-async function wantedTips(dataDir: string, auth: GitAuth, request: PrepareRequest, timeoutMs: number, fresh: boolean): Promise<{ baseBranch: string; tips: Map<string, string | null> }> {
+async function wantedTips(
+  dataDir: string,
+  auth: GitAuth,
+  request: PrepareRequest,
+  timeoutMs: number,
+  fresh: boolean,
+): Promise<{ baseBranch: string; tips: Map<string, string | null> }> {
   const named = [request.baseBranch, request.branch].filter((b): b is string => Boolean(b));
   if (fresh && request.baseBranch) return { baseBranch: request.baseBranch, tips: new Map(named.map((b) => [b, null])) };
   const heads = await remoteHeads(dataDir, auth, named, timeoutMs);

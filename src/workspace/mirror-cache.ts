@@ -134,7 +134,10 @@ export async function localTips(path: string): Promise<Map<string, string>> {
 }
 
 const meets = (path: string, a: string, b: string) =>
-  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(() => true, () => false);
+  git(["merge-base", `refs/remotes/origin/${a}`, `refs/remotes/origin/${b}`], { cwd: path }).then(
+    () => true,
+    () => false,
+  );
 
 const isShallow = async (path: string) => (await git(["rev-parse", "--is-shallow-repository"], { cwd: path })).stdout.trim() === "true";
 
@@ -173,7 +176,11 @@ export interface SyncResult {
   tips: Map<string, string>;
 }
 
-export const mirrorExists = (path: string) => stat(join(path, "HEAD")).then(() => true, () => false);
+export const mirrorExists = (path: string) =>
+  stat(join(path, "HEAD")).then(
+    () => true,
+    () => false,
+  );
 
 /** A fetch that failed because a named branch is not on the remote names that branch. */
 function fetchError(ref: RepoRef, error: unknown): WorkspaceError {

@@ -24,7 +24,11 @@ export interface AddWorktreeOptions {
   auth: GitAuth;
 }
 
-const exists = (path: string) => stat(path).then(() => true, () => false);
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );
 
 /** `rm -rf`, first making everything writable: repository code may leave `chmod 000` directories behind. */
 export async function forceRemove(dir: string): Promise<void> {
@@ -57,6 +61,8 @@ export async function addWorktree(options: AddWorktreeOptions): Promise<void> {
     await git(["worktree", "add", "--quiet", "--detach", dir, commit], { cwd: mirror, auth });
   } catch (error) {
     await removeWorktree(mirror, dir).catch(() => undefined);
-    throw new WorkspaceError("git_failed", `Could not check out ${commit}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", { cause: error });
+    throw new WorkspaceError("git_failed", `Could not check out ${commit}: ${error instanceof Error ? error.message : String(error)}`, "This is usually temporary; try again.", {
+      cause: error,
+    });
   }
 }

@@ -49,7 +49,10 @@ describe("workspace: git commands and server requests of a checkout", { timeout:
 
   it("cold, a base that does not exist: named from the fetch's error, and no mirror is left", async () => {
     fx = await workspaceFixture();
-    const error = await fx.manager.prepare(fx.request("t-none", { baseBranch: "nope" })).then(() => null, (e: unknown) => e);
+    const error = await fx.manager.prepare(fx.request("t-none", { baseBranch: "nope" })).then(
+      () => null,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof Error && /Branch nope does not exist in acme\/widget/.test(error.message), String(error));
     assert.equal((error as { code?: string }).code, "branch_not_found");
     const mirror = mirrorPath(fx.dataDir, fx.request("x"));
