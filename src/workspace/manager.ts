@@ -24,10 +24,8 @@ import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 export { WorkspaceError } from "./errors.ts";
 export type { Workspace } from "./task-workspace.ts";
 export type { TokenProvider } from "./git.ts";
-export type { CoAuthor, CommitOutcome, CommitRequest } from "./commit.ts";
-export type { BotIdentity } from "./port.ts";
+export type { CoAuthor, CommitOutcome } from "./commit.ts";
 export type { LeftOutPath } from "../domain/left-out.ts";
-export type { ChangeRecord } from "./changes.ts";
 export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
 
 export interface WorkspaceManagerOptions {
