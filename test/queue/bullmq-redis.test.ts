@@ -1,8 +1,7 @@
 /**
- * What only the BullMQ queue has to show, against the real Redis: a worker
- * process killed with SIGKILL has its job taken over; a closed queue leaves
- * its process free to exit; locks are renewed while a job runs, and a lost
- * lock aborts the run and drops its result; ids BullMQ itself would refuse
+ * What only the BullMQ queue has to show, against the real Redis: a lost
+ * lock aborts the run and drops its result (lock renewal and worker processes
+ * are contract cases: contract-processes.ts); ids BullMQ itself would refuse
  * work; concurrent enqueues of one id create it once; a job BullMQ fails on
  * its own (its stall limit) is still reported once; finished jobs are removed
  * after the retention period; bad settings and an unreachable Redis are
@@ -10,9 +9,6 @@
  */
 import { afterEach, describe, it } from "vitest";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { Queue } from "bullmq";
 import { openBullmqQueue, type BullmqQueue, type BullmqQueueOptions } from "../../src/queue/bullmq/index.ts";
 import { bullJobId } from "../../src/queue/bullmq/job-record.ts";
@@ -22,14 +18,12 @@ import { removeQueueData, TEST_REDIS_URL, uniquePrefix } from "../helpers/servic
 import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";
 
-const child = new URL("../helpers/queue-child.ts", import.meta.url).pathname;
 const noFailures: JobHandlers["onFailed"] = async (job, error) => assert.fail(`unexpected onFailed for ${job.id}: ${error.message}`);
 const never = () => new Promise<void>(() => {});
 
 describe("BullMQ queue on Redis", { timeout: 120_000 }, () => {
   const queues: BullmqQueue[] = [];
   const raw: Queue[] = [];
-  const children: ChildProcess[] = [];
   const prefixes: string[] = [];
   const prefix = () => {
     const p = uniquePrefix("bullmq");
@@ -47,61 +41,10 @@ describe("BullMQ queue on Redis", { timeout: 120_000 }, () => {
     raw.push(queue);
     return { client: await queue.getBackend().client, key: (specId: string) => queue.toKey(bullJobId(specId)) };
   };
-  const run = (...args: string[]) => {
-    const proc = spawn(process.execPath, [child, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    children.push(proc);
-    return proc;
-  };
   afterEach(async () => {
-    for (const proc of children.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
     for (const queue of queues.splice(0)) await queue.close();
     for (const queue of raw.splice(0)) await queue.close();
     for (const p of prefixes.splice(0)) await removeQueueData(p);
-  });
-
-  it("takes over the job of a worker process killed with SIGKILL", async () => {
-    const p = prefix();
-    const queue = await open(p, { leaseMs: 500 });
-    await queue.enqueue({ id: "execute:killed", name: "execute", data: { step: 3 } });
-    const proc = run("hang", TEST_REDIS_URL, p);
-    const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
-    assert.equal((await lines.next()).value, "running execute:killed 1");
-    proc.kill("SIGKILL");
-    await once(proc, "exit");
-    const seen = deferred<Job>();
-    await queue.start({ run: async (job) => seen.resolve(job), onFailed: noFailures }, 1);
-    const job = await seen.promise;
-    assert.deepEqual([job.attempt, job.lastError, job.data], [2, "interrupted", { step: 3 }]);
-    await queue.idle();
-  });
-
-  it("leaves nothing behind: a process that closed its queue exits on its own", async () => {
-    const proc = run("lifecycle", TEST_REDIS_URL, prefix());
-    let out = "";
-    proc.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    const [code] = (await once(proc, "exit")) as [number | null];
-    assert.equal(code, 0);
-    assert.equal(out, "closed 3\n");
-  });
-
-  it("renews the lock of a long job so no other worker takes it", async () => {
-    const p = prefix();
-    const a = await open(p, { leaseMs: 1_500 });
-    const b = await open(p, { leaseMs: 1_500 });
-    const runs: string[] = [];
-    const handlers = (name: string): JobHandlers => ({
-      run: async (job) => {
-        runs.push(`${name}:${job.attempt}`);
-        await new Promise((resolve) => setTimeout(resolve, 4_000));
-      },
-      onFailed: noFailures,
-    });
-    await a.enqueue({ id: "execute:long", name: "execute", data: null });
-    await a.start(handlers("a"), 1);
-    await b.start(handlers("b"), 1);
-    await Promise.all([a.idle(), b.idle()]);
-    assert.equal(runs.length, 1, `runs: ${runs.join(", ")}`);
-    assert.match(runs[0]!, /:1$/);
   });
 
   it("aborts a run whose lock was lost, drops its result, and runs the job again as interrupted", async () => {

@@ -6,10 +6,10 @@
  */
 import { BullmqQueue, openBullmqQueue } from "../../src/queue/bullmq/index.ts";
 import { removeQueueData, TEST_REDIS_URL, uniquePrefix } from "../helpers/services.ts";
-import { queueContract } from "./contract.ts";
+import { queueContract, queueProcessContract, type QueueBackend } from "./contract.ts";
 import { memoryLogger } from "./memory-logger.ts";
 
-queueContract("BullMQ on Redis", async () => {
+async function bullmqBackend(): Promise<QueueBackend> {
   const prefix = uniquePrefix("contract");
   return {
     open: (options = {}) =>
@@ -26,6 +26,10 @@ queueContract("BullMQ on Redis", async () => {
       if (!(queue instanceof BullmqQueue)) throw new TypeError("not a BullMQ queue");
       await queue.simulateCrash();
     },
+    childArgs: [TEST_REDIS_URL, prefix],
     cleanup: () => removeQueueData(prefix),
   };
-});
+}
+
+queueContract("BullMQ on Redis", bullmqBackend);
+queueProcessContract("BullMQ on Redis", bullmqBackend);

@@ -9,6 +9,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import type { JobQueue } from "../../src/queue/port.ts";
 import { basicCases } from "./contract-basics.ts";
+import { processCases } from "./contract-processes.ts";
 import { workerCases } from "./contract-workers.ts";
 
 export interface QueueTestOptions {
@@ -25,6 +26,8 @@ export interface QueueBackend {
   open(options?: QueueTestOptions): Promise<JobQueue>;
   /** Kills an instance like SIGKILL would: nothing is stopped or handed back. */
   crash(queue: JobQueue): Promise<void>;
+  /** The shared backend as test/helpers/queue-child.ts takes it: a SQLite file, or the Redis URL and key prefix. */
+  childArgs: string[];
   cleanup(): Promise<void>;
 }
 
@@ -32,10 +35,25 @@ export interface QueueContext {
   /** Opens an instance that is closed after the test. */
   open(options?: QueueTestOptions): Promise<JobQueue>;
   crash(queue: JobQueue): Promise<void>;
+  /** The current test's backend as a worker process opens it (see QueueBackend). */
+  childArgs(): string[];
 }
 
+/** The in-process cases (the unit project runs the embedded queue's). */
 export function queueContract(name: string, makeBackend: () => Promise<QueueBackend>): void {
-  describe(`JobQueue contract: ${name}`, { timeout: 120_000 }, () => {
+  contractSuite(`JobQueue contract: ${name}`, makeBackend, (context) => {
+    basicCases(context);
+    workerCases(context);
+  });
+}
+
+/** The cases with worker processes and long leases (integration: each backend runs them from a file the integration project holds). */
+export function queueProcessContract(name: string, makeBackend: () => Promise<QueueBackend>): void {
+  contractSuite(`JobQueue contract between processes: ${name}`, makeBackend, processCases);
+}
+
+function contractSuite(title: string, makeBackend: () => Promise<QueueBackend>, register: (context: QueueContext) => void): void {
+  describe(title, { timeout: 120_000 }, () => {
     let backend: QueueBackend | undefined;
     let opened: JobQueue[] = [];
     beforeEach(async () => {
@@ -55,8 +73,8 @@ export function queueContract(name: string, makeBackend: () => Promise<QueueBack
         return queue;
       },
       crash: (queue) => backend!.crash(queue),
+      childArgs: () => backend!.childArgs,
     };
-    basicCases(context);
-    workerCases(context);
+    register(context);
   });
 }

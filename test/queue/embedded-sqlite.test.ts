@@ -1,18 +1,14 @@
 /**
  * What only the embedded queue has to show: it shares a file with the task
- * store; it refuses a newer schema; a worker process killed with SIGKILL has
- * its job taken over; a closed queue leaves its process free to exit; leases
- * are renewed while a job runs and a lost lease aborts the run and drops its
+ * store; it refuses a newer schema; a lost lease aborts the run and drops its
  * result; enqueue wakes started queues at once; finished jobs are pruned.
+ * (Lease renewal and worker processes are contract cases: contract-processes.ts.)
  */
 import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
 import { openEmbeddedQueue, type EmbeddedQueue, type EmbeddedQueueOptions } from "../../src/queue/embedded/index.ts";
 import type { Job, JobHandlers } from "../../src/queue/port.ts";
@@ -23,7 +19,6 @@ import { aborted, deferred } from "./deferred.ts";
 import { memoryLogger } from "./memory-logger.ts";
 import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 
-const child = new URL("../helpers/queue-child.ts", import.meta.url).pathname;
 const noFailures: JobHandlers["onFailed"] = async (job, error) => assert.fail(`unexpected onFailed for ${job.id}: ${error.message}`);
 
 describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
@@ -31,22 +26,15 @@ describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
   let n = 0;
   const dbPath = () => join(dir, `case-${++n}`, "openjules.db");
   const queues: EmbeddedQueue[] = [];
-  const children: ChildProcess[] = [];
   const open = (path: string, options: EmbeddedQueueOptions = {}) => {
     const queue = openEmbeddedQueue(path, { pollMs: 10, backoffMs: 5, logger: memoryLogger(), ...options });
     queues.push(queue);
     return queue;
   };
-  const run = (...args: string[]) => {
-    const proc = spawn(process.execPath, [child, ...args], { stdio: ["ignore", "pipe", "inherit"] });
-    children.push(proc);
-    return proc;
-  };
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "openjules-embedded-"));
   });
   afterEach(async () => {
-    for (const proc of children.splice(0)) if (proc.exitCode === null && proc.signalCode === null) proc.kill("SIGKILL");
     for (const queue of queues.splice(0)) await queue.close();
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -87,51 +75,6 @@ describe("embedded queue on SQLite", { timeout: 120_000 }, () => {
     assert.throws(() => open(path), SchemaTooNewError);
     assert.throws(() => open(dbPath(), { leaseMs: 0 }), /leaseMs must be an integer ≥ 30/);
     assert.throws(() => open(dbPath(), { workerId: " " }), /workerId must be a non-empty string/);
-  });
-
-  it("takes over the job of a worker process killed with SIGKILL", async () => {
-    const path = dbPath();
-    const queue = open(path, { leaseMs: 500 });
-    await queue.enqueue({ id: "execute:killed", name: "execute", data: { step: 3 } });
-    const proc = run("hang", path);
-    const lines = createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
-    assert.equal((await lines.next()).value, "running execute:killed 1");
-    proc.kill("SIGKILL");
-    await once(proc, "exit");
-    const seen = deferred<Job>();
-    await queue.start({ run: async (job) => seen.resolve(job), onFailed: noFailures }, 1);
-    const job = await seen.promise;
-    assert.deepEqual([job.attempt, job.lastError, job.data], [2, "interrupted", { step: 3 }]);
-    await queue.idle();
-  });
-
-  it("leaves nothing behind: a process that closed its queue exits on its own", async () => {
-    const proc = run("lifecycle", dbPath());
-    let out = "";
-    proc.stdout!.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    const [code] = (await once(proc, "exit")) as [number | null];
-    assert.equal(code, 0);
-    assert.equal(out, "closed 3\n");
-  });
-
-  it("renews the lease of a long job so no other worker takes it", async () => {
-    const path = dbPath();
-    const a = open(path, { leaseMs: 1_500 });
-    const b = open(path, { leaseMs: 1_500 });
-    const runs: string[] = [];
-    const handlers = (name: string): JobHandlers => ({
-      run: async (job) => {
-        runs.push(`${name}:${job.attempt}`);
-        await new Promise((resolve) => setTimeout(resolve, 4_000));
-      },
-      onFailed: noFailures,
-    });
-    await a.enqueue({ id: "execute:long", name: "execute", data: null });
-    await a.start(handlers("a"), 1);
-    await b.start(handlers("b"), 1);
-    await Promise.all([a.idle(), b.idle()]);
-    assert.deepEqual(runs.length, 1, `runs: ${runs.join(", ")}`);
-    assert.match(runs[0]!, /:1$/);
   });
 
   it("aborts a run whose lease was lost and never overwrites the new owner", async () => {

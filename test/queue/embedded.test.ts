@@ -1,31 +1,8 @@
 /**
- * Runs the JobQueue contract on the embedded SQLite queue: every instance of a
- * test opens the same database file (like processes sharing JULES_DATA_DIR),
- * polls every 10 ms, and logs into a list instead of stderr.
+ * Runs the JobQueue contract on the embedded SQLite queue (embedded-backend.ts).
+ * The cases with worker processes run in embedded-processes.integration.test.ts.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { EmbeddedQueue, openEmbeddedQueue } from "../../src/queue/embedded/index.ts";
 import { queueContract } from "./contract.ts";
-import { memoryLogger } from "./memory-logger.ts";
+import { embeddedQueueBackend } from "./embedded-backend.ts";
 
-queueContract("embedded SQLite", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "openjules-queue-"));
-  const path = join(dir, "openjules.db");
-  return {
-    open: async (options = {}) =>
-      openEmbeddedQueue(path, {
-        leaseMs: options.leaseMs ?? 10_000,
-        pollMs: 10,
-        backoffMs: options.backoffMs ?? 5,
-        defaultAttempts: options.attempts ?? 3,
-        logger: memoryLogger(),
-      }),
-    crash: async (queue) => {
-      if (!(queue instanceof EmbeddedQueue)) throw new TypeError("not an embedded queue");
-      queue.simulateCrash();
-    },
-    cleanup: () => rm(dir, { recursive: true, force: true }),
-  };
-});
+queueContract("embedded SQLite", embeddedQueueBackend);

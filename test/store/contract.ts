@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe } from "vitest";
 import type { TaskStore } from "../../src/store/port.ts";
 import { commandWordCases } from "./contract-command-word.ts";
 import { createCases } from "./contract-create.ts";
+import { processCases } from "./contract-processes.ts";
 import { queryCases } from "./contract-queries.ts";
 import { transitionCases } from "./contract-transitions.ts";
 
@@ -16,6 +17,8 @@ export interface StoreFixture {
   store: TaskStore;
   /** Opens the same database again (after `store` was closed). */
   reopen?: () => Promise<TaskStore>;
+  /** The database as another process opens it (test/helpers/approve-race-child.ts): a SQLite file's path or a PostgreSQL URL. */
+  where: string;
   cleanup: () => Promise<void>;
 }
 
@@ -25,8 +28,23 @@ export interface ContractContext {
   readonly fixture: StoreFixture;
 }
 
+/** The in-process cases (the unit project runs SQLite's). */
 export function storeContract(name: string, makeStore: () => Promise<StoreFixture>): void {
-  describe(`TaskStore contract: ${name}`, () => {
+  contractSuite(`TaskStore contract: ${name}`, makeStore, (context) => {
+    createCases(context);
+    transitionCases(context);
+    queryCases(context);
+    commandWordCases(context);
+  });
+}
+
+/** The cases between OS processes (integration: each backend runs them from a file the integration project holds). */
+export function storeProcessContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+  contractSuite(`TaskStore contract between processes: ${name}`, makeStore, processCases);
+}
+
+function contractSuite(title: string, makeStore: () => Promise<StoreFixture>, register: (context: ContractContext) => void): void {
+  describe(title, () => {
     let current: StoreFixture | undefined;
     beforeEach(async () => {
       current = await makeStore();
@@ -45,9 +63,6 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
         return this.fixture.store;
       },
     };
-    createCases(context);
-    transitionCases(context);
-    queryCases(context);
-    commandWordCases(context);
+    register(context);
   });
 }

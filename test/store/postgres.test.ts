@@ -7,7 +7,7 @@
 import { afterAll, beforeAll } from "vitest";
 import { openPostgresStore } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
-import { storeContract } from "./contract.ts";
+import { storeContract, storeProcessContract, type StoreFixture } from "./contract.ts";
 
 let schema: TestSchema;
 beforeAll(async () => {
@@ -15,8 +15,12 @@ beforeAll(async () => {
 });
 afterAll(() => schema.drop());
 
-storeContract("PostgreSQL", async () => ({
+const fixture = async (): Promise<StoreFixture> => ({
   store: await openPostgresStore(schema.url, { maxConnections: 4 }),
   reopen: () => openPostgresStore(schema.url, { maxConnections: 4 }),
+  where: schema.url,
   cleanup: async () => {},
-}));
+});
+
+storeContract("PostgreSQL", fixture);
+storeProcessContract("PostgreSQL", fixture);

@@ -1,17 +1,14 @@
 /**
  * What only the SQLite store has to show: the file set-up (parent directory,
  * WAL, foreign keys, busy timeout), migrations at open (idempotent, too-new
- * refused), a schema that accepts every task state, and the one-approval rule
- * holding between separate OS processes writing the same file.
+ * refused), a schema that accepts every task state. The one-approval rule
+ * between separate OS processes is a contract case (contract-processes.ts).
  */
 import { afterAll, beforeAll, describe, it } from "vitest";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { DatabaseSync } from "node:sqlite";
 import { TASK_STATES } from "../../src/domain/model.ts";
 import { openDatabase } from "../../src/store/sqlite/database.ts";
@@ -146,33 +143,5 @@ describe("SQLite task store file", () => {
     } finally {
       db.close();
     }
-  });
-
-  it("lets exactly one of several processes approve the same plan", { timeout: 120_000 }, async () => {
-    const file = path();
-    const store = openSqliteStore(file);
-    const created = await store.create(newTask(), "alice", "start");
-    assert.ok(created.created);
-    const id = created.task.id;
-    await store.transition(id, { from: "queued", to: "planning", actor: "w", reason: "r" });
-    await store.transition(id, { from: "planning", to: "awaiting_approval", actor: "w", reason: "r", patch: { planHash: "h1" } });
-    const child = new URL("../helpers/approve-race-child.ts", import.meta.url).pathname;
-    const children = Array.from({ length: 6 }, (_, i) => spawn(process.execPath, [child, file, id, "h1", `user${i}`], { stdio: ["pipe", "pipe", "inherit"] }));
-    let results: unknown[];
-    try {
-      const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
-      for (const line of lines) assert.equal((await line.next()).value, "ready");
-      for (const c of children) c.stdin!.write("go\n");
-      results = await Promise.all(lines.map(async (line) => (await line.next()).value));
-      await Promise.all(children.map((c) => (c.exitCode === null ? once(c, "exit") : undefined)));
-    } finally {
-      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-    }
-    assert.deepEqual(results.filter((r) => r === "won").length, 1, `results: ${results.join(", ")}`);
-    assert.deepEqual(results.filter((r) => r === "lost").length, 5);
-    const history = await store.history(id);
-    assert.equal(history.filter((e) => e.to === "approved").length, 1);
-    assert.equal((await store.get(id))?.state, "approved");
-    await store.close();
   });
 });
