@@ -3,7 +3,9 @@
  * a pull request (or a failure, or a cancellation). Plain data, no behaviour.
  */
 
-export const TASK_STATES = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing", "done", "failed", "cancelled"] as const;
+import type { Face } from "./actor.ts";
+
+export const TASK_STATES = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing", "paused", "done", "failed", "cancelled"] as const;
 
 export type TaskState = (typeof TASK_STATES)[number];
 
@@ -17,8 +19,12 @@ export interface TaskRef {
   installationId: number;
   owner: string;
   repo: string;
-  /** Issue (or pull request) number the conversation happens in. */
-  issueNumber: number;
+  /**
+   * Issue (or pull request) number the conversation happens in; null for a
+   * task created through the API, CLI, MCP or web app without an issue (it has
+   * no status or plan comment and is followed through those faces).
+   */
+  issueNumber: number | null;
 }
 
 export interface PlanStep {
@@ -74,6 +80,27 @@ export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 /** `issue`: a task started from an issue; `follow_up`: more commits on a pull request OpenJules opened. */
 export type TaskKind = "issue" | "follow_up";
 
+/** Why a task is `paused`, and where it can go on from. */
+export interface PauseInfo {
+  /** The budget it reached, or `operator` when a person paused it. */
+  cause: "turns" | "tokens" | "cost" | "time" | "operator";
+  /** In words, e.g. "reached its budget of $2.00 (estimated)". */
+  reason: string;
+  at: string;
+  /** The work-in-progress commit pushed to the task's branch (null when there was nothing to commit). */
+  checkpointSha: string | null;
+  /** A summary of the conversation so far, given to the agent when it resumes. */
+  summary: string | null;
+}
+
+/** Budget added on top of the repository's by `resume` (within the operator's caps). */
+export interface ExtraBudget {
+  turns: number;
+  tokens: number;
+  costUsd: number;
+  minutes: number;
+}
+
 export interface Task extends TaskRef {
   id: string;
   kind: TaskKind;
@@ -119,15 +146,68 @@ export interface Task extends TaskRef {
   usage: Usage | null;
   /** One line on what the agent did so far ("read 6 files, edited 2"). */
   activity: string | null;
+  /** The face the task was created through (thread for a comment or label). */
+  face: Face;
+  /** Provider and model asked for at creation (`provider:model`, within JULES_ALLOWED_MODELS); null: the repository's or operator's default. */
+  model: string | null;
+  /** Set while the task is `paused` (and kept after, for the record of the last pause). */
+  pause: PauseInfo | null;
+  /** Budget added by resumes, on top of the repository's budgets. */
+  extraBudget: ExtraBudget | null;
+  /** The estimated cost of executing the current plan, in USD (agent/estimate), shown in the plan comment; null before a plan. */
+  costEstimateUsd: number | null;
   createdAt: string;
   updatedAt: string;
 }
 
+/** One entry of a task's state history. */
 export interface TaskEvent {
   taskId: string;
   at: string;
   from: TaskState | null;
   to: TaskState;
   actor: string;
+  /** The face the change came through. */
+  face: Face;
   reason: string;
+}
+
+/**
+ * The task's ordered, durable event log (what `GET /api/v1/tasks/:id/events`
+ * streams): state transitions (written by the store with each transition),
+ * agent activity, commands with exit codes, output in chunks, the plan, the
+ * pull request, messages. Text is redacted before it is stored.
+ */
+export type LogEventData =
+  | { type: "state"; from: TaskState | null; to: TaskState; actor: string; face: Face; reason: string }
+  | { type: "activity"; line: string }
+  | { type: "tool"; tool: string; summary: string }
+  | { type: "command"; source: "setup" | "tests" | "agent"; command: string; exitCode: number | null; durationMs: number }
+  | { type: "output"; source: "setup" | "tests" | "agent"; chunk: string }
+  | { type: "plan"; version: number; summary: string; steps: number; costEstimateUsd: number | null }
+  | { type: "pull_request"; number: number; url: string }
+  | { type: "message"; from: string; face: Face; text: string }
+  | { type: "usage"; usage: Usage }
+  | { type: "paused"; cause: PauseInfo["cause"]; reason: string; checkpointSha: string | null };
+
+export type LogEventType = LogEventData["type"];
+
+export interface TaskLogEvent {
+  /** Increases with every event the store writes (across tasks): the SSE id, and what Last-Event-ID resumes after. */
+  id: number;
+  taskId: string;
+  at: string;
+  data: LogEventData;
+}
+
+/** Text sent to a task (`message`), waiting for the agent's next turn or already taken. */
+export interface TaskMessage {
+  id: number;
+  taskId: string;
+  author: string;
+  face: Face;
+  body: string;
+  createdAt: string;
+  /** When the agent took it into its conversation; null while waiting. */
+  deliveredAt: string | null;
 }

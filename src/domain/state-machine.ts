@@ -7,6 +7,8 @@ import { TERMINAL_STATES, type TaskState } from "./model.ts";
  *   queued → planning → awaiting_approval → (revising → awaiting_approval)* → approved
  *          → working ⇄ testing → done | failed | cancelled
  *
+ *          working | testing → paused → approved (resume: execution goes on from the checkpoint)
+ *
  * `planning → approved` is the `approval: auto` path, `planning → done` a
  * question answered without a plan, `queued → approved` a follow-up on a pull
  * request (the writer's comment is the instruction and the approval). Every
@@ -18,8 +20,9 @@ const TRANSITIONS: Record<TaskState, readonly TaskState[]> = {
   awaiting_approval: ["revising", "approved"],
   revising: ["awaiting_approval", "approved", "done"],
   approved: ["working"],
-  working: ["testing", "done"],
-  testing: ["working", "done"],
+  working: ["testing", "done", "paused"],
+  testing: ["working", "done", "paused"],
+  paused: ["approved"],
   done: [],
   failed: [],
   cancelled: [],
@@ -50,5 +53,5 @@ export function assertTransition(from: TaskState, to: TaskState): void {
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
 }
 
-/** States in which work is under way and a new `/jules` must be refused. */
-export const ACTIVE: readonly TaskState[] = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing"];
+/** States in which work is under way (or paused, waiting to resume) and a new `/jules` must be refused. */
+export const ACTIVE: readonly TaskState[] = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing", "paused"];

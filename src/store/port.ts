@@ -1,20 +1,38 @@
-import type { Task, TaskEvent, TaskState } from "../domain/model.ts";
+import type { Face } from "../domain/actor.ts";
+import type { LogEventData, Task, TaskEvent, TaskLogEvent, TaskMessage, TaskState } from "../domain/model.ts";
 
-/** Fields given when a task is created; the store fills in the rest. */
+/** Fields given when a task is created; the store fills in the rest (`face` defaults to thread, `model` to null). */
 export type NewTask = Pick<
   Task,
   "installationId" | "owner" | "repo" | "issueNumber" | "kind" | "cloneUrl" | "instruction" | "issueTitle" | "requestedBy" | "triggerCommentId" | "baseBranch" | "command"
->;
+> &
+  Partial<Pick<Task, "face" | "model">> & {
+    /**
+     * A retried `POST /api/v1/tasks` with the same key creates nothing: the
+     * store answers the task the key first created (`replayed`). The caller
+     * namespaces the key (per principal) and adds a digest of the request, so
+     * the same key with another request is told apart (`conflict`).
+     */
+    idempotency?: { key: string; digest: string } | undefined;
+  };
 
 /** Fields that may change without a state transition. */
 export type TaskPatch = Partial<Omit<Task, "id" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber" | "command">>;
 
-export type CreateResult = { created: true; task: Task } | { created: false; active: Task };
+export type CreateResult =
+  | { created: true; task: Task }
+  | { created: false; active: Task }
+  /** The idempotency key was used before with the same request: the task it created. */
+  | { created: false; replayed: Task }
+  /** The idempotency key was used before with another request. */
+  | { created: false; conflict: Task };
 
 export interface TransitionInput {
   from: TaskState | readonly TaskState[];
   to: TaskState;
   actor: string;
+  /** The face the change came through; `system` when not given (OpenJules's own jobs). */
+  face?: Face;
   reason: string;
   /** Extra fields written in the same transaction. */
   patch?: TaskPatch;
@@ -25,6 +43,8 @@ export interface TransitionInput {
 export interface TaskFilter {
   owner?: string;
   repo?: string;
+  /** Only tasks of these repositories (`owner/name`, compared case-insensitively): what a personal token may see. */
+  repositories?: readonly string[];
   state?: TaskState;
   limit?: number;
   offset?: number;
@@ -58,5 +78,17 @@ export interface TaskStore {
   update(id: string, patch: TaskPatch): Promise<Task>;
   history(id: string): Promise<TaskEvent[]>;
   list(filter?: TaskFilter): Promise<Task[]>;
+  /**
+   * Appends to the task's event log (in order; ids increase). Every
+   * transition also appends its `state` event in the same transaction. The
+   * log keeps the newest `JULES_EVENT_LOG_MAX` events of a task (retention).
+   */
+  appendEvents(taskId: string, events: readonly LogEventData[]): Promise<TaskLogEvent[]>;
+  /** The task's events with an id greater than `afterId`, oldest first, at most `limit`. */
+  readEvents(taskId: string, afterId: number, limit: number): Promise<TaskLogEvent[]>;
+  /** Queues text for the task's agent (and appends its `message` event). */
+  addMessage(taskId: string, message: Pick<TaskMessage, "author" | "face" | "body">): Promise<TaskMessage>;
+  /** The messages not yet delivered, oldest first, marked delivered in the same step (each is taken once, by one process). */
+  takeMessages(taskId: string): Promise<TaskMessage[]>;
   close(): Promise<void>;
 }
