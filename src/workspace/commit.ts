@@ -1,6 +1,6 @@
 import { WorkspaceError } from "./errors.ts";
 import { git } from "./git.ts";
-import type { BotIdentity } from "./port.ts";
+import type { BotIdentity, CommitOutcome, CommitRequest } from "./port.ts";
 import type { WorktreeChanges } from "./changes.ts";
 import { gitlinks, nestedRepositories, submoduleTouched } from "./nested.ts";
 import type { LeftOutPath } from "../domain/left-out.ts";
@@ -18,21 +18,6 @@ import type { LeftOutPath } from "../domain/left-out.ts";
  * was left out and why; a submodule link stays as the base has it, whatever
  * repository code put in its directory.
  */
-
-export interface CoAuthor {
-  login: string;
-  id: number;
-}
-
-export interface CommitRequest {
-  subject: string;
-  /** Why the change was made; required. */
-  body: string;
-  bot: BotIdentity;
-  coAuthor?: CoAuthor | null | undefined;
-  /** `users.noreply.github.com`, or `users.noreply.<host>` on GitHub Enterprise Server. */
-  noreplyDomain?: string | undefined;
-}
 
 export const MAX_SUBJECT = 72;
 const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$/;
@@ -70,13 +55,6 @@ export function formatCommitMessage(request: Pick<CommitRequest, "subject" | "bo
     message += `\nCo-authored-by: ${co.login} <${co.id}+${co.login}@${request.noreplyDomain ?? "users.noreply.github.com"}>\n`;
   }
   return message;
-}
-
-export interface CommitOutcome {
-  /** The new commit, or null when nothing (else) changed. */
-  sha: string | null;
-  /** What was not committed, and why (nested repositories, submodule directories). */
-  leftOut: LeftOutPath[];
 }
 
 /** Pure: the submodule links of `after` that are not exactly those of `before`. */

@@ -1,5 +1,6 @@
 import { WorkspaceError } from "./errors.ts";
 import { git, GitError, type GitAuth } from "./git.ts";
+import type { ChangedFile, ChangeStatus, WorkspaceDiff } from "./port.ts";
 
 /**
  * What the task branch changes against the base: the unified diff, the
@@ -8,20 +9,6 @@ import { git, GitError, type GitAuth } from "./git.ts";
  * pushed. The caller runs the secret scan and the denied-paths check on this
  * before pushing. External diff drivers and textconv never run.
  */
-
-export type ChangeStatus = "added" | "modified" | "deleted" | "type_changed";
-
-export interface ChangedFile {
-  path: string;
-  status: ChangeStatus;
-  binary: boolean;
-}
-
-export interface WorkspaceDiff {
-  patch: string;
-  files: ChangedFile[];
-  commitMessages: string[];
-}
 
 const STATUS: Record<string, ChangeStatus> = { A: "added", M: "modified", D: "deleted", T: "type_changed" };
 const MAX_PATCH_BYTES = 100 * 1024 * 1024;

@@ -8,7 +8,8 @@ import { checkPayloadSize, mirrorExists, mirrorPath, syncMirror } from "./mirror
 import { remoteHeads } from "./remote-heads.ts";
 import { checkCheckoutSize } from "./checkout-size.ts";
 import { claimSpare, sparesDirOf } from "./spares.ts";
-import { TaskWorkspace, type Workspace } from "./task-workspace.ts";
+import type { Workspace } from "./port.ts";
+import { TaskWorkspace } from "./task-workspace.ts";
 import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
 
 /**
@@ -22,11 +23,9 @@ import { addWorktree, forceRemove, removeWorktree } from "./worktree.ts";
  */
 
 export { WorkspaceError } from "./errors.ts";
-export type { Workspace } from "./task-workspace.ts";
 export type { TokenProvider } from "./git.ts";
-export type { CoAuthor, CommitOutcome } from "./commit.ts";
+export type { ChangedFile, CoAuthor, CommitOutcome, Workspace, WorkspaceDiff } from "./port.ts";
 export type { LeftOutPath } from "../domain/left-out.ts";
-export type { ChangedFile, WorkspaceDiff } from "./diff.ts";
 
 export interface WorkspaceManagerOptions {
   dataDir: string;

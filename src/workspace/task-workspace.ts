@@ -1,43 +1,24 @@
 import { stat } from "node:fs/promises";
 import { createTaskBranch } from "./branch.ts";
-import { WorktreeChanges, type ChangeRecord } from "./changes.ts";
-import { commitAll, type CommitOutcome, type CommitRequest } from "./commit.ts";
-import { diffAgainstBase, type WorkspaceDiff } from "./diff.ts";
+import { WorktreeChanges } from "./changes.ts";
+import { commitAll } from "./commit.ts";
+import { diffAgainstBase } from "./diff.ts";
 import { WorkspaceError } from "./errors.ts";
 import type { GitAuth } from "./git.ts";
 import { git } from "./git.ts";
+import type { CommitOutcome, CommitRequest, Workspace, WorkspaceDiff } from "./port.ts";
 import { readMeta, writeMeta } from "./mirror-cache.ts";
 import { pushBranch } from "./push.ts";
 import { parkOrRemove } from "./spares.ts";
 import { forceRemove } from "./worktree.ts";
 
 /**
- * One task's prepared workspace: the worktree (`dir`), a private HOME for the
- * sandbox (`homeDir`: dependency caches survive from setup to tests, never
- * committed), and the git operations a task needs, all scoped to this
- * worktree. `dispose()` is idempotent and best effort: every step runs even if
- * an earlier one failed, and it throws only if the working copy is still there.
+ * The git implementation of the Workspace port (port.ts): a worktree of the
+ * repository's mirror, a private sandbox HOME, and the task's git operations,
+ * all scoped to this worktree. `dispose()` parks or removes the worktree,
+ * drops the task's local branches from the mirror and the HOME, every step
+ * run even if an earlier one failed.
  */
-
-export interface Workspace {
-  readonly dir: string;
-  readonly homeDir: string;
-  readonly baseBranch: string;
-  readonly baseSha: string;
-  /** The branch checked out, once created (or when prepared on an existing branch). */
-  readonly branch: string | null;
-  /** Branches this workspace created (persist them: push() is only allowed to those). */
-  readonly createdBranches: readonly string[];
-  createBranch(title: string, issueNumber: number): Promise<string>;
-  /** The record of the agent's change: only what it staged is ever committed (changes.ts). */
-  readonly changes: ChangeRecord;
-  /** Commits the recorded change; what else is in the working copy is listed as left out. The sha is null when nothing changed. */
-  commit(request: CommitRequest): Promise<CommitOutcome>;
-  push(branch: string, appBranches: Iterable<string>): Promise<void>;
-  diff(): Promise<WorkspaceDiff>;
-  dispose(): Promise<void>;
-}
-
 export interface TaskWorkspaceInit {
   dir: string;
   homeDir: string;
