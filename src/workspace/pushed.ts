@@ -1,5 +1,4 @@
-import { execFile } from "node:child_process";
-import { git, gitEnv } from "./git.ts";
+import { git, gitBytes } from "./git.ts";
 
 /**
  * What a push of HEAD would send, read from the object database, not the
@@ -114,7 +113,8 @@ async function sizesOf(dir: string, names: readonly string[]): Promise<Map<strin
 async function catFile(dir: string, names: readonly string[]): Promise<Map<string, Buffer>> {
   const found = new Map<string, Buffer>();
   if (names.length === 0) return found;
-  const out = await gitBytes(["cat-file", "--batch"], dir, `${names.join("\n")}\n`);
+  const input = `${names.join("\n")}\n`;
+  const { stdout: out } = await gitBytes(["cat-file", "--batch"], { cwd: dir, input, maxBuffer: 2 * BATCH_BYTES + 256 * 1024 * 1024 });
   let at = 0;
   for (const name of names) {
     const eol = out.indexOf(0x0a, at);
@@ -127,20 +127,4 @@ async function catFile(dir: string, names: readonly string[]): Promise<Map<strin
     at += Number(size) + 1;
   }
   return found;
-}
-
-function gitBytes(args: string[], cwd: string, input: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      "git",
-      args,
-      { cwd, env: gitEnv(), encoding: "buffer", maxBuffer: 2 * BATCH_BYTES + 256 * 1024 * 1024, killSignal: "SIGKILL" },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`git ${args.join(" ")} failed: ${String(stderr).trim().slice(-2000) || error.message}`, { cause: error }));
-        else resolve(stdout);
-      },
-    );
-    child.stdin?.on("error", () => {});
-    child.stdin?.end(input);
-  });
 }
