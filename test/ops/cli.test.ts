@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli, type CliDeps } from "../../src/ops/cli/program.ts";
 import { createOpenJules } from "../../src/composition/open-jules.ts";
+import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { tempWorkspaces } from "../helpers/agent-double.ts";
 import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
@@ -125,7 +126,7 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
   });
 
   it("retry creates a new task with the same request, posts its status comment and enqueues planning", async () => {
-    const mock = new GitHubMock().token().comments(failed.issueNumber);
+    const mock = new GitHubMock().token().comments(failed.issueNumber!);
     const r = await cli(fx, ["tasks", "retry", failed.id, "--json"], { status: githubStatus });
     assert.equal(r.code, 0, r.err);
     const { task, retryOf, statusComment } = JSON.parse(r.out);
@@ -199,11 +200,15 @@ describe("openjules migrate and doctor (in-process)", () => {
     try {
       const first = await cli(fx, ["migrate", "--json"]);
       assert.equal(first.code, 0, first.err);
+      const latest = taskMigrations.length;
       assert.deepEqual(JSON.parse(first.out), [
-        { component: "tasks", backend: "sqlite", applied: [1, 2, 3, 4], version: 4 },
+        { component: "tasks", backend: "sqlite", applied: taskMigrations.map((_, i) => i + 1), version: latest },
         { component: "jobs", backend: "sqlite", applied: [1], version: 1 },
       ]);
-      assert.match((await cli(fx, ["migrate"])).out, /^tasks \(sqlite\) +schema version 4 \(up to date\)\njobs \(sqlite\) +schema version 1 \(up to date\)$/);
+      assert.match(
+        (await cli(fx, ["migrate"])).out,
+        new RegExp(`^tasks \\(sqlite\\) +schema version ${latest} \\(up to date\\)\\njobs \\(sqlite\\) +schema version 1 \\(up to date\\)$`),
+      );
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

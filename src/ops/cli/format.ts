@@ -13,10 +13,12 @@ export const terminalSafe = (text: string): string => text.replace(/[\u0000-\u00
 
 const cut = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const pad = (text: string, width: number) => text.padEnd(width);
+/** `owner/name#12`, or `owner/name` for a task created without an issue. */
+export const where = (repository: string, issue: number | null) => (issue === null ? repository : `${repository}#${issue}`);
 
 export function formatTaskPage(page: TaskPage): string {
   if (page.tasks.length === 0) return page.offset > 0 ? "No more tasks." : "No tasks match.";
-  const rows = page.tasks.map((t) => [t.id, t.state, `${t.repository}#${t.issueNumber}`, t.updatedAt.slice(0, 16).replace("T", " "), cut(t.title, 50)]);
+  const rows = page.tasks.map((t) => [t.id, t.state, where(t.repository, t.issueNumber), t.updatedAt.slice(0, 16).replace("T", " "), cut(t.title, 50)]);
   const head = ["ID", "STATE", "WHERE", "UPDATED (UTC)", "TITLE"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : pad(c, widths[i]!))).join("  ");
@@ -30,7 +32,7 @@ export function formatTaskDetail(detail: TaskDetail): string {
   const field = (name: string, value: string | null | undefined) => {
     if (value) out.push(`  ${pad(name, 13)}${value}`);
   };
-  field("where", `${task.owner}/${task.repo}#${task.issueNumber}  ${links.issue}`);
+  field("where", `${where(`${task.owner}/${task.repo}`, task.issueNumber)}${links.issue ? `  ${links.issue}` : ""}`);
   field("title", task.issueTitle);
   field("state", task.state);
   field("requested", `by ${task.requestedBy} at ${task.createdAt}`);

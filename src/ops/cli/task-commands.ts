@@ -122,6 +122,7 @@ export async function retryCommand(deps: TaskCommandDeps, id: string): Promise<R
     `retry of task ${old.id}`,
   );
   if (!created.created) {
+    if (!("active" in created)) throw new CliError(`Task ${id} could not be retried: the store answered as for a repeated request.`);
     throw new CliError(`${owner}/${repo}#${issueNumber} already has an active task, ${created.active.id} (${created.active.state}); retry it after that one ends.`);
   }
   let task = created.task;
