@@ -104,6 +104,7 @@ const EnvSchema = z.object({
       .optional(),
   ),
   JULES_API_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters (it protects the task API)").optional()),
+  JULES_API_TOKENS: optionalText,
   JULES_READY_MIN_FREE_MB: int(1024, 0),
   JULES_SHUTDOWN_GRACE_MS: int(30_000, 0),
 });
@@ -178,6 +179,8 @@ export interface Settings {
   ops: {
     /** Bearer token of the read-only task API; the API is off without one. */
     apiToken: string | undefined;
+    /** Path of the personal token file (src/access/token-file.ts; it holds only hashes); personal tokens are off without one. */
+    apiTokensFile: string | undefined;
     readyMinFreeBytes: number;
     /** How long SIGTERM waits for running jobs before handing them back. */
     shutdownGraceMs: number;
@@ -270,7 +273,12 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     redisUrl: e.REDIS_URL,
     redisPrefix: e.JULES_REDIS_PREFIX,
     secrets: secretValues({ webhookSecret: e.WEBHOOK_SECRET, privateKey, apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY], apiToken: e.JULES_API_TOKEN }),
-    ops: { apiToken: e.JULES_API_TOKEN, readyMinFreeBytes: e.JULES_READY_MIN_FREE_MB * 1024 ** 2, shutdownGraceMs: e.JULES_SHUTDOWN_GRACE_MS },
+    ops: {
+      apiToken: e.JULES_API_TOKEN,
+      apiTokensFile: e.JULES_API_TOKENS && resolve(e.JULES_API_TOKENS),
+      readyMinFreeBytes: e.JULES_READY_MIN_FREE_MB * 1024 ** 2,
+      shutdownGraceMs: e.JULES_SHUTDOWN_GRACE_MS,
+    },
     workspace: {
       cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),
       repoMaxBytes: Math.round(e.JULES_REPO_MAX_MB * 1024 ** 2),

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { addToken } from "../src/access/personal-tokens.ts";
 import { loadSettings, SETTING_NAMES, SettingsError } from "../src/settings.ts";
 import { testPrivateKey } from "./helpers/keys.ts";
 
@@ -57,6 +58,17 @@ describe("settings", () => {
   it("points the API at GitHub Enterprise Server when GHE_HOST is set", () => {
     assert.equal(loadSettings({ ...base(), GHE_HOST: "github.example.com" }).github.baseUrl, "https://github.example.com/api/v3");
     assert.equal(loadSettings({ ...base(), GHE_HOST: "ghe.local", GHE_PROTOCOL: "http" }).github.baseUrl, "http://ghe.local/api/v3");
+  });
+
+  it("reads JULES_API_TOKENS as an absolute path (personal tokens off without it), keeping the token file's hashes out of the secret list", () => {
+    const dir = mkdtempSync(join(tmpdir(), "jules-tokens-"));
+    const { entry } = addToken(join(dir, "tokens.json"), { login: "octocat", scopes: ["read"], repositories: null });
+    assert.equal(loadSettings(base()).ops.apiTokensFile, undefined);
+    assert.equal(loadSettings({ ...base(), JULES_API_TOKENS: " " }).ops.apiTokensFile, undefined);
+    const s = loadSettings({ ...base(), JULES_API_TOKEN: "operator-token-0123456789", JULES_API_TOKENS: join(dir, ".", "tokens.json") });
+    assert.equal(s.ops.apiTokensFile, join(dir, "tokens.json"));
+    assert.ok(s.secrets.includes("operator-token-0123456789"), "the operator token stays a secret");
+    assert.ok(!s.secrets.some((x) => x.includes(entry.hash) || entry.hash.includes(x)), "no token hash is in the secret list");
   });
 
   it("documents every setting in .env.example, and nothing that does not exist", () => {

@@ -1,6 +1,6 @@
 /**
  * The `openjules` command line (commander): `tasks list|show|logs|cancel|retry`,
- * `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
+ * `tokens add|list|revoke`, `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
  * takes `--json` for scripts. `runCli` returns the exit code instead of
  * exiting, and everything it touches (environment, backends, output, GitHub)
  * comes in through CliDeps, so tests drive it in-process.
@@ -15,6 +15,7 @@ import type { Backends, BackendsFactory } from "./backends.ts";
 import { formatCancel, formatMigrations, formatRetry, formatTaskDetail, formatTaskPage } from "./format.ts";
 import { logsCommand } from "./logs-command.ts";
 import { cancelCommand, CliError, listCommand, retryCommand, showCommand, type ListOptions, type StatusNotifier } from "./task-commands.ts";
+import { registerTokenCommands } from "./tokens-command.ts";
 
 export interface CliDeps {
   env: Record<string, string | undefined>;
@@ -128,6 +129,8 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
         print(opts.json, result, () => formatRetry(result));
       }),
     );
+
+  registerTokenCommands(program, { env: deps.env, out: deps.out, err: deps.err, setCode: (c) => void (code = c) });
 
   program
     .command("migrate")
