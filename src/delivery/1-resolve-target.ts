@@ -52,6 +52,7 @@ async function followUpTarget(input: DeliveryInput): Promise<Target> {
     );
   }
   const number = task.pullRequestNumber ?? task.issueNumber;
+  if (number === null) throw new DeliveryError("A follow-up must name the pull request it adds commits to (the task has neither a pull request nor an issue number)");
   const pr = await gh.pullRequest(task, number);
   const blocked = followUpProblem(pr, { branch: task.branch, repo: `${task.owner}/${task.repo}`, botLogin: `${bot.slug}[bot]`, command: input.config.command });
   if (blocked) return { kind: "settled", result: blocked };

@@ -6,11 +6,13 @@ import type { Task } from "../domain/model.ts";
  */
 type Where = Pick<Task, "owner" | "repo" | "issueNumber">;
 
-export function issueUrl(webBase: string, task: Where): string {
-  return `${webBase}/${task.owner}/${task.repo}/issues/${task.issueNumber}`;
+/** The task's issue (or pull request) thread; null for a task without an issue. */
+export function issueUrl(webBase: string, task: Where): string | null {
+  return task.issueNumber === null ? null : `${webBase}/${task.owner}/${task.repo}/issues/${task.issueNumber}`;
 }
 
 /** The plan comment (or the answer comment, which takes its id): null before one was posted. */
 export function planCommentUrl(webBase: string, task: Where & Pick<Task, "planCommentId">): string | null {
-  return task.planCommentId ? `${issueUrl(webBase, task)}#issuecomment-${task.planCommentId}` : null;
+  const issue = issueUrl(webBase, task);
+  return task.planCommentId && issue ? `${issue}#issuecomment-${task.planCommentId}` : null;
 }

@@ -3,7 +3,8 @@
  * or the issue title, one short line), its body (a hidden marker, a warning
  * when the tests fail, the agent's summary, the approved plan, the files
  * changed, the test results with their output folded away, the usage line,
- * and `Fixes #<issue>` for tasks started from an issue), and the output of
+ * and `Fixes #<issue>` for tasks started from an issue; without an issue, who
+ * asked and through which face), and the output of
  * the "OpenJules tests" check run. Pure; every text from the model, the
  * thread or the tests is neutralised and cut so the body fits GitHub's limit.
  */
@@ -54,7 +55,7 @@ export function pullRequestTitle(task: Pick<Task, "instruction" | "issueTitle" |
       .split(/\r?\n/)
       .map((l) => l.replace(UNSAFE, " ").replace(/\s+/g, " ").trim())
       .find((l) => l !== "") ?? "";
-  const line = firstLine(task.instruction) || firstLine(task.issueTitle) || `Changes for #${task.issueNumber}`;
+  const line = firstLine(task.instruction) || firstLine(task.issueTitle) || (task.issueNumber === null ? "Changes by OpenJules" : `Changes for #${task.issueNumber}`);
   const text = line.charAt(0).toUpperCase() + line.slice(1);
   if (text.length <= TITLE_MAX) return text;
   const cut = text.slice(0, TITLE_MAX - 1);
@@ -144,14 +145,27 @@ function leftOutSection(leftOut: readonly LeftOutPath[], where = "this pull requ
   return `### Left out\n\nThese paths were changed in the working copy but are not in ${where}:\n\n${lines.join("\n")}`;
 }
 
+const FACE_WORDS: Record<Task["face"], string> = {
+  thread: "a comment",
+  api: "the OpenJules API",
+  cli: "the OpenJules CLI",
+  mcp: "the OpenJules MCP server",
+  web: "the OpenJules web app",
+  system: "OpenJules",
+};
+
+/** Who asked, and where: the issue's number, or the face a task without an issue came through. */
+function requestedLine(task: Pick<Task, "requestedBy" | "issueNumber" | "face">): string {
+  const by = task.requestedBy === "operator" ? "the operator" : user(task.requestedBy);
+  return task.issueNumber === null ? `Requested by ${by} through ${FACE_WORDS[task.face]}` : `Requested by ${by} in #${task.issueNumber}`;
+}
+
 export function renderPullRequestBody(input: PullRequestBodyInput): string {
   const { task, plan, tests, usage } = input;
   return fitComment((scale) => {
-    const footer = [
-      hasUsage(usage) ? `Usage of the whole task (planning included): ${renderUsage(usage)}` : null,
-      `Requested by ${user(task.requestedBy)} in #${task.issueNumber}`,
-      "Opened by OpenJules",
-    ].filter((part): part is string => part !== null);
+    const footer = [hasUsage(usage) ? `Usage of the whole task (planning included): ${renderUsage(usage)}` : null, requestedLine(task), "Opened by OpenJules"].filter(
+      (part): part is string => part !== null,
+    );
     return (
       [
         commentMarker("pull-request", task.id),
@@ -164,7 +178,7 @@ export function renderPullRequestBody(input: PullRequestBodyInput): string {
         leftOutSection(input.leftOut ?? []),
         `### Tests\n\n${testSection(tests, scale)}`,
         `---\n<sub>${footer.join(" · ")}</sub>`,
-        task.kind === "issue" ? `Fixes #${task.issueNumber}` : null,
+        task.kind === "issue" && task.issueNumber !== null ? `Fixes #${task.issueNumber}` : null,
       ]
         .filter((part): part is string => part !== null)
         .join("\n\n") + "\n"

@@ -52,6 +52,8 @@ function headline(task: Task, events: readonly TaskEvent[]): string {
       return "🛠️ Working on the changes";
     case "testing":
       return "🧪 Running the tests";
+    case "paused":
+      return "⏸️ Paused";
     case "done":
       if (task.pullRequestNumber !== null) return `🎉 Done: pull request #${task.pullRequestNumber} is open`;
       if (task.pullRequestUrl !== null) return "🎉 Done: pull request opened";
@@ -97,6 +99,8 @@ function nextSteps(input: StatusInput): string[] {
   switch (task.state) {
     case "awaiting_approval":
       return [`**Next:** reply \`/approve\` to start the work, \`/revise <what to change>\` for a new plan, or \`/cancel\` to stop.`];
+    case "paused":
+      return pausedSteps(task, command);
     case "failed": {
       const failure = task.failure;
       return [
@@ -114,6 +118,19 @@ function nextSteps(input: StatusInput): string[] {
     default:
       return [];
   }
+}
+
+/** What a paused task reached, what it kept, and the two ways to go on. */
+function pausedSteps(task: Task, command: string): string[] {
+  const pause = task.pause;
+  const why = pause ? (pause.cause === "operator" ? `paused on request: ${inline(pause.reason, 1000)}` : `it ${inline(pause.reason, 1000)}`) : "no reason was recorded";
+  const kept = pause?.checkpointSha
+    ? `The work so far is kept as commit ${code(pause.checkpointSha.slice(0, 12))}${task.branch ? ` on ${code(task.branch)}` : ""}.`
+    : "There was nothing to commit yet.";
+  return [
+    `**Why it stopped:** ${why}. ${kept}`,
+    `**To go on:** reply \`/${commandWord(command)} resume\` to continue with the same budget, or add budget with \`/${commandWord(command)} resume $2\` (or \`20 turns\`, \`30 minutes\`, \`100k tokens\`); the API and \`openjules tasks resume\` do the same. \`/cancel\` stops it for good.`,
+  ];
 }
 
 export function renderStatus(input: StatusInput): string {

@@ -1,4 +1,4 @@
-import type { ExecuteOutcome } from "../agent/port.ts";
+import { type ExecuteOutcome, isPaused } from "../agent/port.ts";
 import type { DeliveryResult } from "../delivery/port.ts";
 import { commandWord } from "../render/escape.ts";
 import { issueEditedAfterPlan } from "../render/replies.ts";
@@ -7,6 +7,7 @@ import { failTask } from "./fail-task.ts";
 import { inWorkspace } from "./in-workspace.ts";
 import type { Failure, Plan, Task, ThreadSnapshot } from "../domain/model.ts";
 import { planHash } from "../domain/plan-hash.ts";
+import { pauseRequest, recordPause, resumePoint } from "./pause.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import type { PlanningContext } from "./planning-context.ts";
 import { resumeFollowUp } from "./start-follow-up.ts";
@@ -61,10 +62,21 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
         home: workspace.homeDir,
         changes: workspace.changes,
         feedback: task.kind === "follow_up" ? task.instruction : null,
+        messages: () => deps.store.takeMessages(task.id),
+        pauseRequested: async () => {
+          const current = await deps.store.get(task.id);
+          return current ? pauseRequest(current) : null;
+        },
+        resume: resumePoint(task),
         signal,
         progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
       });
       if (signal.aborted) return;
+      if (isPaused(outcome)) {
+        // The work-in-progress commit is the agent side's (issue 11, H6); until it lands the pause keeps no checkpoint.
+        await recordPause(deps, task, outcome, null, addUsage(task.usage, outcome.usage));
+        return;
+      }
       await movePhase(deps, task.id, "testing");
       const result = await deps.deliver({
         task: (await deps.store.get(task.id)) ?? task,
@@ -106,10 +118,11 @@ function approvedContext(task: Task, plan: Plan, command: string): { ok: true; s
  * attempt). The check is advisory: if GitHub cannot be asked, the work goes on.
  */
 async function tellIfIssueEdited(deps: TaskDeps, task: Task, ctx: PlanningContext, snapshot: ThreadSnapshot): Promise<void> {
-  if (task.kind !== "issue" || ctx.attempt > 1) return;
+  const issueNumber = task.issueNumber;
+  if (task.kind !== "issue" || issueNumber === null || ctx.attempt > 1) return;
   try {
     if (!(await issueEditedSince(ctx.gh, task, snapshot))) return;
-    await ctx.gh.comment(task, task.issueNumber, issueEditedAfterPlan({ task, command: ctx.config.command }));
+    await ctx.gh.comment(task, issueNumber, issueEditedAfterPlan({ task, command: ctx.config.command }));
   } catch (err) {
     deps.log.warn({ err, taskId: task.id }, "could not check whether the issue was edited after the plan was written");
   }

@@ -67,7 +67,10 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
   const version = task.planVersion + 1;
   const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval });
   // The plan comment as GitHub numbered and stamped it: what orders approvals (approval-order.ts).
-  const posted = (ctx.attempt > 1 ? await findPostedPlan(ctx, task, version) : null) ?? (await ctx.gh.comment(task, task.issueNumber, body));
+  // A task without an issue has no plan comment: it is read and approved through the API, CLI, MCP or web app.
+  const issueNumber = task.issueNumber;
+  const posted =
+    issueNumber === null ? null : ((ctx.attempt > 1 ? await findPostedPlan(ctx, task, issueNumber, version) : null) ?? (await ctx.gh.comment(task, issueNumber, body)));
   const waiting = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "awaiting_approval",
@@ -78,8 +81,8 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
       planHash: hash,
       planContext: context,
       planVersion: version,
-      planCommentId: posted.id,
-      planCommentCreatedAt: posted.createdAt,
+      planCommentId: posted?.id ?? null,
+      planCommentCreatedAt: posted?.createdAt ?? null,
       revisionFeedback: null,
       usage,
       activity: null,
@@ -91,8 +94,8 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
 }
 
 /** After a crash between posting and recording, find the plan comment already posted for this version. */
-async function findPostedPlan(ctx: PlanningContext, task: Task, version: number): Promise<{ id: number; createdAt: string } | null> {
-  const comments = await ctx.gh.listComments(task, task.issueNumber);
+async function findPostedPlan(ctx: PlanningContext, task: Task, issueNumber: number, version: number): Promise<{ id: number; createdAt: string } | null> {
+  const comments = await ctx.gh.listComments(task, issueNumber);
   // Only the app's own comments count: anyone could paste a marker line.
   const mine = comments.find((c) => {
     if (ctx.ownLogin ? c.author !== ctx.ownLogin : c.authorType !== "Bot") return false;
@@ -103,14 +106,14 @@ async function findPostedPlan(ctx: PlanningContext, task: Task, version: number)
 }
 
 async function answer(deps: TaskDeps, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {
-  const posted = await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text, command: ctx.config.command }));
+  const posted = task.issueNumber === null ? null : await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text, command: ctx.config.command }));
   const done = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "done",
     actor: "openjules",
     reason: "answered without a code change",
     // The answer takes the plan's place, and so its comment id: the status comment links it.
-    patch: { answer: text, planCommentId: posted.id, usage, activity: null },
+    patch: { answer: text, planCommentId: posted?.id ?? null, usage, activity: null },
   });
   if (done) await deps.status.refresh(done);
 }

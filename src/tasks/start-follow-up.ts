@@ -1,3 +1,4 @@
+import type { Face } from "../domain/actor.ts";
 import type { GitHubGateway } from "../github/port.ts";
 import { planHash } from "../domain/plan-hash.ts";
 import type { TaskDeps } from "./deps.ts";
@@ -23,10 +24,13 @@ export interface FollowUpInput {
   feedback: string;
   location: { path: string; line: number | null } | null;
   requestedBy: string;
+  /** The face it was asked through (thread for a comment on the pull request); recorded in the history. */
+  face?: Face;
   /** The command word the follow-up was asked with (jules.yml `command`). */
   command: string;
-  triggerCommentId: number;
-  /** The triggering comment's `created_at` as GitHub sent it: where the thread snapshot stops (GitHub's clock, never the app's). */
+  /** The comment that asked for it; null for a message through the API, CLI, MCP or web app. */
+  triggerCommentId: number | null;
+  /** The triggering comment's `created_at` as GitHub sent it (else when the message came): where the thread snapshot stops (GitHub's clock, never the app's). */
   triggerCreatedAt: string;
   /** GitHub for the thread snapshot, and the app's own login (its comments stay out of it). */
   gh: GitHubGateway;
@@ -52,14 +56,17 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
       triggerCommentId: input.triggerCommentId,
       baseBranch: origin.baseBranch,
       command: input.command,
+      face: input.face ?? "thread",
     },
     input.requestedBy,
     `follow-up on pull request #${input.pullRequestNumber}`,
   );
   if (!created.created) {
-    return created.active.triggerCommentId === input.triggerCommentId ? { kind: "duplicate", task: created.active } : { kind: "busy", active: created.active };
+    const active = "active" in created ? created.active : "replayed" in created ? created.replayed : created.conflict;
+    const same = input.triggerCommentId !== null && active.triggerCommentId === input.triggerCommentId;
+    return same ? { kind: "duplicate", task: active } : { kind: "busy", active };
   }
-  const approved = await approveFollowUp(deps, created.task, origin, input, context);
+  const approved = await approveFollowUp(deps, created.task, origin, { ...input, face: input.face ?? "thread" }, context);
   if (!approved) return { kind: "busy", active: created.task };
   await enqueueTaskJob(deps.queue, approved, { execute: approved.approvedPlanHash ?? "" });
   return { kind: "started", task: approved };
@@ -74,8 +81,8 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
  * when it cannot go on (then it has failed, with what to do).
  */
 export async function resumeFollowUp(deps: TaskDeps, task: Task, gh: GitHubGateway, ownLogin: string | null): Promise<Task | null> {
-  const origin = await deps.store.findByPullRequest(task.owner, task.repo, task.issueNumber);
-  if (!origin || origin.id === task.id || !origin.branch || task.triggerCommentId === null) {
+  const origin = task.issueNumber === null ? null : await deps.store.findByPullRequest(task.owner, task.repo, task.issueNumber);
+  if (!origin || task.issueNumber === null || origin.id === task.id || !origin.branch) {
     await failTask(deps, task.id, {
       phase: "starting the follow-up",
       reason: `OpenJules restarted before this follow-up started, and it no longer finds the task that opened pull request #${task.issueNumber}.`,
@@ -85,12 +92,12 @@ export async function resumeFollowUp(deps: TaskDeps, task: Task, gh: GitHubGatew
   }
   const ref = { owner: task.owner, repo: task.repo, issueNumber: task.issueNumber, triggerCommentId: task.triggerCommentId };
   const context = await threadSnapshot(gh, ref, task.createdAt, ownLogin);
-  const input = { pullRequestNumber: task.issueNumber, feedback: task.instruction, location: null, requestedBy: task.requestedBy };
+  const input = { pullRequestNumber: task.issueNumber, feedback: task.instruction, location: null, requestedBy: task.requestedBy, face: task.face };
   deps.log.warn({ taskId: task.id }, "finishing the start of a follow-up that OpenJules left before it was approved");
   return approveFollowUp(deps, task, origin, input, context);
 }
 
-type PlanInput = Pick<FollowUpInput, "pullRequestNumber" | "feedback" | "location" | "requestedBy">;
+type PlanInput = Pick<FollowUpInput, "pullRequestNumber" | "feedback" | "location" | "requestedBy"> & { face: Face };
 
 /** The writer's comment is the approval: its plan, bound to the thread snapshot, approved in one move, and the status comment posted. */
 async function approveFollowUp(deps: TaskDeps, task: Task, origin: Task, input: PlanInput, context: ThreadSnapshot): Promise<Task | null> {
@@ -100,6 +107,7 @@ async function approveFollowUp(deps: TaskDeps, task: Task, origin: Task, input: 
     from: NOT_YET_APPROVED,
     to: "approved",
     actor: input.requestedBy,
+    face: input.face,
     reason: "follow-up requested on the pull request",
     patch: {
       plan,

@@ -10,7 +10,9 @@ import type { GitHubGateways } from "../github/port.ts";
  * then edited in place. Edits are coalesced: while one is in flight, newer
  * states replace each other and only the latest is written next, so a burst
  * of progress becomes one or two writes (and the pacer spaces writes per
- * installation). A failed edit is logged and never fails the task.
+ * installation). A failed edit is logged and never fails the task. A task
+ * without an issue (created through the API, CLI, MCP or web app) has no
+ * status comment: both do nothing for it.
  */
 export interface StatusDeps {
   store: TaskStore;
@@ -49,7 +51,7 @@ export class StatusPublisher {
 
   /** Posts the status comment of a task that has none yet; returns the task with its id. */
   async create(task: Task): Promise<Task> {
-    if (task.statusCommentId) return task;
+    if (task.statusCommentId || task.issueNumber === null) return task;
     const gh = await this.#deps.github.forInstallation(task.installationId);
     const posted = await gh.comment(task, task.issueNumber, this.render(task));
     return this.#deps.store.update(task.id, { statusCommentId: posted.id });
@@ -57,6 +59,7 @@ export class StatusPublisher {
 
   /** Schedules an edit showing `task`; resolves once a write at least as new is done. */
   refresh(task: Task, notice?: string): Promise<void> {
+    if (task.issueNumber === null) return Promise.resolve();
     const slot = this.#slots.get(task.id);
     if (slot) {
       if (task.updatedAt >= slot.latest.updatedAt) {

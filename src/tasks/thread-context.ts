@@ -5,7 +5,7 @@ import type { Task, ThreadSnapshot } from "../domain/model.ts";
 import { canonicalJson } from "../domain/plan-hash.ts";
 
 /** Where the thread is and what started the task: all a snapshot needs of a task. */
-export type ThreadRef = Pick<Task, "owner" | "repo" | "issueNumber" | "triggerCommentId">;
+export type ThreadRef = Pick<Task, "owner" | "repo" | "issueNumber" | "triggerCommentId"> & Partial<Pick<Task, "instruction" | "issueTitle">>;
 
 /**
  * The thread as the agent may see it: the issue's title and body, and the
@@ -15,6 +15,7 @@ export type ThreadRef = Pick<Task, "owner" | "repo" | "issueNumber" | "triggerCo
  * execution works from this snapshot, never from a new fetch.
  */
 export async function threadSnapshot(gh: GitHubGateway, ref: ThreadRef, triggerAt: string, ownLogin: string | null): Promise<ThreadSnapshot> {
+  if (ref.issueNumber === null) return requestSnapshot(ref);
   const repo = { owner: ref.owner, repo: ref.repo };
   const issue = await gh.issue(repo, ref.issueNumber);
   const comments = await gh.listComments(repo, ref.issueNumber);
@@ -31,6 +32,17 @@ export async function threadSnapshot(gh: GitHubGateway, ref: ThreadRef, triggerA
   return { title: sanitizeUntrusted(issue.title), body: sanitizeUntrusted(issue.body), comments: kept, issueDigest: issueDigest(issue) };
 }
 
+/**
+ * A task without an issue (created through the API, CLI, MCP or web app): its
+ * "thread" is the request itself, its title the instruction's first line and
+ * its body the instruction; there are no comments.
+ */
+function requestSnapshot(ref: ThreadRef): ThreadSnapshot {
+  const body = ref.instruction ?? "";
+  const title = ref.issueTitle || body.split("\n")[0]?.slice(0, 200) || "";
+  return { title: sanitizeUntrusted(title), body: sanitizeUntrusted(body), comments: [], issueDigest: issueDigest({ title, body }) };
+}
+
 /** sha256 of an issue's title and body exactly as GitHub returns them: any edit changes it. */
 export function issueDigest(issue: { title: string; body: string }): string {
   return createHash("sha256")
@@ -40,6 +52,7 @@ export function issueDigest(issue: { title: string; body: string }): string {
 
 /** Whether the issue (as fetched now) differs from the one the snapshot was taken of. */
 export async function issueEditedSince(gh: GitHubGateway, ref: ThreadRef, snapshot: ThreadSnapshot): Promise<boolean> {
+  if (ref.issueNumber === null) return false;
   const issue = await gh.issue({ owner: ref.owner, repo: ref.repo }, ref.issueNumber);
   return issueDigest(issue) !== snapshot.issueDigest;
 }

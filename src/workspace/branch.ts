@@ -28,7 +28,9 @@ export function branchSlug(title: string): string {
 }
 
 /** Pure: the preferred name, before uniqueness. */
-export function branchName(issueNumber: number, title: string): string {
+export function branchName(issueNumber: number | null, title: string): string {
+  // A task without an issue (API, CLI, MCP, web app): `jules/<slug>`.
+  if (issueNumber === null) return `${BRANCH_PREFIX}${branchSlug(title)}`;
   if (!Number.isSafeInteger(issueNumber) || issueNumber <= 0) {
     throw new WorkspaceError("invalid_input", `Issue number ${issueNumber} is not a positive integer`, "Pass the issue or pull request number the task belongs to.");
   }
@@ -55,7 +57,7 @@ async function takenNames(dir: string, base: string, auth: GitAuth): Promise<Set
 }
 
 /** Creates and switches to a unique task branch in the worktree at `dir`; returns its name. */
-export async function createTaskBranch(dir: string, title: string, issueNumber: number, auth: GitAuth): Promise<string> {
+export async function createTaskBranch(dir: string, title: string, issueNumber: number | null, auth: GitAuth): Promise<string> {
   const base = branchName(issueNumber, title);
   const taken = await takenNames(dir, base, auth);
   for (let attempt = 0; attempt < 5; attempt++) {

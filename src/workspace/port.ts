@@ -28,7 +28,7 @@ export interface Workspace {
   readonly branch: string | null;
   /** Branches this workspace created (persist them: push() is only allowed to those). */
   readonly createdBranches: readonly string[];
-  createBranch(title: string, issueNumber: number): Promise<string>;
+  createBranch(title: string, issueNumber: number | null): Promise<string>;
   /** The record of the agent's change: only what it staged is ever committed (changes.ts). */
   readonly changes: ChangeRecord;
   /** Commits the recorded change; what else is in the working copy is listed as left out. The sha is null when nothing changed. */

@@ -53,7 +53,7 @@ export class TaskWorkspace implements Workspace {
     this.changes = new WorktreeChanges(init.dir);
   }
 
-  async createBranch(title: string, issueNumber: number): Promise<string> {
+  async createBranch(title: string, issueNumber: number | null): Promise<string> {
     const name = await createTaskBranch(this.dir, title, issueNumber, this.#init.auth);
     this.createdBranches.push(name);
     this.branch = name;

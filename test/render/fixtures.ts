@@ -41,6 +41,11 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     failure: null,
     usage: null,
     activity: null,
+    face: "thread",
+    model: null,
+    pause: null,
+    extraBudget: null,
+    costEstimateUsd: null,
     createdAt: CREATED,
     updatedAt: CREATED,
     ...overrides,
@@ -58,5 +63,5 @@ export const PLAN: Plan = {
 };
 
 export function event(from: Task["state"] | null, to: Task["state"], actor = "openjules", reason = ""): TaskEvent {
-  return { taskId: "t_01", at: CREATED, from, to, actor, reason };
+  return { taskId: "t_01", at: CREATED, from, to, actor, face: actor === "openjules" ? "system" : "thread", reason };
 }

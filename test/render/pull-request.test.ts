@@ -88,6 +88,17 @@ Fixes #12
     assert.doesNotMatch(body, /Usage/);
   });
 
+  it("says who asked and through which face for a task without an issue, with no closing keyword", () => {
+    const body = renderPullRequestBody(input({ task: makeTask({ issueNumber: null, face: "api", requestedBy: "carol" }) }));
+    assert.match(body, new RegExp(`Requested by @${ZWSP}carol through the OpenJules API`));
+    assert.doesNotMatch(body, /Fixes #|#null/);
+    assert.match(
+      renderPullRequestBody(input({ task: makeTask({ issueNumber: null, face: "cli", requestedBy: "operator" }) })),
+      /Requested by the operator through the OpenJules CLI/,
+    );
+    assert.equal(pullRequestTitle({ instruction: "", issueTitle: "", issueNumber: null }), "Changes by OpenJules");
+  });
+
   it("has no closing keyword for a follow-up (the pull request is the thread)", () => {
     assert.doesNotMatch(renderPullRequestBody(input({ task: makeTask({ kind: "follow_up" }) })), /Fixes #/);
   });

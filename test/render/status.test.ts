@@ -37,6 +37,24 @@ describe("renderStatus", () => {
     );
   });
 
+  it("says what a paused task reached, what it kept, and how to continue", () => {
+    const pause = { cause: "cost" as const, reason: "reached its budget of $2.00 (estimated)", at: LATER, checkpointSha: "0123456789abcdef0123", summary: "s" };
+    const body = renderStatus({ task: makeTask({ state: "paused", plan: PLAN, branch: "jules/12-fix", pause }), now: NOW, command: "jules", links: {} });
+    assert.match(body, /### ⏸️ Paused/);
+    assert.match(body, /- 🔄 \*\*Working\*\*/);
+    assert.match(body, /\*\*Why it stopped:\*\* it reached its budget of \$2\.00 \(estimated\)\. The work so far is kept as commit `0123456789ab` on `jules\/12-fix`\./);
+    assert.match(body, /`\/jules resume` to continue with the same budget, or add budget with `\/jules resume \$2`/);
+    assert.match(body, /openjules tasks resume/);
+    const asked = renderStatus({
+      task: makeTask({ state: "paused", pause: { ...pause, cause: "operator", reason: "lunch", checkpointSha: null } }),
+      now: NOW,
+      command: "ask",
+      links: {},
+    });
+    assert.match(asked, /paused on request: lunch\. There was nothing to commit yet\./);
+    assert.match(asked, /`\/ask resume`/);
+  });
+
   it("names the failed phase, why, and what to do next", () => {
     const task = makeTask({
       state: "failed",
