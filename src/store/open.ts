@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import type { Logger } from "../domain/logger.ts";
 import { migrate as migrateSqlite, openDatabase, openSqliteStore, TASKS_COMPONENT, taskMigrations } from "./sqlite/index.ts";
+import type { StoreOptions } from "./log.ts";
 import type { TaskStore } from "./port.ts";
 
 /** The part of Settings the store needs. */
@@ -16,7 +17,7 @@ export interface StoreSettings {
   databaseUrl?: string | undefined;
 }
 
-export interface OpenStoreOptions {
+export interface OpenStoreOptions extends StoreOptions {
   /** Where PostgreSQL connection trouble is logged (pino-shaped). */
   logger?: Logger;
 }
@@ -38,8 +39,9 @@ export const storeBackend = (settings: StoreSettings): StoreBackend => (settings
 /** Opens the configured store with its schema migrated. */
 export async function openStore(settings: StoreSettings, options: OpenStoreOptions = {}): Promise<TaskStore> {
   // pg is loaded only when configured (an embedded process never pays its memory).
-  if (settings.databaseUrl) return (await import("./postgres/index.ts")).openPostgresStore(settings.databaseUrl, options.logger ? { logger: options.logger } : {});
-  return openSqliteStore(sqlitePath(settings));
+  const { logger, ...storeOptions } = options;
+  if (settings.databaseUrl) return (await import("./postgres/index.ts")).openPostgresStore(settings.databaseUrl, { ...storeOptions, ...(logger ? { logger } : {}) });
+  return openSqliteStore(sqlitePath(settings), storeOptions);
 }
 
 /** Applies pending task store migrations and reports what was done. */

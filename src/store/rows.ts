@@ -5,6 +5,7 @@
  * columns; it is typed so a field added to TaskPatch without a column fails to
  * compile.
  */
+import { FACES, type Face } from "../domain/actor.ts";
 import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../domain/model.ts";
 import type { TaskPatch } from "./port.ts";
 import { TASK_KINDS } from "./validate.ts";
@@ -12,7 +13,7 @@ import { TASK_KINDS } from "./validate.ts";
 /** What a column takes: node:sqlite and pg both bind these. */
 type SqlValue = string | number | null;
 
-type Kind = "text" | "int" | "json";
+type Kind = "text" | "int" | "real" | "json";
 interface Column {
   name: string;
   kind: Kind;
@@ -48,6 +49,11 @@ export const PATCH_COLUMNS = {
   failure: col("failure", "json"),
   usage: col("usage", "json"),
   activity: col("activity", "text"),
+  face: { ...col("face", "text", false), oneOf: FACES },
+  model: col("model", "text"),
+  pause: col("pause", "json"),
+  extraBudget: col("extra_budget", "json"),
+  costEstimateUsd: col("cost_estimate_usd", "real"),
 } satisfies Record<keyof Required<TaskPatch>, Column>;
 
 function toSql(field: string, column: Column, value: unknown): SqlValue {
@@ -57,6 +63,7 @@ function toSql(field: string, column: Column, value: unknown): SqlValue {
   }
   if (column.kind === "json") return JSON.stringify(value);
   if (column.kind === "int" && !Number.isSafeInteger(value)) throw new TypeError(`Task field "${field}" must be an integer, got ${JSON.stringify(value)}.`);
+  if (column.kind === "real" && !Number.isFinite(value)) throw new TypeError(`Task field "${field}" must be a finite number, got ${JSON.stringify(value)}.`);
   if (column.kind === "text" && typeof value !== "string") throw new TypeError(`Task field "${field}" must be a string, got ${typeof value}.`);
   if (column.oneOf && !column.oneOf.includes(value as string)) throw new TypeError(`Task field "${field}" must be one of ${column.oneOf.join(", ")}.`);
   return value as SqlValue;
@@ -97,7 +104,7 @@ export function rowToTask(row: Row): Task {
     installationId: Number(row.installation_id),
     owner: String(row.owner),
     repo: String(row.repo),
-    issueNumber: Number(row.issue_number),
+    issueNumber: num(row.issue_number),
     kind: row.kind as TaskKind,
     state: row.state as TaskState,
     cloneUrl: String(row.clone_url),
@@ -125,6 +132,11 @@ export function rowToTask(row: Row): Task {
     failure: json(row, "failure"),
     usage: json(row, "usage"),
     activity: str(row.activity),
+    face: row.face as Face,
+    model: str(row.model),
+    pause: json(row, "pause"),
+    extraBudget: json(row, "extra_budget"),
+    costEstimateUsd: num(row.cost_estimate_usd),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };
@@ -137,6 +149,7 @@ export function rowToEvent(row: Row): TaskEvent {
     from: (row.from_state ?? null) as TaskState | null,
     to: row.to_state as TaskState,
     actor: String(row.actor),
+    face: row.face as Face,
     reason: String(row.reason),
   };
 }

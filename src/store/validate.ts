@@ -3,6 +3,7 @@
  * PostgreSQL reject the same bad input with the same clear messages: a new
  * task's fields, a transition's states and audit fields, and list paging.
  */
+import { FACES, type Face } from "../domain/actor.ts";
 import { TASK_STATES, type TaskKind, type TaskState } from "../domain/model.ts";
 import type { NewTask, TaskFilter, TransitionInput } from "./port.ts";
 
@@ -26,7 +27,7 @@ export function checkNewTask(input: NewTask, actor: string, reason: string): voi
   positiveInt("installationId", input.installationId);
   text("owner", input.owner);
   text("repo", input.repo);
-  positiveInt("issueNumber", input.issueNumber);
+  if (input.issueNumber !== null) positiveInt("issueNumber", input.issueNumber);
   if (!TASK_KINDS.includes(input.kind)) throw new TypeError(`kind must be one of ${TASK_KINDS.join(", ")}, got ${JSON.stringify(input.kind)}.`);
   text("cloneUrl", input.cloneUrl);
   text("instruction", input.instruction, true);
@@ -36,8 +37,18 @@ export function checkNewTask(input: NewTask, actor: string, reason: string): voi
   if (input.baseBranch !== null) text("baseBranch", input.baseBranch);
   if (typeof input.command !== "string" || !COMMAND_WORD.test(input.command))
     throw new TypeError(`command must be a command word (letters, digits or dashes, as jules.yml allows), got ${JSON.stringify(input.command)}.`);
+  if (input.face !== undefined) checkFace(input.face);
+  if (input.model !== undefined && input.model !== null) text("model", input.model);
+  if (input.idempotency !== undefined) {
+    text("idempotency.key", input.idempotency.key);
+    text("idempotency.digest", input.idempotency.digest);
+  }
   text("actor", actor);
   text("reason", reason, true);
+}
+
+export function checkFace(face: unknown): asserts face is Face {
+  if (!FACES.includes(face as Face)) throw new TypeError(`face must be one of ${FACES.join(", ")}, got ${JSON.stringify(face)}.`);
 }
 
 /** The accepted from-states as a non-empty list; throws on unknown states. */
@@ -49,11 +60,14 @@ export function checkTransition(input: TransitionInput): readonly TaskState[] {
   text("actor", input.actor);
   text("reason", input.reason, true);
   if (input.planHash !== undefined) text("planHash", input.planHash);
+  if (input.face !== undefined) checkFace(input.face);
   return from;
 }
 
 export function checkFilter(filter: TaskFilter): Required<Pick<TaskFilter, "limit" | "offset">> {
   if (filter.state !== undefined && !isState(filter.state)) throw new TypeError(`"${String(filter.state)}" is not a task state.`);
+  if (filter.repositories !== undefined && (!Array.isArray(filter.repositories) || filter.repositories.some((r) => typeof r !== "string" || !r.includes("/"))))
+    throw new TypeError("repositories must be a list of owner/name strings.");
   const limit = filter.limit ?? DEFAULT_LIST_LIMIT;
   const offset = filter.offset ?? 0;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) throw new RangeError(`limit must be an integer from 1 to ${MAX_LIST_LIMIT}, got ${limit}.`);

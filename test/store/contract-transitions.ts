@@ -69,7 +69,7 @@ export function transitionCases(t: ContractContext): void {
       assert.equal((await t.store.get(task.id))?.state, "cancelled");
       await assert.rejects(t.store.transition("no-such-task", { from: "queued", to: "planning", actor: "w", reason: "r" }), TaskNotFoundError);
       await assert.rejects(t.store.transition(task.id, { from: [], to: "planning", actor: "w", reason: "r" }), /at least one state/);
-      await assert.rejects(t.store.transition(task.id, { from: "queued", to: "paused" as TaskState, actor: "w", reason: "r" }), /"paused" is not a task state/);
+      await assert.rejects(t.store.transition(task.id, { from: "queued", to: "sleeping" as TaskState, actor: "w", reason: "r" }), /"sleeping" is not a task state/);
     });
 
     it("ties approval to the plan hash", async () => {

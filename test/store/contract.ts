@@ -6,9 +6,12 @@
  * owners and comment ids, so a shared database works too.
  */
 import { afterEach, beforeEach, describe } from "vitest";
+import type { StoreOptions } from "../../src/store/log.ts";
 import type { TaskStore } from "../../src/store/port.ts";
+import { callerCases } from "./contract-callers.ts";
 import { commandWordCases } from "./contract-command-word.ts";
 import { createCases } from "./contract-create.ts";
+import { logCases, retentionCases } from "./contract-log.ts";
 import { processCases } from "./contract-processes.ts";
 import { queryCases } from "./contract-queries.ts";
 import { transitionCases } from "./contract-transitions.ts";
@@ -17,6 +20,8 @@ export interface StoreFixture {
   store: TaskStore;
   /** Opens the same database again (after `store` was closed). */
   reopen?: () => Promise<TaskStore>;
+  /** Another store on the same database, opened with these options (the caller closes it). */
+  openWith: (options: StoreOptions) => Promise<TaskStore>;
   /** The database as another process opens it (test/helpers/approve-race-child.ts): a SQLite file's path or a PostgreSQL URL. */
   where: string;
   cleanup: () => Promise<void>;
@@ -35,6 +40,9 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     transitionCases(context);
     queryCases(context);
     commandWordCases(context);
+    logCases(context);
+    retentionCases(context);
+    callerCases(context);
   });
 }
 

@@ -93,6 +93,11 @@ export const fullPatch = (): Required<TaskPatch> => ({
   failure: { phase: "tests", reason: "2 tests failed", hint: "Comment /jules retry" },
   usage: { inputTokens: 1200, outputTokens: 340, calls: 3, wallMs: 4567, costUsd: 0.0123 },
   activity: "read 6 files, edited 2",
+  face: "api",
+  model: "anthropic:claude-sonnet-4-5",
+  pause: { cause: "cost", reason: "reached its budget of $2.00 (estimated)", at: "2024-05-01T12:30:00.000Z", checkpointSha: "a".repeat(40), summary: "Edited src/hello.ts." },
+  extraBudget: { turns: 10, tokens: 50_000, costUsd: 1.5, minutes: 20 },
+  costEstimateUsd: 0.42,
 });
 
 /**
@@ -142,4 +147,38 @@ export async function assertApprovalKindsAfterMigration3(store: TaskStore, { aut
   const person = await store.get(personId);
   assert.equal(person?.approvalKind, "person");
   assert.equal(person?.approvedBy, "hubot");
+}
+
+/**
+ * After migration 5 (on a database whose tasks were approved as above): the
+ * history keeps every row, with the face its actor implies (openjules:
+ * system, a person: thread), and the event log starts with it as `state`
+ * events; the old tasks came from a thread and have no issue-less defaults.
+ */
+export async function assertHistoryAfterMigration5(store: TaskStore, { autoId, personId }: { autoId: string; personId: string }): Promise<void> {
+  for (const id of [autoId, personId]) {
+    const history = await store.history(id);
+    assert.deepEqual(
+      history.map((e) => [e.to, e.actor, e.face]),
+      [
+        ["queued", "alice", "thread"],
+        ["planning", "openjules", "system"],
+        ["awaiting_approval", "openjules", "system"],
+        ["approved", id === autoId ? "openjules" : "hubot", id === autoId ? "system" : "thread"],
+      ],
+    );
+    const log = await store.readEvents(id, 0, 100);
+    assert.deepEqual(
+      log.map((e) => e.data),
+      history.map((e) => ({ type: "state", from: e.from, to: e.to, actor: e.actor, face: e.face, reason: e.reason })),
+    );
+    assert.deepEqual(
+      log.map((e) => e.at),
+      history.map((e) => e.at),
+    );
+    const task = await store.get(id);
+    assert.equal(task?.face, "thread");
+    assert.equal(task?.model, null);
+    assert.equal(task?.pause, null);
+  }
 }

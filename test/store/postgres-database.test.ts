@@ -14,12 +14,16 @@ import { TASK_STATES } from "../../src/domain/model.ts";
 import { SchemaTooNewError } from "../../src/store/migrate.ts";
 import { migrate, migratePostgres, openPostgresStore, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
-import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
+import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertHistoryAfterMigration5, assertUpgradedTask, newTask } from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
-/** As in the SQLite test: today's writer needs migration 4's column; it is dropped again so the database is as an older OpenJules left it. */
-const TODAYS_WRITER_COLUMNS = "ALTER TABLE tasks ADD COLUMN command text NOT NULL DEFAULT 'jules'";
-const AS_THE_OLD_SCHEMA = "ALTER TABLE tasks DROP COLUMN command";
+/** As in the SQLite test: today's writer needs migration 4's and 5's columns and log; they are dropped again so the database is as an older OpenJules left it. */
+const TODAYS_WRITER_COLUMNS = `ALTER TABLE tasks ADD COLUMN command text NOT NULL DEFAULT 'jules', ADD COLUMN face text, ADD COLUMN model text,
+  ADD COLUMN idempotency_key text, ADD COLUMN idempotency_digest text;
+ALTER TABLE task_events ADD COLUMN face text;
+CREATE TABLE task_log_events (id bigint GENERATED ALWAYS AS IDENTITY, task_id text, at timestamptz DEFAULT now(), type text, data text);`;
+const AS_THE_OLD_SCHEMA = `ALTER TABLE tasks DROP COLUMN command, DROP COLUMN face, DROP COLUMN model, DROP COLUMN idempotency_key, DROP COLUMN idempotency_digest;
+ALTER TABLE task_events DROP COLUMN face; DROP TABLE task_log_events;`;
 const ALL = taskMigrations.map((m) => m.version);
 
 describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
@@ -78,6 +82,7 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const store = await openPostgresStore(schema.url);
     try {
       await assertApprovalKindsAfterMigration3(store, ids);
+      await assertHistoryAfterMigration5(store, ids);
     } finally {
       await store.close();
     }

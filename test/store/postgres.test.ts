@@ -18,6 +18,7 @@ afterAll(() => schema.drop());
 const fixture = async (): Promise<StoreFixture> => ({
   store: await openPostgresStore(schema.url, { maxConnections: 4 }),
   reopen: () => openPostgresStore(schema.url, { maxConnections: 4 }),
+  openWith: (options) => openPostgresStore(schema.url, { maxConnections: 2, ...options }),
   where: schema.url,
   cleanup: async () => {},
 });

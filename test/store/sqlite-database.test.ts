@@ -16,16 +16,23 @@ import { SchemaTooNewError } from "../../src/store/migrate.ts";
 import { migrate } from "../../src/store/sqlite/migrate.ts";
 import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-task-store.ts";
-import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertUpgradedTask, newTask } from "./fixtures.ts";
+import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertHistoryAfterMigration5, assertUpgradedTask, newTask } from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
 /**
- * Today's store writes the command word (migration 4) when it creates a task;
- * old files are made with it by adding that column for the writing and
- * dropping it again, so the file is as an older OpenJules left it.
+ * Today's store writes the command word (migration 4), the face, model and
+ * idempotency key, the history's face and the event log (migration 5) when it
+ * creates a task; old files are made with them by adding those for the
+ * writing and dropping them again, so the file is as an older OpenJules left it.
  */
-const TODAYS_WRITER_COLUMNS = "ALTER TABLE tasks ADD COLUMN command TEXT NOT NULL DEFAULT 'jules';";
-const AS_THE_OLD_SCHEMA = "ALTER TABLE tasks DROP COLUMN command;";
+const TODAYS_WRITER_COLUMNS = `ALTER TABLE tasks ADD COLUMN command TEXT NOT NULL DEFAULT 'jules';
+ALTER TABLE tasks ADD COLUMN face TEXT; ALTER TABLE tasks ADD COLUMN model TEXT;
+ALTER TABLE tasks ADD COLUMN idempotency_key TEXT; ALTER TABLE tasks ADD COLUMN idempotency_digest TEXT;
+ALTER TABLE task_events ADD COLUMN face TEXT;
+CREATE TABLE task_log_events (id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT, at TEXT, type TEXT, data TEXT);`;
+const AS_THE_OLD_SCHEMA = `ALTER TABLE tasks DROP COLUMN command; ALTER TABLE tasks DROP COLUMN face; ALTER TABLE tasks DROP COLUMN model;
+ALTER TABLE tasks DROP COLUMN idempotency_key; ALTER TABLE tasks DROP COLUMN idempotency_digest;
+ALTER TABLE task_events DROP COLUMN face; DROP TABLE task_log_events;`;
 
 describe("SQLite task store file", () => {
   let dir: string;
@@ -98,6 +105,7 @@ describe("SQLite task store file", () => {
     const store = openSqliteStore(file);
     try {
       await assertApprovalKindsAfterMigration3(store, ids);
+      await assertHistoryAfterMigration5(store, ids);
     } finally {
       await store.close();
     }

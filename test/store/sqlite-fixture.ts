@@ -14,6 +14,7 @@ export async function sqliteStoreFixture(): Promise<StoreFixture> {
   return {
     store: openSqliteStore(path),
     reopen: async () => openSqliteStore(path),
+    openWith: async (options) => openSqliteStore(path, options),
     where: path,
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };

@@ -13,13 +13,16 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Pool, PoolClient } from "pg";
-import type { Task, TaskEvent, TaskState } from "../../domain/model.ts";
+import type { LogEventData, Task, TaskEvent, TaskLogEvent, TaskMessage, TaskState } from "../../domain/model.ts";
 import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { MigrationResult } from "../migrate.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
+import { listQuery } from "../list-query.ts";
+import { checkEvents, checkMessage, checkRead, type NewMessage, PruneSchedule, stateEvent, type StoreOptions } from "../log.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
+import { appendLog, insertMessage, latestIds, lockTask, readLog, takeWaiting } from "./event-log.ts";
 import { connectionError, createPool, inTransaction, type PostgresPoolOptions } from "./connection.ts";
 import { migrate } from "./migrate.ts";
 import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
@@ -35,31 +38,38 @@ const CREATE_TRIES = 5;
 
 const INSERT_TASK = `WITH task AS (
     INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
-      issue_title, requested_by, trigger_comment_id, base_branch, command, plan_version, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $15, 0, now(), now())
+      issue_title, requested_by, trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest,
+      plan_version, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $15, $16, $17, $18, $19, 0, now(), now())
     ON CONFLICT DO NOTHING RETURNING *
   ), event AS (
-    INSERT INTO task_events (task_id, at, from_state, to_state, actor, reason)
-    SELECT id, created_at, NULL, 'queued', $13, $14 FROM task
+    INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason)
+    SELECT id, created_at, NULL, 'queued', $13, $16, $14 FROM task
+  ), log AS (
+    INSERT INTO task_log_events (task_id, at, type, data)
+    SELECT id, created_at, 'state', $20::jsonb FROM task
   )
   SELECT * FROM task`;
-const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, reason) VALUES ($1, now(), $2, $3, $4, $5)";
+const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason) VALUES ($1, now(), $2, $3, $4, $5, $6)";
 
 /** `column = ?` fragments of the shared patch helper, numbered as PostgreSQL parameters from `first`. */
 const numbered = (fragments: string[], first: number): string[] => fragments.map((f, i) => `${f.slice(0, -1)}$${first + i}`);
 
 export class PostgresTaskStore implements TaskStore {
   #pool: Pool | null;
+  readonly #prune: PruneSchedule;
 
   /** Use openPostgresStore(); the database must already be migrated. */
-  constructor(pool: Pool) {
+  constructor(pool: Pool, options: StoreOptions = {}) {
     this.#pool = pool;
+    this.#prune = new PruneSchedule(options);
   }
 
   async create(input: NewTask, actor: string, reason: string): Promise<CreateResult> {
     checkNewTask(input, actor, reason);
     const pool = this.#open();
     const t = newTaskWithoutNul(input);
+    const face = t.face ?? "thread";
     const values = [
       randomUUID(),
       t.installationId,
@@ -76,16 +86,30 @@ export class PostgresTaskStore implements TaskStore {
       withoutNul(actor),
       withoutNul(reason),
       t.command,
+      face,
+      t.model ?? null,
+      t.idempotency?.key ?? null,
+      t.idempotency?.digest ?? null,
+      JSON.stringify(stateEvent(null, "queued", withoutNul(actor), face, withoutNul(reason))),
     ];
     for (let i = 0; i < CREATE_TRIES; i++) {
       const inserted = (await pool.query<Row>(INSERT_TASK, values)).rows[0];
       if (inserted) return { created: true, task: rowToTask(inserted) };
-      // Refused by a unique index: the same comment already made a task (that task wins, live or not), or the issue has a live task.
-      const same = t.triggerCommentId === null ? undefined : (await pool.query<Row>("SELECT * FROM tasks WHERE trigger_comment_id = $1", [t.triggerCommentId])).rows[0];
-      const blocker = same ?? (await pool.query<Row>(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, [t.owner, t.repo, t.issueNumber])).rows[0];
-      if (blocker) return { created: false, active: rowToTask(blocker) };
+      const refused = await this.#refused(pool, t);
+      if (refused) return refused;
     }
-    throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber} kept hitting a uniqueness conflict with no matching task.`);
+    throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber ?? "(no issue)"} kept hitting a uniqueness conflict with no matching task.`);
+  }
+
+  /** Why a unique index refused the insert: the key was used (replay or conflict), the same comment already made a task (it wins, live or not), or the issue has a live task. */
+  async #refused(pool: Pool, t: NewTask): Promise<CreateResult | null> {
+    const key = t.idempotency;
+    const prior = key ? (await pool.query<Row>("SELECT * FROM tasks WHERE idempotency_key = $1", [key.key])).rows[0] : undefined;
+    if (prior && key) return prior.idempotency_digest === key.digest ? { created: false, replayed: rowToTask(prior) } : { created: false, conflict: rowToTask(prior) };
+    const same = t.triggerCommentId === null ? undefined : (await pool.query<Row>("SELECT * FROM tasks WHERE trigger_comment_id = $1", [t.triggerCommentId])).rows[0];
+    const live =
+      same ?? (t.issueNumber === null ? undefined : (await pool.query<Row>(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, [t.owner, t.repo, t.issueNumber])).rows[0]);
+    return live ? { created: false, active: rowToTask(live) } : null;
   }
 
   async get(id: string): Promise<Task | null> {
@@ -133,12 +157,44 @@ export class PostgresTaskStore implements TaskStore {
 
   async list(filter: TaskFilter = {}): Promise<Task[]> {
     const { limit, offset } = checkFilter(filter);
-    const keys = (["owner", "repo", "state"] as const).filter((key) => filter[key] !== undefined);
-    const conditions = keys.map((key, i) => (key === "state" ? `state = $${i + 1}` : `lower(${key}) = lower($${i + 1})`));
-    const clause = conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
-    const params: unknown[] = [...keys.map((key) => filter[key]), limit, offset];
-    const { rows } = await this.#open().query<Row>(`SELECT * FROM tasks ${clause} ${NEWEST_FIRST} LIMIT $${keys.length + 1} OFFSET $${keys.length + 2}`, params);
+    const { clause, params } = listQuery(
+      filter,
+      (n) => `$${n}`,
+      (column, p) => `lower(${column}) = lower(${p})`,
+    );
+    const n = params.length;
+    const { rows } = await this.#open().query<Row>(`SELECT * FROM tasks ${clause} ${NEWEST_FIRST} LIMIT $${n + 1} OFFSET $${n + 2}`, [...params, limit, offset]);
     return rows.map(rowToTask);
+  }
+
+  async appendEvents(taskId: string, events: readonly LogEventData[]): Promise<TaskLogEvent[]> {
+    checkEvents(events);
+    return inTransaction(this.#open(), async (client) => {
+      await lockTask(client, taskId);
+      return appendLog(client, this.#prune, taskId, events);
+    });
+  }
+
+  async readEvents(taskId: string, afterId: number, limit: number): Promise<TaskLogEvent[]> {
+    checkRead(afterId, limit);
+    return readLog(this.#open(), taskId, afterId, limit);
+  }
+
+  /** The newest event id of each of these tasks that has events (what the polling feed watches). */
+  async latestEventIds(taskIds: readonly string[]): Promise<Map<string, number>> {
+    return latestIds(this.#open(), taskIds);
+  }
+
+  async addMessage(taskId: string, message: NewMessage): Promise<TaskMessage> {
+    checkMessage(message);
+    return inTransaction(this.#open(), async (client) => {
+      await lockTask(client, taskId);
+      return insertMessage(client, this.#prune, taskId, message);
+    });
+  }
+
+  async takeMessages(taskId: string): Promise<TaskMessage[]> {
+    return takeWaiting(this.#open(), taskId);
   }
 
   async close(): Promise<void> {
@@ -161,7 +217,9 @@ export class PostgresTaskStore implements TaskStore {
       WHERE id = $1 AND state = ANY($2)${hashCondition} RETURNING *`;
     const row = (await client.query<Row>(update, params)).rows[0];
     if (!row) return null;
-    await client.query(INSERT_EVENT, [id, state, input.to, input.actor, input.reason]);
+    const face = input.face ?? "system";
+    await client.query(INSERT_EVENT, [id, state, input.to, input.actor, face, input.reason]);
+    await appendLog(client, this.#prune, id, [stateEvent(state, input.to, input.actor, face, input.reason)]);
     return rowToTask(row);
   }
 
@@ -182,7 +240,7 @@ export class PostgresTaskStore implements TaskStore {
  * reached, and SchemaTooNewError for a database migrated by a newer
  * OpenJules. The pool is ended when opening fails.
  */
-export async function openPostgresStore(url: string, options: PostgresPoolOptions = {}): Promise<PostgresTaskStore> {
+export async function openPostgresStore(url: string, options: PostgresPoolOptions & StoreOptions = {}): Promise<PostgresTaskStore> {
   const pool = createPool(url, options);
   try {
     await migrateTasks(pool, url);
@@ -190,7 +248,7 @@ export async function openPostgresStore(url: string, options: PostgresPoolOption
     await pool.end();
     throw error;
   }
-  return new PostgresTaskStore(pool);
+  return new PostgresTaskStore(pool, options);
 }
 
 /** Applies the task store's pending migrations (the operator's `migrate` command) and disconnects. */

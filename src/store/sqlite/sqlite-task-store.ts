@@ -9,15 +9,18 @@
  */
 import { randomUUID } from "node:crypto";
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import type { Task, TaskEvent } from "../../domain/model.ts";
+import type { LogEventData, Task, TaskEvent, TaskLogEvent, TaskMessage } from "../../domain/model.ts";
 import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
+import { checkEvents, checkMessage, checkRead, type NewMessage, PruneSchedule, stateEvent, type StoreOptions } from "../log.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { inImmediateTransaction, openDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
+import { appendLog, insertMessage, latestIds, readLog, takeWaiting } from "./event-log.ts";
+import { listQuery } from "../list-query.ts";
 
 type Row = Record<string, unknown>;
 
@@ -26,26 +29,30 @@ const NEWEST_FIRST = "ORDER BY created_at DESC, rowid DESC";
 const MAX_CACHED_STATEMENTS = 200;
 
 const INSERT_TASK = `INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
-  issue_title, requested_by, trigger_comment_id, base_branch, command, plan_version, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+  issue_title, requested_by, trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest, plan_version, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
   ON CONFLICT DO NOTHING RETURNING *`;
-const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, reason) VALUES (?, ?, ?, ?, ?, ?)";
+const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 export class SqliteTaskStore implements TaskStore {
   readonly path: string;
   #db: DatabaseSync | null;
   readonly #statements = new Map<string, StatementSync>();
+  readonly #prune: PruneSchedule;
+  readonly #stmtFn = (sql: string) => this.#stmt(sql);
 
   /** Use openSqliteStore(); the handle must already be migrated. */
-  constructor(db: DatabaseSync, path: string) {
+  constructor(db: DatabaseSync, path: string, options: StoreOptions = {}) {
     this.#db = db;
     this.path = path;
+    this.#prune = new PruneSchedule(options);
   }
 
   async create(input: NewTask, actor: string, reason: string): Promise<CreateResult> {
     checkNewTask(input, actor, reason);
     const db = this.#open();
     const now = new Date().toISOString();
+    const face = input.face ?? "thread";
     return inImmediateTransaction(db, () => {
       const row = this.#stmt(INSERT_TASK).get(
         randomUUID(),
@@ -61,21 +68,36 @@ export class SqliteTaskStore implements TaskStore {
         input.triggerCommentId,
         input.baseBranch,
         input.command,
+        face,
+        input.model ?? null,
+        input.idempotency?.key ?? null,
+        input.idempotency?.digest ?? null,
         now,
         now,
       ) as Row | undefined;
       if (row) {
-        this.#stmt(INSERT_EVENT).run(String(row.id), now, null, "queued", actor, reason);
+        const id = String(row.id);
+        this.#stmt(INSERT_EVENT).run(id, now, null, "queued", actor, face, reason);
+        appendLog(this.#stmtFn, this.#prune, id, [stateEvent(null, "queued", actor, face, reason)], now);
         return { created: true, task: rowToTask(row) };
       }
-      // Refused by a unique index: the same comment already made a task (that task wins, live or not), or the issue has a live task.
-      const same = input.triggerCommentId === null ? undefined : this.#stmt("SELECT * FROM tasks WHERE trigger_comment_id = ?").get(input.triggerCommentId);
-      const blocker = (same ?? this.#stmt(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber)) as
-        | Row
-        | undefined;
-      if (!blocker) throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber} hit a uniqueness conflict with no matching task.`);
-      return { created: false, active: rowToTask(blocker) };
+      return this.#refused(input);
     });
+  }
+
+  /** Why a unique index refused the insert: the key was used (replay or conflict), the same comment already made a task (it wins, live or not), or the issue has a live task. */
+  #refused(input: NewTask): CreateResult {
+    const key = input.idempotency;
+    const prior = key ? (this.#stmt("SELECT * FROM tasks WHERE idempotency_key = ?").get(key.key) as Row | undefined) : undefined;
+    if (prior && key) return prior.idempotency_digest === key.digest ? { created: false, replayed: rowToTask(prior) } : { created: false, conflict: rowToTask(prior) };
+    const same = input.triggerCommentId === null ? undefined : this.#stmt("SELECT * FROM tasks WHERE trigger_comment_id = ?").get(input.triggerCommentId);
+    const live =
+      input.issueNumber === null
+        ? undefined
+        : this.#stmt(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber);
+    const blocker = (same ?? live) as Row | undefined;
+    if (!blocker) throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber ?? "(no issue)"} hit a uniqueness conflict with no matching task.`);
+    return { created: false, active: rowToTask(blocker) };
   }
 
   async get(id: string): Promise<Task | null> {
@@ -113,7 +135,9 @@ export class SqliteTaskStore implements TaskStore {
       if (input.planHash !== undefined) params.push(input.planHash);
       const row = this.#stmt(update).get(...params) as Row | undefined;
       if (!row) return null;
-      this.#stmt(INSERT_EVENT).run(id, now, state, input.to, input.actor, input.reason);
+      const face = input.face ?? "system";
+      this.#stmt(INSERT_EVENT).run(id, now, state, input.to, input.actor, face, input.reason);
+      appendLog(this.#stmtFn, this.#prune, id, [stateEvent(state, input.to, input.actor, face, input.reason)], now);
       return rowToTask(row);
     });
   }
@@ -134,11 +158,45 @@ export class SqliteTaskStore implements TaskStore {
 
   async list(filter: TaskFilter = {}): Promise<Task[]> {
     const { limit, offset } = checkFilter(filter);
-    const conditions = (["owner", "repo", "state"] as const).filter((key) => filter[key] !== undefined);
-    const params: SQLInputValue[] = conditions.map((key) => filter[key]!);
-    const clause = conditions.length ? `WHERE ${conditions.map((key) => `${key} = ?`).join(" AND ")}` : "";
-    const rows = this.#stmt(`SELECT * FROM tasks ${clause} ${NEWEST_FIRST} LIMIT ? OFFSET ?`).all(...params, limit, offset) as Row[];
+    const { clause, params } = listQuery(
+      filter,
+      () => "?",
+      (column, p) => `${column} = ${p}`,
+    );
+    const rows = this.#stmt(`SELECT * FROM tasks ${clause} ${NEWEST_FIRST} LIMIT ? OFFSET ?`).all(...(params as SQLInputValue[]), limit, offset) as Row[];
     return rows.map(rowToTask);
+  }
+
+  async appendEvents(taskId: string, events: readonly LogEventData[]): Promise<TaskLogEvent[]> {
+    checkEvents(events);
+    return this.#withTask(taskId, (now) => appendLog(this.#stmtFn, this.#prune, taskId, events, now));
+  }
+
+  async readEvents(taskId: string, afterId: number, limit: number): Promise<TaskLogEvent[]> {
+    checkRead(afterId, limit);
+    return readLog(this.#stmtFn, taskId, afterId, limit);
+  }
+
+  /** The newest event id of each of these tasks that has events (what the polling feed watches). */
+  async latestEventIds(taskIds: readonly string[]): Promise<Map<string, number>> {
+    return latestIds(this.#stmtFn, taskIds);
+  }
+
+  async addMessage(taskId: string, message: NewMessage): Promise<TaskMessage> {
+    checkMessage(message);
+    return this.#withTask(taskId, (now) => insertMessage(this.#stmtFn, this.#prune, taskId, message, now));
+  }
+
+  async takeMessages(taskId: string): Promise<TaskMessage[]> {
+    return inImmediateTransaction(this.#open(), () => takeWaiting(this.#stmtFn, taskId, new Date().toISOString()));
+  }
+
+  /** Runs `fn` in a write transaction after checking that the task exists. */
+  #withTask<T>(taskId: string, fn: (now: string) => T): T {
+    return inImmediateTransaction(this.#open(), () => {
+      if (!this.#stmt("SELECT 1 FROM tasks WHERE id = ?").get(taskId)) throw new TaskNotFoundError(taskId);
+      return fn(new Date().toISOString());
+    });
   }
 
   async close(): Promise<void> {
@@ -174,7 +232,7 @@ export class SqliteTaskStore implements TaskStore {
  * `<JULES_DATA_DIR>/openjules.db`, and brings its schema up to date. Throws
  * SchemaTooNewError for a file written by a newer OpenJules.
  */
-export function openSqliteStore(path: string): SqliteTaskStore {
+export function openSqliteStore(path: string, options: StoreOptions = {}): SqliteTaskStore {
   const db = openDatabase(path);
   try {
     migrate(db, TASKS_COMPONENT, taskMigrations);
@@ -182,5 +240,5 @@ export function openSqliteStore(path: string): SqliteTaskStore {
     db.close();
     throw error;
   }
-  return new SqliteTaskStore(db, path);
+  return new SqliteTaskStore(db, path, options);
 }

@@ -7,7 +7,14 @@ import { migration001Tasks } from "./001-tasks.ts";
 import { migration002PlanContext } from "./002-plan-context.ts";
 import { migration003ApprovalOrder } from "./003-approval-order.ts";
 import { migration004CommandWord } from "./004-command-word.ts";
+import { migration005CallersAndEventLog } from "./005-callers-and-event-log.ts";
 
 export { TASKS_COMPONENT } from "../../migrate.ts";
 
-export const taskMigrations: readonly Migration[] = [migration001Tasks, migration002PlanContext, migration003ApprovalOrder, migration004CommandWord];
+export const taskMigrations: readonly Migration[] = [
+  migration001Tasks,
+  migration002PlanContext,
+  migration003ApprovalOrder,
+  migration004CommandWord,
+  migration005CallersAndEventLog,
+];
