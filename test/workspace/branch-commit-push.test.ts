@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { userFacingFailure } from "../../src/tasks/user-facing.ts";
 import { rejection } from "../../src/workspace/push.ts";
 import { WorkspaceError } from "../../src/workspace/manager.ts";
-import { addCommits, branchSha, gitOut } from "../helpers/git/repo.ts";
+import { addCommits, branchSha, gitOut, serverConfig } from "../helpers/git/repo.ts";
 import { workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 import { agentWrote } from "../helpers/git/agent-wrote.ts";
 
@@ -103,7 +103,7 @@ describe("workspace: task branch, commit, push and diff", () => {
   it("never force-pushes: a branch that moved on the remote is left as it is", async () => {
     const remote = fx.server.repoPath("acme", "widget");
     // The server would accept a forced update here, so only our side can prevent it.
-    await gitOut(remote, "config", "receive.denyNonFastForwards", "false");
+    await serverConfig(remote, "receive.denyNonFastForwards", "false");
     const ws = await fx.manager.prepare(fx.request("t-noforce"));
     try {
       const branch = await ws.createBranch("Race", 30);
@@ -128,7 +128,7 @@ describe("workspace: task branch, commit, push and diff", () => {
       assert.equal(await branchSha(remote, branch), theirs);
     } finally {
       await ws.dispose();
-      await gitOut(remote, "config", "receive.denyNonFastForwards", "true");
+      await serverConfig(remote, "receive.denyNonFastForwards", "true");
     }
   });
 

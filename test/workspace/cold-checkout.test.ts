@@ -7,7 +7,7 @@ import { afterEach, describe, it } from "vitest";
 import { git, gitEnv } from "../../src/workspace/git.ts";
 import { mirrorPath } from "../../src/workspace/mirror-cache.ts";
 import { parseLsRemote } from "../../src/workspace/remote-heads.ts";
-import { addCommits, gitOut, type CommitSpec } from "../helpers/git/repo.ts";
+import { addCommits, configureLikeGitHub, gitOut, type CommitSpec } from "../helpers/git/repo.ts";
 import { tempDir, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 
 /**
@@ -42,12 +42,7 @@ async function serveShallow(fx: WorkspaceFixture): Promise<void> {
     await localClone(["--quiet", "--bare", `file://${served}`, full], scratch);
     await rm(served, { recursive: true, force: true });
     await localClone(["--quiet", "--bare", "--depth", "3", "--no-single-branch", `file://${full}`, served], scratch);
-    for (const [key, value] of [
-      ["uploadpack.allowFilter", "true"],
-      ["uploadpack.allowAnySHA1InWant", "true"],
-      ["http.receivepack", "true"],
-    ] as const)
-      await git(["config", key, value], { cwd: served });
+    await configureLikeGitHub(served);
     assert.equal(await gitOut(served, "rev-parse", "--is-shallow-repository"), "true");
   } finally {
     await rm(scratch, { recursive: true, force: true });

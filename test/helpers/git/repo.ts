@@ -1,5 +1,7 @@
+import { execFile } from "node:child_process";
 import { mkdir } from "node:fs/promises";
-import { git } from "../../../src/workspace/git.ts";
+import { promisify } from "node:util";
+import { git, gitEnv } from "../../../src/workspace/git.ts";
 import { fastImport, fastImportStream, type CommitSpec } from "./fast-import.ts";
 
 /**
@@ -16,9 +18,13 @@ export async function gitOut(cwd: string, ...args: string[]): Promise<string> {
   return (await git(args, { cwd })).stdout.trim();
 }
 
-export async function createBareRepo(path: string, commits: Iterable<CommitSpec>): Promise<void> {
-  await mkdir(path, { recursive: true });
-  await git(["init", "--quiet", "--bare", "--initial-branch=main", path], { cwd: path });
+/** Sets a server-side config key of a bare repository with plain git (simple-git warns on keys it does not list as known-safe): test setup only. */
+export async function serverConfig(path: string, key: string, value: string): Promise<void> {
+  await promisify(execFile)("git", ["config", key, value], { cwd: path, env: gitEnv() });
+}
+
+/** Configures a bare repository like GitHub's (see above). */
+export async function configureLikeGitHub(path: string): Promise<void> {
   for (const [key, value] of [
     ["uploadpack.allowFilter", "true"],
     ["uploadpack.allowAnySHA1InWant", "true"],
@@ -26,8 +32,14 @@ export async function createBareRepo(path: string, commits: Iterable<CommitSpec>
     ["receive.denyDeletes", "true"],
     ["http.receivepack", "true"],
   ] as const) {
-    await git(["config", key, value], { cwd: path });
+    await serverConfig(path, key, value);
   }
+}
+
+export async function createBareRepo(path: string, commits: Iterable<CommitSpec>): Promise<void> {
+  await mkdir(path, { recursive: true });
+  await git(["init", "--quiet", "--bare", "--initial-branch=main", path], { cwd: path });
+  await configureLikeGitHub(path);
   await fastImport(path, fastImportStream(commits));
 }
 
