@@ -1,0 +1,30 @@
+/**
+ * `openjules mcp`: the MCP server over stdio for an assistant that starts
+ * OpenJules as a child process on the operator's machine. The caller is the
+ * operator (whoever can run the command can open the database anyway),
+ * through face `mcp`. Stdout carries only the protocol: logs go to stderr.
+ * Resolves when the client closes the connection (stdin ends).
+ */
+import type { Readable, Writable } from "node:stream";
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { ControlPlane } from "../tasks/control/port.ts";
+import { createMcpServer } from "./server.ts";
+
+export interface StdioOptions {
+  control: ControlPlane;
+  dataDir: string;
+  stdin?: Readable;
+  stdout?: Writable;
+}
+
+export async function serveMcpOverStdio(options: StdioOptions): Promise<void> {
+  const server = createMcpServer({ control: options.control, dataDir: options.dataDir, caller: { principal: { kind: "operator" }, face: "mcp" } });
+  const stdin = options.stdin ?? process.stdin;
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = () => resolve();
+    stdin.once("end", () => resolve());
+  });
+  await server.connect(new StdioServerTransport(stdin, options.stdout ?? process.stdout));
+  await closed;
+  await server.close();
+}
