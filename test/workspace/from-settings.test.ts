@@ -6,51 +6,12 @@ import type { Task } from "../../src/domain/model.ts";
 import { createWorkspaces } from "../../src/workspace/from-settings.ts";
 import type { Workspace } from "../../src/workspace/port.ts";
 import { addCommits } from "../helpers/git/repo.ts";
+import { makeTask } from "../render/fixtures.ts";
 import { TOKEN, workspaceFixture, type WorkspaceFixture } from "../helpers/git/workspace-fixture.ts";
 
 function task(fx: WorkspaceFixture, overrides: Partial<Task>): Task {
-  return {
-    id: "5f0c1d5e-0000-4000-8000-000000000001",
-    installationId: 1,
-    owner: "acme",
-    repo: "widget",
-    issueNumber: 3,
-    kind: "issue",
-    state: "working",
-    cloneUrl: fx.url,
-    instruction: "",
-    issueTitle: "x",
-    requestedBy: "octocat",
-    triggerCommentId: null,
-    command: "jules",
-    baseBranch: null,
-    statusCommentId: null,
-    planCommentId: null,
-    planCommentCreatedAt: null,
-    plan: null,
-    planHash: null,
-    planContext: null,
-    planVersion: 0,
-    revisionFeedback: null,
-    approvedBy: null,
-    approvalKind: null,
-    approvedPlanHash: null,
-    answer: null,
-    branch: null,
-    pullRequestNumber: null,
-    pullRequestUrl: null,
-    failure: null,
-    usage: null,
-    activity: null,
-    face: "thread",
-    model: null,
-    pause: null,
-    extraBudget: null,
-    costEstimateUsd: null,
-    createdAt: "",
-    updatedAt: "",
-    ...overrides,
-  };
+  const id = "5f0c1d5e-0000-4000-8000-000000000001";
+  return makeTask({ id, owner: "acme", repo: "widget", issueNumber: 3, state: "working", cloneUrl: fx.url, ...overrides });
 }
 
 describe("workspace: the Workspaces port built from settings", () => {
