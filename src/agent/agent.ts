@@ -5,7 +5,7 @@ import { buildContextBlock } from "./context/prompt-context.ts";
 import { wrapUntrusted } from "./context/thread.ts";
 import { type ModelCallRecord, ToolLoop } from "./loop.ts";
 import { planToText } from "./plan.ts";
-import type { Agent, ExecuteOutcome, ExecuteRequest, PlanOutcome, PlanRequest } from "./port.ts";
+import type { Agent, ExecuteOutcome, ExecuteRequest, PausedOutcome, PlanOutcome, PlanRequest, ResumePoint } from "./port.ts";
 import { AgentError } from "./port.ts";
 import { parsePriceOverride } from "./prices.ts";
 import { PROMPTS, render } from "./prompts.ts";
@@ -14,6 +14,8 @@ import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
 import { recordedRunner } from "./changes.ts";
 import { taskRunner, type CommandRunner } from "./command-runner.ts";
 import type { TranscriptEntry } from "./transcript.ts";
+import { estimateExecutionCost } from "./estimate.ts";
+import { conversationSummary, LoopPaused } from "./pause.ts";
 import { executionTools, planningTools } from "./tools/tool-sets.ts";
 
 /**
@@ -53,7 +55,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const commandTimeoutMs = deps.commandTimeoutMs ?? 600_000;
   const sessionDeps = { settings: deps.settings, dataDir: deps.dataDir, runner: deps.runner, prices, commandTimeoutMs, secrets: deps.secrets };
 
-  const loopFor = (s: Session, phase: "Planning" | "Execution", system: string, progress: PlanRequest["progress"], signal: AbortSignal) =>
+  const loopFor = (s: Session, phase: "Planning" | "Execution", system: string, progress: PlanRequest["progress"], signal: AbortSignal, run?: ExecuteRequest) =>
     new ToolLoop({
       phase,
       provider: s.provider,
@@ -67,6 +69,8 @@ export function createAgent(deps: AgentDeps): Agent {
       progress,
       signal,
       onModelCall: deps.onModelCall,
+      // Execution pauses on a budget (its work is kept); planning fails on one, as a half-made plan has nothing to keep.
+      ...(run ? { messages: run.messages, pause: { requested: run.pauseRequested } } : {}),
     });
 
   const context = (r: PlanRequest | ExecuteRequest) => buildContextBlock({ dir: r.workdir, config: r.config, thread: r.thread, instruction: r.task.instruction });
@@ -85,7 +89,10 @@ export function createAgent(deps: AgentDeps): Agent {
         const system = render(PROMPTS.plan, { repo: `${request.task.owner}/${request.task.repo}` });
         const outcome = await loopFor(s, "Planning", system, request.progress, request.signal).run(parts.join("\n\n"));
         const usage = s.meter.snapshot();
-        if (outcome.kind === "plan") return { kind: "plan", plan: outcome.plan, usage };
+        if (outcome.kind === "plan") {
+          const estimateUsd = estimateExecutionCost({ planning: usage, price: s.meter.price, steps: outcome.plan.steps.length });
+          return { kind: "plan", plan: outcome.plan, usage, cost: { estimateUsd, budgetUsd: s.budget.maxCostUsd } };
+        }
         if (outcome.kind === "answer") return { kind: "answer", answer: outcome.answer, usage };
         throw new AgentError("Planning ended without a plan.", "Try again.", usage);
       } finally {
@@ -93,7 +100,7 @@ export function createAgent(deps: AgentDeps): Agent {
       }
     },
 
-    async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    async execute(request: ExecuteRequest): Promise<ExecuteOutcome | PausedOutcome> {
       // One HOME and one `env:` for every command of the task: setup, the `run` tool and the tests.
       const runner = deps.runner && taskRunner(deps.runner, { home: request.home, env: request.config.env });
       const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute");
@@ -123,28 +130,49 @@ export function createAgent(deps: AgentDeps): Agent {
         };
         const setupNote = await prepare(testOptions, request.workdir, request.config, request.progress, request.signal);
         const parts = [await context(request), `# Approved plan\n\n${planToText(request.plan)}`];
+        if (request.resume) parts.push(resumeNote(request.resume));
         if (setupNote) parts.push(`# Setup\n\n${setupNote}`);
         if (request.feedback) parts.push(`# Follow-up feedback on the pull request\n\n${wrapUntrusted("feedback", request.feedback)}`);
-        parts.push("Implement the approved plan now, then call finish.");
+        parts.push(request.resume ? "Carry on with the approved plan from where the work stopped, then call finish." : "Implement the approved plan now, then call finish.");
         const runNote = deps.runner
           ? "Check your work with `run` (build, tests, linters). Commands run in a sandbox without network."
           : "Running commands is not available here: check your changes by re-reading them carefully.";
         const system = render(PROMPTS.execute, { repo: `${request.task.owner}/${request.task.repo}`, run_note: runNote });
-        const loop = loopFor(s, "Execution", system, request.progress, request.signal);
-        const outcome = await loop.run(parts.join("\n\n"));
-        if (outcome.kind !== "finish") throw new AgentError("Execution ended without finishing.", "Try again.", s.meter.snapshot());
-        const tested = await testAndFix(testOptions, {
-          loop,
-          summary: outcome.summary,
-          workdir: request.workdir,
-          config: request.config,
-          progress: request.progress,
-          signal: request.signal,
-        });
-        return { summary: tested.summary, tests: tested.tests, usage: s.meter.snapshot() };
+        const loop = loopFor(s, "Execution", system, request.progress, request.signal, request);
+        try {
+          const outcome = await loop.run(parts.join("\n\n"));
+          if (outcome.kind !== "finish") throw new AgentError("Execution ended without finishing.", "Try again.", s.meter.snapshot());
+          const tested = await testAndFix(testOptions, {
+            loop,
+            summary: outcome.summary,
+            workdir: request.workdir,
+            config: request.config,
+            progress: request.progress,
+            signal: request.signal,
+          });
+          return { summary: tested.summary, tests: tested.tests, usage: s.meter.snapshot() };
+        } catch (error) {
+          if (!(error instanceof LoopPaused)) throw error;
+          const summary = conversationSummary({
+            messages: loop.conversation.messages,
+            filesChanged: s.ctx.stats.filesChanged,
+            turns: loop.turns,
+            reason: error.reason,
+            secrets: s.secrets,
+          });
+          return { kind: "paused", cause: error.pauseCause, reason: error.reason, summary, usage: s.meter.snapshot() };
+        }
       } finally {
         await s.transcript.close();
       }
     },
   };
+}
+
+/** The first turn of a resumed run: where the work stopped, so it goes on instead of starting over. */
+function resumeNote(resume: ResumePoint): string {
+  const where = resume.checkpointSha
+    ? `Its work so far was committed (${resume.checkpointSha.slice(0, 12)}${resume.branch ? ` on ${resume.branch}` : ""}) and is in the working copy.`
+    : "Nothing had been committed when it stopped.";
+  return `# Where the work stopped\n\nThis task was paused and is now resumed. ${where} Do not start over: check the state of the files, then carry on.\n\n${resume.summary}`;
 }

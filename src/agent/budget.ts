@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
-import type { Usage } from "../domain/model.ts";
+import type { ExtraBudget, Usage } from "../domain/model.ts";
 import { AgentError } from "./port.ts";
 
 /**
@@ -30,6 +30,20 @@ export function effectiveBudget(repo: RepoConfig["budgets"], caps: Settings["age
   };
 }
 
+/**
+ * The budget of a resumed task: the repository's budget plus what resumes
+ * added (task.extraBudget), each still capped by the operator's limit.
+ */
+export function extendBudget(budget: Budget, extra: ExtraBudget | null, caps: Settings["agent"]["caps"]): Budget {
+  if (!extra) return budget;
+  return {
+    maxTurns: Math.min(budget.maxTurns + extra.turns, caps.maxTurns),
+    maxTokens: Math.min(budget.maxTokens + extra.tokens, caps.maxTokens),
+    maxCostUsd: Math.min(budget.maxCostUsd + extra.costUsd, caps.maxCostUsd),
+    maxWallMs: Math.min(budget.maxWallMs + extra.minutes * 60_000, caps.maxMinutes * 60_000),
+  };
+}
+
 export function exceeded(budget: Budget, state: { turns: number; usage: Usage; elapsedMs: number }): BudgetName | null {
   if (state.turns >= budget.maxTurns) return "turns";
   if (state.usage.inputTokens + state.usage.outputTokens >= budget.maxTokens) return "tokens";
@@ -44,6 +58,11 @@ const DESCRIBE: Record<BudgetName, (b: Budget) => { what: string; key: string; c
   cost: (b) => ({ what: `its budget of $${b.maxCostUsd.toFixed(2)} (estimated)`, key: "max_cost_usd", cap: "JULES_MAX_COST_USD" }),
   time: (b) => ({ what: `its time limit of ${Math.round(b.maxWallMs / 60_000)} minutes`, key: "max_minutes", cap: "JULES_MAX_MINUTES" }),
 };
+
+/** In words, for a pause: "reached its budget of $2.00 (estimated)". */
+export function budgetReason(name: BudgetName, budget: Budget): string {
+  return `reached ${DESCRIBE[name](budget).what}`;
+}
 
 export function budgetError(name: BudgetName, budget: Budget, phase: string, usage: Usage): AgentError {
   const d = DESCRIBE[name](budget);

@@ -1,6 +1,8 @@
-import type { Progress } from "./port.ts";
+import type { PendingMessage, Progress } from "./port.ts";
 import { AgentError } from "./port.ts";
-import { type Budget, budgetError, exceeded } from "./budget.ts";
+import { type Budget, budgetError, budgetReason, exceeded } from "./budget.ts";
+import { formatMessages } from "./context/messages.ts";
+import { LoopPaused } from "./pause.ts";
 import { Conversation, estimateTokens } from "./conversation.ts";
 import { agentErrorFromProvider } from "./provider-failure.ts";
 import { type ModelProvider, type ModelResponse, ProviderError, type ToolSpec } from "./providers/provider.ts";
@@ -23,6 +25,12 @@ import { errorMessage } from "../domain/error-message.ts";
  * overflow it is cut to HARD_TRIM_TO of the room and at most half its size,
  * and the call retried once.
  * `run` may be called again with a follow-up message (e.g. failing tests).
+ * Before each call the loop also takes the messages people sent to the task
+ * (`messages`) and appends them as one user turn (context/messages.ts). With
+ * `pause` (execution only; planning keeps failing on a budget, since a plan
+ * half made has nothing to keep), a budget hit, a next call whose estimated
+ * cost would go over the cost budget, or a person's pause request throws
+ * LoopPaused instead, and the agent keeps the work (pause.ts).
  */
 
 export const TRIM_AT = 0.75;
@@ -46,6 +54,10 @@ export interface LoopOptions {
   signal?: AbortSignal | undefined;
   /** Told about every model call (for metrics): tokens and the estimated cost of that call. */
   onModelCall?: ((call: ModelCallRecord) => void) | undefined;
+  /** Messages sent to the task, taken before each model call. */
+  messages?: (() => Promise<PendingMessage[]>) | undefined;
+  /** Pause (LoopPaused) instead of failing on a budget; `requested` says whether a person asked for a pause (its reason). */
+  pause?: { requested?: (() => Promise<string | null>) | undefined } | undefined;
 }
 
 export interface ModelCallRecord {
@@ -89,8 +101,7 @@ export class ToolLoop {
     let nudged = false;
     try {
       for (;;) {
-        const hit = exceeded(o.budget, { turns: this.turns, usage: o.meter.taskTotal(), elapsedMs: o.meter.elapsedMs() });
-        if (hit) throw budgetError(hit, o.budget, o.phase, o.meter.snapshot());
+        await this.#beforeCall();
         const response = await this.#call(signal);
         if (response.toolCalls.length === 0) {
           if (nudged) throw this.#stoppedError(response);
@@ -110,10 +121,35 @@ export class ToolLoop {
         }
       }
     } catch (error) {
-      const final = o.signal?.aborted ? o.signal.reason : deadline.aborted && !(error instanceof AgentError) ? budgetError("time", o.budget, o.phase, o.meter.snapshot()) : error;
+      const timedOut = !o.signal?.aborted && deadline.aborted && !(error instanceof AgentError) && !(error instanceof LoopPaused);
+      const time = () => (o.pause ? new LoopPaused("time", budgetReason("time", o.budget)) : budgetError("time", o.budget, o.phase, o.meter.snapshot()));
+      const final = o.signal?.aborted ? o.signal.reason : timedOut ? time() : error;
       o.transcript?.record({ type: "end", phase: o.phase, outcome: `stopped: ${errorMessage(final)}` });
       throw final;
     }
+  }
+
+  /** The budgets, a pause request, then the messages waiting for this turn. */
+  async #beforeCall(): Promise<void> {
+    const o = this.#o;
+    const hit = exceeded(o.budget, { turns: this.turns, usage: o.meter.taskTotal(), elapsedMs: o.meter.elapsedMs() });
+    if (hit) throw o.pause ? new LoopPaused(hit, budgetReason(hit, o.budget)) : budgetError(hit, o.budget, o.phase, o.meter.snapshot());
+    if (o.pause) {
+      if (o.meter.taskTotal().costUsd + this.#nextCallCost() > o.budget.maxCostUsd) {
+        throw new LoopPaused("cost", `would go over ${budgetReason("cost", o.budget).replace(/^reached /, "")} with its next model call`);
+      }
+      const asked = await o.pause.requested?.();
+      if (asked != null) throw new LoopPaused("operator", asked);
+    }
+    const messages = (await o.messages?.()) ?? [];
+    if (messages.length > 0) this.#push({ role: "user", content: formatMessages(messages) });
+  }
+
+  /** The next call's estimated cost: the conversation as input, and as much output as the calls so far wrote on average. */
+  #nextCallCost(): number {
+    const phase = this.#o.meter.snapshot();
+    const output = phase.calls > 0 ? phase.outputTokens / phase.calls : 0;
+    return this.#o.meter.costOf({ inputTokens: this.#fixedTokens + this.conversation.tokens, outputTokens: output });
   }
 
   #push(message: Parameters<Conversation["push"]>[0]): void {

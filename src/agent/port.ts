@@ -1,5 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.ts";
-import type { Plan, Task, Usage } from "../domain/model.ts";
+import type { Face } from "../domain/actor.ts";
+import type { PauseInfo, Plan, Task, Usage } from "../domain/model.ts";
 import type { TestReport } from "../domain/test-report.ts";
 
 /**
@@ -36,7 +37,29 @@ export interface PlanRequest {
   signal: AbortSignal;
 }
 
-export type PlanOutcome = { kind: "plan"; plan: Plan; usage: Usage } | { kind: "answer"; answer: string; usage: Usage };
+/** What executing a plan should cost (agent/estimate.ts), next to the budget it runs under. */
+export interface CostEstimate {
+  /** Null when the model's price is unknown. */
+  estimateUsd: number | null;
+  budgetUsd: number;
+}
+
+export type PlanOutcome = { kind: "plan"; plan: Plan; usage: Usage; cost?: CostEstimate | undefined } | { kind: "answer"; answer: string; usage: Usage };
+
+/** A message a person sent to the running task (store.takeMessages). */
+export interface PendingMessage {
+  author: string;
+  face: Face;
+  body: string;
+}
+
+/** Where a paused task left off, given to the agent when it resumes (from task.pause). */
+export interface ResumePoint {
+  /** The summary of the conversation before the pause. */
+  summary: string;
+  checkpointSha: string | null;
+  branch: string | null;
+}
 
 export interface ExecuteRequest {
   task: Task;
@@ -54,9 +77,31 @@ export interface ExecuteRequest {
   changes?: ChangeRecord;
   /** Follow-up feedback on a pull request (`/jules <feedback>` on the PR), with file and line for review comments. */
   feedback: string | null;
+  /** Messages sent to the task while it runs, asked before each model call; each is taken once. */
+  messages?: (() => Promise<PendingMessage[]>) | undefined;
+  /** Whether a person asked the task to pause: the reason, or null; asked before each model call. */
+  pauseRequested?: (() => Promise<string | null>) | undefined;
+  /** Set when the task was paused before: the run goes on from there instead of starting over. */
+  resume?: ResumePoint | null | undefined;
   progress: Progress;
   signal: AbortSignal;
 }
+
+/**
+ * Execution stopped on a budget (or a person's request) with its work kept:
+ * the pipeline commits it as a work-in-progress checkpoint and the task is
+ * `paused`. `summary` is what the agent is given when the task resumes.
+ */
+export interface PausedOutcome {
+  kind: "paused";
+  cause: PauseInfo["cause"];
+  /** In words: "reached its budget of $2.00 (estimated)". */
+  reason: string;
+  summary: string;
+  usage: Usage;
+}
+
+export const isPaused = (outcome: ExecuteOutcome | PausedOutcome): outcome is PausedOutcome => "kind" in outcome && outcome.kind === "paused";
 
 export interface ExecuteOutcome {
   /** What changed and why, for the pull request body. */
@@ -70,7 +115,8 @@ export interface Planner {
 }
 
 export interface Executor {
-  execute(request: ExecuteRequest): Promise<ExecuteOutcome>;
+  /** A paused outcome only when the run stopped on a budget or a pause request; planning never pauses. */
+  execute(request: ExecuteRequest): Promise<ExecuteOutcome | PausedOutcome>;
 }
 
 export interface Agent extends Planner, Executor {}

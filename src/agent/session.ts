@@ -1,7 +1,7 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Settings } from "../settings.ts";
 import type { Task } from "../domain/model.ts";
-import { type Budget, effectiveBudget } from "./budget.ts";
+import { type Budget, effectiveBudget, extendBudget } from "./budget.ts";
 import { type PriceTable, priceFor } from "./prices.ts";
 import { createProvider } from "./providers/create-provider.ts";
 import type { ModelProvider } from "./providers/provider.ts";
@@ -49,7 +49,8 @@ export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, w
   return {
     provider,
     meter,
-    budget: effectiveBudget(config.budgets, deps.settings.caps),
+    // A resumed task runs with what resumes added (task.extraBudget), still within the operator's caps.
+    budget: extendBudget(effectiveBudget(config.budgets, deps.settings.caps), task.extraBudget, deps.settings.caps),
     transcript,
     secrets,
     ctx: {

@@ -34,6 +34,16 @@ export class UsageMeter {
     this.#outputTokens += call.outputTokens;
   }
 
+  /** The model's price per million tokens; null when unknown. */
+  get price(): Price | null {
+    return this.#price;
+  }
+
+  /** The estimated cost of a call of this size at the model's price (0 when the price is unknown). */
+  costOf(call: { inputTokens: number; outputTokens: number }): number {
+    return this.#price ? (call.inputTokens * this.#price.input + call.outputTokens * this.#price.output) / 1_000_000 : 0;
+  }
+
   /** Milliseconds since this meter (the phase) started. */
   elapsedMs(now = Date.now()): number {
     return now - this.#startedAt;
@@ -41,7 +51,7 @@ export class UsageMeter {
 
   /** This phase's usage. */
   snapshot(now = Date.now()): Usage {
-    const cost = this.#price ? (this.#inputTokens * this.#price.input + this.#outputTokens * this.#price.output) / 1_000_000 : 0;
+    const cost = this.costOf({ inputTokens: this.#inputTokens, outputTokens: this.#outputTokens });
     return {
       inputTokens: this.#inputTokens,
       outputTokens: this.#outputTokens,

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { createAgent } from "../../src/agent/agent.ts";
+import { isPaused } from "../../src/agent/port.ts";
 import { RepoConfigSchema } from "../../src/config/repo-config.ts";
 import { createSandboxRunner } from "../../src/sandbox/runner.ts";
 import type { Settings } from "../../src/settings.ts";
@@ -76,6 +77,7 @@ describe("sandbox + workspace: repository code runs against a real task worktree
       progress: { activity: () => undefined, usage: () => undefined },
       signal: new AbortController().signal,
     });
+    assert.ok(!isPaused(outcome));
     // The first test run failed on the answer alone (the marker was there), the second passed.
     const failed = JSON.stringify(llm.requests[2]?.body.messages.at(-1));
     assert.match(failed, /FAIL: answer is wrong/);

@@ -24,14 +24,15 @@ export interface ThreadLimits {
 
 export const THREAD_LIMITS: ThreadLimits = { titleChars: 300, bodyChars: 12_000, commentChars: 3_000, commentsTotalChars: 8_000 };
 
-function newNonce(avoid: string): string {
+export function newNonce(avoid: string): string {
   for (;;) {
     const nonce = randomBytes(6).toString("hex");
     if (!avoid.includes(nonce)) return nonce;
   }
 }
 
-function login(author: string): string {
+/** A login as shown in a tag's attribute: only the characters a GitHub login (or a bot's) may have. */
+export function login(author: string): string {
   const clean = author.replace(/[^A-Za-z0-9\-[\]]/g, "").slice(0, 64);
   return clean === "" ? "unknown" : clean;
 }

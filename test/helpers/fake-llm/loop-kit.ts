@@ -1,5 +1,5 @@
 import type { Budget } from "../../../src/agent/budget.ts";
-import { ToolLoop } from "../../../src/agent/loop.ts";
+import { type LoopOptions, ToolLoop } from "../../../src/agent/loop.ts";
 import type { Progress } from "../../../src/agent/port.ts";
 import type { ModelProvider } from "../../../src/agent/providers/provider.ts";
 import { executionTools, planningTools } from "../../../src/agent/tools/tool-sets.ts";
@@ -37,6 +37,8 @@ export interface KitOptions {
   signal?: AbortSignal;
   /** The task's usage before this phase. */
   before?: Usage;
+  /** Messages to the task and pausing (execution). */
+  loop?: Pick<LoopOptions, "messages" | "pause">;
 }
 
 export function makeLoop(provider: ModelProvider, root: string, options: KitOptions = {}) {
@@ -57,6 +59,7 @@ export function makeLoop(provider: ModelProvider, root: string, options: KitOpti
     progress,
     transcript: options.transcript,
     signal: options.signal,
+    ...options.loop,
   });
   return { loop, progress, ctx, meter };
 }
