@@ -13,7 +13,7 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { statSync } from "node:fs";
 import type { TokenScope } from "../domain/actor.ts";
-import { readTokenFile, TOKEN_ID, writeTokenFile, type TokenEntry } from "./token-file.ts";
+import { readTokenFile, TOKEN_ID, updateTokenFile, type TokenEntry } from "./token-file.ts";
 
 export const TOKEN_PREFIX = "ojp_";
 const TOKEN_SHAPE = /^ojp_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/;
@@ -46,38 +46,35 @@ export interface NewToken {
  * `repositories`: owner/name, lower-cased here; null for every repository the app is installed on.
  */
 export function addToken(path: string, request: { login: string; scopes: readonly TokenScope[]; repositories: readonly string[] | null }, now = new Date()): NewToken {
-  const tokens = readTokenFile(path);
-  let id: string;
-  do id = randomBytes(6).toString("hex");
-  while (tokens.some((t) => t.id === id));
-  const token = `${TOKEN_PREFIX}${id}_${randomBytes(32).toString("base64url")}`;
-  const entry: TokenEntry = {
-    id,
-    login: request.login,
-    scopes: [...new Set(request.scopes)],
-    repositories: request.repositories && [...new Set(request.repositories.map((r) => r.toLowerCase()))],
-    hash: digest(token).toString("hex"),
-    createdAt: now.toISOString(),
-    revokedAt: null,
-    lastFour: token.slice(-4),
-  };
-  writeTokenFile(path, [...tokens, entry]);
-  return { token, entry };
+  return updateTokenFile(path, (tokens) => {
+    let id: string;
+    do id = randomBytes(6).toString("hex");
+    while (tokens.some((t) => t.id === id));
+    const token = `${TOKEN_PREFIX}${id}_${randomBytes(32).toString("base64url")}`;
+    const entry: TokenEntry = {
+      id,
+      login: request.login,
+      scopes: [...new Set(request.scopes)],
+      repositories: request.repositories && [...new Set(request.repositories.map((r) => r.toLowerCase()))],
+      hash: digest(token).toString("hex"),
+      createdAt: now.toISOString(),
+      revokedAt: null,
+      lastFour: token.slice(-4),
+    };
+    return { tokens: [...tokens, entry], result: { token, entry } };
+  });
 }
 
 /** Marks the token revoked (kept in the file, so a revoked token is told so). Null when no token has this id. */
 export function revokeToken(path: string, id: string, now = new Date()): { entry: TokenEntry; already: boolean } | null {
   if (!TOKEN_ID.test(id)) return null;
-  const tokens = readTokenFile(path);
-  const found = tokens.find((t) => t.id === id);
-  if (!found) return null;
-  if (found.revokedAt !== null) return { entry: found, already: true };
-  const entry = { ...found, revokedAt: now.toISOString() };
-  writeTokenFile(
-    path,
-    tokens.map((t) => (t.id === id ? entry : t)),
-  );
-  return { entry, already: false };
+  return updateTokenFile<{ entry: TokenEntry; already: boolean } | null>(path, (tokens) => {
+    const found = tokens.find((t) => t.id === id);
+    if (!found) return { tokens: null, result: null };
+    if (found.revokedAt !== null) return { tokens: null, result: { entry: found, already: true } };
+    const entry = { ...found, revokedAt: now.toISOString() };
+    return { tokens: tokens.map((t) => (t.id === id ? entry : t)), result: { entry, already: false } };
+  });
 }
 
 /** The token file of a running server, re-read when it changes. */

@@ -5,9 +5,11 @@
  * is not JSON, has an unknown field, a bad value or a duplicate id is a
  * TokenFileError naming the file and the problem, never "no tokens". A file
  * that does not exist yet holds no tokens (`openjules tokens add` creates it).
+ * Changes (add, revoke) read, change and write under a lock file beside it, so
+ * two at once cannot lose one (a revocation lost to a concurrent add).
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { z } from "zod";
 import { TOKEN_SCOPES } from "../domain/actor.ts";
@@ -93,5 +95,44 @@ export function writeTokenFile(path: string, tokens: readonly TokenEntry[]): voi
   } catch (error) {
     rmSync(temp, { force: true });
     throw new TokenFileError(path, `cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+}
+
+const LOCK_WAIT_MS = 5_000;
+/** A lock older than this was left by a process that died mid-change (a change takes milliseconds). */
+const LOCK_STALE_MS = 30_000;
+
+/** Reads the entries, lets `change` return the new ones and a result, and writes them, holding `<path>.lock` throughout. */
+export function updateTokenFile<R>(path: string, change: (tokens: TokenEntry[]) => { tokens: TokenEntry[] | null; result: R }): R {
+  const lock = `${path}.lock`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx", 0o600));
+      break;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== "EEXIST") throw new TokenFileError(path, `cannot be locked for a change (${code ?? (error as Error).message} on ${lock})`);
+      if (Date.now() - lockAge(lock) > LOCK_STALE_MS) rmSync(lock, { force: true });
+      else if (Date.now() > deadline)
+        throw new TokenFileError(path, `is being changed by another process (${lock} exists); try again, or remove ${lock} if no openjules command is running`);
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    const { tokens, result } = change(readTokenFile(path));
+    if (tokens) writeTokenFile(path, tokens);
+    return result;
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/** When the lock file was made (now when it is already gone). */
+function lockAge(lock: string): number {
+  try {
+    return statSync(lock).mtimeMs;
+  } catch {
+    return Date.now();
   }
 }

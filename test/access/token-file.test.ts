@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, it } from "vitest";
@@ -36,6 +36,27 @@ describe("the personal token file", () => {
     assert.equal(revokeToken(path, "000000000000"), null);
     assert.equal(revokeToken(path, "not an id"), null);
     assert.equal(readTokenFile(path)[0]?.revokedAt, "2026-05-01T10:00:00.000Z");
+  });
+
+  it("waits for a change another process is making, then gives up naming the lock, changing nothing", async () => {
+    addToken(path, { login: "octocat", scopes: ["read"], repositories: null });
+    const before = await readFile(path, "utf8");
+    await writeFile(`${path}.lock`, "");
+    const started = Date.now();
+    assert.throws(
+      () => addToken(path, { login: "hubot", scopes: ["read"], repositories: null }),
+      (error: unknown) => error instanceof TokenFileError && error.message.includes(`is being changed by another process (${path}.lock exists)`),
+    );
+    assert.ok(Date.now() - started >= 4_000, "it waited for the other change");
+    assert.equal(await readFile(path, "utf8"), before);
+  }, 15_000);
+
+  it("takes over a lock left by a process that died mid-change, and leaves none behind", async () => {
+    await writeFile(`${path}.lock`, "");
+    const old = new Date(Date.now() - 60_000);
+    await utimes(`${path}.lock`, old, old);
+    addToken(path, { login: "octocat", scopes: ["read"], repositories: null });
+    assert.deepEqual(await readdir(dir), ["tokens.json"]);
   });
 
   const malformed: Array<[string, unknown, RegExp]> = [
