@@ -36,6 +36,7 @@ const UNITS: ReadonlyArray<readonly [path: string, layer: Layer]> = [
   ["src/workspace/", "adapters and use cases"],
   ["src/delivery/", "adapters and use cases"],
   ["src/events/", "adapters and use cases"],
+  ["src/access/", "adapters and use cases"],
   ["src/tasks/", "adapters and use cases"],
   ["src/worker/", "adapters and use cases"],
   ["src/ops/cli/", "composition"],
