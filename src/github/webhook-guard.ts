@@ -99,7 +99,7 @@ export function refuse(res: ServerResponse, refusal: Refusal): true {
 
 const LINGER_MS = 1000;
 
-function lingerThenClose(socket: Socket): void {
+export function lingerThenClose(socket: Socket): void {
   socket.end();
   socket.resume();
   const timer = setTimeout(() => socket.destroy(), LINGER_MS);
@@ -108,7 +108,7 @@ function lingerThenClose(socket: Socket): void {
 }
 
 /** Reads exactly `length` bytes of body within `timeoutMs`; null when it did not arrive in time or the client went away. */
-function readBody(req: IncomingMessage, length: number, timeoutMs: number): Promise<Buffer | "timeout" | "aborted"> {
+export function readBody(req: IncomingMessage, length: number, timeoutMs: number): Promise<Buffer | "timeout" | "aborted"> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let received = 0;

@@ -65,7 +65,8 @@ function integer(raw: string | null, min: number, max: number): number | undefin
 export interface TaskSummary {
   id: string;
   repository: string;
-  issueNumber: number;
+  /** null for a task created without an issue (API, CLI, MCP, web). */
+  issueNumber: number | null;
   kind: Task["kind"];
   state: TaskState;
   title: string;
@@ -110,7 +111,7 @@ export async function listTasks(store: Pick<TaskStore, "list">, filter: TaskFilt
 export interface TaskDetail {
   task: Task;
   history: TaskEvent[];
-  links: { issue: string; plan: string | null; pullRequest: string | null };
+  links: { issue: string | null; plan: string | null; pullRequest: string | null };
   transcript: TranscriptSummary | null;
 }
 
@@ -119,11 +120,11 @@ export async function taskDetail(store: Pick<TaskStore, "get" | "history">, data
   const task = await store.get(id);
   if (!task) return null;
   const [history, transcript] = await Promise.all([store.history(id), summarizeTranscript(dataDir, id)]);
-  const issue = issueUrl(webBase, task);
+  const inIssue = task.issueNumber !== null;
   return {
     task,
     history,
-    links: { issue, plan: planCommentUrl(webBase, task), pullRequest: task.pullRequestUrl },
+    links: { issue: inIssue ? issueUrl(webBase, task) : null, plan: inIssue ? planCommentUrl(webBase, task) : null, pullRequest: task.pullRequestUrl },
     transcript,
   };
 }

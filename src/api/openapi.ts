@@ -1,0 +1,80 @@
+/**
+ * The OpenAPI 3.1 document of /api/v1, generated from the route table and
+ * its zod schemas (z.toJSONSchema, JSON Schema 2020-12 as OpenAPI 3.1 uses
+ * it): every schema with an id becomes a component, every route an
+ * operation with its parameters, body and answers (problems included).
+ */
+import { z } from "zod";
+import { TASK_ID } from "../ops/task-api.ts";
+import type { ApiRoute } from "./route.ts";
+import { ProblemSchema } from "./schemas/bodies.ts";
+
+type Json = Record<string, unknown>;
+
+const PROBLEMS: Record<number, string> = {
+  400: "The request was refused: the detail says what to change",
+  401: "No valid token: send Authorization: Bearer <token>",
+  403: "The token may not do this",
+  404: "No such task or repository (or one the token may not see)",
+  409: "The task is not in a state that allows this, or the Idempotency-Key was used with another body",
+  408: "The body did not arrive in time",
+  411: "A body without a Content-Length",
+  413: "The body is larger than the API takes",
+  415: "The body is not application/json",
+  500: "An error on the server; see its logs",
+  503: "GitHub or the token file cannot be reached right now; try again",
+};
+
+const PATH_PARAMS: Record<string, Json> = {
+  id: { type: "string", pattern: TASK_ID.source },
+  owner: { type: "string" },
+  repo: { type: "string" },
+};
+
+export function openApiDocument(routes: readonly ApiRoute<never>[]): Json {
+  const components: Record<string, Json> = {};
+  /** A zod schema as a $ref into components (its $defs hoisted there). */
+  const ref = (schema: z.ZodType): Json => {
+    const converted = JSON.parse(JSON.stringify(z.toJSONSchema(schema, { target: "draft-2020-12" })).replaceAll('"#/$defs/', '"#/components/schemas/')) as Json;
+    const { $schema: _schema, $defs, ...rest } = converted as Json & { $defs?: Record<string, Json> };
+    Object.assign(components, $defs ?? {});
+    return rest;
+  };
+  const problem = { "application/problem+json": { schema: ref(ProblemSchema) } };
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of routes) {
+    const statuses = [...new Set([400, 401, 500, ...(route.body ? [408, 411, 413, 415] : []), ...route.problems])].sort((a, b) => a - b);
+    const responses: Record<string, Json> = {};
+    for (const [status, doc] of Object.entries(route.responses)) {
+      const content: Json = {};
+      if (doc.schema) content["application/json"] = { schema: ref(doc.schema) };
+      for (const [type, schema] of Object.entries(doc.other ?? {})) content[type] = { schema };
+      const headers = Object.fromEntries(Object.entries(doc.headers ?? {}).map(([name, description]) => [name, { description, schema: { type: "string" } }]));
+      responses[status] = { description: doc.description, content, ...(doc.headers ? { headers } : {}) };
+    }
+    for (const status of statuses) if (route.auth !== false || status !== 401) responses[status] = { description: PROBLEMS[status], content: problem };
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({ name, in: "path", required: true, schema: PATH_PARAMS[name!] }));
+    const parameters = [...pathParams, ...(route.params ?? []).map((p) => ({ name: p.name, in: p.in ?? "query", required: false, description: p.description, schema: p.schema }))];
+    const operation: Json = {
+      operationId: route.operationId,
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      ...(parameters.length > 0 ? { parameters } : {}),
+      ...(route.body ? { requestBody: { required: route.body.required, content: { "application/json": { schema: ref(route.body.schema) } } } } : {}),
+      responses,
+      ...(route.auth === false ? { security: [] } : {}),
+    };
+    paths[`/api/v1${route.path}`] = { ...paths[`/api/v1${route.path}`], [route.method.toLowerCase()]: operation };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "OpenJules API", version: "1", description: "Drive OpenJules tasks: the same use cases and permission rules as the /jules commands in a GitHub thread." },
+    jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "The operator token (JULES_API_TOKEN) or a personal token (`openjules tokens add`)" } },
+    },
+  };
+}

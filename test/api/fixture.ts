@@ -1,0 +1,81 @@
+/**
+ * The HTTP API over real HTTP: a node:http server with createApiHandler in
+ * front of a control plane over the real SQLite store (test/helpers'
+ * opsFixture), an operator token and a personal token file.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { PersonalTokens } from "../../src/access/personal-tokens.ts";
+import { createApiHandler } from "../../src/api/handler.ts";
+import type { ControlPlane } from "../../src/tasks/control/port.ts";
+import { type OpsFixture, opsFixture } from "../helpers/ops-fixtures.ts";
+import { interimControl } from "./interim-control.ts";
+
+export const OPERATOR = "operator-token-0123456789";
+
+export interface ApiFixture {
+  fx: OpsFixture;
+  control: ControlPlane;
+  origin: string;
+  tokenFile: string;
+  errors: unknown[];
+  /** Tell live streams the log grew (the event feed's notice). */
+  notify(): void;
+  request(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number } = {}): Promise<ApiFixture> {
+  const fx = await opsFixture();
+  const tokenFile = join(fx.dataDir, "tokens.json");
+  let waiters: (() => void)[] = [];
+  const notify = () => {
+    for (const w of waiters) w();
+    waiters = [];
+  };
+  const control = interimControl(fx.store, { wait: () => new Promise<void>((r) => waiters.push(r)) });
+  const errors: unknown[] = [];
+  const handler = createApiHandler({
+    control,
+    access: { operatorToken: OPERATOR, tokens: new PersonalTokens(tokenFile) },
+    log: { error: (details) => errors.push(details) },
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+  });
+  const server: Server = createServer((req, res) => {
+    handler(req, res).then((handled) => {
+      if (!handled) res.writeHead(404).end("not mine");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    fx,
+    control,
+    origin,
+    tokenFile,
+    errors,
+    notify,
+    request(path, init = {}) {
+      const { token = OPERATOR, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (token !== null) headers.set("authorization", `Bearer ${token}`);
+      return fetch(`${origin}${path}`, { ...rest, headers });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await fx.close();
+    },
+  };
+}
+
+/** A problem+json answer, checked for its shape. */
+export async function problemOf(res: Response): Promise<{ type: string; title: string; status: number; detail: string; errors?: { path: string; message: string }[] }> {
+  if (!(res.headers.get("content-type") ?? "").startsWith("application/problem+json"))
+    throw new Error(`not a problem: ${res.status} ${res.headers.get("content-type")} ${await res.text()}`);
+  const body = (await res.json()) as { type: string; title: string; status: number; detail: string };
+  if (body.status !== res.status) throw new Error(`problem status ${body.status} on a ${res.status}`);
+  return body;
+}
