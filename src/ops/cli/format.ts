@@ -4,7 +4,8 @@
  * comes from issues and repositories, so control characters are neutralised
  * before anything reaches the terminal.
  */
-import type { TaskPage, TaskDetail } from "../task-api.ts";
+import type { TaskSummary, TaskView } from "../../tasks/control/port.ts";
+import type { TranscriptSummary } from "../transcript-summary.ts";
 import type { CancelResult, RetryResult } from "./task-commands.ts";
 import type { MigrationReport } from "./backends.ts";
 
@@ -16,7 +17,14 @@ const pad = (text: string, width: number) => text.padEnd(width);
 /** `owner/name#12`, or `owner/name` for a task created without an issue. */
 export const where = (repository: string, issue: number | null) => (issue === null ? repository : `${repository}#${issue}`);
 
-export function formatTaskPage(page: TaskPage): string {
+/** A page of tasks from this machine's store or from a server. */
+interface PageLike {
+  tasks: Pick<TaskSummary, "id" | "state" | "repository" | "issueNumber" | "updatedAt" | "title">[];
+  offset: number;
+  nextOffset: number | null;
+}
+
+export function formatTaskPage(page: PageLike): string {
   if (page.tasks.length === 0) return page.offset > 0 ? "No more tasks." : "No tasks match.";
   const rows = page.tasks.map((t) => [t.id, t.state, where(t.repository, t.issueNumber), t.updatedAt.slice(0, 16).replace("T", " "), cut(t.title, 50)]);
   const head = ["ID", "STATE", "WHERE", "UPDATED (UTC)", "TITLE"];
@@ -26,7 +34,8 @@ export function formatTaskPage(page: TaskPage): string {
   return terminalSafe([line(head), ...rows.map(line)].join("\n") + more);
 }
 
-export function formatTaskDetail(detail: TaskDetail): string {
+/** A task's view; the transcript's counts only on the machine that has the transcript. */
+export function formatTaskDetail(detail: TaskView & { transcript?: TranscriptSummary | null }): string {
   const { task, history, links, transcript } = detail;
   const out: string[] = [`Task ${task.id} (${task.kind === "follow_up" ? "follow-up" : "issue"})`];
   const field = (name: string, value: string | null | undefined) => {

@@ -14,11 +14,26 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 
 const root = () => import("../../composition/open-jules.ts");
 
+// The first Ctrl-C ends `tasks monitor` and `tasks events --follow` cleanly (terminal restored, exit 130); a second one kills.
+const interrupt = new AbortController();
+if (process.argv[2] === "tasks") process.once("SIGINT", () => interrupt.abort());
+const out = process.stdout;
+
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   backends: configuredBackends,
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  screen:
+    out.isTTY && process.env.TERM !== "dumb"
+      ? {
+          get columns() {
+            return out.columns ?? 80;
+          },
+          write: (text) => void out.write(text),
+        }
+      : null,
+  signal: interrupt.signal,
   async status(settings, log, backends) {
     // The same composition as the server, so the status comment is rendered and paced exactly as the worker does it.
     const jules = await (await root()).createOpenJules(settings, { log, store: backends.store, queue: backends.queue, agent: null });

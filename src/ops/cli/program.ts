@@ -14,8 +14,13 @@ import { formatDoctor, runDoctor, type DoctorDeps } from "./doctor.ts";
 import type { Backends, BackendsFactory } from "./backends.ts";
 import { formatCancel, formatMigrations, formatRetry, formatTaskDetail, formatTaskPage } from "./format.ts";
 import { logsCommand } from "./logs-command.ts";
-import { cancelCommand, CliError, listCommand, retryCommand, showCommand, type ListOptions, type StatusNotifier } from "./task-commands.ts";
+import { cancelCommand, CliError, listCommand, remoteList, retryCommand, showCommand, type ListOptions, type StatusNotifier } from "./task-commands.ts";
 import { registerTokenCommands } from "./tokens-command.ts";
+import type { ControlPlane } from "../../tasks/control/port.ts";
+import { localClient, unwrap } from "./client.ts";
+import { clientSession } from "./client-session.ts";
+import { registerControlCommands, remoteOr, serverOption } from "./control-commands.ts";
+import type { Screen } from "./monitor.ts";
 
 export interface CliDeps {
   env: Record<string, string | undefined>;
@@ -27,6 +32,12 @@ export interface CliDeps {
   /** Runs the server in this process (`start`, `web`, `worker`) with the settings read from `env`. */
   serve?(settings: Settings, mode: "all" | "web" | "worker"): Promise<void>;
   doctor?: Partial<Omit<DoctorDeps, "env" | "backends" | "log">>;
+  /** This machine's control plane over its backends (the composition root's); without it the control commands need --server. */
+  controlPlane?(settings: Settings, log: Logger, backends: Backends): Promise<ControlPlane>;
+  /** The terminal `monitor` redraws on (null or absent: plain lines), Ctrl-C, and fetch for --server (tests). */
+  screen?: Screen | null;
+  signal?: AbortSignal;
+  fetch?: typeof fetch;
 }
 
 type Json = { json?: boolean };
@@ -66,7 +77,24 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => deps.out(s.trimEnd()), writeErr: (s) => deps.err(s.trimEnd()) })
     .showHelpAfterError();
-  const tasks = program.command("tasks").description("inspect and manage tasks");
+  const tasks = program.command("tasks").description("inspect and manage tasks, here or on a server (--server)");
+  const control = clientSession({
+    ...deps,
+    setCode: (c) => void (code = c),
+    async local() {
+      const settings = loadSettings(deps.env);
+      const log = cliLog(settings);
+      if (!deps.controlPlane)
+        throw new CliError("This command needs the control plane, which this build does not wire on this machine yet; use --server URL (or JULES_SERVER_URL).");
+      const backends = await deps.backends.open(settings, log);
+      try {
+        return localClient(await deps.controlPlane(settings, log, backends), backends.description, () => backends.close());
+      } catch (error) {
+        await backends.close();
+        throw error;
+      }
+    },
+  });
 
   tasks
     .command("list")
@@ -76,23 +104,39 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .option("--state <state>", "only tasks in this state")
     .option("--limit <n>", "how many (1-500)", "20")
     .option("--offset <n>", "skip this many")
+    .option(...serverOption)
     .option("--json", "print JSON")
     .action(
-      act(async ({ backends }, opts: ListOptions & Json) => {
-        const page = await listCommand(backends, opts);
-        print(opts.json, page, () => formatTaskPage(page));
-      }),
+      remoteOr(
+        control,
+        async (client, opts: ListOptions & Json) => {
+          const page = await remoteList(client, opts);
+          print(opts.json, page, () => formatTaskPage(page));
+        },
+        act(async ({ backends }, opts: ListOptions & Json) => {
+          const page = await listCommand(backends, opts);
+          print(opts.json, page, () => formatTaskPage(page));
+        }),
+      ),
     );
 
   tasks
     .command("show <id>")
     .description("a task's details, plan, state history and transcript summary")
+    .option(...serverOption)
     .option("--json", "print JSON")
     .action(
-      act(async ({ backends, settings }, id: string, opts: Json) => {
-        const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBaseOf(settings) }, id);
-        print(opts.json, detail, () => formatTaskDetail(detail));
-      }),
+      remoteOr(
+        control,
+        async (client, id: string, opts: Json) => {
+          const view = await unwrap(client.get(id));
+          print(opts.json, view, () => formatTaskDetail(view));
+        },
+        act(async ({ backends, settings }, id: string, opts: Json) => {
+          const detail = await showCommand({ ...backends, dataDir: settings.dataDir, webBase: webBaseOf(settings) }, id);
+          print(opts.json, detail, () => formatTaskDetail(detail));
+        }),
+      ),
     );
 
   tasks
@@ -109,26 +153,44 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     .command("cancel <id>")
     .description("cancel a task; a worker running it stops and the status comment says so")
     .option("--reason <text>", "why (shown in the thread)")
+    .option(...serverOption)
     .option("--json", "print JSON")
     .action(
-      act(async ({ backends, settings, log }, id: string, opts: Json & { reason?: string }) => {
-        const status = (await deps.status?.(settings, log, backends)) ?? null;
-        const result = await cancelCommand({ ...backends, dataDir: settings.dataDir, status }, id, opts.reason);
-        print(opts.json, result, () => formatCancel(result));
-      }),
+      remoteOr(
+        control,
+        async (client, id: string, opts: Json & { reason?: string }) => {
+          const task = await unwrap(client.cancel(id, opts.reason ? { reason: opts.reason } : {}));
+          print(opts.json, task, () => `Cancelled task ${task.id}; it is now ${task.state}.`);
+        },
+        act(async ({ backends, settings, log }, id: string, opts: Json & { reason?: string }) => {
+          const status = (await deps.status?.(settings, log, backends)) ?? null;
+          const result = await cancelCommand({ ...backends, dataDir: settings.dataDir, status }, id, opts.reason);
+          print(opts.json, result, () => formatCancel(result));
+        }),
+      ),
     );
 
   tasks
     .command("retry <id>")
     .description("start a new task with the same request as a failed or cancelled one")
+    .option(...serverOption)
     .option("--json", "print JSON")
     .action(
-      act(async ({ backends, settings, log }, id: string, opts: Json) => {
-        const status = (await deps.status?.(settings, log, backends)) ?? null;
-        const result = await retryCommand({ ...backends, dataDir: settings.dataDir, status }, id);
-        print(opts.json, result, () => formatRetry(result));
-      }),
+      remoteOr(
+        control,
+        async (client, id: string, opts: Json) => {
+          const task = await unwrap(client.retry(id));
+          print(opts.json, task, () => `Retried task ${id}: task ${task.id} is now ${task.state}.`);
+        },
+        act(async ({ backends, settings, log }, id: string, opts: Json) => {
+          const status = (await deps.status?.(settings, log, backends)) ?? null;
+          const result = await retryCommand({ ...backends, dataDir: settings.dataDir, status }, id);
+          print(opts.json, result, () => formatRetry(result));
+        }),
+      ),
     );
+
+  registerControlCommands(tasks, control);
 
   registerTokenCommands(program, { env: deps.env, out: deps.out, err: deps.err, setCode: (c) => void (code = c) });
 

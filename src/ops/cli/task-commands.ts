@@ -19,6 +19,8 @@ import type { TaskStore } from "../../store/port.ts";
 import type { Task } from "../../domain/model.ts";
 import { ACTIVE } from "../../domain/state-machine.ts";
 import { enqueueTaskJob } from "../../tasks/task-jobs.ts";
+import type { TaskPage as ControlTaskPage } from "../../tasks/control/port.ts";
+import { unwrap, type TaskClient } from "./client.ts";
 import { listTasks, parseListQuery, TASK_ID, taskDetail, type TaskDetail, type TaskPage } from "../task-api.ts";
 
 export class CliError extends Error {
@@ -50,7 +52,7 @@ export interface ListOptions {
   offset?: string;
 }
 
-export async function listCommand(deps: Pick<TaskCommandDeps, "store">, options: ListOptions): Promise<TaskPage> {
+function listFilter(options: ListOptions) {
   const params = new URLSearchParams();
   for (const key of ["repo", "owner", "state", "limit", "offset"] as const) {
     const value = options[key];
@@ -58,7 +60,18 @@ export async function listCommand(deps: Pick<TaskCommandDeps, "store">, options:
   }
   const parsed = parseListQuery(params);
   if (!parsed.ok) throw new CliError(parsed.error.replace(/^(repo|owner|state|limit|offset)\b/, "--$1"));
-  return listTasks(deps.store, parsed.filter);
+  return parsed.filter;
+}
+
+export async function listCommand(deps: Pick<TaskCommandDeps, "store">, options: ListOptions): Promise<TaskPage> {
+  return listTasks(deps.store, listFilter(options));
+}
+
+/** `tasks list --server`: the same options, checked the same way, asked of the client. */
+export async function remoteList(client: TaskClient, options: ListOptions): Promise<ControlTaskPage> {
+  const { owner, repo, state, limit, offset } = listFilter(options);
+  const where = repo !== undefined ? { repository: `${owner}/${repo}` } : owner !== undefined ? { owner } : {};
+  return unwrap(client.list({ limit, offset, ...where, ...(state && { state }) }));
 }
 
 export async function showCommand(deps: TaskCommandDeps, id: string): Promise<TaskDetail> {

@@ -1,0 +1,208 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { connect, createServer, type Server, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import type { LogEventData, Task } from "../../src/domain/model.ts";
+import { apiFixture, type ApiFixture, OPERATOR } from "../api/fixture.ts";
+import { seedTask } from "../helpers/ops-fixtures.ts";
+import { freePort } from "../helpers/web-server.ts";
+
+const BIN = fileURLToPath(new URL("../../bin/openjules.js", import.meta.url));
+
+interface Child {
+  /** Everything printed so far. */
+  stdout(): string;
+  stderr(): string;
+  exit: Promise<number>;
+}
+
+/** The real `openjules` bin, spawned with a clean environment (stdout is a pipe: plain lines). */
+function openjules(args: string[], env: Record<string, string>, cwd: string): Child {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, ...env } });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const exit = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+  return { stdout: () => out, stderr: () => err, exit };
+}
+
+/** A TCP proxy in front of the API whose open connections the test can cut (a dropped stream, as a proxy or a network does). */
+async function cuttableProxy(target: string): Promise<{ origin: string; connections(): number; cut(): void; close(): Promise<void> }> {
+  const { hostname, port } = new URL(target);
+  const open = new Set<Socket>();
+  let count = 0;
+  const server: Server = createServer((client) => {
+    count += 1;
+    const upstream = connect(Number(port), hostname);
+    for (const s of [client, upstream]) {
+      open.add(s);
+      s.on("close", () => open.delete(s));
+      s.on("error", () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const address = server.address() as { port: number };
+  return {
+    origin: `http://127.0.0.1:${address.port}`,
+    connections: () => count,
+    cut: () => {
+      for (const s of open) s.destroy();
+    },
+    close: async () => {
+      for (const s of open) s.destroy();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** Polls `check` until it holds, for at most 10 s. */
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (const start = Date.now(); !check(); await new Promise((r) => setTimeout(r, 20))) {
+    if (Date.now() - start > 10_000) throw new Error(`still waiting for: ${what}`);
+  }
+}
+
+describe("openjules tasks monitor / events against a live /api/v1 server (spawned CLI)", () => {
+  let api: ApiFixture;
+  let cwd: string;
+  const env = () => ({ JULES_API_TOKEN: OPERATOR, JULES_SERVER_URL: api.origin });
+  const log = async (task: Task, events: LogEventData[]) => {
+    await api.fx.store.appendEvents(task.id, events);
+    api.notify();
+  };
+  const move = async (task: Task, from: Task["state"], to: Task["state"], patch: Partial<Task> = {}) => {
+    const moved = await api.fx.store.transition(task.id, { from, to, actor: "openjules", reason: `to ${to}`, patch });
+    assert.ok(moved, `${from} -> ${to}`);
+    api.notify();
+    return moved;
+  };
+  beforeAll(async () => {
+    api = await apiFixture({ heartbeatMs: 200 });
+    cwd = await mkdtemp(join(tmpdir(), "jules-cli-remote-"));
+  });
+  afterAll(async () => {
+    await api.close();
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it("monitor prints the history, then each event as it happens, and exits 0 when the task is done", async () => {
+    const task = await seedTask(api.fx.store, "working");
+    const child = openjules(["tasks", "monitor", task.id], env(), cwd);
+    await until("the history is printed", () => /state approved -> working {2}by openjules via system/.test(child.stdout()));
+    await log(task, [
+      { type: "activity", line: "read 3 files" },
+      { type: "command", source: "tests", command: "npm test", exitCode: 0, durationMs: 2100 },
+      { type: "output", source: "tests", chunk: "ok 1 config\nok 2 loader\n" },
+    ]);
+    await until("live events are printed", () => child.stdout().includes("output [tests] │ ok 2 loader"));
+    await move(task, "working", "done", { pullRequestNumber: 9, pullRequestUrl: "https://github.com/Codertocat/Hello-World/pull/9" });
+    assert.equal(await child.exit, 0, child.stderr());
+    const out = child.stdout();
+    assert.match(out, new RegExp(`^Monitoring task ${task.id} \\(Codertocat/Hello-World\\), working; stops when it is done, failed, cancelled or paused\\.\\n`));
+    assert.match(out, /\d\d:\d\d:\d\d state \(new\) -> queued {2}by octocat via thread: test\n/);
+    assert.match(out, /activity read 3 files\n.*command \[tests\] \$ npm test -> exit 0 \(2s\)\n.*output \[tests\] │ ok 1 config\n/);
+    assert.match(
+      out,
+      new RegExp(`state working -> done  by openjules via system: to done\\nTask ${task.id} done: https://github\\.com/Codertocat/Hello-World/pull/9 \\(after \\d+s\\)\\.\\n$`),
+    );
+  });
+
+  it("exit codes follow the state the task stops in: 3 failed, 4 cancelled, 5 paused; a finished task is printed at once", async () => {
+    const failing = await seedTask(api.fx.store, "working");
+    const child = openjules(["tasks", "monitor", failing.id], env(), cwd);
+    await until("connected", () => child.stdout().includes("approved -> working"));
+    await move(failing, "working", "failed", { failure: { phase: "tests", reason: "2 tests failed", hint: "look at the output" } });
+    assert.equal(await child.exit, 3, child.stderr());
+    assert.match(child.stdout(), /failed while working on the changes: 2 tests failed \(after \d+s\)\. Next: look at the output\n$/);
+
+    const pausing = await seedTask(api.fx.store, "working");
+    const paused = openjules(["tasks", "monitor", pausing.id], env(), cwd);
+    await until("connected", () => paused.stdout().includes("approved -> working"));
+    await log(pausing, [{ type: "paused", cause: "cost", reason: "reached its budget of $2.00", checkpointSha: "abcdef1234567890" }]);
+    await move(pausing, "working", "paused");
+    assert.equal(await paused.exit, 5, paused.stderr());
+    assert.match(paused.stdout(), /paused \(cost\): reached its budget of \$2\.00; work kept in abcdef123456\n/);
+
+    const cancelled = await seedTask(api.fx.store, "cancelled");
+    const r = openjules(["tasks", "monitor", cancelled.id], env(), cwd);
+    assert.equal(await r.exit, 4, r.stderr());
+    assert.match(r.stdout(), /state awaiting_approval -> cancelled/);
+  });
+
+  it("reconnects with Last-Event-ID when the stream drops: nothing is missed or printed twice", async () => {
+    const proxy = await cuttableProxy(api.origin);
+    try {
+      const task = await seedTask(api.fx.store, "working");
+      const child = openjules(["tasks", "events", task.id, "--follow", "--json"], { ...env(), JULES_SERVER_URL: proxy.origin }, cwd);
+      await until("connected", () => child.stdout().includes('"to":"working"'));
+      await log(task, [{ type: "activity", line: "before the drop" }]);
+      await until("first live event", () => child.stdout().includes("before the drop"));
+      const before = proxy.connections();
+      proxy.cut();
+      await log(task, [{ type: "activity", line: "while it was down" }]);
+      await until("reconnected", () => child.stdout().includes("while it was down"));
+      assert.ok(proxy.connections() > before);
+      await move(task, "working", "done");
+      assert.equal(await child.exit, 0, child.stderr());
+      assert.match(child.stderr(), /The event stream dropped \(.*\); reconnecting \(attempt 1\)\./);
+      const events = child
+        .stdout()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { id: number; data: LogEventData });
+      const ids = events.map((e) => e.id);
+      assert.deepEqual(
+        ids,
+        [...new Set(ids)].sort((a, b) => a - b),
+        "each event once, in order",
+      );
+      assert.deepEqual(
+        events.map((e) => (e.data.type === "state" ? e.data.to : e.data.type)),
+        ["queued", "planning", "awaiting_approval", "approved", "working", "activity", "activity", "done"],
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a refusal prints the server's problem detail and exits 1: unknown task, wrong token, unreachable server", async () => {
+    const missing = openjules(["tasks", "monitor", "no-such-task"], env(), cwd);
+    assert.equal(await missing.exit, 1);
+    assert.match(missing.stderr(), /^Task not found: No task with id no-such-task\.\n$/);
+    const bad = openjules(["tasks", "approve", "x", "--json"], { ...env(), JULES_API_TOKEN: "wrong-token-0123456789" }, cwd);
+    assert.equal(await bad.exit, 1);
+    const problem = JSON.parse(bad.stderr());
+    assert.equal(problem.code, "unauthorized");
+    assert.match(problem.detail, /JULES_API_TOKEN, or the token of ~\/\.config\/openjules\/config\.json/);
+    const closed = await freePort();
+    const down = openjules(["tasks", "list", "--server", `http://127.0.0.1:${closed}`], env(), cwd);
+    assert.equal(await down.exit, 1);
+    assert.match(down.stderr(), new RegExp(`^Server unreachable: Could not reach http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\); check the URL given with --server`));
+  });
+
+  it("reads the server and token from ~/.config/openjules/config.json, and refuses one readable by others", async () => {
+    const home = await mkdtemp(join(tmpdir(), "jules-cli-home-"));
+    try {
+      await mkdir(join(home, ".config", "openjules"), { recursive: true });
+      const file = join(home, ".config", "openjules", "config.json");
+      await writeFile(file, JSON.stringify({ server: api.origin, token: OPERATOR }), { mode: 0o600 });
+      const task = await seedTask(api.fx.store, "awaiting_approval");
+      const approved = openjules(["tasks", "approve", task.id], { HOME: home }, cwd);
+      assert.equal(await approved.exit, 0, approved.stderr());
+      assert.equal(approved.stdout(), `Task ${task.id} (Codertocat/Hello-World#${task.issueNumber}) was approved; it is now approved.\n`);
+      assert.equal((await api.fx.store.history(task.id)).at(-1)!.face, "api");
+      await chmod(file, 0o644);
+      const open = openjules(["tasks", "list"], { HOME: home }, cwd);
+      assert.equal(await open.exit, 1);
+      assert.equal(open.stderr(), `${file} holds a token and is readable by others; make it private with: chmod 600 ${file}\n`);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+});
