@@ -1,4 +1,5 @@
-import { type ExecuteOutcome, isPaused } from "../agent/port.ts";
+import { type ExecuteOutcome, isPaused, type PausedOutcome } from "../agent/port.ts";
+import { type CheckpointResult, checkpoint } from "../delivery/checkpoint.ts";
 import type { DeliveryResult } from "../delivery/port.ts";
 import { commandWord } from "../render/escape.ts";
 import { issueEditedAfterPlan } from "../render/replies.ts";
@@ -17,7 +18,10 @@ import { issueEditedSince } from "./thread-context.ts";
 /**
  * The `execute` job: 1. enter working  2. check out the repository (on the
  * task's branch for a follow-up or a retry)  3. let the agent carry out the
- * approved plan, running the tests in the sandbox (it reports when it tests)
+ * approved plan, running the tests in the sandbox (it reports when it tests);
+ * on a budget or a pause request it pauses instead, and its work is kept as
+ * a WIP checkpoint on the task's branch (keepPausedWork; a resumed task is
+ * checked out on that branch and the agent goes on from task.pause)
  * 4. deliver: commit, check, push, pull request (delivery/deliver.ts)
  * 5. record the outcome. Only the plan that was approved is executed, with
  * the thread snapshot it was made from (never a new fetch of the thread): the
@@ -72,29 +76,47 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
         progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
       });
       if (signal.aborted) return;
+      const base = { ...(await deliveryBase(deps, task, ctx)), plan, workspace };
       if (isPaused(outcome)) {
-        // The work-in-progress commit is the agent side's (issue 11, H6); until it lands the pause keeps no checkpoint.
-        await recordPause(deps, task, outcome, null, addUsage(task.usage, outcome.usage));
+        await keepPausedWork(deps, task, outcome, await checkpoint({ ...base, reason: outcome.reason }));
         return;
       }
       await movePhase(deps, task.id, "testing");
-      const result = await deps.deliver({
-        task: (await deps.store.get(task.id)) ?? task,
-        plan,
-        outcome,
-        usage: addUsage(task.usage, outcome.usage),
-        config: ctx.config,
-        workspace,
-        gh: ctx.gh,
-        bot: await deps.identity(task.installationId),
-        secrets: deps.secrets,
-        webBase: deps.webBase,
-        log: deps.log.child({ taskId: task.id }),
-        recordBranch: async (branch) => void (await deps.store.update(task.id, { branch })),
-      });
+      const result = await deps.deliver({ ...base, outcome, usage: addUsage(task.usage, outcome.usage) });
       await record(deps, task, outcome, result, ctx.config.command);
     },
   );
+}
+
+/** What delivery and the checkpoint are both given, with the task as it is now. */
+async function deliveryBase(deps: TaskDeps, task: Task, ctx: PlanningContext) {
+  return {
+    task: (await deps.store.get(task.id)) ?? task,
+    config: ctx.config,
+    gh: ctx.gh,
+    bot: await deps.identity(task.installationId),
+    secrets: deps.secrets,
+    webBase: deps.webBase,
+    log: deps.log.child({ taskId: task.id }),
+    recordBranch: async (branch: string) => void (await deps.store.update(task.id, { branch })),
+  };
+}
+
+/**
+ * A paused run (a budget, or a person's pause): its work was committed as a
+ * WIP checkpoint and pushed (delivery/checkpoint.ts, no pull request), and
+ * the task moves working|testing -> paused with it in one transition. A
+ * change the checks refuse (denied paths, a secret) is never pushed, and
+ * the task fails with why, since a resume could not deliver it either.
+ */
+async function keepPausedWork(deps: TaskDeps, task: Task, outcome: PausedOutcome, saved: CheckpointResult): Promise<void> {
+  const usage = addUsage(task.usage, outcome.usage);
+  if (saved.kind === "blocked") {
+    await deps.store.update(task.id, { usage });
+    await failTask(deps, task.id, { phase: "pause", reason: `The task stopped (it ${outcome.reason}), but its work could not be kept. ${saved.reason}`, hint: saved.hint });
+    return;
+  }
+  await recordPause(deps, task, outcome, saved.kind === "nothing" ? null : saved.sha, usage);
 }
 
 /** The stored snapshot, when it and the plan are what the approval was given for. */
