@@ -35,6 +35,8 @@ export interface ApiOptions {
 }
 
 const PREFIX = "/api/v1";
+/** The paths this handler owns: the webhook guard must let their bodies through (its `ownBodies`). */
+export const API_PATHS = /^\/api\/v1(?:\/|$)/;
 
 export function createApiHandler(options: ApiOptions): OpsHandler {
   let document: Record<string, unknown> | null = null;
@@ -110,7 +112,7 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
 
   return async (req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname !== PREFIX && !url.pathname.startsWith(`${PREFIX}/`)) return false;
+    if (!API_PATHS.test(url.pathname)) return false;
     try {
       await serve(req, res, url);
     } catch (error) {

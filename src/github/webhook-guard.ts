@@ -37,6 +37,8 @@ export interface WebhookGuardOptions {
   /** Time for a whole webhook body to arrive once its head has. */
   bodyTimeoutMs: number;
   maxBytes?: number;
+  /** Paths whose handlers read and limit their own bodies (the HTTP API /api/v1, MCP at /mcp); every other path takes none. */
+  ownBodies?: RegExp;
   log?: { warn(details: Record<string, unknown>, message: string): void };
 }
 
@@ -143,6 +145,7 @@ export function guardWebhooks(inner: Middleware, path: string, options: WebhookG
       return refuse(res, { status: 400, error: "The request URL could not be parsed." });
     }
     if (pathname !== path) {
+      if (options.ownBodies?.test(pathname)) return inner(req, res, next);
       const refusal = checkOtherHead(req.headers);
       return refusal ? refuse(res, refusal) : inner(req, res, next);
     }

@@ -1,13 +1,14 @@
 /**
- * The HTTP API over real HTTP: a node:http server with createApiHandler in
- * front of a control plane over the real SQLite store (test/helpers'
+ * The HTTP API over real HTTP: a node:http server with the webhook guard and
+ * createApiHandler (as the web server has them) in front of a control plane over the real SQLite store (test/helpers'
  * opsFixture), an operator token and a personal token file.
  */
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PersonalTokens } from "../../src/access/personal-tokens.ts";
-import { createApiHandler } from "../../src/api/handler.ts";
+import { API_PATHS, createApiHandler } from "../../src/api/handler.ts";
+import { guardWebhooks } from "../../src/github/webhook-guard.ts";
 import type { ControlPlane } from "../../src/tasks/control/port.ts";
 import { type OpsFixture, opsFixture } from "../helpers/ops-fixtures.ts";
 import { interimControl } from "./interim-control.ts";
@@ -43,11 +44,13 @@ export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?
     heartbeatMs: options.heartbeatMs ?? 15_000,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
   });
-  const server: Server = createServer((req, res) => {
-    handler(req, res).then((handled) => {
-      if (!handled) res.writeHead(404).end("not mine");
-    });
-  });
+  // As on the web server: the webhook guard in front (it lets only API_PATHS bodies through), then the handler.
+  const inner = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!(await handler(req, res))) res.writeHead(404).end("not mine");
+    return true;
+  };
+  const guarded = guardWebhooks(inner, "/api/github/webhooks", { secret: "s", bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000, ownBodies: API_PATHS });
+  const server: Server = createServer((req, res) => void guarded(req, res));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

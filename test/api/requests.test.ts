@@ -18,9 +18,11 @@ describe("/api/v1 request parsing", () => {
   });
   afterAll(() => api.close());
 
-  it("owns /api/v1 only: other paths are left to the next handler", async () => {
+  it("owns /api/v1 only: other paths are left to the next handler, and the webhook guard still refuses their bodies", async () => {
     assert.equal(await (await api.request("/api/tasks")).text(), "not mine");
     assert.equal(await (await api.request("/api/v10/tasks")).text(), "not mine");
+    assert.equal((await api.request("/api/v10/tasks", post({ a: 1 }))).status, 413);
+    assert.equal((await api.request("/api/v1/tasks", post({ repository: "guard-test/x", instruction: "fix it" }))).status, 201);
   });
 
   it("answers an unknown route with 404 and a wrong method with 405 and Allow, as problems", async () => {
