@@ -25,6 +25,8 @@ export interface PlanInput {
   approvers: "writers" | "others";
   /** jules.yml `approval`; with `auto` the work starts without waiting. Default `required`. */
   approval?: "required" | "auto";
+  /** The estimated cost of executing the plan (agent/estimate.ts) and the cost budget it runs under. */
+  cost?: { estimateUsd: number | null; budgetUsd: number } | undefined;
 }
 
 const MAX_STEPS = 50;
@@ -61,6 +63,15 @@ function howToProceed(input: PlanInput): string {
   return lines.join("\n");
 }
 
+/** The estimate next to the repository's budget; past the budget, the work pauses there and can be resumed with more. */
+function costLine(cost: NonNullable<PlanInput["cost"]>): string {
+  const budget = `$${cost.budgetUsd.toFixed(2)}`;
+  if (cost.estimateUsd === null) return `Estimated cost of carrying out this plan: not known, as no price is known for this model (budget ${budget}).`;
+  const over =
+    cost.estimateUsd > cost.budgetUsd ? " It may not fit the budget: the work pauses when it reaches the budget, keeping what is done, and can be resumed with more." : "";
+  return `Estimated cost of carrying out this plan: ~$${cost.estimateUsd.toFixed(2)} (budget ${budget}).${over}`;
+}
+
 export function renderPlan(input: PlanInput): string {
   const { plan, hash, version, task } = input;
   return fitComment((scale) => {
@@ -75,6 +86,7 @@ export function renderPlan(input: PlanInput): string {
         `#### Steps\n${steps.length > 0 ? steps.join("\n") : "_No steps given._"}`,
         `#### Risks and open questions\n${risks.length > 0 ? risks.join("\n") : "None noted."}`,
         `#### How it will be verified\n${block(plan.verification, scaled(4000, scale, 200)) || "_Not stated._"}`,
+        ...(input.cost ? [costLine(input.cost)] : []),
         "---",
         howToProceed(input),
         `<sub>Plan v${version} · ${code(hash)} · \`/approve\` always applies to the latest plan. \`/${commandWord(input.command)} status\` shows where the task stands.</sub>`,

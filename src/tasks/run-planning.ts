@@ -1,3 +1,4 @@
+import type { CostEstimate } from "../agent/port.ts";
 import { autoApproval } from "../config/approval.ts";
 import { renderAnswer } from "../render/answer.ts";
 import { parsePlanMarker, renderPlan } from "../render/plan.ts";
@@ -48,7 +49,7 @@ export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningC
     if (signal.aborted) return;
     const usage = addUsage(task.usage, outcome.usage);
     if (outcome.kind === "answer") await answer(deps, task, ctx, outcome.answer, usage);
-    else await publishPlan(deps, task, ctx, outcome.plan, thread, usage);
+    else await publishPlan(deps, task, ctx, outcome.plan, thread, usage, outcome.cost);
   });
 }
 
@@ -62,10 +63,10 @@ async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | nul
   return planning;
 }
 
-async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, context: ThreadSnapshot, usage: Task["usage"]) {
+async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, context: ThreadSnapshot, usage: Task["usage"], cost?: CostEstimate) {
   const hash = planHash(plan, context);
   const version = task.planVersion + 1;
-  const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval });
+  const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval, cost });
   // The plan comment as GitHub numbered and stamped it: what orders approvals (approval-order.ts).
   // A task without an issue has no plan comment: it is read and approved through the API, CLI, MCP or web app.
   const issueNumber = task.issueNumber;
@@ -84,6 +85,7 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
       planCommentId: posted?.id ?? null,
       planCommentCreatedAt: posted?.createdAt ?? null,
       revisionFeedback: null,
+      costEstimateUsd: cost?.estimateUsd ?? null,
       usage,
       activity: null,
     },
