@@ -1,5 +1,5 @@
 /**
- * Webhook acknowledgement latency and idle memory. Our real server
+ * Webhook acknowledgement latency. Our real server
  * (`src/main.ts web`: Probot's server, signature check, the intake's durable
  * enqueue into the embedded SQLite queue; no worker, so only the answer is
  * measured) and a baseline Probot app doing its work inline
@@ -10,15 +10,14 @@
  * medians over rounds. The same Probot app with an empty handler gives the
  * floor (Probot's own HTTP, signature and logging cost on this machine).
  * GitHub is a local stand-in that counts requests, to show our
- * acknowledgement made none. Idle RSS is read from outside a
- * separate `src/main.ts` process (web + worker, as `npm start` runs it).
- * Targets: p99 < 50 ms, idle RSS < 150 MB.
+ * acknowledgement made none. The web process's RSS after the deliveries is
+ * read from outside it (idle RSS per mode is bench/idle-rss.ts's).
+ * Target: p99 < 50 ms.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { DatabaseSync } from "node:sqlite";
 import { testPrivateKey } from "../test/helpers/keys.ts";
 import { issueComment } from "../test/helpers/payloads.ts";
@@ -33,7 +32,6 @@ const WARMUP_ROUNDS = 2;
 const ROUNDS = 9;
 const GITHUB_DELAY_MS = 100;
 const TARGET_P99_MS = 50;
-const TARGET_RSS_BYTES = 150 * 1024 ** 2;
 const COMMAND = "/jules fix the flaky test in the config loader";
 
 interface Target {
@@ -53,16 +51,9 @@ export async function benchWebhookAck(): Promise<string[]> {
     return started;
   };
   try {
-    // 1. Idle memory of the whole process as `npm start` runs it, next to a bare Probot app's.
-    const full = await start({ script: "src/main.ts", args: ["all"], env: oursEnv(github, join(dataRoot, "all"), await freePort(), secret), readyMessage: "OpenJules is running" });
+    // Acknowledgement latency: ours, the baseline and the floor, alternating rounds.
     const floorPort = await freePort();
-    const floor = await start({ script: "bench/ack-baseline.ts", env: baselineEnv(github, floorPort, secret, "none"), readyMessage: "baseline is running" });
-    await sleep(2_000);
-    const idleRss = median(await samples(5, 200, () => full.rssBytes()));
-    const bareRss = median(await samples(5, 200, () => floor.rssBytes()));
-    await full.stop();
-
-    // 2. Acknowledgement latency: ours, the baseline and the floor, alternating rounds.
+    await start({ script: "bench/ack-baseline.ts", env: baselineEnv(github, floorPort, secret, "none"), readyMessage: "baseline is running" });
     const oursPort = await freePort();
     const oursDir = join(dataRoot, "web");
     const ours = await start({ script: "src/main.ts", args: ["web"], env: oursEnv(github, oursDir, oursPort, secret), readyMessage: "OpenJules is running" });
@@ -98,7 +89,6 @@ export async function benchWebhookAck(): Promise<string[]> {
       `  baseline / OpenJules  p50 ${(b.p50 / o.p50).toFixed(1)}x  p99 ${(b.p99 / o.p99).toFixed(1)}x`,
       `  floor: Probot with an empty handler  p50 ${ms(f.p50)}  p99 ${ms(f.p99)}`,
       `  OpenJules queued ${queued} of ${sent} deliveries durably, with ${githubDuringOurs} GitHub requests while answering`,
-      `  idle RSS of src/main.ts (web + worker) after start-up: ${mb(idleRss)} (target < ${mb(TARGET_RSS_BYTES)}: ${verdict(idleRss < TARGET_RSS_BYTES)}); a bare Probot app: ${mb(bareRss)}`,
       `  RSS of the web process after ${sent} deliveries: ${mb(loadedRss)}`,
     ];
   } finally {
@@ -117,15 +107,6 @@ async function burst(url: string, secret: string, nextId: () => number): Promise
   const refused = answers.find((a) => a.status !== 200);
   if (refused) throw new Error(`${url} answered ${refused.status}: ${refused.text.slice(0, 200)}`);
   return answers.map((a) => a.ms);
-}
-
-async function samples(count: number, everyMs: number, read: () => number): Promise<number[]> {
-  const values: number[] = [];
-  for (let i = 0; i < count; i++) {
-    if (i > 0) await sleep(everyMs);
-    values.push(read());
-  }
-  return values;
 }
 
 function countInboundJobs(dbPath: string): number {
