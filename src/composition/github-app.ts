@@ -59,7 +59,7 @@ export function createGitHubApp({ settings, log, metrics, octokitRequest }: GitH
       privateKey: settings.github.privateKey,
       secret: settings.github.webhookSecret,
       baseUrl: settings.github.baseUrl,
-      log: log as never,
+      log,
       Octokit,
       ...(octokitRequest ? { request: octokitRequest } : {}),
     }),

@@ -24,7 +24,7 @@ export async function startWebServer(ProbotClass: typeof Probot, intake: Intake,
     port: settings.server.port,
     webhookPath: settings.github.webhookPath,
     webhookProxy: settings.github.webhookProxyUrl,
-    log: log as never,
+    log,
   });
   await server.load(julesApp(intake));
   server.addHandler(handler);
