@@ -148,6 +148,25 @@ class OctokitGateway implements GitHubGateway {
     });
     return { id: data.id, url: data.html_url ?? data.url };
   }
+
+  async branches(repo: RepoId, limit: number): Promise<string[]> {
+    const names: string[] = [];
+    for await (const page of this.#octokit.paginate.iterator(this.#octokit.rest.repos.listBranches, { ...only(repo), per_page: 100 })) {
+      names.push(...page.data.map((b) => b.name));
+      if (names.length >= limit) break;
+    }
+    return names.slice(0, limit);
+  }
+
+  async compareDiff(repo: RepoId, base: string, head: string): Promise<string | null> {
+    try {
+      const { data } = await this.#octokit.rest.repos.compareCommitsWithBasehead({ ...only(repo), basehead: `${base}...${head}`, mediaType: { format: "diff" } });
+      return data as unknown as string;
+    } catch (error) {
+      if (httpStatus(error) === 404) return null;
+      throw error;
+    }
+  }
 }
 
 /** Runs a request whose 422 answer is a refusal to report, not a failure. */

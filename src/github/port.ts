@@ -109,6 +109,33 @@ export interface GitHubGateway {
   /** Labels that do not exist yet are created by GitHub. A 422 (invalid label) is returned, not thrown. */
   addLabels(repo: RepoId, issueNumber: number, labels: readonly string[]): Promise<SoftResult>;
   createCheckRun(repo: RepoId, run: NewCheckRun): Promise<{ id: number; url: string }>;
+  /** The repository's branch names (paginated, at most `limit`). */
+  branches(repo: RepoId, limit: number): Promise<string[]>;
+  /** `git diff base...head` as GitHub's compare gives it (unified diff text); null when either ref does not exist. */
+  compareDiff(repo: RepoId, base: string, head: string): Promise<string | null>;
+}
+
+/** A repository the app is installed on, with what a task needs of it. */
+export interface InstalledRepository {
+  installationId: number;
+  owner: string;
+  repo: string;
+  /** `owner/name` as GitHub spells it. */
+  fullName: string;
+  defaultBranch: string;
+  private: boolean;
+  cloneUrl: string;
+}
+
+/**
+ * The app's installations (asked with the app's JWT), for the faces that start
+ * from a repository name rather than a webhook: which installation covers a
+ * repository, and every repository the app can work on.
+ */
+export interface InstallationDirectory {
+  /** Null when the app is not installed on the repository (or it does not exist). */
+  find(repo: RepoId): Promise<InstalledRepository | null>;
+  list(): Promise<InstalledRepository[]>;
 }
 
 export interface GitHubGateways {

@@ -56,6 +56,10 @@ export function meteredStore(store: TaskStore, metrics: Pick<Metrics, "phase" | 
     update: (id, patch) => store.update(id, patch),
     history: (id) => store.history(id),
     list: (filter) => store.list(filter),
+    appendEvents: (taskId, events) => store.appendEvents(taskId, events),
+    readEvents: (taskId, afterId, limit) => store.readEvents(taskId, afterId, limit),
+    addMessage: (taskId, message) => store.addMessage(taskId, message),
+    takeMessages: (taskId) => store.takeMessages(taskId),
     close: () => store.close(),
     async transition(id, input) {
       const task = await store.transition(id, input);

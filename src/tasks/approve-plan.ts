@@ -3,6 +3,7 @@ import type { RepoConfig } from "../config/repo-config.ts";
 import { answersCurrentPlan, type ApprovalComment } from "../domain/approval-order.ts";
 import type { TaskDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
+import type { Face } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
 
 /**
@@ -14,9 +15,12 @@ import type { Task } from "../domain/model.ts";
  * (approval-order.ts: comment ids, else GitHub's own created_at; never the
  * app's clock); one written earlier was aimed at an older plan and is
  * refused. `approval: auto` is recorded as automatic (no approver), and never
- * applies under the four-eyes rule (config/approval.ts).
+ * applies under the four-eyes rule (config/approval.ts). An approval through
+ * another face (API, CLI, MCP, web app) has no comment to order (`comment`
+ * null): it answers the plan current when it is made, and the four-eyes rule
+ * applies to it as to a comment. `face` is recorded in the history.
  */
-export type Approval = { kind: "person"; login: string; note: string; comment: ApprovalComment } | { kind: "auto" };
+export type Approval = { kind: "person"; login: string; note: string; comment: ApprovalComment | null; face?: Face } | { kind: "auto" };
 
 export type ApproveResult =
   | { kind: "approved"; task: Task }
@@ -33,7 +37,7 @@ export async function approvePlan(deps: TaskDeps, input: { task: Task; approval:
   if (approval.kind === "auto" && !autoApproval(config).applies) return { kind: "own_plan", task };
   if (approval.kind === "person") {
     if (config.approvers === "others" && approval.login.toLowerCase() === task.requestedBy.toLowerCase()) return { kind: "own_plan", task };
-    if (!answersCurrentPlan({ id: task.planCommentId, createdAt: task.planCommentCreatedAt }, approval.comment)) return { kind: "outdated", task };
+    if (approval.comment && !answersCurrentPlan({ id: task.planCommentId, createdAt: task.planCommentCreatedAt }, approval.comment)) return { kind: "outdated", task };
   }
 
   const byPerson = approval.kind === "person";
@@ -41,6 +45,7 @@ export async function approvePlan(deps: TaskDeps, input: { task: Task; approval:
     from: "awaiting_approval",
     to: "approved",
     actor: byPerson ? approval.login : "openjules",
+    face: byPerson ? (approval.face ?? "thread") : "system",
     reason: byPerson ? (approval.note ? `approved: ${approval.note}` : "approved") : AUTO_APPROVAL_REASON,
     planHash: task.planHash,
     patch: { approvedBy: byPerson ? approval.login : null, approvalKind: approval.kind, approvedPlanHash: task.planHash },

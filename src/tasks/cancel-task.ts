@@ -1,4 +1,5 @@
 import type { TaskDeps } from "./deps.ts";
+import type { Face } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
 import { ACTIVE } from "../domain/state-machine.ts";
 
@@ -6,17 +7,18 @@ import { ACTIVE } from "../domain/state-machine.ts";
  * `/cancel`, or the issue or pull request being closed. Running jobs notice
  * (they watch the task's state) and stop; nothing is pushed after this.
  */
-export async function cancelTask(deps: TaskDeps, input: { task: Task; by: string; reason: string }): Promise<Task | null> {
+export async function cancelTask(deps: TaskDeps, input: { task: Task; by: string; reason: string; face?: Face }): Promise<Task | null> {
   const phase = input.task.state;
   const cancelled = await deps.store.transition(input.task.id, {
     from: ACTIVE,
     to: "cancelled",
     actor: input.by,
+    face: input.face ?? "thread",
     reason: input.reason || "cancelled",
     patch: {
       failure: {
         phase,
-        reason: `Cancelled by @${input.by}${input.reason ? `: ${input.reason}` : "."}`,
+        reason: `Cancelled by ${input.by === "operator" ? "the operator" : `@${input.by}`}${input.reason ? `: ${input.reason}` : "."}`,
         hint: "Start a new task with a new command or label when you are ready.",
       },
     },

@@ -1,16 +1,18 @@
 import type { TaskDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
+import type { Face } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
 
 /** `/revise <feedback>`: back to planning with the previous plan and the feedback. */
 export type ReviseResult = { kind: "revising"; task: Task } | { kind: "not_waiting"; task: Task };
 
-export async function revisePlan(deps: TaskDeps, input: { task: Task; by: string; feedback: string }): Promise<ReviseResult> {
+export async function revisePlan(deps: TaskDeps, input: { task: Task; by: string; feedback: string; face?: Face }): Promise<ReviseResult> {
   const { task } = input;
   const revising = await deps.store.transition(task.id, {
     from: "awaiting_approval",
     to: "revising",
     actor: input.by,
+    face: input.face ?? "thread",
     reason: "revision requested",
     patch: { revisionFeedback: input.feedback },
   });

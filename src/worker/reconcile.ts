@@ -1,6 +1,6 @@
 import type { JobSpec } from "../queue/port.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
-import { taskJob } from "../tasks/task-jobs.ts";
+import { executeJob, taskJob } from "../tasks/task-jobs.ts";
 import { jobIds } from "../domain/job-ids.ts";
 import type { Task, TaskState } from "../domain/model.ts";
 
@@ -27,6 +27,7 @@ const LIVE: readonly TaskState[] = ["queued", "planning", "revising", "awaiting_
 /**
  * Pure: the job a live task waits for, or null when it waits for a person.
  *   approved, working, testing (either kind)  → execute the approved plan
+ *     (after a resume, the job of its last pause; a paused task waits for a person)
  *   a follow-up before its approval was recorded → execute, which finishes
  *     starting it (start-follow-up.ts): a follow-up is never planned
  *   an issue task in queued, planning, revising → plan the next version
@@ -34,7 +35,8 @@ const LIVE: readonly TaskState[] = ["queued", "planning", "revising", "awaiting_
  */
 export function jobOwed(task: Task): JobSpec | null {
   if (task.state === "approved" || task.state === "working" || task.state === "testing") {
-    return task.approvedPlanHash ? taskJob(task, { execute: task.approvedPlanHash }) : null;
+    const job = executeJob(task);
+    return job ? taskJob(task, job) : null;
   }
   if (task.kind === "follow_up") return { id: jobIds.followUp(task.id), name: "execute", data: { taskId: task.id } };
   if (task.state === "awaiting_approval") return null;

@@ -1,0 +1,32 @@
+import { authorize, type Action } from "../../access/decide.ts";
+import type { Caller } from "../../domain/actor.ts";
+import type { Task } from "../../domain/model.ts";
+import type { ControlDeps } from "./deps.ts";
+import { fail, noSuchTask, ok } from "./result.ts";
+import type { Result } from "./port.ts";
+
+/**
+ * The one permission check of every use case (src/access decide.ts): the
+ * operator may do everything; a user (a thread commenter or a personal
+ * token) needs the token's repository and scope, and their role on the
+ * repository as GitHub tells it for the installation (a write needs admin,
+ * maintain or write, exactly as a comment in the thread does).
+ */
+export async function allow(deps: ControlDeps, caller: Caller, action: Action, where: { installationId: number; owner: string; repo: string }): Promise<Result<true>> {
+  const repository = `${where.owner}/${where.repo}`;
+  const decision = await authorize(caller.principal, action, repository, async () => {
+    const gh = await deps.github.forInstallation(where.installationId);
+    return gh.role(where, caller.principal.kind === "user" ? caller.principal.login : "");
+  });
+  if (decision.allowed) return ok(true);
+  return decision.status === 404 ? fail("not_found", "Repository not found", decision.message) : fail("forbidden", "Not allowed", decision.message);
+}
+
+/** The task, when it exists and the caller may `action` it (a task the caller cannot read is not found, as on GitHub). */
+export async function taskFor(deps: ControlDeps, caller: Caller, id: string, action: Action): Promise<Result<Task>> {
+  const task = await deps.store.get(id);
+  if (!task) return noSuchTask(id);
+  const allowed = await allow(deps, caller, action, task);
+  if (!allowed.ok) return allowed.error.code === "not_found" ? noSuchTask(id) : allowed;
+  return ok(task);
+}
