@@ -20,6 +20,7 @@ import type { MigrationResult } from "../migrate.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { listQuery } from "../list-query.ts";
+import { NEW_TASK_COLUMN_COUNT, NEW_TASK_COLUMNS, newTaskValues, refusedCreate } from "../new-task.ts";
 import { checkEvents, checkMessage, checkRead, type NewMessage, PruneSchedule, stateEvent, type StoreOptions } from "../log.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { appendLog, insertMessage, latestIds, lockTask, readLog, takeWaiting } from "./event-log.ts";
@@ -36,15 +37,14 @@ const NEWEST_FIRST = "ORDER BY created_at DESC, seq DESC";
 /** A refused create whose blocker ended before it could be read is tried again this many times. */
 const CREATE_TRIES = 5;
 
+/** $1-$17: the new task's values (new-task.ts); $18 actor, $19 reason, $20 the `state` event. */
 const INSERT_TASK = `WITH task AS (
-    INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
-      issue_title, requested_by, trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest,
-      plan_version, created_at, updated_at)
-    VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, $10, $11, $12, $15, $16, $17, $18, $19, 0, now(), now())
+    INSERT INTO tasks (${NEW_TASK_COLUMNS}, state, plan_version, created_at, updated_at)
+    VALUES (${Array.from({ length: NEW_TASK_COLUMN_COUNT }, (_, i) => `$${i + 1}`).join(", ")}, 'queued', 0, now(), now())
     ON CONFLICT DO NOTHING RETURNING *
   ), event AS (
     INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason)
-    SELECT id, created_at, NULL, 'queued', $13, $16, $14 FROM task
+    SELECT id, created_at, NULL, 'queued', $18, face, $19 FROM task
   ), log AS (
     INSERT INTO task_log_events (task_id, at, type, data)
     SELECT id, created_at, 'state', $20::jsonb FROM task
@@ -69,29 +69,8 @@ export class PostgresTaskStore implements TaskStore {
     checkNewTask(input, actor, reason);
     const pool = this.#open();
     const t = newTaskWithoutNul(input);
-    const face = t.face ?? "thread";
-    const values = [
-      randomUUID(),
-      t.installationId,
-      t.owner,
-      t.repo,
-      t.issueNumber,
-      t.kind,
-      t.cloneUrl,
-      t.instruction,
-      t.issueTitle,
-      t.requestedBy,
-      t.triggerCommentId,
-      t.baseBranch,
-      withoutNul(actor),
-      withoutNul(reason),
-      t.command,
-      face,
-      t.model ?? null,
-      t.idempotency?.key ?? null,
-      t.idempotency?.digest ?? null,
-      JSON.stringify(stateEvent(null, "queued", withoutNul(actor), face, withoutNul(reason))),
-    ];
+    const [by, why] = [withoutNul(actor), withoutNul(reason)];
+    const values = [...newTaskValues(randomUUID(), t), by, why, JSON.stringify(stateEvent(null, "queued", by, t.face ?? "thread", why))];
     for (let i = 0; i < CREATE_TRIES; i++) {
       const inserted = (await pool.query<Row>(INSERT_TASK, values)).rows[0];
       if (inserted) return { created: true, task: rowToTask(inserted) };
@@ -101,15 +80,14 @@ export class PostgresTaskStore implements TaskStore {
     throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber ?? "(no issue)"} kept hitting a uniqueness conflict with no matching task.`);
   }
 
-  /** Why a unique index refused the insert: the key was used (replay or conflict), the same comment already made a task (it wins, live or not), or the issue has a live task. */
+  /** The answer when a unique index refused the insert (new-task.ts), or null when its blocker ended in between. */
   async #refused(pool: Pool, t: NewTask): Promise<CreateResult | null> {
-    const key = t.idempotency;
-    const prior = key ? (await pool.query<Row>("SELECT * FROM tasks WHERE idempotency_key = $1", [key.key])).rows[0] : undefined;
-    if (prior && key) return prior.idempotency_digest === key.digest ? { created: false, replayed: rowToTask(prior) } : { created: false, conflict: rowToTask(prior) };
-    const same = t.triggerCommentId === null ? undefined : (await pool.query<Row>("SELECT * FROM tasks WHERE trigger_comment_id = $1", [t.triggerCommentId])).rows[0];
-    const live =
-      same ?? (t.issueNumber === null ? undefined : (await pool.query<Row>(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, [t.owner, t.repo, t.issueNumber])).rows[0]);
-    return live ? { created: false, active: rowToTask(live) } : null;
+    const first = async (sql: string, params: unknown[]) => (await pool.query<Row>(sql, params)).rows[0];
+    const byKey = t.idempotency ? await first("SELECT * FROM tasks WHERE idempotency_key = $1", [t.idempotency.key]) : undefined;
+    if (byKey) return refusedCreate(t, byKey, undefined);
+    const same = t.triggerCommentId === null ? undefined : await first("SELECT * FROM tasks WHERE trigger_comment_id = $1", [t.triggerCommentId]);
+    const live = same ?? (t.issueNumber === null ? undefined : await first(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, [t.owner, t.repo, t.issueNumber]));
+    return refusedCreate(t, undefined, live);
   }
 
   async get(id: string): Promise<Task | null> {

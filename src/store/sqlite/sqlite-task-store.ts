@@ -21,17 +21,17 @@ import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 import { appendLog, insertMessage, latestIds, readLog, takeWaiting } from "./event-log.ts";
 import { listQuery } from "../list-query.ts";
+import { NEW_TASK_COLUMN_COUNT, NEW_TASK_COLUMNS, newTaskValues, refusedCreate } from "../new-task.ts";
 
 type Row = Record<string, unknown>;
 
 const LIVE = "state NOT IN ('done','failed','cancelled')";
+const SAME_ISSUE = "owner = ? AND repo = ? AND issue_number = ?";
 const NEWEST_FIRST = "ORDER BY created_at DESC, rowid DESC";
 const MAX_CACHED_STATEMENTS = 200;
 
-const INSERT_TASK = `INSERT INTO tasks (id, installation_id, owner, repo, issue_number, kind, state, clone_url, instruction,
-  issue_title, requested_by, trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest, plan_version, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
-  ON CONFLICT DO NOTHING RETURNING *`;
+const INSERT_TASK = `INSERT INTO tasks (${NEW_TASK_COLUMNS}, state, plan_version, created_at, updated_at)
+  VALUES (${Array(NEW_TASK_COLUMN_COUNT).fill("?").join(", ")}, 'queued', 0, ?, ?) ON CONFLICT DO NOTHING RETURNING *`;
 const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 export class SqliteTaskStore implements TaskStore {
@@ -54,27 +54,7 @@ export class SqliteTaskStore implements TaskStore {
     const now = new Date().toISOString();
     const face = input.face ?? "thread";
     return inImmediateTransaction(db, () => {
-      const row = this.#stmt(INSERT_TASK).get(
-        randomUUID(),
-        input.installationId,
-        input.owner,
-        input.repo,
-        input.issueNumber,
-        input.kind,
-        input.cloneUrl,
-        input.instruction,
-        input.issueTitle,
-        input.requestedBy,
-        input.triggerCommentId,
-        input.baseBranch,
-        input.command,
-        face,
-        input.model ?? null,
-        input.idempotency?.key ?? null,
-        input.idempotency?.digest ?? null,
-        now,
-        now,
-      ) as Row | undefined;
+      const row = this.#stmt(INSERT_TASK).get(...newTaskValues(randomUUID(), input), now, now) as Row | undefined;
       if (row) {
         const id = String(row.id);
         this.#stmt(INSERT_EVENT).run(id, now, null, "queued", actor, face, reason);
@@ -85,19 +65,16 @@ export class SqliteTaskStore implements TaskStore {
     });
   }
 
-  /** Why a unique index refused the insert: the key was used (replay or conflict), the same comment already made a task (it wins, live or not), or the issue has a live task. */
+  /** The answer when a unique index refused the insert (new-task.ts). */
   #refused(input: NewTask): CreateResult {
     const key = input.idempotency;
-    const prior = key ? (this.#stmt("SELECT * FROM tasks WHERE idempotency_key = ?").get(key.key) as Row | undefined) : undefined;
-    if (prior && key) return prior.idempotency_digest === key.digest ? { created: false, replayed: rowToTask(prior) } : { created: false, conflict: rowToTask(prior) };
+    const byKey = key ? this.#stmt("SELECT * FROM tasks WHERE idempotency_key = ?").get(key.key) : undefined;
     const same = input.triggerCommentId === null ? undefined : this.#stmt("SELECT * FROM tasks WHERE trigger_comment_id = ?").get(input.triggerCommentId);
     const live =
-      input.issueNumber === null
-        ? undefined
-        : this.#stmt(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber);
-    const blocker = (same ?? live) as Row | undefined;
-    if (!blocker) throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber ?? "(no issue)"} hit a uniqueness conflict with no matching task.`);
-    return { created: false, active: rowToTask(blocker) };
+      same ?? (input.issueNumber === null ? undefined : this.#stmt(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`).get(input.owner, input.repo, input.issueNumber));
+    const refused = refusedCreate(input, byKey as Row | undefined, live as Row | undefined);
+    if (!refused) throw new Error(`Creating a task for ${input.owner}/${input.repo}#${input.issueNumber ?? "(no issue)"} hit a uniqueness conflict with no matching task.`);
+    return refused;
   }
 
   async get(id: string): Promise<Task | null> {
@@ -105,7 +82,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async findActive(owner: string, repo: string, issueNumber: number): Promise<Task | null> {
-    return this.#one(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? AND ${LIVE}`, owner, repo, issueNumber);
+    return this.#one(`SELECT * FROM tasks WHERE ${SAME_ISSUE} AND ${LIVE}`, owner, repo, issueNumber);
   }
 
   async findByPullRequest(owner: string, repo: string, pullRequestNumber: number): Promise<Task | null> {
@@ -113,7 +90,7 @@ export class SqliteTaskStore implements TaskStore {
   }
 
   async findLatest(owner: string, repo: string, issueNumber: number): Promise<Task | null> {
-    return this.#one(`SELECT * FROM tasks WHERE owner = ? AND repo = ? AND issue_number = ? ${NEWEST_FIRST} LIMIT 1`, owner, repo, issueNumber);
+    return this.#one(`SELECT * FROM tasks WHERE ${SAME_ISSUE} ${NEWEST_FIRST} LIMIT 1`, owner, repo, issueNumber);
   }
 
   async transition(id: string, input: TransitionInput): Promise<Task | null> {
