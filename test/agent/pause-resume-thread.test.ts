@@ -1,0 +1,122 @@
+import assert from "node:assert/strict";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import nock from "nock";
+import { afterAll, beforeAll, describe, it } from "vitest";
+import { createAgentFromSettings } from "../../src/agent/from-settings.ts";
+import { RepoConfigSchema } from "../../src/config/repo-config.ts";
+import { deliver } from "../../src/delivery/deliver.ts";
+import { runExecution } from "../../src/tasks/run-execution.ts";
+import { createWorkspaces } from "../../src/workspace/from-settings.ts";
+import { call } from "../helpers/fake-llm/script.ts";
+import { type FakeLlm, startFakeLlm } from "../helpers/fake-llm/server.ts";
+import { type GitServer, startGitServer } from "../helpers/git-server.ts";
+import { branchSha, gitOut } from "../helpers/git/repo.ts";
+import { GitHubMock, INSTALLATION_TOKEN } from "../helpers/github-mock.ts";
+import { servedComment } from "../helpers/served-comment.ts";
+import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+
+/**
+ * A task paused on its budget and resumed, through the real pipeline: the
+ * thread's /jules and /approve into a real Probot app, the real agent
+ * against the fake model server, real git workspaces and delivery on a real
+ * remote, GitHub mocked. The pause leaves a WIP commit on the task's branch
+ * and the task `paused` with it; the resumed execution is checked out on
+ * that branch, sees the earlier change, and opens the pull request on top.
+ */
+describe("pause on a budget and resume from the checkpoint", { timeout: 180_000 }, () => {
+  let llm: FakeLlm;
+  let git: GitServer;
+  let app: TestApp;
+  let dataDir: string;
+  const REPO = "paused-widget";
+  const CONFIG = "budgets: { max_turns: 2 }\n";
+  beforeAll(async () => {
+    llm = await startFakeLlm();
+    git = await startGitServer({ tokens: [INSTALLATION_TOKEN] });
+    dataDir = await mkdtemp(join(tmpdir(), "jules-pause-"));
+    await chmod(dataDir, 0o711);
+    app = await startTestApp({
+      dataDir,
+      workspaces: createWorkspaces({ dataDir }, { cacheMaxBytes: 1024 ** 3, repoMaxBytes: 1024 ** 3, sparesPerRepo: 0 }),
+      deliver,
+      env: { JULES_PROVIDER: "openai", JULES_MODEL: "gpt-4o", OPENAI_API_KEY: "sk-test-pause-resume", OPENAI_BASE_URL: llm.openaiBaseUrl },
+      agentFactory: (settings) => createAgentFromSettings(settings, { environments: undefined }),
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await llm?.close();
+    await git?.close();
+    GitHubMock.reset();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("keeps the work as a WIP commit on the task's branch, and a resume goes on from it", async () => {
+    const cloneUrl = await git.createRepo("Codertocat", REPO, [{ files: { "src/answer.js": "export const answer = 41 + 1;\n", "README.md": "# Widget\n" }, message: "initial" }]);
+    const remote = git.repoPath("Codertocat", REPO);
+    const gh = new GitHubMock("Codertocat", REPO);
+    nock.enableNetConnect((host) => host.startsWith("127.0.0.1") || host.startsWith("localhost"));
+    gh.token().config(CONFIG, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
+
+    llm.push(call("submit_plan", { summary: "Make the answer a constant.", steps: [{ title: "Write 42", files: ["src/answer.js"] }], risks: [], verification: "Read it." }));
+    await app.receive("issue_comment", servedComment(gh, "/jules make the answer a constant", cloneUrl, REPO));
+    await app.settle();
+    const planned = await app.store.findLatest("Codertocat", REPO, 1);
+    assert.equal(planned?.state, "awaiting_approval", JSON.stringify(planned?.failure));
+
+    // Two turns: the edit, then a look around; the third would pass max_turns, so the task pauses.
+    llm.push(call("edit_file", { path: "src/answer.js", old_string: "41 + 1", new_string: "42" }), call("list_files", {}, { text: "Next: check the README." }));
+    await app.receive("issue_comment", servedComment(gh, "/approve", cloneUrl, REPO));
+    await app.settle();
+    const paused = (await app.store.get(planned!.id))!;
+    assert.equal(paused.state, "paused", JSON.stringify(paused.failure));
+    assert.equal(paused.pause?.cause, "turns");
+    assert.equal(paused.pause?.reason, "reached its limit of 2 model turns");
+    assert.ok(paused.branch, "the branch is recorded");
+    assert.equal(paused.pause?.checkpointSha, await branchSha(remote, paused.branch!), "the checkpoint is the pushed WIP commit");
+    assert.match(await gitOut(remote, "log", "-1", "--format=%s", paused.branch!), /^WIP: /);
+    assert.match(paused.pause?.summary ?? "", /Files changed so far: `src\/answer\.js`[\s\S]*Next: check the README\./);
+    assert.deepEqual(gh.bodies("POST", /\/pulls$/), [], "no pull request for a checkpoint");
+    assert.deepEqual(
+      (await app.store.history(paused.id)).slice(-1).map((e) => [e.from, e.to, e.face]),
+      [["working", "paused", "system"]],
+    );
+
+    // Resume (as the resume use case does): paused -> approved with more turns, then the execute job.
+    const approved = await app.store.transition(paused.id, {
+      from: "paused",
+      to: "approved",
+      actor: "Codertocat",
+      reason: "resumed",
+      patch: { extraBudget: { turns: 3, tokens: 0, costUsd: 0, minutes: 0 } },
+    });
+    assert.ok(approved);
+    llm.reset();
+    llm.push(
+      call("read_file", { path: "src/answer.js" }),
+      call("edit_file", { path: "README.md", old_string: "# Widget", new_string: "# Widget\n\nThe answer is 42." }),
+      call("finish", { summary: "The answer is the constant 42." }),
+    );
+    gh.userLookup("Codertocat", 583231).openPulls(paused.branch!, null).createPull({ number: 12, head: paused.branch!, draft: true }).reviewRequest(12).checkRun();
+    const ctx = {
+      gh: await app.deps.github.forInstallation(approved.installationId),
+      config: RepoConfigSchema.parse({ budgets: { max_turns: 2 } }),
+      ownLogin: null,
+      attempt: 1,
+      signal: new AbortController().signal,
+    };
+    await runExecution(app.deps, paused.id, ctx);
+
+    const done = (await app.store.get(paused.id))!;
+    assert.equal(done.state, "done", JSON.stringify(done.failure));
+    assert.equal(done.pullRequestNumber, 12);
+    const first = JSON.stringify(llm.requests[0]!.body.messages);
+    assert.match(first, /# Where the work stopped/);
+    assert.match(JSON.stringify(llm.requests[1]!.body.messages.at(-1)), /export const answer = 42;/, "the resumed run sees the earlier change");
+    assert.equal(await gitOut(remote, "rev-parse", `${done.branch}^`), paused.pause?.checkpointSha, "the final commit is on top of the WIP commit");
+    assert.equal(await gitOut(remote, "show", `${done.branch}:src/answer.js`), "export const answer = 42;");
+    assert.equal(await gitOut(remote, "diff", "--name-only", `${done.branch}^`, done.branch!), "README.md", "the resumed run did not redo the earlier change");
+  });
+});
