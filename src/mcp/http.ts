@@ -33,6 +33,8 @@ export interface McpHttpOptions {
   /** Browser origins allowed to call /mcp (e.g. the operator's own web app); none by default. */
   allowedOrigins?: readonly string[];
   log?: Pick<Logger, "error">;
+  /** wait_for_task's progress interval (default 10 s). */
+  progressMs?: number;
 }
 
 export type OpsHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -66,10 +68,11 @@ export function createMcpHttpHandler(options: McpHttpOptions): OpsHandler {
     if (origin !== undefined && !options.allowedOrigins?.includes(origin))
       return rpcError(res, 403, `Requests from the web page at ${origin} are not allowed; MCP clients call /mcp directly, without an Origin.`);
     const auth = resolvePrincipal(bearer(req.headers.authorization), options.access);
-    if (!auth.ok) return rpcError(res, auth.status, auth.message, { "www-authenticate": 'Bearer realm="openjules"' });
+    if (!auth.ok) return rpcError(res, auth.status, auth.message, auth.status === 401 ? { "www-authenticate": 'Bearer realm="openjules"' } : {});
     if (req.method !== "POST") return rpcError(res, 405, "This MCP server is stateless: send each JSON-RPC message with POST.", { allow: "POST" });
 
-    const server = createMcpServer({ control: options.control, dataDir: options.dataDir, caller: { principal: auth.principal, face: "mcp" } });
+    const caller = { principal: auth.principal, face: "mcp" } as const;
+    const server = createMcpServer({ control: options.control, dataDir: options.dataDir, log: options.log, progressMs: options.progressMs, caller });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
     res.once("close", () => {
       void transport.close();

@@ -31,11 +31,16 @@ function unwrap<T>(result: Result<T>, uri: URL): T {
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? "";
 
 export function registerResources(server: McpServer, control: ControlPlane, caller: Caller, dataDir: string): void {
-  /** Resources of the caller's most recent tasks, for clients that list before they read. */
-  const recent = (uri: (id: string) => string, what: string, mimeType: string) => async () => {
+  /** The event log and transcript of the caller's 50 most recent tasks, for clients that list before they read (one listing for both templates). */
+  const recent = async () => {
     const page = await control.list(caller, { limit: 50, offset: 0 });
     if (!page.ok) return { resources: [] };
-    return { resources: page.value.tasks.map((t) => ({ uri: uri(t.id), name: `${t.id} ${what}`, title: `${what} of ${t.repository}: ${t.title}`, mimeType })) };
+    return {
+      resources: page.value.tasks.flatMap((t) => [
+        { uri: eventsUri(t.id), name: `${t.id} events`, title: `Events of ${t.repository}: ${t.title}`, mimeType: "application/json" },
+        { uri: transcriptUri(t.id), name: `${t.id} transcript`, title: `Transcript of ${t.repository}: ${t.title}`, mimeType: "application/x-ndjson" },
+      ]),
+    };
   };
 
   const readEvents = async (uri: URL, vars: Record<string, string | string[]>): Promise<ReadResourceResult> => {
@@ -51,12 +56,12 @@ export function registerResources(server: McpServer, control: ControlPlane, call
     description: `The task's event log, oldest first, ${EVENTS_PAGE} events a page: state changes (who, through which face), agent activity, commands with exit codes, output chunks, the plan, the pull request, messages. \`next\` is the URI of the following page (null on the last).`,
     mimeType: "application/json",
   };
-  server.registerResource("task-events", new ResourceTemplate("openjules://tasks/{id}/events", { list: recent(eventsUri, "events", "application/json") }), eventsMeta, readEvents);
+  server.registerResource("task-events", new ResourceTemplate("openjules://tasks/{id}/events", { list: recent }), eventsMeta, readEvents);
   server.registerResource("task-events-page", new ResourceTemplate("openjules://tasks/{id}/events{?after}", { list: undefined }), eventsMeta, readEvents);
 
   server.registerResource(
     "task-transcript",
-    new ResourceTemplate("openjules://tasks/{id}/transcript", { list: recent(transcriptUri, "transcript", "application/x-ndjson") }),
+    new ResourceTemplate("openjules://tasks/{id}/transcript", { list: undefined }),
     {
       title: "Task agent transcript",
       description: "The agent's transcript of the task as JSON lines: every model call and tool call, setup and test output (secrets redacted). Empty before the agent ran.",

@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Caller } from "../domain/actor.ts";
+import type { Logger } from "../domain/logger.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
 import { registerResources } from "./resources.ts";
 import { registerTools } from "./tools.ts";
@@ -17,6 +18,10 @@ export interface McpServerOptions {
   caller: Caller;
   /** JULES_DATA_DIR: where the agent writes transcripts (`transcripts/<id>.jsonl`). */
   dataDir: string;
+  /** Where a tool's internal failure is logged (the client is told only that one happened). */
+  log?: Pick<Logger, "error"> | undefined;
+  /** wait_for_task's progress interval (default PROGRESS_EVERY_MS, 10 s). */
+  progressMs?: number | undefined;
 }
 
 const INSTRUCTIONS = [
@@ -30,7 +35,7 @@ const VERSION = (JSON.parse(readFileSync(new URL("../../package.json", import.me
 
 export function createMcpServer(options: McpServerOptions): McpServer {
   const server = new McpServer({ name: "openjules", title: "OpenJules", version: VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: {}, resources: {} } });
-  registerTools(server, options.control, options.caller);
+  registerTools(server, options.control, options.caller, { log: options.log, progressMs: options.progressMs });
   registerResources(server, options.control, options.caller, options.dataDir);
   return server;
 }

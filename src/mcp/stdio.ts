@@ -7,18 +7,22 @@
  */
 import type { Readable, Writable } from "node:stream";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import type { Logger } from "../domain/logger.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
 import { createMcpServer } from "./server.ts";
 
 export interface StdioOptions {
   control: ControlPlane;
   dataDir: string;
+  /** Logs to stderr (stdout is the protocol's). */
+  log?: Pick<Logger, "error">;
   stdin?: Readable;
   stdout?: Writable;
 }
 
 export async function serveMcpOverStdio(options: StdioOptions): Promise<void> {
-  const server = createMcpServer({ control: options.control, dataDir: options.dataDir, caller: { principal: { kind: "operator" }, face: "mcp" } });
+  const caller = { principal: { kind: "operator" }, face: "mcp" } as const;
+  const server = createMcpServer({ control: options.control, dataDir: options.dataDir, log: options.log, caller });
   const stdin = options.stdin ?? process.stdin;
   const closed = new Promise<void>((resolve) => {
     server.server.onclose = () => resolve();

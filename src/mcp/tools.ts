@@ -6,8 +6,10 @@
  * with the reason, never as a crash.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import type { Caller } from "../domain/actor.ts";
+import type { Logger } from "../domain/logger.ts";
 import { TASK_STATES } from "../domain/model.ts";
 import type { Task } from "../domain/model.ts";
 import type { ControlPlane, Result } from "../tasks/control/port.ts";
@@ -26,12 +28,31 @@ const reason = { reason: z.string().max(2000).optional().describe("Why, recorded
 
 /** Longest wait_for_task may block; clients usually give a request 60 s unless progress resets their timer. */
 export const MAX_WAIT_SECONDS = 300;
-const PROGRESS_EVERY_MS = 10_000;
+/** How often wait_for_task tells a client with a progress token that it is still waiting (its timer restarts on each). */
+export const PROGRESS_EVERY_MS = 10_000;
+
+export interface ToolOptions {
+  log?: Pick<Logger, "error"> | undefined;
+  progressMs?: number | undefined;
+}
 
 const READ = { readOnlyHint: true, openWorldHint: false } as const;
 const WRITE = { readOnlyHint: false, destructiveHint: false, openWorldHint: true } as const;
 
-export function registerTools(server: McpServer, control: ControlPlane, caller: Caller): void {
+export function registerTools(server: McpServer, control: ControlPlane, caller: Caller, { log, progressMs = PROGRESS_EVERY_MS }: ToolOptions = {}): void {
+  /** The call's result as the tool's answer; a failure that is no use-case error is logged and answered without its details. */
+  const answer = async <T>(call: Promise<Result<T>>, render?: (value: T) => unknown): Promise<CallToolResult> => {
+    try {
+      return toolResult(await call, render);
+    } catch (error) {
+      log?.error({ err: error }, "an MCP tool failed");
+      return {
+        content: [{ type: "text", text: "OpenJules failed on this call (an internal error, logged on the server); try again, or ask the operator to look at the logs." }],
+        isError: true,
+      };
+    }
+  };
+
   server.registerTool(
     "list_tasks",
     {
@@ -47,7 +68,7 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       },
       annotations: READ,
     },
-    async (args) => toolResult(await control.list(caller, args)),
+    async (args) => answer(control.list(caller, args)),
   );
 
   server.registerTool(
@@ -59,7 +80,7 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       inputSchema: { id },
       annotations: READ,
     },
-    async (args) => toolResult(await control.get(caller, args.id), viewCard),
+    async (args) => answer(control.get(caller, args.id), viewCard),
   );
 
   server.registerTool(
@@ -79,8 +100,8 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       annotations: WRITE,
     },
     async ({ idempotency_key, ...input }) => {
-      const result = await control.create(caller, { ...input, ...(idempotency_key ? { idempotencyKey: idempotency_key } : {}) });
-      return toolResult(result, (v) => ({ created: v.created, task: taskCard(v.task) }));
+      const result = control.create(caller, { ...input, ...(idempotency_key ? { idempotencyKey: idempotency_key } : {}) });
+      return answer(result, (v) => ({ created: v.created, task: taskCard(v.task) }));
     },
   );
 
@@ -94,7 +115,7 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
   ) => {
     const inputSchema: z.ZodRawShape = { id, ...shape };
     server.registerTool(name, { title, description, inputSchema, annotations: WRITE }, async (args: Record<string, unknown>) =>
-      toolResult(await call(args as z.infer<z.ZodObject<S>> & { id: string }), taskCard),
+      answer(call(args as z.infer<z.ZodObject<S>> & { id: string }), taskCard),
     );
   };
 
@@ -140,7 +161,7 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       inputSchema: { id, text: z.string().min(1).max(20_000).describe("The message, in plain words.") },
       annotations: WRITE,
     },
-    async (args) => toolResult(await control.message(caller, args.id, { text: args.text }), (v) => ({ delivery: v.delivery, task: taskCard(v.task) })),
+    async (args) => answer(control.message(caller, args.id, { text: args.text }), (v) => ({ delivery: v.delivery, task: taskCard(v.task) })),
   );
 
   server.registerTool(
@@ -151,14 +172,14 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       inputSchema: { id },
       annotations: READ,
     },
-    async (args) => toolResult(await control.diff(caller, args.id), (d) => `base: ${d.base}\nbranch: ${d.branch}\n\n${d.diff || "(no change)"}`),
+    async (args) => answer(control.diff(caller, args.id), (d) => `base: ${d.base}\nbranch: ${d.branch}\n\n${d.diff || "(no change)"}`),
   );
 
   server.registerTool(
     "wait_for_task",
     {
       title: "Wait for a task to change state",
-      description: `Blocks until the task's state differs from \`state\` (its current state when not given) or the timeout passes, then returns the task and changed: true or false. Follow a task with this instead of polling get_task. Sends progress every ${PROGRESS_EVERY_MS / 1000} s when the request has a progress token.`,
+      description: `Blocks until the task's state differs from \`state\` (its current state when not given) or the timeout passes, then returns the task and changed: true or false. Follow a task with this instead of polling get_task. Sends progress every ${Math.round(progressMs / 1000)} s when the request has a progress token.`,
       inputSchema: {
         id,
         state: state.optional().describe("Return once the task is no longer in this state (e.g. the one you last saw)."),
@@ -175,14 +196,16 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
           : setInterval(() => {
               beat++;
               void extra.sendNotification({ method: "notifications/progress", params: { progressToken: token, progress: beat, message: "still waiting" } }).catch(() => undefined);
-            }, PROGRESS_EVERY_MS);
+            }, progressMs);
       try {
-        const result = await control.waitForChange(caller, args.id, {
-          ...(args.state ? { state: args.state } : {}),
-          timeoutMs: args.timeout_seconds * 1000,
-          signal: extra.signal,
-        });
-        return toolResult(result, (v) => ({ changed: v.changed, task: taskCard(v.task) }));
+        return await answer(
+          control.waitForChange(caller, args.id, {
+            ...(args.state ? { state: args.state } : {}),
+            timeoutMs: args.timeout_seconds * 1000,
+            signal: extra.signal,
+          }),
+          (v) => ({ changed: v.changed, task: taskCard(v.task) }),
+        );
       } finally {
         if (heartbeat) clearInterval(heartbeat);
       }
@@ -196,7 +219,7 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       description: "Repositories OpenJules is installed on that the caller may use, with their default branch: where create_task can start a task.",
       annotations: READ,
     },
-    async () => toolResult(await control.repositories(caller)),
+    async () => answer(control.repositories(caller)),
   );
 
   server.registerTool(
@@ -207,6 +230,6 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
       inputSchema: { repository },
       annotations: READ,
     },
-    async (args) => toolResult(await control.branches(caller, args.repository)),
+    async (args) => answer(control.branches(caller, args.repository)),
   );
 }
