@@ -36,6 +36,8 @@ export function repositoryBody(gh: GitHubMock, fields: { defaultBranch?: string;
     default_branch: fields.defaultBranch ?? "main",
     private: fields.private ?? false,
     clone_url: `https://github.com/${gh.owner}/${gh.repo}.git`,
+    // Required by GitHub's schema, missing from its own example.
+    has_discussions: false,
   } satisfies Data<"repos", "get">;
 }
 

@@ -23,19 +23,18 @@ export async function listTasks(deps: ControlDeps, caller: Caller, query: ListQu
     filter.repositories = [query.repository];
   }
   if (caller.principal.kind === "user") {
-    const visible = await readableRepositories(deps, caller, query.repository);
+    const candidates = (await deps.installations.list()).filter((r) => !query.repository || r.fullName.toLowerCase() === query.repository.toLowerCase());
+    const visible = (await readableRepositories(deps, caller, candidates)).map((r) => r.fullName.toLowerCase());
     filter.repositories = visible;
     if (visible.length === 0) return ok(page([], query));
   }
   return ok(page(await deps.store.list(filter), query));
 }
 
-/** `owner/name` (lower case) of the repositories the user may read, within `only` when given. */
-export async function readableRepositories(deps: ControlDeps, caller: Caller, only?: string): Promise<string[]> {
-  const { principal } = caller;
-  const candidates = (await deps.installations.list()).filter((r) => tokenCovers(principal, r.fullName) && (!only || r.fullName.toLowerCase() === only.toLowerCase()));
-  const readable: string[] = [];
-  for (const r of candidates) if (await mayRead(deps, caller, r)) readable.push(r.fullName.toLowerCase());
+/** The repositories of the list the caller may read (roles asked only for those the token covers). */
+export async function readableRepositories(deps: ControlDeps, caller: Caller, repos: readonly InstalledRepository[]): Promise<InstalledRepository[]> {
+  const readable: InstalledRepository[] = [];
+  for (const r of repos) if (tokenCovers(caller.principal, r.fullName) && (await mayRead(deps, caller, r))) readable.push(r);
   return readable;
 }
 

@@ -7,9 +7,8 @@ import { fail, ok } from "./result.ts";
 
 /** Repositories the app is installed on that the caller may read. */
 export async function listRepositories(deps: ControlDeps, caller: Caller): Promise<Result<Repository[]>> {
-  const all = await deps.installations.list();
-  const readable = caller.principal.kind === "operator" ? null : new Set(await readableRepositories(deps, caller));
-  return ok(all.filter((r) => !readable || readable.has(r.fullName.toLowerCase())).map((r) => ({ fullName: r.fullName, defaultBranch: r.defaultBranch, private: r.private })));
+  const readable = await readableRepositories(deps, caller, await deps.installations.list());
+  return ok(readable.map((r) => ({ fullName: r.fullName, defaultBranch: r.defaultBranch, private: r.private })));
 }
 
 export const MAX_BRANCHES = 1000;

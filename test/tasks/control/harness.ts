@@ -4,7 +4,9 @@
  * GitHub), with the worker stopped so jobs stay where the use cases put
  * them. Tasks are put in a state through the store's own legal transitions.
  */
+import { afterEach, beforeEach } from "vitest";
 import { samplePlan } from "../../helpers/agent-double.ts";
+import { GitHubMock } from "../../helpers/github-mock.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { INSTALLATION_ID } from "../../helpers/payloads.ts";
 import type { Caller, Face, TokenScope } from "../../../src/domain/actor.ts";
@@ -49,6 +51,23 @@ export async function startHarness(options: { allowedModels?: string[] } = {}): 
       await feed.close();
       await app.close();
     },
+  };
+}
+
+/** A fresh harness for each test of the file (closed, and GitHub's mocks reset, after each); call the getter inside tests. */
+export function withHarness(options: Parameters<typeof startHarness>[0] = {}): () => Harness {
+  let current: Harness | null = null;
+  beforeEach(async () => {
+    current = await startHarness(options);
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = null;
+    GitHubMock.reset();
+  });
+  return () => {
+    if (!current) throw new Error("the harness is only there inside a test");
+    return current;
   };
 }
 
