@@ -233,6 +233,17 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       });
   }
 
+  program
+    .command("mcp")
+    .description("serve the Model Context Protocol on stdin/stdout as the operator, for an AI assistant that starts this command (src/mcp)")
+    .action(
+      act(async ({ settings, log, backends }) => {
+        if (!deps.controlPlane) throw new CliError("This build does not wire the control plane on this machine, which `openjules mcp` needs; use the server's /mcp instead.");
+        const { serveMcpOverStdio } = await import("../../mcp/stdio.ts");
+        await serveMcpOverStdio({ control: await deps.controlPlane(settings, log, backends), dataDir: settings.dataDir, log });
+      }),
+    );
+
   try {
     await program.parseAsync(argv, { from: "user" });
     return code;
