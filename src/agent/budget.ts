@@ -56,8 +56,18 @@ const DESCRIBE: Record<BudgetName, (b: Budget) => { what: string; key: string; c
   turns: (b) => ({ what: `its limit of ${b.maxTurns} model turns`, key: "max_turns", cap: "JULES_MAX_TURNS" }),
   tokens: (b) => ({ what: `its budget of ${b.maxTokens.toLocaleString("en-US")} tokens`, key: "max_tokens", cap: "JULES_MAX_TOKENS" }),
   cost: (b) => ({ what: `its budget of $${b.maxCostUsd.toFixed(2)} (estimated)`, key: "max_cost_usd", cap: "JULES_MAX_COST_USD" }),
-  time: (b) => ({ what: `its time limit of ${Math.round(b.maxWallMs / 60_000)} minutes`, key: "max_minutes", cap: "JULES_MAX_MINUTES" }),
+  time: (b) => ({ what: `its time limit of ${duration(b.maxWallMs)}`, key: "max_minutes", cap: "JULES_MAX_MINUTES" }),
 };
+
+/** "30 minutes", "1.5 minutes", or "40 seconds" under a minute (max_minutes may be a fraction). */
+function duration(ms: number): string {
+  if (ms < 60_000) {
+    const seconds = Math.max(1, Math.round(ms / 1000));
+    return `${seconds} second${seconds === 1 ? "" : "s"}`;
+  }
+  const minutes = Number((ms / 60_000).toFixed(1));
+  return `${minutes} minute${minutes === 1 ? "" : "s"}`;
+}
 
 /** In words, for a pause: "reached its budget of $2.00 (estimated)". */
 export function budgetReason(name: BudgetName, budget: Budget): string {

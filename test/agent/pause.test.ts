@@ -107,7 +107,7 @@ for (const format of FORMATS) {
       const started = Date.now();
       const outcome = await paused(agentWith().execute(request({ max_minutes: 0.01 })));
       assert.equal(outcome.cause, "time");
-      assert.equal(outcome.reason, "reached its time limit of 0 minutes");
+      assert.equal(outcome.reason, "reached its time limit of 1 second");
       assert.ok(Date.now() - started < 4_000, "the pending call was abandoned at the deadline");
       assert.match(outcome.summary, /Files changed so far: `src\/math\.ts`/);
     });

@@ -106,11 +106,12 @@ export async function walkRepository(root: string, maxFiles = DEFAULT_MAX_WALK_F
     const subdirs: string[] = [];
     for (const entry of entries) {
       const path = dir === "" ? entry.name : `${dir}/${entry.name}`;
+      // `.git` is skipped as a directory and as the file a worktree (or a nested checkout) has in its place.
       if (entry.isDirectory()) {
         if (entry.name === ".git" || isIgnored(path, true, rules)) continue;
         if (DEPENDENCY_DIRS.has(entry.name) || VENDORED_DIRS.has(entry.name)) skippedDirs.push(`${path}/`);
         else subdirs.push(path);
-      } else if (entry.isFile() && !isBinaryName(entry.name) && !isIgnored(path, false, rules)) {
+      } else if (entry.isFile() && entry.name !== ".git" && !isBinaryName(entry.name) && !isIgnored(path, false, rules)) {
         if (files.length >= maxFiles) return { files, skippedDirs, truncated: true };
         files.push(path);
       }

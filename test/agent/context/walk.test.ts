@@ -63,6 +63,16 @@ describe("walkRepository", () => {
     assert.equal(walk.truncated, false);
   });
 
+  it("skips a worktree's .git file, as it skips the .git directory", async () => {
+    const { dir: worktree, remove: removeWorktree } = await makeTempDir();
+    try {
+      await writeFiles(worktree, { ".git": "gitdir: /var/mirrors/acme/widget.git/worktrees/t1\n", "src/a.ts": "", "sub/.git": "gitdir: elsewhere\n" });
+      assert.deepEqual([...(await walkRepository(worktree)).files].sort(), ["src/a.ts"]);
+    } finally {
+      await removeWorktree();
+    }
+  });
+
   it("stops at the file limit and says so", async () => {
     const walk = await walkRepository(dir, 3);
     assert.equal(walk.files.length, 3);
