@@ -107,7 +107,15 @@ describe("pause on a budget and resume from the checkpoint", { timeout: 180_000 
       attempt: 1,
       signal: new AbortController().signal,
     };
+    // A message sent while the task waits reaches the model at the resumed run's first turn, through the store, once.
+    await app.store.addMessage(paused.id, { author: "Codertocat", face: "cli", body: "Keep the README short." });
     await runExecution(app.deps, paused.id, ctx);
+    assert.match(JSON.stringify(llm.requests[0]!.body.messages), /author=\\"Codertocat\\" face=\\"cli\\">\\nKeep the README short\./);
+    assert.ok(
+      llm.requests.slice(1).every((r) => JSON.stringify(r.body.messages).split("Keep the README short.").length === 2),
+      "taken once",
+    );
+    assert.deepEqual(await app.store.takeMessages(paused.id), []);
 
     const done = (await app.store.get(paused.id))!;
     assert.equal(done.state, "done", JSON.stringify(done.failure));
