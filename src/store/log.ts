@@ -68,6 +68,21 @@ export class PruneSchedule {
   }
 }
 
+/**
+ * `value` with every lone surrogate (text cut inside a character, as an output
+ * chunk may be) replaced by U+FFFD, so both backends store and return the
+ * same (PostgreSQL's JSON refuses lone surrogates).
+ */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === "string") return wellFormedText(value) as T;
+  return JSON.parse(JSON.stringify(value, (_key, v: unknown) => (typeof v === "string" ? wellFormedText(v) : v))) as T;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** String.prototype.toWellFormed (ES2024, which the project's TypeScript lib does not include yet). */
+export const wellFormedText = (text: string): string => text.replace(LONE_SURROGATE, "\uFFFD");
+
 export function checkEvents(events: readonly LogEventData[]): void {
   if (!Array.isArray(events)) throw new TypeError("appendEvents needs an array of events.");
   for (const event of events) {

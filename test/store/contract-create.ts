@@ -85,6 +85,8 @@ export function createCases(t: ContractContext): void {
       await assert.rejects(t.store.update(created.task.id, { planVersion: 1.5 }), /planVersion" must be an integer/);
       await assert.rejects(t.store.update(created.task.id, { requestedBy: null } as unknown as TaskPatch), /cannot be null/);
       await assert.rejects(t.store.update(created.task.id, { approvalKind: "robot" } as unknown as TaskPatch), /approvalKind" must be one of person, auto/);
+      await assert.rejects(t.store.update(created.task.id, { costEstimateUsd: Number.NaN }), /costEstimateUsd" must be a finite number/);
+      await assert.rejects(t.store.update(created.task.id, { face: "fax" } as unknown as TaskPatch), /face" must be one of thread/);
       await assert.rejects(t.store.update("no-such-task", { activity: "x" }), TaskNotFoundError);
       assert.equal(await t.store.get("no-such-task"), null);
       assert.deepEqual(await t.store.history("no-such-task"), []);

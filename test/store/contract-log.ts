@@ -85,6 +85,16 @@ export function logCases(t: ContractContext): void {
       const [, event] = await t.store.readEvents(id, 0, 10);
       assert.deepEqual(event?.data, { type: "output", source: "agent", chunk });
     });
+
+    it("stores text cut inside a character with U+FFFD in its place, on every backend", async () => {
+      const id = await createdId(t.store);
+      const [written] = await t.store.appendEvents(id, [{ type: "output", source: "tests", chunk: "cut \ud83c" }]);
+      assert.deepEqual(written?.data, { type: "output", source: "tests", chunk: "cut \ufffd" });
+      assert.deepEqual((await t.store.readEvents(id, 0, 10)).at(-1), written);
+      const message = await t.store.addMessage(id, { author: "alice", face: "api", body: "half \udfff" });
+      assert.equal(message.body, "half \ufffd");
+      assert.equal((await t.store.takeMessages(id))[0]?.body, "half \ufffd");
+    });
   });
 }
 

@@ -6,7 +6,7 @@
  */
 import type { SQLInputValue, StatementSync } from "node:sqlite";
 import type { LogEventData, TaskLogEvent, TaskMessage } from "../../domain/model.ts";
-import { messageEvent, type NewMessage, type PruneSchedule, rowToLogEvent, rowToMessage } from "../log.ts";
+import { messageEvent, type NewMessage, type PruneSchedule, rowToLogEvent, rowToMessage, wellFormed } from "../log.ts";
 
 type Statement = (sql: string) => StatementSync;
 type Row = Record<string, unknown>;
@@ -19,7 +19,7 @@ const PRUNE = `DELETE FROM task_log_events WHERE task_id = ?1 AND id <= (
 /** Appends `events` to the task's log (the caller holds the transaction) and prunes it when due. */
 export function appendLog(stmt: Statement, schedule: PruneSchedule, taskId: string, events: readonly LogEventData[], at: string): TaskLogEvent[] {
   const insert = stmt(INSERT_LOG);
-  const written = events.map((event) => rowToLogEvent(insert.get(taskId, at, event.type, JSON.stringify(event)) as Row));
+  const written = events.map((event) => rowToLogEvent(insert.get(taskId, at, event.type, JSON.stringify(wellFormed(event))) as Row));
   if (schedule.due(taskId, events.length)) stmt(PRUNE).run(taskId, schedule.max);
   return written;
 }
@@ -36,7 +36,8 @@ export function latestIds(stmt: Statement, taskIds: readonly string[]): Map<stri
   return new Map(rows.map((r) => [String(r.task_id), Number(r.id)]));
 }
 
-export function insertMessage(stmt: Statement, schedule: PruneSchedule, taskId: string, message: NewMessage, at: string): TaskMessage {
+export function insertMessage(stmt: Statement, schedule: PruneSchedule, taskId: string, sent: NewMessage, at: string): TaskMessage {
+  const message = wellFormed(sent);
   const row = stmt("INSERT INTO task_messages (task_id, author, face, body, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *").get(
     taskId,
     message.author,
