@@ -67,6 +67,29 @@ export function logCases(t: ContractContext): void {
       );
     });
 
+    it("never lets a reader that follows the last id miss an event written concurrently", async () => {
+      const id = await createdId(t.store);
+      let writing = true;
+      const seen: number[] = [];
+      const follow = (async () => {
+        let after = 0;
+        while (writing || (await t.store.readEvents(id, after, 1)).length > 0) {
+          const page = await t.store.readEvents(id, after, 50);
+          for (const e of page) seen.push(e.id);
+          after = page.at(-1)?.id ?? after;
+        }
+      })();
+      const writers = Array.from({ length: 4 }, async (_, w) => {
+        for (let i = 0; i < 15; i++) await t.store.appendEvents(id, [output(w * 100 + i), { type: "activity", line: `writer ${w}` }]);
+      });
+      await Promise.all(writers);
+      writing = false;
+      await follow;
+      const all = (await t.store.readEvents(id, 0, 1000)).map((e) => e.id);
+      assert.equal(all.length, 1 + 4 * 15 * 2);
+      assert.deepEqual(seen, all, "the follower saw every event, in order, none appearing behind its last id");
+    });
+
     it("refuses bad appends and reads", async () => {
       const id = await createdId(t.store);
       await assert.rejects(t.store.appendEvents("no-such-task", [output(1)]), TaskNotFoundError);
