@@ -28,8 +28,8 @@ export interface McpHttpOptions {
   dataDir: string;
   /** The operator token and the personal tokens a bearer token is resolved against (src/access). */
   access: TokenSources;
-  /** Host names (no port) the server answers as; every Host when not given. */
-  allowedHosts?: readonly string[];
+  /** Host names (no port) the server answers as; every Host when not given (see loopbackHosts). */
+  allowedHosts?: readonly string[] | null | undefined;
   /** Browser origins allowed to call /mcp (e.g. the operator's own web app); none by default. */
   allowedOrigins?: readonly string[];
   log?: Pick<Logger, "error">;

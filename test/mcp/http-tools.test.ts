@@ -145,7 +145,9 @@ describe("MCP over Streamable HTTP, with personal tokens", () => {
     expect((await callJson(client, "get_task", { id: task.id })).task.state).toBe("awaiting_approval");
     const refused = textOf(await client.callTool({ name: "approve_plan", arguments: { id: task.id } }));
     expect(refused.isError).toBe(true);
-    expect(refused.text).toMatch(/^Not allowed: .*reader/);
+    expect(refused.text).toBe(
+      "Not allowed: reader has the read role on Codertocat/Hello-World; changing tasks needs write, maintain or admin (as a /jules comment does): a repository admin can grant it",
+    );
     expect((await fx.store.get(task.id))?.state).toBe("awaiting_approval");
   });
 });
