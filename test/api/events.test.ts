@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import type { LogEventData, TaskLogEvent } from "../../src/domain/model.ts";
-import { newTask } from "../helpers/ops-fixtures.ts";
+import { taskIn } from "../tasks/control/harness.ts";
 import { apiFixture, type ApiFixture, problemOf } from "./fixture.ts";
 
 const line = (n: number): LogEventData => ({ type: "activity", line: `step ${n}` });
@@ -47,11 +47,9 @@ describe("GET /api/v1/tasks/:id/events", () => {
   let first: TaskLogEvent[];
   beforeAll(async () => {
     api = await apiFixture({ heartbeatMs: 40 });
-    const created = await api.fx.store.create(newTask({ issueNumber: null }), "operator", "test");
-    assert.ok(created.created);
-    taskId = created.task.id;
-    await api.fx.store.appendEvents(taskId, [line(1), line(2), line(3)]);
-    first = await api.fx.store.readEvents(taskId, 0, 100);
+    taskId = (await taskIn(api.h, "working")).id;
+    await api.h.deps.store.appendEvents(taskId, [line(1), line(2), line(3)]);
+    first = await api.h.deps.store.readEvents(taskId, 0, 100);
   });
   afterAll(() => api.close());
 
@@ -72,8 +70,8 @@ describe("GET /api/v1/tasks/:id/events", () => {
     assert.equal(res.headers.get("content-type"), "text/event-stream; charset=utf-8");
     assert.equal(res.headers.get("cache-control"), "no-store");
     await stream.until(() => stream.events().length === first.length, "the history");
-    const live = await api.fx.store.appendEvents(taskId, [line(4), { type: "tool", tool: "read_file", summary: "src/a.ts" }]);
-    api.notify();
+    // Appended while the stream is open; the store's event feed tells the stream.
+    const live = await api.h.deps.store.appendEvents(taskId, [line(4), { type: "tool", tool: "read_file", summary: "src/a.ts" }]);
     await stream.until(() => stream.events().length === first.length + 2, "the live events");
     assert.deepEqual(
       stream.events().map((e) => [Number(e.id), e.event]),
@@ -85,7 +83,7 @@ describe("GET /api/v1/tasks/:id/events", () => {
   });
 
   it("resumes after Last-Event-ID (which wins over ?after=) or ?after=", async () => {
-    const all = await api.fx.store.readEvents(taskId, 0, 100);
+    const all = await api.h.deps.store.readEvents(taskId, 0, 100);
     const byHeader = openStream(api, `/api/v1/tasks/${taskId}/events?after=0`, { "last-event-id": String(all[2]!.id) });
     await byHeader.until(() => byHeader.events().length === all.length - 3, "the events after the third");
     assert.deepEqual(

@@ -1,7 +1,10 @@
 /**
  * The HTTP API over real HTTP: a node:http server with the webhook guard and
- * createApiHandler (as the web server has them) in front of a control plane over the real SQLite store (test/helpers'
- * opsFixture), an operator token and a personal token file.
+ * createApiHandler in front (as the web server has them), over the real
+ * control plane of a real OpenJules process (test/tasks/control/harness.ts:
+ * SQLite store with the in-process event feed, embedded queue with the
+ * worker stopped, Probot against GitHub mocked with nock), an operator
+ * token and a personal token file.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,42 +12,30 @@ import { join } from "node:path";
 import { PersonalTokens } from "../../src/access/personal-tokens.ts";
 import { API_PATHS, createApiHandler } from "../../src/api/handler.ts";
 import { guardWebhooks } from "../../src/github/webhook-guard.ts";
-import type { ControlPlane } from "../../src/tasks/control/port.ts";
-import { type OpsFixture, opsFixture } from "../helpers/ops-fixtures.ts";
-import { interimControl } from "./interim-control.ts";
+import { type Harness, startHarness } from "../tasks/control/harness.ts";
 
 export const OPERATOR = "operator-token-0123456789";
 
 export interface ApiFixture {
-  fx: OpsFixture;
-  control: ControlPlane;
+  h: Harness;
   origin: string;
   tokenFile: string;
   errors: unknown[];
-  /** Tell live streams the log grew (the event feed's notice). */
-  notify(): void;
   request(path: string, init?: RequestInit & { token?: string | null }): Promise<Response>;
   close(): Promise<void>;
 }
 
 export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number } = {}): Promise<ApiFixture> {
-  const fx = await opsFixture();
-  const tokenFile = join(fx.dataDir, "tokens.json");
-  let waiters: (() => void)[] = [];
-  const notify = () => {
-    for (const w of waiters) w();
-    waiters = [];
-  };
-  const control = interimControl(fx.store, { wait: () => new Promise<void>((r) => waiters.push(r)) });
+  const h = await startHarness();
+  const tokenFile = join(h.app.dataDir, "tokens.json");
   const errors: unknown[] = [];
   const handler = createApiHandler({
-    control,
+    control: h.plane,
     access: { operatorToken: OPERATOR, tokens: new PersonalTokens(tokenFile) },
     log: { error: (details) => errors.push(details) },
     heartbeatMs: options.heartbeatMs ?? 15_000,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
   });
-  // As on the web server: the webhook guard in front (it lets only API_PATHS bodies through), then the handler.
   const inner = async (req: IncomingMessage, res: ServerResponse) => {
     if (!(await handler(req, res))) res.writeHead(404).end("not mine");
     return true;
@@ -54,12 +45,10 @@ export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    fx,
-    control,
+    h,
     origin,
     tokenFile,
     errors,
-    notify,
     request(path, init = {}) {
       const { token = OPERATOR, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -69,7 +58,7 @@ export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await fx.close();
+      await h.close();
     },
   };
 }
@@ -82,3 +71,9 @@ export async function problemOf(res: Response): Promise<{ type: string; title: s
   if (body.status !== res.status) throw new Error(`problem status ${body.status} on a ${res.status}`);
   return body;
 }
+
+export const postJson = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method: "POST",
+  headers: { "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body),
+});
