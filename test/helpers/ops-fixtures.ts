@@ -134,3 +134,12 @@ export async function writeTranscript(dataDir: string, taskId: string): Promise<
   await appendFile(t.path, '{"type":"model","turn":3,"ms"'); // a crash mid-write
   return t.path;
 }
+
+/** The ids of the jobs waiting in the fixture's queue (taken by a worker that only records them). */
+export async function queuedJobIds(fx: Pick<OpsFixture, "queue">): Promise<string[]> {
+  const seen: string[] = [];
+  await fx.queue.start({ run: async (job) => void seen.push(job.id), onFailed: async () => undefined }, 1);
+  await fx.queue.idle();
+  await fx.queue.stop(1000);
+  return seen;
+}

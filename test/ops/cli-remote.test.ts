@@ -5,10 +5,15 @@ import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import type { LogEventData, Task } from "../../src/domain/model.ts";
 import { apiFixture, type ApiFixture, OPERATOR } from "../api/fixture.ts";
-import { seedTask } from "../helpers/ops-fixtures.ts";
+import { configuredBackends } from "../../src/ops/cli/backends.ts";
+import { type CliDeps, runCli } from "../../src/ops/cli/program.ts";
+import { mockAnyTokens, mockRepoInstallation, mockRepository } from "../helpers/github-app-mock.ts";
+import { GitHubMock } from "../helpers/github-mock.ts";
+import { INSTALLATION_ID } from "../helpers/payloads.ts";
+import { taskIn } from "../tasks/control/harness.ts";
 import { freePort } from "../helpers/web-server.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/openjules.js", import.meta.url));
@@ -72,27 +77,25 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
   let api: ApiFixture;
   let cwd: string;
   const env = () => ({ JULES_API_TOKEN: OPERATOR, JULES_SERVER_URL: api.origin });
-  const log = async (task: Task, events: LogEventData[]) => {
-    await api.fx.store.appendEvents(task.id, events);
-    api.notify();
-  };
+  // The harness's store notifies the event feed of every write, as the server's does.
+  const log = (task: Task, events: LogEventData[]) => api.h.deps.store.appendEvents(task.id, events);
   const move = async (task: Task, from: Task["state"], to: Task["state"], patch: Partial<Task> = {}) => {
-    const moved = await api.fx.store.transition(task.id, { from, to, actor: "openjules", reason: `to ${to}`, patch });
+    const moved = await api.h.deps.store.transition(task.id, { from, to, actor: "openjules", reason: `to ${to}`, patch });
     assert.ok(moved, `${from} -> ${to}`);
-    api.notify();
     return moved;
   };
   beforeAll(async () => {
     api = await apiFixture({ heartbeatMs: 200 });
     cwd = await mkdtemp(join(tmpdir(), "jules-cli-remote-"));
   });
+  afterEach(() => GitHubMock.reset());
   afterAll(async () => {
     await api.close();
     await rm(cwd, { recursive: true, force: true });
   });
 
   it("monitor prints the history, then each event as it happens, and exits 0 when the task is done", async () => {
-    const task = await seedTask(api.fx.store, "working");
+    const task = await taskIn(api.h, "working");
     const child = openjules(["tasks", "monitor", task.id], env(), cwd);
     await until("the history is printed", () => /state approved -> working {2}by openjules via system/.test(child.stdout()));
     await log(task, [
@@ -105,7 +108,7 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
     assert.equal(await child.exit, 0, child.stderr());
     const out = child.stdout();
     assert.match(out, new RegExp(`^Monitoring task ${task.id} \\(Codertocat/Hello-World\\), working; stops when it is done, failed, cancelled or paused\\.\\n`));
-    assert.match(out, /\d\d:\d\d:\d\d state \(new\) -> queued {2}by octocat via thread: test\n/);
+    assert.match(out, /\d\d:\d\d:\d\d state \(new\) -> queued {2}by Codertocat via api: test\n/);
     assert.match(out, /activity read 3 files\n.*command \[tests\] \$ npm test -> exit 0 \(2s\)\n.*output \[tests\] │ ok 1 config\n/);
     assert.match(
       out,
@@ -114,14 +117,14 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
   });
 
   it("exit codes follow the state the task stops in: 3 failed, 4 cancelled, 5 paused; a finished task is printed at once", async () => {
-    const failing = await seedTask(api.fx.store, "working");
+    const failing = await taskIn(api.h, "working");
     const child = openjules(["tasks", "monitor", failing.id], env(), cwd);
     await until("connected", () => child.stdout().includes("approved -> working"));
     await move(failing, "working", "failed", { failure: { phase: "tests", reason: "2 tests failed", hint: "look at the output" } });
     assert.equal(await child.exit, 3, child.stderr());
     assert.match(child.stdout(), /failed while working on the changes: 2 tests failed \(after \d+s\)\. Next: look at the output\n$/);
 
-    const pausing = await seedTask(api.fx.store, "working");
+    const pausing = await taskIn(api.h, "working");
     const paused = openjules(["tasks", "monitor", pausing.id], env(), cwd);
     await until("connected", () => paused.stdout().includes("approved -> working"));
     await log(pausing, [{ type: "paused", cause: "cost", reason: "reached its budget of $2.00", checkpointSha: "abcdef1234567890" }]);
@@ -129,16 +132,16 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
     assert.equal(await paused.exit, 5, paused.stderr());
     assert.match(paused.stdout(), /paused \(cost\): reached its budget of \$2\.00; work kept in abcdef123456\n/);
 
-    const cancelled = await seedTask(api.fx.store, "cancelled");
+    const cancelled = await taskIn(api.h, "cancelled");
     const r = openjules(["tasks", "monitor", cancelled.id], env(), cwd);
     assert.equal(await r.exit, 4, r.stderr());
-    assert.match(r.stdout(), /state awaiting_approval -> cancelled/);
+    assert.match(r.stdout(), /state queued -> cancelled .*\nTask .* cancelled \(after \d+s\)\.\n$/);
   });
 
   it("reconnects with Last-Event-ID when the stream drops: nothing is missed or printed twice", async () => {
     const proxy = await cuttableProxy(api.origin);
     try {
-      const task = await seedTask(api.fx.store, "working");
+      const task = await taskIn(api.h, "working");
       const child = openjules(["tasks", "events", task.id, "--follow", "--json"], { ...env(), JULES_SERVER_URL: proxy.origin }, cwd);
       await until("connected", () => child.stdout().includes('"to":"working"'));
       await log(task, [{ type: "activity", line: "before the drop" }]);
@@ -174,7 +177,7 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
   it("a refusal prints the server's problem detail and exits 1: unknown task, wrong token, unreachable server", async () => {
     const missing = openjules(["tasks", "monitor", "no-such-task"], env(), cwd);
     assert.equal(await missing.exit, 1);
-    assert.match(missing.stderr(), /^Task not found: No task with id no-such-task\.\n$/);
+    assert.match(missing.stderr(), /^Task not found: There is no task no-such-task that you can see; list the tasks you can see first\.\n$/);
     const bad = openjules(["tasks", "approve", "x", "--json"], { ...env(), JULES_API_TOKEN: "wrong-token-0123456789" }, cwd);
     assert.equal(await bad.exit, 1);
     const problem = JSON.parse(bad.stderr());
@@ -186,17 +189,77 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
     assert.match(down.stderr(), new RegExp(`^Server unreachable: Could not reach http://127\\.0\\.0\\.1:${closed} \\(ECONNREFUSED\\); check the URL given with --server`));
   });
 
+  it("create makes a task through the API (face api), once per idempotency key; a bad option is refused before any request", async () => {
+    const gh = new GitHubMock();
+    mockAnyTokens(gh);
+    mockRepoInstallation(gh, INSTALLATION_ID, 2);
+    mockRepository(gh, {}, 2);
+    gh.config(null, 2);
+    const args = ["tasks", "create", "Codertocat/Hello-World", "fix", "the", "crash", "--idempotency-key", "key-1", "--json"];
+    const first = openjules(args, env(), cwd);
+    assert.equal(await first.exit, 0, first.stderr());
+    const created = JSON.parse(first.stdout());
+    assert.deepEqual([created.created, created.task.instruction, created.task.face, created.task.issueNumber], [true, "fix the crash", "api", null]);
+    const again = openjules(args.slice(0, -1), env(), cwd);
+    assert.equal(await again.exit, 0, again.stderr());
+    assert.equal(
+      again.stdout(),
+      `Task ${created.task.id} (Codertocat/Hello-World) already existed for this idempotency key; it is now queued.\nFollow it with: openjules tasks monitor ${created.task.id}\n`,
+    );
+    const bad = openjules(["tasks", "create", "Codertocat/Hello-World", "x", "--issue", "twelve"], env(), cwd);
+    assert.equal(await bad.exit, 1);
+    assert.equal(bad.stderr(), '--issue must be an issue number, got "twelve"\n');
+    assert.deepEqual(api.errors, []);
+    gh.assertClean();
+  });
+
+  it("on a terminal, monitor redraws one block in place and restores the cursor (in-process, the screen captured)", async () => {
+    const task = await taskIn(api.h, "working");
+    const writes: string[] = [];
+    const deps: CliDeps = {
+      env: { ...env(), HOME: cwd },
+      backends: configuredBackends,
+      out: (t) => writes.push(`OUT ${t}`),
+      err: (t) => writes.push(`ERR ${t}`),
+      screen: { columns: 100, write: (t) => void writes.push(t) },
+    };
+    const running = runCli(["tasks", "monitor", task.id, "--lines", "2"], deps);
+    await until("first frame", () => writes.some((w) => w.includes("▶ Working")));
+    await log(task, [{ type: "output", source: "agent", chunk: "one\ntwo\nthree\n" }]);
+    await until("output frame", () => writes.some((w) => w.includes("│ three")));
+    await move(task, "working", "done");
+    assert.equal(await running, 0);
+    assert.ok(writes[0]!.startsWith("\u001b[?25l"), "cursor hidden first");
+    assert.equal(writes.at(-1), "\u001b[?25h");
+    const frames = writes.slice(1, -1);
+    for (const [i, frame] of frames.entries()) {
+      const previous = (i === 0 ? writes[0]! : frames[i - 1]!).replace(/^\u001b\[(\?25l|\d+F\u001b\[0J)/, "");
+      assert.ok(frame.startsWith(`\u001b[${previous.split("\n").length - 1}F\u001b[0J`), "each frame replaces the one before");
+    }
+    const last = frames.at(-1)!.replace(/^\u001b\[\d+F\u001b\[0J/, "");
+    assert.match(last, /^Task .* · Codertocat\/Hello-World · fix the crash\nstate {5}done {3}· {3}took \d+s/);
+    assert.match(last, /│ two\n {2}│ three\n$/);
+    for (const line of last.split("\n")) assert.ok(line.length <= 100, line);
+    assert.ok(!writes.some((w) => w.startsWith("OUT ") || w.startsWith("ERR ")), "nothing else printed");
+    assert.ok(!frames.some((f) => f.includes("state     queued")), "the history arrives in one burst and is drawn once, not state by state");
+  });
+
   it("reads the server and token from ~/.config/openjules/config.json, and refuses one readable by others", async () => {
     const home = await mkdtemp(join(tmpdir(), "jules-cli-home-"));
     try {
       await mkdir(join(home, ".config", "openjules"), { recursive: true });
       const file = join(home, ".config", "openjules", "config.json");
       await writeFile(file, JSON.stringify({ server: api.origin, token: OPERATOR }), { mode: 0o600 });
-      const task = await seedTask(api.fx.store, "awaiting_approval");
+      // Its own installation, so its token is asked for here whatever the other tests did.
+      const task = await taskIn(api.h, "awaiting_approval", { installationId: 7 });
+      const gh = new GitHubMock();
+      mockAnyTokens(gh);
+      gh.config(null);
       const approved = openjules(["tasks", "approve", task.id], { HOME: home }, cwd);
       assert.equal(await approved.exit, 0, approved.stderr());
-      assert.equal(approved.stdout(), `Task ${task.id} (Codertocat/Hello-World#${task.issueNumber}) was approved; it is now approved.\n`);
-      assert.equal((await api.fx.store.history(task.id)).at(-1)!.face, "api");
+      assert.equal(approved.stdout(), `Task ${task.id} (Codertocat/Hello-World) was approved; it is now approved.\n`);
+      assert.equal((await api.h.deps.store.history(task.id)).at(-1)!.face, "api");
+      gh.assertClean();
       await chmod(file, 0o644);
       const open = openjules(["tasks", "list"], { HOME: home }, cwd);
       assert.equal(await open.exit, 1);

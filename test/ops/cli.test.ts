@@ -11,7 +11,7 @@ import type { Task } from "../../src/domain/model.ts";
 import { tempWorkspaces } from "../helpers/agent-double.ts";
 import { GitHubMock, testFetch } from "../helpers/github-mock.ts";
 import { testPrivateKey } from "../helpers/keys.ts";
-import { opsFixture, PLAN, seedTask, writeTranscript, type OpsFixture } from "../helpers/ops-fixtures.ts";
+import { opsFixture, PLAN, seedTask, writeTranscript, type OpsFixture, queuedJobIds } from "../helpers/ops-fixtures.ts";
 
 /** Runs the command line in-process against the fixture's data directory; returns exit code and output. */
 async function cli(fx: OpsFixture, argv: string[], extra: Partial<CliDeps> = {}) {
@@ -35,14 +35,6 @@ const githubStatus: CliDeps["status"] = async (settings, log, backends) => {
   });
   return (await jules.runtime()).deps.status;
 };
-
-async function jobIds(fx: OpsFixture): Promise<string[]> {
-  const seen: string[] = [];
-  await fx.queue.start({ run: async (job) => void seen.push(job.id), onFailed: async () => undefined }, 1);
-  await fx.queue.idle();
-  await fx.queue.stop(1000);
-  return seen;
-}
 
 describe("openjules tasks (in-process, real SQLite store and queue)", () => {
   let fx: OpsFixture;
@@ -138,7 +130,7 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
       (await fx.store.history(task.id)).map((e) => [e.actor, e.reason]),
       [["cli", `retry of task ${failed.id}`]],
     );
-    assert.deepEqual(await jobIds(fx), [`plan:${task.id}:1`]);
+    assert.deepEqual(await queuedJobIds(fx), [`plan:${task.id}:1`]);
     mock.assertClean();
     const busy = await cli(fx, ["tasks", "retry", failed.id]);
     assert.equal(busy.code, 1);
@@ -189,7 +181,7 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
       [task.kind, task.state, task.branch, task.approvedPlanHash, task.triggerCommentId, statusComment],
       ["follow_up", "approved", "jules/9-rename", "h9", null, "deferred"],
     );
-    assert.deepEqual(await jobIds(fx), [`execute:${task.id}:h9`]);
+    assert.deepEqual(await queuedJobIds(fx), [`execute:${task.id}:h9`]);
   });
 });
 

@@ -39,6 +39,8 @@ process.exitCode = await runCli(process.argv.slice(2), {
     const jules = await (await root()).createOpenJules(settings, { log, store: backends.store, queue: backends.queue, agent: null });
     return (await jules.runtime()).deps.status;
   },
+  // The same use cases as the server's, over this machine's backends (src/ops/cli/local-plane.ts).
+  controlPlane: async (settings, log, backends) => (await import("./local-plane.ts")).localControlPlane(settings, log, backends),
   async serve(settings, mode) {
     const [{ createOpenJules }, { stopOnSignals }] = await Promise.all([root(), import("../../composition/signals.ts")]);
     const jules = await createOpenJules(settings);

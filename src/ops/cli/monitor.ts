@@ -28,6 +28,7 @@ export interface WatchIo {
 
 const PAGE = 500;
 const KEPT_OUTPUT = 300;
+const FRAME_MS = 80;
 
 /** Every event of a task's log after `after`, page by page. */
 async function* history(client: TaskClient, id: string, after: number): AsyncGenerator<TaskLogEvent> {
@@ -73,6 +74,9 @@ export async function monitorTask(client: TaskClient, id: string, io: WatchIo, o
     io.screen.write(`${drawn > 0 ? `\u001b[${drawn}F\u001b[0J` : "\u001b[?25l"}${text}\n`);
     drawn = text.split("\n").length;
   };
+  // Events arriving together (the history, a burst of output) make one frame.
+  let pending: NodeJS.Timeout | null = null;
+  const soon = () => void (pending ??= setTimeout(() => ((pending = null), draw()), FRAME_MS));
   const ticker = io.screen ? setInterval(draw, 1000) : null;
   if (!io.screen) io.out(`Monitoring task ${task.id} (${task.owner}/${task.repo}), ${task.state}; stops when it is done, failed, cancelled or paused.`);
   draw();
@@ -80,13 +84,14 @@ export async function monitorTask(client: TaskClient, id: string, io: WatchIo, o
     for await (const event of watch(client, task, MONITOR_STOPS, 0, controller.signal)) {
       events.push(event);
       if (events.length > KEPT_OUTPUT * 2) dropOldOutput(events);
-      if (io.screen) draw();
+      if (io.screen) soon();
       else for (const line of eventLines(event)) io.out(line);
     }
     if (io.signal?.aborted) return 130;
     task = (await unwrap(client.get(id))).task;
   } finally {
     if (ticker) clearInterval(ticker);
+    if (pending) clearTimeout(pending);
     controller.abort();
     if (io.screen) {
       draw();

@@ -33,7 +33,7 @@ export interface CliDeps {
   serve?(settings: Settings, mode: "all" | "web" | "worker"): Promise<void>;
   doctor?: Partial<Omit<DoctorDeps, "env" | "backends" | "log">>;
   /** This machine's control plane over its backends (the composition root's); without it the control commands need --server. */
-  controlPlane?(settings: Settings, log: Logger, backends: Backends): Promise<ControlPlane>;
+  controlPlane?(settings: Settings, log: Logger, backends: Backends): Promise<ControlPlane & { close?(): Promise<void> }>;
   /** The terminal `monitor` redraws on (null or absent: plain lines), Ctrl-C, and fetch for --server (tests). */
   screen?: Screen | null;
   signal?: AbortSignal;
@@ -84,11 +84,14 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     async local() {
       const settings = loadSettings(deps.env);
       const log = cliLog(settings);
-      if (!deps.controlPlane)
-        throw new CliError("This command needs the control plane, which this build does not wire on this machine yet; use --server URL (or JULES_SERVER_URL).");
+      if (!deps.controlPlane) throw new CliError("This build has no control plane on this machine; name a server with --server URL (or JULES_SERVER_URL).");
       const backends = await deps.backends.open(settings, log);
       try {
-        return localClient(await deps.controlPlane(settings, log, backends), backends.description, () => backends.close());
+        const plane = await deps.controlPlane(settings, log, backends);
+        return localClient(plane, backends.description, async () => {
+          await plane.close?.();
+          await backends.close();
+        });
       } catch (error) {
         await backends.close();
         throw error;
