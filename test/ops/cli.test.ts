@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { runCli, type CliDeps } from "../../src/ops/cli/program.ts";
-import { createOpenJules } from "../../src/composition/open-jules.ts";
+import { localControlPlane } from "../../src/ops/cli/local-plane.ts";
 import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { tempWorkspaces } from "../helpers/agent-double.ts";
@@ -18,23 +18,13 @@ async function cli(fx: OpsFixture, argv: string[], extra: Partial<CliDeps> = {})
   const out: string[] = [];
   const err: string[] = [];
   const env = { APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "secret", JULES_DATA_DIR: fx.dataDir, JULES_GITHUB_WRITE_INTERVAL_MS: "0" };
-  const code = await runCli(argv, { env, backends: configuredBackends, out: (t) => out.push(t), err: (t) => err.push(t), ...extra });
+  const code = await runCli(argv, { env, backends: configuredBackends, controlPlane, out: (t) => out.push(t), err: (t) => err.push(t), ...extra });
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-/** The real status publisher of the server's composition root, talking to the mocked GitHub. */
-const githubStatus: CliDeps["status"] = async (settings, log, backends) => {
-  const jules = await createOpenJules(settings, {
-    log,
-    store: backends.store,
-    queue: backends.queue,
-    agent: null,
-    workspaces: tempWorkspaces,
-    githubBackoffMs: 5,
-    octokitRequest: { fetch: testFetch },
-  });
-  return (await jules.runtime()).deps.status;
-};
+/** This machine's control plane (as main.ts wires it), its GitHub App talking to the mocked GitHub. */
+const controlPlane: CliDeps["controlPlane"] = (settings, log, backends) =>
+  localControlPlane(settings, log, backends, { workspaces: tempWorkspaces, githubBackoffMs: 5, octokitRequest: { fetch: testFetch } });
 
 describe("openjules tasks (in-process, real SQLite store and queue)", () => {
   let fx: OpsFixture;
@@ -105,42 +95,47 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
     const task = await seedTask(fx.store, "working");
     await fx.store.update(task.id, { statusCommentId: 4242 });
     const mock = new GitHubMock().token().edits(1);
-    const r = await cli(fx, ["tasks", "cancel", task.id, "--reason", "superseded by #12", "--json"], { status: githubStatus });
+    const r = await cli(fx, ["tasks", "cancel", task.id, "--reason", "superseded by #12", "--json"]);
     assert.equal(r.code, 0, r.err);
-    const result = JSON.parse(r.out);
-    assert.deepEqual([result.task.state, result.notified], ["cancelled", true]);
+    assert.equal(JSON.parse(r.out).state, "cancelled");
     const last = (await fx.store.history(task.id)).at(-1)!;
-    assert.deepEqual([last.from, last.to, last.actor, last.reason], ["working", "cancelled", "cli", "superseded by #12"]);
+    assert.deepEqual([last.from, last.to, last.actor, last.face, last.reason], ["working", "cancelled", "operator", "cli", "superseded by #12"]);
     assert.match(mock.edited()[0]!, /Cancelled/);
     mock.assertClean();
     const again = await cli(fx, ["tasks", "cancel", task.id]);
-    assert.deepEqual([again.code, again.err], [1, `Task ${task.id} is already cancelled; there is nothing to cancel.`]);
+    assert.deepEqual([again.code, again.err], [1, `Task already ended: Task ${task.id} is already cancelled; there is nothing to cancel.`]);
   });
 
   it("retry creates a new task with the same request, posts its status comment and enqueues planning", async () => {
     const mock = new GitHubMock().token().comments(failed.issueNumber!);
-    const r = await cli(fx, ["tasks", "retry", failed.id, "--json"], { status: githubStatus });
+    const r = await cli(fx, ["tasks", "retry", failed.id, "--json"]);
     assert.equal(r.code, 0, r.err);
-    const { task, retryOf, statusComment } = JSON.parse(r.out);
+    const task = JSON.parse(r.out);
     assert.notEqual(task.id, failed.id);
-    assert.deepEqual([retryOf, statusComment, task.state, task.kind], [failed.id, "posted", "queued", "issue"]);
+    assert.deepEqual([task.state, task.kind, task.face], ["queued", "issue", "cli"]);
     assert.deepEqual([task.issueNumber, task.instruction, task.requestedBy, task.triggerCommentId], [failed.issueNumber, failed.instruction, "octocat", null]);
     assert.ok(task.statusCommentId > 0);
     assert.deepEqual(
       (await fx.store.history(task.id)).map((e) => [e.actor, e.reason]),
-      [["cli", `retry of task ${failed.id}`]],
+      [["operator", `retry of task ${failed.id}`]],
     );
     assert.deepEqual(await queuedJobIds(fx), [`plan:${task.id}:1`]);
     mock.assertClean();
     const busy = await cli(fx, ["tasks", "retry", failed.id]);
     assert.equal(busy.code, 1);
-    assert.match(busy.err, new RegExp(`already has an active task, ${task.id} \\(queued\\)`));
+    assert.match(busy.err, new RegExp(`^Issue busy: .* already has an active task, ${task.id} \\(queued\\)`));
+    const text = await cli(fx, ["tasks", "retry", (await seedTask(fx.store, "failed")).id]);
+    assert.match(text.out, /^Task \S+ \(Codertocat\/Hello-World#\d+\) was created to retry \S+; it is now queued\.$/);
+    await queuedJobIds(fx);
   });
 
   it("retry refuses done and live tasks, saying what to do instead", async () => {
     const done = (await fx.store.list({ state: "done" }))[0]!;
-    assert.match((await cli(fx, ["tasks", "retry", done.id])).err, /is done; there is nothing to retry/);
-    assert.match((await cli(fx, ["tasks", "retry", waiting.id])).err, new RegExp(`still awaiting_approval.*openjules tasks cancel ${waiting.id}`));
+    assert.match((await cli(fx, ["tasks", "retry", done.id])).err, /^Task done: .* is done; there is nothing to retry/);
+    assert.match(
+      (await cli(fx, ["tasks", "retry", waiting.id])).err,
+      /^Task still live: .* is still awaiting_approval; only a failed or cancelled task can be retried \(cancel it first\)/,
+    );
   });
 
   it("retry of a follow-up re-runs its approved feedback on the same branch; without GitHub the comment is deferred", async () => {
@@ -176,10 +171,10 @@ describe("openjules tasks (in-process, real SQLite store and queue)", () => {
     await fx.store.transition(created.task.id, { from: "approved", to: "failed", actor: "openjules", reason: "r" });
     const r = await cli(fx, ["tasks", "retry", created.task.id, "--json"]);
     assert.equal(r.code, 0, r.err);
-    const { task, statusComment } = JSON.parse(r.out);
+    const task = JSON.parse(r.out);
     assert.deepEqual(
-      [task.kind, task.state, task.branch, task.approvedPlanHash, task.triggerCommentId, statusComment],
-      ["follow_up", "approved", "jules/9-rename", "h9", null, "deferred"],
+      [task.kind, task.state, task.branch, task.approvedPlanHash, task.triggerCommentId, task.statusCommentId],
+      ["follow_up", "approved", "jules/9-rename", "h9", null, null],
     );
     assert.deepEqual(await queuedJobIds(fx), [`execute:${task.id}:h9`]);
   });

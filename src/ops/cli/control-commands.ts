@@ -1,7 +1,7 @@
 /**
  * The task commands that go through the control plane: `tasks create|
- * approve|revise|message|pause|resume|diff|events|monitor`, and the remote
- * form (`--server`) of `list|show|cancel|retry`. Each parses its arguments,
+ * approve|revise|message|pause|resume|cancel|retry|diff|events|monitor`,
+ * and the remote form (`--server`) of `list|show`. Each parses its arguments,
  * makes one call on the client (local: this machine's control plane as the
  * operator through the cli face; remote: the server's HTTP API with a
  * token) and prints the answer as text or `--json`. A refusal prints its
@@ -62,7 +62,7 @@ export function registerControlCommands(tasks: Command, io: ControlIo): void {
   const simple = <O extends object>(
     spec: string,
     description: string,
-    verb: string,
+    verb: string | ((id: string) => string),
     options: [string, string][],
     call: (client: TaskClient, id: string, rest: string[], opts: O) => ReturnType<TaskClient["approve"]>,
   ) => {
@@ -76,7 +76,7 @@ export function registerControlCommands(tasks: Command, io: ControlIo): void {
         const opts = args.find((a): a is O & Opts => typeof a === "object" && a !== null && !Array.isArray(a) && !("parseAsync" in a)) ?? ({} as O & Opts);
         return io.withClient(opts.server, opts.json, async (client) => {
           const task = await unwrap(call(client, id, rest, opts));
-          print(opts.json, task, () => line(task, verb));
+          print(opts.json, task, () => line(task, typeof verb === "string" ? verb : verb(id)));
         });
       });
   };
@@ -90,6 +90,20 @@ export function registerControlCommands(tasks: Command, io: ControlIo): void {
     "will pause at its next turn",
     [["--reason <text>", "why"]],
     (c, id, _, o) => c.pause(id, o.reason ? { reason: o.reason } : {}),
+  );
+  simple<{ reason?: string }>(
+    "cancel <id>",
+    "cancel a task; a worker running it stops within seconds and its status comment says so",
+    "was cancelled",
+    [["--reason <text>", "why (shown in the thread)"]],
+    (c, id, _, o) => c.cancel(id, o.reason ? { reason: o.reason } : {}),
+  );
+  simple(
+    "retry <id>",
+    "a failed or cancelled task again, as a new task with the same request (it plans again)",
+    (id) => `was created to retry ${id}`,
+    [],
+    (c, id) => c.retry(id),
   );
   simple<{ extra?: string }>(
     "resume <id>",

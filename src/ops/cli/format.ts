@@ -6,7 +6,6 @@
  */
 import type { TaskSummary, TaskView } from "../../tasks/control/port.ts";
 import type { TranscriptSummary } from "../transcript-summary.ts";
-import type { CancelResult, RetryResult } from "./task-commands.ts";
 import type { MigrationReport } from "./backends.ts";
 
 /** Replaces control characters other than newline and tab (escape sequences could drive the terminal). */
@@ -68,17 +67,6 @@ export function formatTaskDetail(detail: TaskView & { transcript?: TranscriptSum
   out.push("History");
   for (const e of history) out.push(`  ${e.at}  ${e.from ?? "(new)"} -> ${e.to}  by ${e.actor}${e.reason ? `: ${e.reason}` : ""}`);
   return terminalSafe(out.join("\n"));
-}
-
-export function formatCancel(result: CancelResult): string {
-  const thread = result.notified ? "The status comment is being updated." : "The status comment was not updated (no GitHub credentials).";
-  return `Cancelled task ${result.task.id}. A worker running it stops within seconds. ${thread}`;
-}
-
-export function formatRetry(result: RetryResult): string {
-  const thread = result.statusComment === "posted" ? "Its status comment is in the thread." : "Its status comment is posted when a worker takes it.";
-  const next = result.task.kind === "follow_up" ? "It runs the follow-up again." : "It plans again; the plan needs approval in the thread.";
-  return `Created task ${result.task.id} as a retry of ${result.retryOf}. ${next} ${thread}`;
 }
 
 export function formatMigrations(reports: MigrationReport[]): string {

@@ -3,8 +3,8 @@
  * `.env` from the working directory when there is one (as the server does
  * through Probot), then runs the command line with the real environment,
  * backends and GitHub, and exits with its code. The server commands and the
- * status comment go through the composition root (src/composition/), loaded
- * only when a command needs it.
+ * local control plane go through the composition root (src/composition/),
+ * loaded only when a command needs it.
  */
 import { existsSync } from "node:fs";
 import { configuredBackends } from "./backends.ts";
@@ -34,11 +34,7 @@ process.exitCode = await runCli(process.argv.slice(2), {
         }
       : null,
   signal: interrupt.signal,
-  async status(settings, log, backends) {
-    // The same composition as the server, so the status comment is rendered and paced exactly as the worker does it.
-    const jules = await (await root()).createOpenJules(settings, { log, store: backends.store, queue: backends.queue, agent: null });
-    return (await jules.runtime()).deps.status;
-  },
+
   // The same use cases as the server's, over this machine's backends (src/ops/cli/local-plane.ts).
   controlPlane: async (settings, log, backends) => (await import("./local-plane.ts")).localControlPlane(settings, log, backends),
   async serve(settings, mode) {

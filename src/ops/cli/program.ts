@@ -1,6 +1,6 @@
 /**
- * The `openjules` command line (commander): `tasks list|show|logs|cancel|retry`,
- * `tokens add|list|revoke`, `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
+ * The `openjules` command line (commander): `tasks list|show|logs` and the
+ * control-plane commands (control-commands.ts), `tokens add|list|revoke`, `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
  * takes `--json` for scripts. `runCli` returns the exit code instead of
  * exiting, and everything it touches (environment, backends, output, GitHub)
  * comes in through CliDeps, so tests drive it in-process.
@@ -12,9 +12,9 @@ import { REDACT_PATHS } from "../../log.ts";
 import { loadSettings, SettingsError, type Settings } from "../../settings.ts";
 import { formatDoctor, runDoctor, type DoctorDeps } from "./doctor.ts";
 import type { Backends, BackendsFactory } from "./backends.ts";
-import { formatCancel, formatMigrations, formatRetry, formatTaskDetail, formatTaskPage } from "./format.ts";
+import { formatMigrations, formatTaskDetail, formatTaskPage } from "./format.ts";
 import { logsCommand } from "./logs-command.ts";
-import { cancelCommand, CliError, listCommand, remoteList, retryCommand, showCommand, type ListOptions, type StatusNotifier } from "./task-commands.ts";
+import { CliError, listCommand, remoteList, showCommand, type ListOptions } from "./task-commands.ts";
 import { registerTokenCommands } from "./tokens-command.ts";
 import type { ControlPlane } from "../../tasks/control/port.ts";
 import { localClient, unwrap } from "./client.ts";
@@ -27,8 +27,6 @@ export interface CliDeps {
   backends: BackendsFactory;
   out(text: string): void;
   err(text: string): void;
-  /** The status publisher for cancel/retry (posts to GitHub); null when the thread is not to be touched. */
-  status?(settings: Settings, log: Logger, backends: Backends): Promise<StatusNotifier | null>;
   /** Runs the server in this process (`start`, `web`, `worker`) with the settings read from `env`. */
   serve?(settings: Settings, mode: "all" | "web" | "worker"): Promise<void>;
   doctor?: Partial<Omit<DoctorDeps, "env" | "backends" | "log">>;
@@ -150,47 +148,6 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       act(async ({ backends, settings }, id: string, opts: Json) => {
         for await (const line of logsCommand({ store: backends.store, dataDir: settings.dataDir }, id, Boolean(opts.json))) deps.out(line);
       }),
-    );
-
-  tasks
-    .command("cancel <id>")
-    .description("cancel a task; a worker running it stops and the status comment says so")
-    .option("--reason <text>", "why (shown in the thread)")
-    .option(...serverOption)
-    .option("--json", "print JSON")
-    .action(
-      remoteOr(
-        control,
-        async (client, id: string, opts: Json & { reason?: string }) => {
-          const task = await unwrap(client.cancel(id, opts.reason ? { reason: opts.reason } : {}));
-          print(opts.json, task, () => `Cancelled task ${task.id}; it is now ${task.state}.`);
-        },
-        act(async ({ backends, settings, log }, id: string, opts: Json & { reason?: string }) => {
-          const status = (await deps.status?.(settings, log, backends)) ?? null;
-          const result = await cancelCommand({ ...backends, dataDir: settings.dataDir, status }, id, opts.reason);
-          print(opts.json, result, () => formatCancel(result));
-        }),
-      ),
-    );
-
-  tasks
-    .command("retry <id>")
-    .description("start a new task with the same request as a failed or cancelled one")
-    .option(...serverOption)
-    .option("--json", "print JSON")
-    .action(
-      remoteOr(
-        control,
-        async (client, id: string, opts: Json) => {
-          const task = await unwrap(client.retry(id));
-          print(opts.json, task, () => `Retried task ${id}: task ${task.id} is now ${task.state}.`);
-        },
-        act(async ({ backends, settings, log }, id: string, opts: Json) => {
-          const status = (await deps.status?.(settings, log, backends)) ?? null;
-          const result = await retryCommand({ ...backends, dataDir: settings.dataDir, status }, id);
-          print(opts.json, result, () => formatRetry(result));
-        }),
-      ),
     );
 
   registerControlCommands(tasks, control);
