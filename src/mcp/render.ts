@@ -7,19 +7,14 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Task } from "../domain/model.ts";
+import { summary } from "../tasks/control/list-tasks.ts";
 import type { Result, TaskView } from "../tasks/control/port.ts";
 
+/** The task's summary (as list_tasks shows it) with what an assistant acts on: the plan, the branches, the failure with its hint, the pause, the spend. */
 export function taskCard(task: Task) {
   return {
-    id: task.id,
-    repository: `${task.owner}/${task.repo}`,
-    issueNumber: task.issueNumber,
-    kind: task.kind,
-    state: task.state,
-    title: task.issueTitle,
+    ...summary(task),
     instruction: task.instruction,
-    requestedBy: task.requestedBy,
-    face: task.face,
     baseBranch: task.baseBranch,
     branch: task.branch,
     model: task.model,
@@ -29,12 +24,9 @@ export function taskCard(task: Task) {
     costEstimateUsd: task.costEstimateUsd,
     approvedBy: task.approvedBy,
     activity: task.activity,
-    pullRequestUrl: task.pullRequestUrl,
     failure: task.failure,
     pause: task.pause,
     usage: task.usage,
-    createdAt: task.createdAt,
-    updatedAt: task.updatedAt,
   };
 }
 
