@@ -10,7 +10,7 @@ import type { LogEventData, Task } from "../../src/domain/model.ts";
 import { apiFixture, type ApiFixture, OPERATOR } from "../api/fixture.ts";
 import { configuredBackends } from "../../src/ops/cli/backends.ts";
 import { type CliDeps, runCli } from "../../src/ops/cli/program.ts";
-import { mockAnyTokens, mockRepoInstallation, mockRepository } from "../helpers/github-app-mock.ts";
+import { mockAnyTokens, mockCompareDiff, mockRepoInstallation, mockRepository } from "../helpers/github-app-mock.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { INSTALLATION_ID } from "../helpers/payloads.ts";
 import { taskIn } from "../tasks/control/harness.ts";
@@ -210,6 +210,50 @@ describe("openjules tasks monitor / events against a live /api/v1 server (spawne
     assert.equal(await bad.exit, 1);
     assert.equal(bad.stderr(), '--issue must be an issue number, got "twelve"\n');
     assert.deepEqual(api.errors, []);
+    gh.assertClean();
+  });
+
+  it("list, show, message, pause, resume and diff through the API, each printed as text or JSON", async () => {
+    // Its own installation, so its token is asked for in this test whatever the others did.
+    const task = await taskIn(api.h, "working", { installationId: 9 }, { branch: "jules/fix-crash" });
+    const run = async (args: string[]) => {
+      const child = openjules(args, env(), cwd);
+      const code = await child.exit;
+      assert.equal(code, 0, child.stderr());
+      return child.stdout();
+    };
+    const page = JSON.parse(await run(["tasks", "list", "--state", "working", "--json"]));
+    assert.ok(page.tasks.some((t: { id: string; face: string }) => t.id === task.id && t.face === "api"));
+    assert.match(await run(["tasks", "list", "--state", "working"]), new RegExp(`^ID +STATE +WHERE[^]*\\n${task.id}  working +Codertocat/Hello-World  `));
+    assert.match(
+      await run(["tasks", "show", task.id]),
+      new RegExp(`^Task ${task.id} \\(issue\\)\\n  where +Codertocat/Hello-World\\n[^]*History\\n .* \\(new\\) -> queued  by Codertocat`),
+    );
+    assert.equal(
+      await run(["tasks", "message", task.id, "use", "the", "v2", "API"]),
+      `Message sent to task ${task.id}: it reaches the agent at its next turn. The task is working.\n`,
+    );
+    const messages = await api.h.deps.store.takeMessages(task.id);
+    assert.deepEqual(
+      messages.map((m) => [m.author, m.face, m.body]),
+      [["operator", "api", "use the v2 API"]],
+    );
+    assert.match(
+      await run(["tasks", "pause", task.id, "--reason", "lunch"]),
+      new RegExp(`^Task ${task.id} \\(Codertocat/Hello-World\\) will pause at its next turn; it is now \\w+\\.\\n$`),
+    );
+    const gh = new GitHubMock();
+    mockAnyTokens(gh);
+    mockCompareDiff(gh, "main", "jules/fix-crash", "diff --git a/src/config.ts b/src/config.ts\n+guard\n");
+    assert.equal(await run(["tasks", "diff", task.id]), "diff --git a/src/config.ts b/src/config.ts\n+guard\n");
+    const paused = await taskIn(api.h, "paused", { installationId: 9 });
+    gh.config(null);
+    gh.config(null);
+    const beyond = openjules(["tasks", "resume", paused.id, "--extra", "5 turns"], env(), cwd);
+    assert.equal(await beyond.exit, 1);
+    assert.match(beyond.stderr(), /^Beyond the operator's cap: With this, the task's budget would be 45 turns, more than the operator's cap of 40 turns \(JULES_MAX_TURNS\)/);
+    const resumed = JSON.parse(await run(["tasks", "resume", paused.id, "--json"]));
+    assert.equal(resumed.state, "approved");
     gh.assertClean();
   });
 
