@@ -4,7 +4,8 @@
  * already active, no task, nothing to approve or revise, the plan changed
  * before the approval arrived, already approved, the four-eyes rule, no
  * agent configured, a task started on a pull request, an unknown command
- * (answered with the help), and the issue edited after its plan was written. `login`, when given, is mentioned at the start.
+ * (answered with the help), the issue edited after its plan was written, and
+ * a pause or resume that cannot be done (in the use case's own words). `login`, when given, is mentioned at the start.
  */
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Task } from "../domain/model.ts";
@@ -29,6 +30,7 @@ const startHint = (command: string) => `Start one with \`/${commandWord(command)
 function whatNow(task: Task): string {
   if (task.state === "queued" || task.state === "planning" || task.state === "revising") return " I will post the plan when it is ready.";
   if (task.state === "approved" || task.state === "working" || task.state === "testing") return " Its plan is already approved; `/cancel` stops it.";
+  if (task.state === "paused") return " It is paused; resume it or `/cancel` it.";
   return "";
 }
 
@@ -123,4 +125,9 @@ export function issueEditedAfterPlan(input: Addressed & { task: Task; command: s
       "I am carrying out the approved plan with the issue as it read when the plan was written; the edit is not used. " +
       `To work from the new text, reply \`/cancel\`, then start a new task with \`/${commandWord(input.command)}\`.`,
   );
+}
+
+/** A command the task cannot take now (pause, resume): what the use case said, which names what to do instead. */
+export function cannotNow(input: Addressed & { detail: string }): string {
+  return to(input.login, `${inline(input.detail, 1000)} I did nothing.`);
 }

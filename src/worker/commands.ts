@@ -1,45 +1,59 @@
 import type { RepoConfig } from "../config/repo-config.ts";
+import type { Caller } from "../domain/actor.ts";
+import type { Task } from "../domain/model.ts";
 import type { JulesCommand } from "../github/commands/command.ts";
 import { taskOrigin, type CommentEvent } from "../github/events.ts";
-import { WRITER_ROLES } from "../github/port.ts";
 import { renderHelp } from "../render/help.ts";
 import { planCommentUrl } from "../render/links.ts";
 import * as replies from "../render/replies.ts";
-import { approvePlan } from "../tasks/approve-plan.ts";
-import { cancelTask } from "../tasks/cancel-task.ts";
-import { revisePlan } from "../tasks/revise-plan.ts";
+import { allow, refusedCaller } from "../tasks/control/access.ts";
+import { approveTask } from "../tasks/control/approve-task.ts";
+import { cancelTaskUseCase } from "../tasks/control/cancel-task.ts";
+import { messageTask } from "../tasks/control/message-task.ts";
+import { pauseTask } from "../tasks/control/pause-task.ts";
+import type { UseCaseError } from "../tasks/control/port.ts";
+import { resumeTask } from "../tasks/control/resume-task.ts";
+import { reviseTask } from "../tasks/control/revise-task.ts";
 import { startFollowUp } from "../tasks/start-follow-up.ts";
-import type { Task } from "../domain/model.ts";
 import { startTask } from "../tasks/start-task.ts";
 import type { InboundContext } from "./inbound-context.ts";
+import { rememberRoles } from "./role-memo.ts";
 
 /**
- * One parsed command from a person the gate let through: check the role the
- * command needs, then call the use case and answer in the thread.
+ * One parsed command from a person the gate let through: the thread's face
+ * of the control plane. The commenter is the caller (face `thread`); the use
+ * cases check their role (src/tasks/control/access.ts, the same rule as every
+ * face) and this answers in the thread. `/jules <text>` on a task that is
+ * working becomes a message for its agent's next turn.
  */
-const GATED: readonly JulesCommand["kind"][] = ["start", "approve", "revise", "cancel"];
-
 export async function handleCommand(ctx: InboundContext, event: CommentEvent, command: JulesCommand, config: RepoConfig): Promise<void> {
   const repo = { owner: event.repo.owner, repo: event.repo.repo };
   const say = (body: string) => ctx.gh.comment(repo, event.issueNumber, body);
   const who = event.author.login;
+  const caller: Caller = { principal: { kind: "user", login: who, scopes: ["read", "write"], repositories: null }, face: "thread" };
+  const github = rememberRoles(ctx.deps.github, { installationId: event.installationId, gateway: ctx.gh });
+  const deps = { ...ctx.deps, github, ownLogin: () => ctx.ownLogin };
+  /** A refusal of the commenter: the reply names their role (looked up once, by the use case). */
+  const refuse = (action: string) => say(replies.notAllowed({ login: who, role: github.knownRole(repo, who), action }));
 
-  if (GATED.includes(command.kind)) {
-    const role = await ctx.gh.role(repo, who);
-    if (!WRITER_ROLES.includes(role)) return void (await say(replies.notAllowed({ login: who, role, action: actionWords[command.kind] ?? "do that" })));
-  }
-
-  const store = ctx.deps.store;
   switch (command.kind) {
     case "help":
       return void (await say(renderHelp({ config })));
     case "unknown":
       return void (await say(replies.unknownCommand({ login: who, word: command.word, config })));
     case "status": {
-      const task = await store.findLatest(repo.owner, repo.repo, event.issueNumber);
+      const task = await ctx.deps.store.findLatest(repo.owner, repo.repo, event.issueNumber);
       return void (await say(task ? ctx.deps.status.render(task) : replies.noTask({ login: who, command: config.command })));
     }
     case "start": {
+      const running = await ctx.deps.store.findActive(repo.owner, repo.repo, event.issueNumber);
+      if (command.text && running && (running.state === "working" || running.state === "testing")) {
+        const sent = await messageTask(deps, caller, running.id, { text: command.text });
+        if (!sent.ok) await answerError(sent.error, "send a message to a task");
+        return;
+      }
+      const allowed = await allow(deps, caller, "write", { installationId: event.installationId, ...repo });
+      if (!allowed.ok) return void (await refuse("start a task"));
       if (event.isPullRequest) return followUp(ctx, event, command.text, config, say);
       const issue = await ctx.gh.issue(repo, event.issueNumber);
       const result = await startTask(
@@ -52,6 +66,7 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
           triggerCommentId: event.commentId,
           baseBranch: command.base ?? event.repo.defaultBranch,
           command: config.command,
+          face: "thread",
         },
         `/${config.command} by @${who}`,
       );
@@ -60,12 +75,14 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
     }
   }
 
-  const task = await store.findActive(repo.owner, repo.repo, event.issueNumber);
+  const task = await ctx.deps.store.findActive(repo.owner, repo.repo, event.issueNumber);
   if (!task) return void (await say(replies.noTask({ login: who, command: config.command })));
   switch (command.kind) {
     case "approve": {
       const comment = { source: event.source, id: event.commentId, createdAt: event.createdAt };
-      const result = await approvePlan(ctx.deps, { task, approval: { kind: "person", login: who, note: command.note, comment }, config });
+      const approved = await approveTask(deps, caller, task.id, { note: command.note, comment, config });
+      if (!approved.ok) return answerError(approved.error, "approve a plan");
+      const result = approved.value;
       if (result.kind === "not_waiting") await say(replies.nothingToApprove({ login: who, task, command: config.command }));
       else if (result.kind === "outdated") await say(replies.planOutdated({ login: who, task, command: config.command, ...planLink(ctx, task) }));
       else if (result.kind === "own_plan") await say(replies.fourEyes({ login: who }));
@@ -73,13 +90,35 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
       return;
     }
     case "revise": {
-      const result = await revisePlan(ctx.deps, { task, by: who, feedback: command.feedback });
-      if (result.kind === "not_waiting") await say(replies.nothingToRevise({ login: who, task, command: config.command }));
+      const result = await reviseTask(deps, caller, task.id, { feedback: command.feedback });
+      if (!result.ok && refusedCaller(result.error)) await refuse("ask for a new plan");
+      else if (!result.ok) await say(replies.nothingToRevise({ login: who, task, command: config.command }));
       return;
     }
-    case "cancel":
-      await cancelTask(ctx.deps, { task, by: who, reason: command.reason });
+    case "cancel": {
+      const result = await cancelTaskUseCase(deps, caller, task.id, { reason: command.reason });
+      if (!result.ok && refusedCaller(result.error)) await refuse("cancel a task");
       return;
+    }
+    case "pause": {
+      const result = await pauseTask(deps, caller, task.id, {});
+      if (!result.ok) await answerError(result.error, "pause a task");
+      return;
+    }
+    case "resume": {
+      if (!ctx.caps)
+        return void (await say(
+          replies.cannotNow({ login: who, detail: "This OpenJules process was started without its budget caps, so it cannot resume tasks; ask the operator." }),
+        ));
+      const result = await resumeTask({ ...deps, caps: ctx.caps }, caller, task.id, { extra: command.budget, config });
+      if (!result.ok) await answerError(result.error, "resume a task");
+      return;
+    }
+  }
+
+  /** A refusal of the commenter names their role; anything else is said in the use case's words. */
+  async function answerError(error: UseCaseError, action: string): Promise<void> {
+    await (refusedCaller(error) ? refuse(action) : say(replies.cannotNow({ login: who, detail: error.detail })));
   }
 }
 
@@ -109,10 +148,3 @@ function planLink(ctx: InboundContext, task: Task): { planUrl?: string } {
   const planUrl = planCommentUrl(ctx.deps.webBase, task);
   return planUrl ? { planUrl } : {};
 }
-
-const actionWords: Partial<Record<JulesCommand["kind"], string>> = {
-  start: "start a task",
-  approve: "approve a plan",
-  revise: "ask for a new plan",
-  cancel: "cancel a task",
-};

@@ -1,4 +1,5 @@
 import type { GitHubGateway } from "../github/port.ts";
+import type { Settings } from "../settings.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
 
 /** What the inbound job and the per-command handling run with. */
@@ -6,4 +7,6 @@ export interface InboundContext {
   deps: TaskDeps;
   gh: GitHubGateway;
   ownLogin: string | null;
+  /** The operator's budget caps (settings.agent.caps): `/jules resume` adds budget within them. */
+  caps?: Settings["agent"]["caps"] | undefined;
 }

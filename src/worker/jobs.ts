@@ -11,13 +11,17 @@ import { commandWord } from "../render/escape.ts";
 import type { Task } from "../domain/model.ts";
 import { taskLogBindings } from "../ops/log-context.ts";
 import type { Metrics } from "../ops/metrics.ts";
+import type { Settings } from "../settings.ts";
 
 /**
  * The worker: routes each job to its use case. A job that ran out of
  * attempts (GitHub or the model kept failing, or the worker died too often)
  * ends its task as failed with a message in the thread, never silently.
  */
-export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | null; metrics?: Pick<Metrics, "jobWait"> }): JobHandlers {
+export function jobHandlers(
+  deps: TaskDeps,
+  options: { ownLogin: () => string | null; metrics?: Pick<Metrics, "jobWait"> /** settings.agent.caps, for `/jules resume`. */; caps?: Settings["agent"]["caps"] },
+): JobHandlers {
   return {
     async run(job) {
       const log = deps.log.child({ job: job.id, attempt: job.attempt });
@@ -49,7 +53,7 @@ export function jobHandlers(deps: TaskDeps, options: { ownLogin: () => string | 
     if (job.name === "inbound") {
       const event = job.data as InboundEvent;
       const gh = await deps.github.forInstallation(event.installationId);
-      await handleInbound({ deps, gh, ownLogin: options.ownLogin() }, event);
+      await handleInbound({ deps, gh, ownLogin: options.ownLogin(), caps: options.caps }, event);
       return;
     }
     const taskId = taskIdOf(job);

@@ -29,6 +29,10 @@ export const JulesCommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("revise"), feedback: text.min(1) }),
   z.object({ kind: z.literal("cancel"), reason: text }),
   z.object({ kind: z.literal("status") }),
+  /** `/jules resume [budget]`: a paused task goes on; `budget` is more budget in words ("$2", "20 turns"), empty for none. */
+  z.object({ kind: z.literal("resume"), budget: text }),
+  /** `/jules pause`: a working task stops at its next turn, keeping its work. */
+  z.object({ kind: z.literal("pause") }),
   z.object({ kind: z.literal("help") }),
   z.object({ kind: z.literal("unknown"), word: z.string().min(1).max(MAX_UNKNOWN_WORD) }),
 ]);

@@ -9,7 +9,9 @@
  *   /jules <text>               start; text = rest of the line and all following lines, trimmed
  *   /jules --base <branch> [text]   start on another base branch (`--base=<branch>` too);
  *                               a missing or invalid branch → unknown "--base"
- *   /jules status | help        exactly that word (a trailing . ! or ? is tolerated)
+ *   /jules status | help | pause   exactly that word (a trailing . ! or ? is tolerated)
+ *   /jules resume [budget]      resume a paused task; the budget starts with `$` or a digit
+ *                               ("$2", "20 turns"); `/jules resume <other text>` is a start
  *   /jules approve|revise|cancel …   aliases of the slash commands below
  *   /jules <word>               one lowercase word (letters, dashes, ≤ 24) that is not a
  *                               subcommand → unknown <word>, answered with help
@@ -70,9 +72,12 @@ function jules(rest: string): JulesCommand {
   const bare = asciiLower(withoutTrailingPunctuation(all));
   if (bare === "status") return { kind: "status" };
   if (bare === "help") return { kind: "help" };
+  if (bare === "pause") return { kind: "pause" };
+  if (bare === "resume") return { kind: "resume", budget: "" };
   const [first, remainder] = splitFirst(all);
   const word = asciiLower(first);
   if (isAlias(word)) return alias(word, remainder);
+  if (word === "resume" && /^[$\d]/.test(remainder)) return { kind: "resume", budget: clip(remainder) };
   if (word === "--base" || word.startsWith("--base=")) return withBase(first, remainder);
   if (UNKNOWN_WORD.test(all)) return { kind: "unknown", word: all };
   return { kind: "start", text: clip(all), base: null };

@@ -3,7 +3,7 @@ import type { Caller } from "../../domain/actor.ts";
 import type { Task } from "../../domain/model.ts";
 import type { ControlDeps } from "./deps.ts";
 import { fail, noSuchTask, ok } from "./result.ts";
-import type { Result } from "./port.ts";
+import type { Result, UseCaseError } from "./port.ts";
 
 /**
  * The one permission check of every use case (src/access decide.ts): the
@@ -12,18 +12,30 @@ import type { Result } from "./port.ts";
  * repository as GitHub tells it for the installation (a write needs admin,
  * maintain or write, exactly as a comment in the thread does).
  */
-export async function allow(deps: ControlDeps, caller: Caller, action: Action, where: { installationId: number; owner: string; repo: string }): Promise<Result<true>> {
+export async function allow(
+  deps: Pick<ControlDeps, "github">,
+  caller: Caller,
+  action: Action,
+  where: { installationId: number; owner: string; repo: string },
+): Promise<Result<true>> {
   const repository = `${where.owner}/${where.repo}`;
   const decision = await authorize(caller.principal, action, repository, async () => {
     const gh = await deps.github.forInstallation(where.installationId);
     return gh.role(where, caller.principal.kind === "user" ? caller.principal.login : "");
   });
   if (decision.allowed) return ok(true);
-  return decision.status === 404 ? fail("not_found", "Repository not found", decision.message) : fail("forbidden", "Not allowed", decision.message);
+  return decision.status === 404 ? fail("not_found", "Repository not found", decision.message) : fail("forbidden", NOT_ALLOWED, decision.message);
+}
+
+const NOT_ALLOWED = "Not allowed";
+
+/** Whether a use case refused the caller itself (no access, no write role or scope), as opposed to the task's state. */
+export function refusedCaller(error: UseCaseError): boolean {
+  return error.code === "not_found" || (error.code === "forbidden" && error.title === NOT_ALLOWED);
 }
 
 /** The task, when it exists and the caller may `action` it (a task the caller cannot read is not found, as on GitHub). */
-export async function taskFor(deps: ControlDeps, caller: Caller, id: string, action: Action): Promise<Result<Task>> {
+export async function taskFor(deps: Pick<ControlDeps, "store" | "github">, caller: Caller, id: string, action: Action): Promise<Result<Task>> {
   const task = await deps.store.get(id);
   if (!task) return noSuchTask(id);
   const allowed = await allow(deps, caller, action, task);

@@ -1,9 +1,10 @@
+import type { RepoConfig } from "../../config/repo-config.ts";
 import type { ApprovalComment } from "../../domain/approval-order.ts";
 import { actorName, type Caller } from "../../domain/actor.ts";
 import type { Task } from "../../domain/model.ts";
 import { approvePlan, type ApproveResult } from "../approve-plan.ts";
 import { taskFor } from "./access.ts";
-import type { ControlDeps } from "./deps.ts";
+import type { TaskDeps } from "../deps.ts";
 import type { Result } from "./port.ts";
 import { repoSettings } from "./repo-settings.ts";
 import { fail, ok } from "./result.ts";
@@ -15,11 +16,17 @@ import { fail, ok } from "./result.ts";
  * now. The four-eyes rule (`approvers: others`) holds on every face; the
  * operator is not the requester of anyone's task, so it may always approve.
  */
-export async function approveTask(deps: ControlDeps, caller: Caller, id: string, input: { note?: string; comment?: ApprovalComment }): Promise<Result<ApproveResult>> {
+export async function approveTask(
+  deps: TaskDeps,
+  caller: Caller,
+  id: string,
+  input: { note?: string; comment?: ApprovalComment; config?: RepoConfig },
+): Promise<Result<ApproveResult>> {
   const found = await taskFor(deps, caller, id, "write");
   if (!found.ok) return found;
   const task = found.value;
-  const config = await repoSettings(deps, task);
+  // The thread has loaded the repository's settings already.
+  const config = input.config ? ok(input.config) : await repoSettings(deps, task);
   if (!config.ok) return config;
   const login = actorName(caller.principal);
   const approval = { kind: "person" as const, login, note: input.note ?? "", comment: input.comment ?? null, face: caller.face };

@@ -4,7 +4,10 @@ import { MAX_COMMAND_TEXT } from "../../github/commands/command.ts";
 import { revisePlan } from "../revise-plan.ts";
 import { startFollowUp } from "../start-follow-up.ts";
 import { taskFor } from "./access.ts";
+import type { TaskDeps } from "../deps.ts";
 import type { ControlDeps } from "./deps.ts";
+
+type MessageDeps = TaskDeps & Pick<ControlDeps, "ownLogin">;
 import type { MessageDelivery, Result } from "./port.ts";
 import { fail, ok } from "./result.ts";
 import { revised } from "./revise-task.ts";
@@ -18,7 +21,7 @@ type Delivered = Result<{ task: Task; delivery: MessageDelivery }>;
  * - done with a pull request: a follow-up on that pull request, as `/jules <text>` on it would be;
  * - anything else: refused, with what to do instead.
  */
-export async function messageTask(deps: ControlDeps, caller: Caller, id: string, input: { text: string }): Promise<Delivered> {
+export async function messageTask(deps: MessageDeps, caller: Caller, id: string, input: { text: string }): Promise<Delivered> {
   const text = input.text.trim().slice(0, MAX_COMMAND_TEXT);
   if (!text) return fail("invalid", "Message missing", "Write what the task should know or do.");
   const found = await taskFor(deps, caller, id, "write");
@@ -52,7 +55,7 @@ const WHAT_TO_DO: Partial<Record<Task["state"], string>> = {
   paused: "resume it first (with more budget if it ran out), then send your text.",
 };
 
-async function followUp(deps: ControlDeps, caller: Caller, origin: Task, text: string): Promise<Delivered> {
+async function followUp(deps: MessageDeps, caller: Caller, origin: Task, text: string): Promise<Delivered> {
   const gh = await deps.github.forInstallation(origin.installationId);
   const by = actorName(caller.principal);
   const result = await startFollowUp(deps, {

@@ -1,8 +1,10 @@
 import { effectiveBudget } from "../../agent/budget.ts";
+import type { RepoConfig } from "../../config/repo-config.ts";
 import { actorName, type Caller } from "../../domain/actor.ts";
 import type { ExtraBudget, Task } from "../../domain/model.ts";
 import { enqueueTaskJob } from "../task-jobs.ts";
 import { taskFor } from "./access.ts";
+import type { TaskDeps } from "../deps.ts";
 import type { ControlDeps } from "./deps.ts";
 import { addBudgets, budgetWords, parseExtraBudget } from "./extra-budget.ts";
 import type { Result } from "./port.ts";
@@ -16,7 +18,7 @@ import { fail, ok } from "./result.ts";
  * and of earlier resumes; the sum may not pass the operator's caps
  * (JULES_MAX_*), and a request that would is refused naming the cap.
  */
-export async function resumeTask(deps: ControlDeps, caller: Caller, id: string, input: { extra?: string }): Promise<Result<Task>> {
+export async function resumeTask(deps: TaskDeps & Pick<ControlDeps, "caps">, caller: Caller, id: string, input: { extra?: string; config?: RepoConfig }): Promise<Result<Task>> {
   const parsed = parseExtraBudget(input.extra ?? "");
   if (!parsed.ok) return fail("invalid", "Budget not understood", parsed.message);
   const found = await taskFor(deps, caller, id, "write");
@@ -25,7 +27,7 @@ export async function resumeTask(deps: ControlDeps, caller: Caller, id: string, 
   if (task.state !== "paused" || !task.pause || !task.approvedPlanHash) {
     return fail("conflict", "Task not paused", `Task ${id} is ${task.state}; only a paused task can be resumed.`);
   }
-  const config = await repoSettings(deps, task);
+  const config = input.config ? ok(input.config) : await repoSettings(deps, task);
   if (!config.ok) return config;
   const extra = addBudgets(task.extraBudget, parsed.extra);
   const over = beyondCap(deps, effectiveBudget(config.value.budgets, deps.caps), extra);
@@ -50,7 +52,7 @@ export async function resumeTask(deps: ControlDeps, caller: Caller, id: string, 
 type Budget = ReturnType<typeof effectiveBudget>;
 
 /** Why the repository's budget plus `extra` passes an operator cap, or null. */
-function beyondCap(deps: ControlDeps, base: Budget, extra: ExtraBudget): string | null {
+function beyondCap(deps: Pick<ControlDeps, "caps">, base: Budget, extra: ExtraBudget): string | null {
   const caps = deps.caps;
   const checks: [number, number, string, (n: number) => string][] = [
     [base.maxCostUsd + extra.costUsd, caps.maxCostUsd, "JULES_MAX_COST_USD", (n) => `$${n.toFixed(2)}`],

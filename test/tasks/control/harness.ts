@@ -31,8 +31,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { allowedModels?: string[] } = {}): Promise<Harness> {
-  const app = await startTestApp({ startWorker: false });
+/** `startWorker`: run jobs (for the thread's commands, which arrive as inbound jobs); off by default so jobs stay queued. */
+export async function startHarness(options: { allowedModels?: string[]; startWorker?: boolean } = {}): Promise<Harness> {
+  const app = await startTestApp({ startWorker: options.startWorker ?? false });
   const feed = createInProcessFeed();
   const deps: ControlDeps = {
     ...app.deps,
