@@ -200,7 +200,12 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
       act(async ({ settings, log, backends }) => {
         if (!deps.controlPlane) throw new CliError("This build does not wire the control plane on this machine, which `openjules mcp` needs; use the server's /mcp instead.");
         const { serveMcpOverStdio } = await import("../../mcp/stdio.ts");
-        await serveMcpOverStdio({ control: await deps.controlPlane(settings, log, backends), dataDir: settings.dataDir, log });
+        const plane = await deps.controlPlane(settings, log, backends);
+        try {
+          await serveMcpOverStdio({ control: plane, dataDir: settings.dataDir, log });
+        } finally {
+          await plane.close?.();
+        }
       }),
     );
 
