@@ -26,8 +26,7 @@ export interface RemoteOptions {
 export function remoteClient(target: RemoteTarget, options: RemoteOptions = {}, fetchImpl: typeof fetch = fetch): TaskClient {
   const wire: Wire = { target, fetch: fetchImpl };
   const task = (id: string) => `/api/v1/tasks/${encodeURIComponent(id)}`;
-  const post = <T>(path: string, body: object, pick: (json: never, status: number) => T = (json) => ((json as { task?: T }).task ?? json) as T) =>
-    getJson(wire, path, { method: "POST", body }, pick);
+  const post = <T>(path: string, body: object) => getJson<T>(wire, path, { method: "POST", body });
   return {
     where: target.server,
     close: async () => undefined,
@@ -35,23 +34,21 @@ export function remoteClient(target: RemoteTarget, options: RemoteOptions = {}, 
       getJson<TaskPage>(wire, `/api/v1/tasks${queryOf({ repo: query.repository, owner: query.owner, state: query.state, limit: query.limit, offset: query.offset })}`),
     get: (id) => getJson<TaskView>(wire, task(id)),
     create: (input) =>
-      getJson(wire, "/api/v1/tasks", { method: "POST", body: { ...input, idempotencyKey: undefined }, idempotencyKey: input.idempotencyKey }, (json: never, status) => {
-        const body = json as { task?: never; created?: boolean };
-        return { task: body.task ?? json, created: body.created ?? status === 201 };
-      }),
+      // 201 with the new task; 200 with the task an earlier request with the same Idempotency-Key made.
+      getJson(wire, "/api/v1/tasks", { method: "POST", body: { ...input, idempotencyKey: undefined }, idempotencyKey: input.idempotencyKey }, (task: never, status) => ({
+        task,
+        created: status === 201,
+      })),
     approve: (id, input) => post(`${task(id)}/approve`, input),
     revise: (id, input) => post(`${task(id)}/revise`, input),
-    message: (id, input) => post(`${task(id)}/message`, input, (json) => json),
+    message: (id, input) => post(`${task(id)}/message`, input),
     cancel: (id, input) => post(`${task(id)}/cancel`, input),
     pause: (id, input) => post(`${task(id)}/pause`, input),
     resume: (id, input) => post(`${task(id)}/resume`, input),
     retry: (id) => post(`${task(id)}/retry`, {}),
     diff: (id) => getJson(wire, `${task(id)}/diff`),
-    repositories: () => getJson(wire, "/api/v1/repos", {}, (json: never) => (Array.isArray(json) ? json : ((json as { repositories?: never }).repositories ?? json))),
-    events: (id, input) =>
-      getJson(wire, `${task(id)}/events${queryOf({ after: input.after, limit: input.limit })}`, {}, (json: never) =>
-        ((Array.isArray(json) ? json : (json as { events: unknown[] }).events) as unknown[]).map((e) => asLogEvent(e, id, null)).filter((e) => e !== null),
-      ),
+    repositories: () => getJson(wire, "/api/v1/repos", {}, (json: { repositories: never }) => json.repositories),
+    events: (id, input) => getJson(wire, `${task(id)}/events${queryOf({ after: input.after, limit: input.limit })}`, {}, (json: { events: never }) => json.events),
     follow: (id, input) => follow(wire, `${task(id)}/events`, id, input, options),
   };
 }
@@ -89,7 +86,7 @@ async function follow(
       if (body) {
         try {
           for await (const message of readSse(body)) {
-            const event = asLogEvent(safeJson(message.data), taskId, message.id);
+            const event = asLogEvent(message.data);
             if (event && event.id > last) {
               last = event.id;
               failures = 0;
@@ -119,23 +116,15 @@ async function follow(
   return { ok: true, value: events() };
 }
 
-/** A TaskLogEvent from what the server sent: the event itself, or its data with the SSE id. */
-function asLogEvent(value: unknown, taskId: string, sseId: string | null): TaskLogEvent | null {
-  if (typeof value !== "object" || value === null) return null;
-  const v = value as Partial<TaskLogEvent> & { type?: string; at?: string };
-  if (typeof v.data === "object" && v.data !== null && typeof v.id === "number") return v as TaskLogEvent;
-  const id = Number(sseId);
-  if (typeof v.type !== "string" || !Number.isSafeInteger(id)) return null;
-  return { id, taskId, at: v.at ?? "", data: value as TaskLogEvent["data"] };
-}
-
-const safeJson = (text: string): unknown => {
+/** The event of an SSE message (its data is the event as JSON); null for other messages (an `error` notice). */
+function asLogEvent(data: string): TaskLogEvent | null {
   try {
-    return JSON.parse(text);
+    const value = JSON.parse(data) as Partial<TaskLogEvent>;
+    return typeof value.id === "number" && typeof value.data === "object" && value.data !== null ? (value as TaskLogEvent) : null;
   } catch {
     return null;
   }
-};
+}
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {

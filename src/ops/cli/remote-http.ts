@@ -34,8 +34,6 @@ export async function getJson<T>(wire: Wire, path: string, options: RequestOptio
     return { ok: false, error: unreachable(wire, error) };
   }
   if (!response.ok) return { ok: false, error: await fromWire(response) };
-  const type = response.headers.get("content-type") ?? "";
-  if (!type.includes("json")) return { ok: true, value: pick((await response.text()) as never, response.status) };
   return { ok: true, value: pick((await response.json()) as never, response.status) };
 }
 
