@@ -5,6 +5,6 @@
  */
 import type { Task } from "../domain/model.ts";
 
-export function taskLogBindings(task: Pick<Task, "id" | "owner" | "repo" | "issueNumber">): { taskId: string; repo: string; issue: number } {
+export function taskLogBindings(task: Pick<Task, "id" | "owner" | "repo" | "issueNumber">): { taskId: string; repo: string; issue: number | null } {
   return { taskId: task.id, repo: `${task.owner}/${task.repo}`, issue: task.issueNumber };
 }

@@ -1,6 +1,8 @@
 import { parseCommand } from "../github/commands/parse.ts";
 import { taskOrigin, type CommentEvent, type InboundEvent } from "../github/events.ts";
-import { WRITER_ROLES } from "../github/port.ts";
+import type { Caller } from "../domain/actor.ts";
+import { allow } from "../tasks/control/access.ts";
+import { rememberRoles } from "./role-memo.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { startTask } from "../tasks/start-task.ts";
 import { loadRepoConfig } from "./repo-config.ts";
@@ -32,8 +34,12 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
   const triggered = event.kind === "labeled" ? event.label.toLowerCase() === label.toLowerCase() : event.labels.some((l) => l.toLowerCase() === label.toLowerCase());
   if (!triggered) return;
   if (!loaded.ok) return void (await ctx.gh.comment(repo, event.issueNumber, renderConfigError({ problems: loaded.problems })));
-  const role = await ctx.gh.role(repo, event.sender.login);
-  if (!WRITER_ROLES.includes(role)) {
+  // The label's sender is the caller, checked by the same rule as every face (src/tasks/control/access.ts).
+  const github = rememberRoles(ctx.deps.github, { installationId: event.installationId, gateway: ctx.gh });
+  const caller: Caller = { principal: { kind: "user", login: event.sender.login, scopes: ["write"], repositories: null }, face: "thread" };
+  const allowed = await allow({ github }, caller, "write", { installationId: event.installationId, ...repo });
+  if (!allowed.ok) {
+    const role = github.knownRole(repo, event.sender.login);
     await ctx.gh.comment(repo, event.issueNumber, replies.notAllowed({ login: event.sender.login, role, action: "start a task" }));
     return;
   }
@@ -47,6 +53,7 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
       triggerCommentId: null,
       baseBranch: event.repo.defaultBranch,
       command: loaded.config.command,
+      face: "thread",
     },
     `label "${label}" added by @${event.sender.login}`,
   );
