@@ -5,7 +5,7 @@ import { allow } from "../tasks/control/access.ts";
 import { rememberRoles } from "./role-memo.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { startTask } from "../tasks/start-task.ts";
-import { loadRepoConfig } from "./repo-config.ts";
+import { loadRepoConfig } from "../tasks/repo-config.ts";
 import { handleCommand } from "./commands.ts";
 import * as replies from "../render/replies.ts";
 import { renderConfigError } from "../render/config-error.ts";

@@ -6,7 +6,7 @@ import { failTask } from "../tasks/fail-task.ts";
 import { runExecution } from "../tasks/run-execution.ts";
 import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
-import { loadRepoConfig } from "./repo-config.ts";
+import { loadRepoConfig } from "../tasks/repo-config.ts";
 import { commandWord } from "../render/escape.ts";
 import type { Task } from "../domain/model.ts";
 import { taskLogBindings } from "../ops/log-context.ts";

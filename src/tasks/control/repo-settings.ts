@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../../config/repo-config.ts";
 import { commandWord } from "../../render/escape.ts";
-import { loadRepoConfig } from "../../worker/repo-config.ts";
+import { loadRepoConfig } from "../repo-config.ts";
 import type { TaskDeps } from "../deps.ts";
 import type { Result } from "./port.ts";
 import { fail, ok } from "./result.ts";
