@@ -91,6 +91,7 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
     const stop = () => gone.abort();
     res.once("close", stop);
     options.shutdown?.addEventListener("abort", stop, { once: true });
+    if (options.shutdown?.aborted) stop();
     try {
       const outcome = await route.handle({
         caller: caller!,

@@ -10,13 +10,14 @@ const line = (n: number): LogEventData => ({ type: "activity", line: `step ${n}`
 function openStream(api: ApiFixture, path: string, headers: Record<string, string> = {}) {
   const abort = new AbortController();
   let text = "";
+  let ended = false;
   const opened = api.request(path, { headers, signal: abort.signal });
   const pumped = opened.then(async (res) => {
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     try {
       for (;;) {
         const { value, done } = await reader.read();
-        if (done) return;
+        if (done) return void (ended = true);
         text += value;
       }
     } catch {
@@ -38,15 +39,21 @@ function openStream(api: ApiFixture, path: string, headers: Record<string, strin
       await new Promise((r) => setTimeout(r, 10));
     }
   }
-  return { opened, events, text: () => text, until, close: () => (abort.abort(), pumped) };
+  /** Stops reading (or, with `abort` false, waits for the server to end the stream). */
+  const close = (stop = true) => {
+    if (stop) abort.abort();
+    return pumped;
+  };
+  return { opened, events, text: () => text, until, close, ended: () => ended };
 }
 
 describe("GET /api/v1/tasks/:id/events", () => {
   let api: ApiFixture;
+  const shutdown = new AbortController();
   let taskId: string;
   let first: TaskLogEvent[];
   beforeAll(async () => {
-    api = await apiFixture({ heartbeatMs: 40 });
+    api = await apiFixture({ heartbeatMs: 40, shutdown: shutdown.signal });
     taskId = (await taskIn(api.h, "working")).id;
     await api.h.deps.store.appendEvents(taskId, [line(1), line(2), line(3)]);
     first = await api.h.deps.store.readEvents(taskId, 0, 100);
@@ -105,6 +112,14 @@ describe("GET /api/v1/tasks/:id/events", () => {
     // The server's side of the stream ended: a new request is served and nothing was logged as an error.
     assert.equal((await api.request(`/api/v1/tasks/${taskId}/events?format=json&limit=1`)).status, 200);
     assert.deepEqual(api.errors, []);
+  });
+
+  it("ends open streams when the server stops (its shutdown signal), after what they had", async () => {
+    const stream = openStream(api, `/api/v1/tasks/${taskId}/events`);
+    await stream.until(() => stream.events().length > 0, "the history");
+    shutdown.abort();
+    await stream.close(false);
+    assert.ok(stream.ended(), "the server ended the response");
   });
 
   it("answers a missing task and a bad Last-Event-ID as problems before any stream starts", async () => {

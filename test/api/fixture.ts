@@ -25,7 +25,7 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number } = {}): Promise<ApiFixture> {
+export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number; shutdown?: AbortSignal } = {}): Promise<ApiFixture> {
   const h = await startHarness();
   const tokenFile = join(h.app.dataDir, "tokens.json");
   const errors: unknown[] = [];
@@ -35,6 +35,7 @@ export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?
     log: { error: (details) => errors.push(details) },
     heartbeatMs: options.heartbeatMs ?? 15_000,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,
+    ...(options.shutdown ? { shutdown: options.shutdown } : {}),
   });
   const inner = async (req: IncomingMessage, res: ServerResponse) => {
     if (!(await handler(req, res))) res.writeHead(404).end("not mine");
