@@ -9,6 +9,7 @@ import { samplePlan } from "../../helpers/agent-double.ts";
 import { GitHubMock } from "../../helpers/github-mock.ts";
 import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
 import { INSTALLATION_ID } from "../../helpers/payloads.ts";
+import type { Agent } from "../../../src/agent/port.ts";
 import type { Caller, Face, TokenScope } from "../../../src/domain/actor.ts";
 import type { Task, TaskState } from "../../../src/domain/model.ts";
 import { planHash } from "../../../src/domain/plan-hash.ts";
@@ -32,8 +33,8 @@ export interface Harness {
 }
 
 /** `startWorker`: run jobs (for the thread's commands, which arrive as inbound jobs); off by default so jobs stay queued. */
-export async function startHarness(options: { allowedModels?: string[]; startWorker?: boolean } = {}): Promise<Harness> {
-  const app = await startTestApp({ startWorker: options.startWorker ?? false });
+export async function startHarness(options: { allowedModels?: string[]; startWorker?: boolean; agent?: Agent } = {}): Promise<Harness> {
+  const app = await startTestApp({ startWorker: options.startWorker ?? false, ...(options.agent ? { agent: options.agent } : {}) });
   const feed = createInProcessFeed();
   const deps: ControlDeps = {
     ...app.deps,
