@@ -2,9 +2,7 @@ import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Agent } from "./agent/port.ts";
 import { deliver } from "./delivery/deliver.ts";
-import { octokitGateways } from "./github/octokit-gateway.ts";
-import { GitHubPacer } from "./github/pacer.ts";
-import { StatusPublisher } from "./tasks/status-publisher.ts";
+import type { TaskServices } from "./composition/task-services.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { JobQueue } from "./queue/port.ts";
 import type { Settings } from "./settings.ts";
@@ -33,10 +31,10 @@ export interface RuntimeParts {
   agent: Agent | null;
   workspaces: Workspaces;
   metrics: Metrics;
+  /** The paced GitHub gateways and the status publisher, shared with the process's control plane. */
+  services: TaskServices;
   /** Delivery (commit, push, pull request); the real one unless a test replaces it. */
   deliver?: TaskDeps["deliver"];
-  /** First backoff after a GitHub 5xx (default 1 s; tests use less). */
-  githubBackoffMs?: number;
 }
 
 export interface Runtime {
@@ -47,15 +45,7 @@ export interface Runtime {
 
 export function createRuntime(parts: RuntimeParts): Runtime {
   const { settings, log, store, queue, app, webBase, metrics } = parts;
-  const pacer = new GitHubPacer({
-    intervalMs: settings.github.writeIntervalMs,
-    maxRetries: settings.github.maxRetries,
-    ...(parts.githubBackoffMs !== undefined ? { backoffMs: parts.githubBackoffMs } : {}),
-    onRetry: (info) => log.warn(info, "GitHub asked us to slow down or failed; retrying"),
-  });
-  const github = octokitGateways(app.probot, pacer);
-  const now = () => new Date();
-  const status = new StatusPublisher({ store, github, log, webBase, now });
+  const { github, status, now } = parts.services;
   const deps: TaskDeps = {
     store,
     queue,

@@ -106,6 +106,7 @@ const EnvSchema = z.object({
   JULES_API_TOKEN: optionalText.pipe(z.string().min(16, "must be at least 16 characters (it protects the task API)").optional()),
   JULES_API_TOKENS: optionalText,
   JULES_READY_MIN_FREE_MB: int(1024, 0),
+  JULES_EVENT_LOG_MAX: int(5000, 100),
   JULES_SHUTDOWN_GRACE_MS: int(30_000, 0),
 });
 
@@ -170,8 +171,10 @@ export interface Settings {
   workspace: { cacheMaxBytes: number; repoMaxBytes: number; checkoutMaxBytes: number; checkoutMaxFiles: number; sparesPerRepo: number };
   /** PostgreSQL for the task store when set (else SQLite under dataDir). */
   databaseUrl: string | undefined;
-  /** Redis for the job queue (BullMQ) when set (else the embedded queue). */
+  /** Redis for the job queue (BullMQ) when set (else the embedded queue); also carries live event notices between processes. */
   redisUrl: string | undefined;
+  /** Events kept per task in its event log (the newest; older ones are pruned). */
+  eventLogMax: number;
   /** Key prefix of the queue in Redis, so several deployments can share one Redis. */
   redisPrefix: string;
   /** This process's own secrets in every form they may be written in (security/secret-values.ts): redacted from logs, transcripts and everything sent to GitHub. */
@@ -271,6 +274,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     environmentSnapshots: { maxBytes: e.JULES_SANDBOX === "unsafe" ? 0 : e.JULES_ENV_SNAPSHOT_MB * 1024 ** 2 },
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    eventLogMax: e.JULES_EVENT_LOG_MAX,
     redisPrefix: e.JULES_REDIS_PREFIX,
     secrets: secretValues({ webhookSecret: e.WEBHOOK_SECRET, privateKey, apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY], apiToken: e.JULES_API_TOKEN }),
     ops: {

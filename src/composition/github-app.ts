@@ -6,6 +6,7 @@ import { githubMetricsPlugin } from "../ops/github-metrics.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import type { Settings } from "../settings.ts";
 import type { BotIdentity } from "../workspace/port.ts";
+import { FACE_PATHS } from "./faces.ts";
 
 /**
  * The GitHub App of one process, built once by the composition root: the
@@ -63,7 +64,7 @@ export function createGitHubApp({ settings, log, metrics, octokitRequest }: GitH
       Octokit,
       ...(octokitRequest ? { request: octokitRequest } : {}),
     }),
-    { secret: settings.github.webhookSecret, bodyTimeoutMs: settings.server.bodyTimeoutMs, log },
+    { secret: settings.github.webhookSecret, bodyTimeoutMs: settings.server.bodyTimeoutMs, ownBodies: FACE_PATHS, log },
   );
   const probot = new ProbotClass();
   let appSlug: string | null = null;

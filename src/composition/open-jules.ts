@@ -22,6 +22,13 @@ import type { Workspaces } from "../workspace/port.ts";
 import { createGitHubApp, type GitHubApp } from "./github-app.ts";
 import { webBaseOf } from "./web-base.ts";
 import type { StoppableRunner } from "../sandbox/stoppable.ts";
+import type { EventFeed } from "../events/port.ts";
+import { openEventFeed } from "../events/open.ts";
+import { withEventFeed } from "../events/with-event-feed.ts";
+import type { ControlPlane } from "../tasks/control/port.ts";
+import { buildControlPlane } from "./control.ts";
+import { accessFrom, facesHandler } from "./faces.ts";
+import { createTaskServices, type TaskServices } from "./task-services.ts";
 
 /**
  * The composition root: the one place that builds an OpenJules process from
@@ -35,7 +42,10 @@ import type { StoppableRunner } from "../sandbox/stoppable.ts";
  * SIGTERM: no new webhooks, running jobs get the grace period and are handed
  * back after it, sandboxed commands are killed, then the queue and store
  * close; whatever is still open SHUTDOWN_SLACK_MS after the grace is logged
- * and stop() resolves 1.
+ * and stop() resolves 1. The store is wrapped with the event feed (REDIS_URL:
+ * Redis pub/sub; DATABASE_URL: polling; else in-process), and every HTTP
+ * server of the process serves the faces of the control plane (/api/v1,
+ * /mcp) beside the operator endpoints.
  */
 export const MODES = ["all", "web", "worker"] as const;
 export type Mode = (typeof MODES)[number];
@@ -44,8 +54,11 @@ const SHUTDOWN_SLACK_MS = 4000;
 /** What a caller may supply instead of the configured implementation (tests, the CLI). */
 export interface Overrides {
   log?: Logger;
+  /** The store as opened (it is wrapped with the event feed here). */
   store?: TaskStore;
   queue?: JobQueue;
+  /** Live event notices; by default chosen from the settings (src/events/open.ts). A process that is not the worker of an embedded store (the CLI) passes a polling feed. */
+  feed?: EventFeed;
   /** The agent (null: none); by default the configured one, in the sandbox. */
   agent?: Agent | null;
   workspaces?: Workspaces;
@@ -59,8 +72,10 @@ export interface Overrides {
 export interface OpenJules {
   settings: Settings;
   log: Logger;
+  /** The store every part uses: writes notify the event feed. */
   store: TaskStore;
   queue: JobQueue;
+  feed: EventFeed;
   metrics: Metrics;
   app: GitHubApp;
   intake: Intake;
@@ -70,6 +85,8 @@ export interface OpenJules {
   port: number | null;
   /** The worker's services (TaskDeps, job handlers), built on first use; loads the worker's code. */
   runtime(): Promise<Runtime>;
+  /** The control plane every face calls (src/tasks/control), built on first use; loads no worker code. */
+  control(): ControlPlane;
   start(mode?: Mode): Promise<void>;
   /** Drains and releases everything; resolves 0, or 1 when something was still open at the deadline. */
   stop(graceMs?: number): Promise<number>;
@@ -78,7 +95,9 @@ export interface OpenJules {
 export async function createOpenJules(settings: Settings, overrides: Overrides = {}): Promise<OpenJules> {
   const log = overrides.log ?? createLogger(settings);
   mkdirSync(settings.dataDir, { recursive: true });
-  const store = overrides.store ?? (await openStore(settings, { logger: log }));
+  const opened = overrides.store ?? (await openStore(settings, { logger: log, eventLogMax: settings.eventLogMax }));
+  const feed = overrides.feed ?? (await openEventFeed(settings, opened, { logger: log }));
+  const store = withEventFeed(opened, feed, { logger: log });
   const queue = overrides.queue ?? (await openQueue(settings, { logger: log }));
   const secrets = settings.secrets;
   const webBase = webBaseOf(settings);
@@ -105,6 +124,15 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
   const probot = new app.ProbotClass();
   await probot.load(julesApp(intake));
 
+  const metered = meteredStore(store, metrics);
+  let services: TaskServices | null = null;
+  const taskServices = () => (services ??= createTaskServices({ settings, log, store: metered, app, webBase, githubBackoffMs: overrides.githubBackoffMs }));
+  let control: ControlPlane | null = null;
+  const controlPlane = () => (control ??= buildControlPlane({ settings, log, store: metered, queue, app, services: taskServices(), feed, webBase }));
+  const access = accessFrom(settings);
+  const closing = new AbortController();
+  const handler = facesHandler({ settings, log, access, control: controlPlane, ops: ops.handler, shutdown: closing.signal });
+
   let runtime: Promise<Runtime> | null = null;
   let sandboxes: StoppableRunner | null = null;
   const buildRuntime = async (): Promise<Runtime> => {
@@ -118,15 +146,15 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
     return createRuntime({
       settings,
       log,
-      store: meteredStore(store, metrics),
+      store: metered,
       queue,
       app,
       webBase,
       agent,
       workspaces,
       metrics,
+      services: taskServices(),
       ...(overrides.deliver ? { deliver: overrides.deliver } : {}),
-      ...(overrides.githubBackoffMs !== undefined ? { githubBackoffMs: overrides.githubBackoffMs } : {}),
     });
   };
 
@@ -138,12 +166,14 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
     log,
     store,
     queue,
+    feed,
     metrics,
     app,
     intake,
     probot,
     port: null,
     runtime: () => (runtime ??= buildRuntime()),
+    control: controlPlane,
     start(mode = "all") {
       starting = startMode(mode);
       return starting;
@@ -157,9 +187,10 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
             name: "web server",
             run: async () => {
               if (!web) return;
-              const closing = closeHttpServer(web.http, answerMs);
+              closing.abort();
+              const closed = closeHttpServer(web.http, answerMs);
               await web.stop(); // only the webhook proxy is left for it to close
-              await closing;
+              await closed;
             },
             detail: () => `connections were destroyed after ${answerMs} ms`,
           },
@@ -191,11 +222,11 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
   async function startMode(mode: Mode): Promise<void> {
     if (mode !== "worker") {
       const { startWebServer } = await import("./web.ts");
-      const started = await startWebServer(app.ProbotClass, intake, ops.handler, settings, log);
+      const started = await startWebServer(app.ProbotClass, intake, handler, settings, log);
       web = { http: started.http, stop: () => started.server.stop() };
       jules.port = started.port;
     } else {
-      const server = await startOpsServer(ops.handler, settings.server);
+      const server = await startOpsServer(handler, settings.server);
       web = { http: server.server, stop: async () => undefined };
       jules.port = server.port;
     }

@@ -1,7 +1,7 @@
 import { autoApproval } from "../config/approval.ts";
 import type { RepoConfig } from "../config/repo-config.ts";
 import { answersCurrentPlan, type ApprovalComment } from "../domain/approval-order.ts";
-import type { TaskDeps } from "./deps.ts";
+import type { UseCaseDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
 import type { Face } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
@@ -31,7 +31,7 @@ export type ApproveResult =
 
 export const AUTO_APPROVAL_REASON = "approved automatically (approval: auto in .github/jules.yml)";
 
-export async function approvePlan(deps: TaskDeps, input: { task: Task; approval: Approval; config: RepoConfig }): Promise<ApproveResult> {
+export async function approvePlan(deps: UseCaseDeps, input: { task: Task; approval: Approval; config: RepoConfig }): Promise<ApproveResult> {
   const { task, approval, config } = input;
   if (task.state !== "awaiting_approval" || !task.planHash) return { kind: "not_waiting", task };
   if (approval.kind === "auto" && !autoApproval(config).applies) return { kind: "own_plan", task };

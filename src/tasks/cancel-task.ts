@@ -1,4 +1,4 @@
-import type { TaskDeps } from "./deps.ts";
+import type { UseCaseDeps } from "./deps.ts";
 import type { Face } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
 import { ACTIVE } from "../domain/state-machine.ts";
@@ -7,7 +7,7 @@ import { ACTIVE } from "../domain/state-machine.ts";
  * `/cancel`, or the issue or pull request being closed. Running jobs notice
  * (they watch the task's state) and stop; nothing is pushed after this.
  */
-export async function cancelTask(deps: TaskDeps, input: { task: Task; by: string; reason: string; face?: Face }): Promise<Task | null> {
+export async function cancelTask(deps: UseCaseDeps, input: { task: Task; by: string; reason: string; face?: Face }): Promise<Task | null> {
   const phase = input.task.state;
   const cancelled = await deps.store.transition(input.task.id, {
     from: ACTIVE,

@@ -28,3 +28,6 @@ export interface TaskDeps {
   /** Values of this process that must never leave in a diff, comment or PR body (keys, secrets). */
   secrets: readonly string[];
 }
+
+/** What the use cases a person starts need (the control plane's): everything but the worker's own agent, workspaces and delivery. */
+export type UseCaseDeps = Omit<TaskDeps, "agent" | "workspaces" | "deliver">;

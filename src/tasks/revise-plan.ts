@@ -1,4 +1,4 @@
-import type { TaskDeps } from "./deps.ts";
+import type { UseCaseDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
 import type { Face } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
@@ -6,7 +6,7 @@ import type { Task } from "../domain/model.ts";
 /** `/revise <feedback>`: back to planning with the previous plan and the feedback. */
 export type ReviseResult = { kind: "revising"; task: Task } | { kind: "not_waiting"; task: Task };
 
-export async function revisePlan(deps: TaskDeps, input: { task: Task; by: string; feedback: string; face?: Face }): Promise<ReviseResult> {
+export async function revisePlan(deps: UseCaseDeps, input: { task: Task; by: string; feedback: string; face?: Face }): Promise<ReviseResult> {
   const { task } = input;
   const revising = await deps.store.transition(task.id, {
     from: "awaiting_approval",

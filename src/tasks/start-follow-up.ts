@@ -1,7 +1,7 @@
 import type { Face } from "../domain/actor.ts";
 import type { GitHubGateway } from "../github/port.ts";
 import { planHash } from "../domain/plan-hash.ts";
-import type { TaskDeps } from "./deps.ts";
+import type { UseCaseDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
 import { failTask } from "./fail-task.ts";
 import type { Plan, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
@@ -37,7 +37,7 @@ export interface FollowUpInput {
   ownLogin: string | null;
 }
 
-export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promise<FollowUpResult> {
+export async function startFollowUp(deps: UseCaseDeps, input: FollowUpInput): Promise<FollowUpResult> {
   const { origin } = input;
   const ref = { owner: origin.owner, repo: origin.repo, issueNumber: input.pullRequestNumber, triggerCommentId: input.triggerCommentId };
   // Before the task exists: a GitHub failure here is retried without leaving a task half-started.
@@ -80,7 +80,7 @@ export async function startFollowUp(deps: TaskDeps, input: FollowUpInput): Promi
  * line are not kept, the feedback is). Returns the approved task, or null
  * when it cannot go on (then it has failed, with what to do).
  */
-export async function resumeFollowUp(deps: TaskDeps, task: Task, gh: GitHubGateway, ownLogin: string | null): Promise<Task | null> {
+export async function resumeFollowUp(deps: UseCaseDeps, task: Task, gh: GitHubGateway, ownLogin: string | null): Promise<Task | null> {
   const origin = task.issueNumber === null ? null : await deps.store.findByPullRequest(task.owner, task.repo, task.issueNumber);
   if (!origin || task.issueNumber === null || origin.id === task.id || !origin.branch) {
     await failTask(deps, task.id, {
@@ -100,7 +100,7 @@ export async function resumeFollowUp(deps: TaskDeps, task: Task, gh: GitHubGatew
 type PlanInput = Pick<FollowUpInput, "pullRequestNumber" | "feedback" | "location" | "requestedBy"> & { face: Face };
 
 /** The writer's comment is the approval: its plan, bound to the thread snapshot, approved in one move, and the status comment posted. */
-async function approveFollowUp(deps: TaskDeps, task: Task, origin: Task, input: PlanInput, context: ThreadSnapshot): Promise<Task | null> {
+async function approveFollowUp(deps: UseCaseDeps, task: Task, origin: Task, input: PlanInput, context: ThreadSnapshot): Promise<Task | null> {
   const plan = followUpPlan(input);
   const hash = planHash(plan, context);
   const approved = await deps.store.transition(task.id, {

@@ -1,5 +1,5 @@
 import type { NewTask } from "../store/port.ts";
-import type { TaskDeps } from "./deps.ts";
+import type { UseCaseDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
 import type { Task } from "../domain/model.ts";
 
@@ -17,7 +17,7 @@ export type StartResult =
   /** The idempotency key was used before for another request (the task it created). */
   | { kind: "conflict"; task: Task };
 
-export async function startTask(deps: TaskDeps, input: NewTask, reason: string): Promise<StartResult> {
+export async function startTask(deps: UseCaseDeps, input: NewTask, reason: string): Promise<StartResult> {
   const created = await deps.store.create(input, input.requestedBy, reason);
   let task: Task;
   if (created.created) task = created.task;

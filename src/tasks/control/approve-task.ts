@@ -4,7 +4,7 @@ import { actorName, type Caller } from "../../domain/actor.ts";
 import type { Task } from "../../domain/model.ts";
 import { approvePlan, type ApproveResult } from "../approve-plan.ts";
 import { taskFor } from "./access.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 import type { Result } from "./port.ts";
 import { repoSettings } from "./repo-settings.ts";
 import { fail, ok } from "./result.ts";
@@ -17,7 +17,7 @@ import { fail, ok } from "./result.ts";
  * operator is not the requester of anyone's task, so it may always approve.
  */
 export async function approveTask(
-  deps: TaskDeps,
+  deps: UseCaseDeps,
   caller: Caller,
   id: string,
   input: { note?: string; comment?: ApprovalComment; config?: RepoConfig },

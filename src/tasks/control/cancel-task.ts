@@ -3,12 +3,12 @@ import type { Task } from "../../domain/model.ts";
 import { ACTIVE } from "../../domain/state-machine.ts";
 import { cancelTask as cancel } from "../cancel-task.ts";
 import { taskFor } from "./access.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 import type { Result } from "./port.ts";
 import { fail, ok } from "./result.ts";
 
 /** Stops a live task for good (cancel-task.ts); a running job notices and pushes nothing more. */
-export async function cancelTaskUseCase(deps: TaskDeps, caller: Caller, id: string, input: { reason?: string }): Promise<Result<Task>> {
+export async function cancelTaskUseCase(deps: UseCaseDeps, caller: Caller, id: string, input: { reason?: string }): Promise<Result<Task>> {
   const found = await taskFor(deps, caller, id, "write");
   if (!found.ok) return found;
   const task = found.value;

@@ -1,7 +1,7 @@
 import type { EventFeed } from "../../events/port.ts";
 import type { InstallationDirectory } from "../../github/port.ts";
 import type { Settings } from "../../settings.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 
 /**
  * What the control plane is built with (createControlPlane): the task
@@ -12,7 +12,7 @@ import type { TaskDeps } from "../deps.ts";
  * - `caps`: the operator's budget caps (settings.agent.caps): resume adds budget within them;
  * - `ownLogin`: the app's bot login once known (`<slug>[bot]`), kept out of thread snapshots (follow-ups).
  */
-export interface ControlDeps extends TaskDeps {
+export interface ControlDeps extends UseCaseDeps {
   feed: EventFeed;
   installations: InstallationDirectory;
   allowedModels: readonly string[];

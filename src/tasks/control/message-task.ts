@@ -4,10 +4,10 @@ import { MAX_COMMAND_TEXT } from "../../github/commands/command.ts";
 import { revisePlan } from "../revise-plan.ts";
 import { startFollowUp } from "../start-follow-up.ts";
 import { taskFor } from "./access.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 import type { ControlDeps } from "./deps.ts";
 
-type MessageDeps = TaskDeps & Pick<ControlDeps, "ownLogin">;
+type MessageDeps = UseCaseDeps & Pick<ControlDeps, "ownLogin">;
 import type { MessageDelivery, Result } from "./port.ts";
 import { fail, ok } from "./result.ts";
 import { revised } from "./revise-task.ts";

@@ -2,7 +2,7 @@ import { actorName, type Caller } from "../../domain/actor.ts";
 import type { Task } from "../../domain/model.ts";
 import { pauseRequest, requestedPause } from "../pause.ts";
 import { taskFor } from "./access.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 import type { Result } from "./port.ts";
 import { fail, ok } from "./result.ts";
 
@@ -11,7 +11,7 @@ import { fail, ok } from "./result.ts";
  * the task, the agent sees it before its next model call, keeps its work as a
  * checkpoint commit, and the task becomes `paused`. Asking twice is harmless.
  */
-export async function pauseTask(deps: TaskDeps, caller: Caller, id: string, input: { reason?: string }): Promise<Result<Task>> {
+export async function pauseTask(deps: UseCaseDeps, caller: Caller, id: string, input: { reason?: string }): Promise<Result<Task>> {
   const found = await taskFor(deps, caller, id, "write");
   if (!found.ok) return found;
   const task = found.value;

@@ -4,7 +4,7 @@ import { actorName, type Caller } from "../../domain/actor.ts";
 import type { ExtraBudget, Task } from "../../domain/model.ts";
 import { enqueueTaskJob } from "../task-jobs.ts";
 import { taskFor } from "./access.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 import type { ControlDeps } from "./deps.ts";
 import { addBudgets, budgetWords, parseExtraBudget } from "./extra-budget.ts";
 import type { Result } from "./port.ts";
@@ -18,7 +18,7 @@ import { fail, ok } from "./result.ts";
  * and of earlier resumes; the sum may not pass the operator's caps
  * (JULES_MAX_*), and a request that would is refused naming the cap.
  */
-export async function resumeTask(deps: TaskDeps & Pick<ControlDeps, "caps">, caller: Caller, id: string, input: { extra?: string; config?: RepoConfig }): Promise<Result<Task>> {
+export async function resumeTask(deps: UseCaseDeps & Pick<ControlDeps, "caps">, caller: Caller, id: string, input: { extra?: string; config?: RepoConfig }): Promise<Result<Task>> {
   const parsed = parseExtraBudget(input.extra ?? "");
   if (!parsed.ok) return fail("invalid", "Budget not understood", parsed.message);
   const found = await taskFor(deps, caller, id, "write");

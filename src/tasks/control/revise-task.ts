@@ -2,12 +2,12 @@ import { actorName, type Caller } from "../../domain/actor.ts";
 import type { Task } from "../../domain/model.ts";
 import { revisePlan } from "../revise-plan.ts";
 import { taskFor } from "./access.ts";
-import type { TaskDeps } from "../deps.ts";
+import type { UseCaseDeps } from "../deps.ts";
 import type { Result } from "./port.ts";
 import { fail, ok } from "./result.ts";
 
 /** A new plan from the waiting one and the feedback (revise-plan.ts). */
-export async function reviseTask(deps: TaskDeps, caller: Caller, id: string, input: { feedback: string }): Promise<Result<Task>> {
+export async function reviseTask(deps: UseCaseDeps, caller: Caller, id: string, input: { feedback: string }): Promise<Result<Task>> {
   const feedback = input.feedback.trim();
   if (!feedback) return fail("invalid", "Feedback missing", "Say what to change in the plan.");
   const found = await taskFor(deps, caller, id, "write");

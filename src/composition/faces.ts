@@ -1,0 +1,71 @@
+import type { Logger } from "pino";
+import { PersonalTokens } from "../access/personal-tokens.ts";
+import type { TokenSources } from "../access/resolve-principal.ts";
+import type { OpsHandler } from "../ops/http-routes.ts";
+import type { Settings } from "../settings.ts";
+import type { ControlPlane } from "../tasks/control/port.ts";
+
+/** Paths whose handlers read and limit their own request bodies (the webhook guard lets their bodies through). */
+export const FACE_PATHS = /^\/(?:api\/v1|mcp)(?:\/|$)/;
+const API = /^\/api\/v1(?:\/|$)/;
+const MCP = /^\/mcp\/?$/;
+
+/**
+ * The tokens a bearer token is resolved against (src/access), built once.
+ * A malformed personal token file stops the start with its problem named.
+ */
+export function accessFrom(settings: Settings): TokenSources {
+  const file = settings.ops.apiTokensFile;
+  const tokens = file ? new PersonalTokens(file) : null;
+  tokens?.entries();
+  return { operatorToken: settings.ops.apiToken, tokens };
+}
+
+/**
+ * One handler for an HTTP server of the process: the HTTP API at /api/v1 and
+ * MCP over Streamable HTTP at /mcp (both over the control plane, loaded on
+ * their first request so an idle process does not hold them), then the
+ * operator endpoints. Without any token configured the faces are off (404,
+ * saying how to turn them on), as the read-only task API was.
+ */
+export function facesHandler(input: {
+  settings: Settings;
+  log: Logger;
+  access: TokenSources;
+  control: () => ControlPlane;
+  ops: OpsHandler;
+  /** Aborted when the process stops: open event streams end. */
+  shutdown: AbortSignal;
+}): OpsHandler {
+  const { settings, log, access } = input;
+  let api: Promise<OpsHandler> | null = null;
+  let mcp: Promise<OpsHandler> | null = null;
+  const off = access.operatorToken === undefined && access.tokens === null;
+  const loadApi = async () => {
+    const { createApiHandler } = await import("../api/handler.ts");
+    return createApiHandler({ control: input.control(), access, log, bodyTimeoutMs: settings.server.bodyTimeoutMs, shutdown: input.shutdown });
+  };
+  const loadMcp = async () => {
+    const { createMcpHttpHandler, loopbackHosts } = await import("../mcp/http.ts");
+    return createMcpHttpHandler({ control: input.control(), dataDir: settings.dataDir, access, allowedHosts: loopbackHosts(settings.server.host), log });
+  };
+  return async (req, res) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    const face = API.test(path) ? "api" : MCP.test(path) ? "mcp" : null;
+    if (face === null) return input.ops(req, res);
+    if (off) {
+      res.writeHead(404, { "content-type": "application/problem+json", "cache-control": "no-store" });
+      res.end(
+        `${JSON.stringify({
+          type: "about:blank",
+          title: "The task API is off",
+          status: 404,
+          detail: "Set JULES_API_TOKEN (the operator token) or JULES_API_TOKENS (personal tokens) to turn on /api/v1 and /mcp.",
+        })}\n`,
+      );
+      return true;
+    }
+    const handler = face === "api" ? await (api ??= loadApi()) : await (mcp ??= loadMcp());
+    return handler(req, res);
+  };
+}
