@@ -17,6 +17,7 @@ import { openSqliteStore } from "../../src/store/sqlite/index.ts";
 import type { TaskStore } from "../../src/store/port.ts";
 import type { Task, TaskKind, TaskState } from "../../src/domain/model.ts";
 import { reconcile } from "../../src/worker/reconcile.ts";
+import { jobIds } from "../../src/domain/job-ids.ts";
 import { newTask } from "../store/fixtures.ts";
 
 const LIVE: readonly TaskState[] = ["queued", "planning", "awaiting_approval", "revising", "approved", "working", "testing"];
@@ -95,5 +96,46 @@ describe("reconcile() on start-up", () => {
       assert.deepEqual(job ? { name: job.name, id: job.id } : null, owed, `${task.kind} task in ${task.state}`);
     }
     assert.equal(got.length, want.length, "no task got two jobs, and ended tasks got none");
+  });
+
+  it("after a crash while paused, gives a paused task no job (it waits for a person) and keeps its checkpoint; once resumed, the job of that pause, once", async () => {
+    const working = await taskIn("issue", "working");
+    const pause = {
+      cause: "turns" as const,
+      reason: "reached its limit of 3 model turns",
+      at: "2026-12-03T10:00:00.000Z",
+      checkpointSha: "a".repeat(40),
+      summary: "3 turns; edited src/a.ts",
+    };
+    const paused = await store.transition(working.id, { from: "working", to: "paused", actor: "openjules", reason: "budget", patch: { pause } });
+    assert.ok(paused);
+    // The process dies here; a new one reconciles the store it left.
+    const before = (await store.list({ state: "paused" })).length;
+    assert.ok(before >= 1);
+    const enqueuedWhilePaused = await reconcile({ store, queue, log });
+    const again = await store.get(working.id);
+    assert.equal(again?.state, "paused");
+    assert.deepEqual(again?.pause, pause, "the checkpoint and summary survive the restart");
+    const resumed = await store.transition(working.id, {
+      from: "paused",
+      to: "approved",
+      actor: "alice",
+      face: "api",
+      reason: "resumed",
+      patch: { extraBudget: { turns: 5, tokens: 0, costUsd: 0, minutes: 0 } },
+    });
+    assert.ok(resumed);
+    assert.equal(await reconcile({ store, queue, log }), 1, "the resumed task is owed its job");
+    assert.equal(await reconcile({ store, queue, log }), 0, "once");
+    const ran: Job[] = [];
+    await queue.start({ run: async (job) => void ran.push(job), onFailed: async () => {} }, 1);
+    await queue.idle();
+    await queue.stop();
+    const mine = ran.filter((job) => (job.data as { taskId: string }).taskId === working.id);
+    assert.deepEqual(
+      mine.map((job) => job.id),
+      [jobIds.resume(working.id, `h-${working.id}`, pause.at)],
+    );
+    assert.equal(enqueuedWhilePaused, 0, "nothing was owed while it was paused");
   });
 });
