@@ -32,7 +32,7 @@ export function facesHandler(input: {
   settings: Settings;
   log: Logger;
   access: TokenSources;
-  control: () => ControlPlane;
+  control: () => Promise<ControlPlane>;
   ops: OpsHandler;
   /** Aborted when the process stops: open event streams end. */
   shutdown: AbortSignal;
@@ -43,11 +43,11 @@ export function facesHandler(input: {
   const off = access.operatorToken === undefined && access.tokens === null;
   const loadApi = async () => {
     const { createApiHandler } = await import("../api/handler.ts");
-    return createApiHandler({ control: input.control(), access, log, bodyTimeoutMs: settings.server.bodyTimeoutMs, shutdown: input.shutdown });
+    return createApiHandler({ control: await input.control(), access, log, bodyTimeoutMs: settings.server.bodyTimeoutMs, shutdown: input.shutdown });
   };
   const loadMcp = async () => {
     const { createMcpHttpHandler, loopbackHosts } = await import("../mcp/http.ts");
-    return createMcpHttpHandler({ control: input.control(), dataDir: settings.dataDir, access, allowedHosts: loopbackHosts(settings.server.host), log });
+    return createMcpHttpHandler({ control: await input.control(), dataDir: settings.dataDir, access, allowedHosts: loopbackHosts(settings.server.host), log });
   };
   return async (req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;

@@ -26,9 +26,8 @@ import type { EventFeed } from "../events/port.ts";
 import { openEventFeed } from "../events/open.ts";
 import { withEventFeed } from "../events/with-event-feed.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
-import { buildControlPlane } from "./control.ts";
 import { accessFrom, facesHandler } from "./faces.ts";
-import { createTaskServices, type TaskServices } from "./task-services.ts";
+import type { TaskServices } from "./task-services.ts";
 
 /**
  * The composition root: the one place that builds an OpenJules process from
@@ -85,8 +84,8 @@ export interface OpenJules {
   port: number | null;
   /** The worker's services (TaskDeps, job handlers), built on first use; loads the worker's code. */
   runtime(): Promise<Runtime>;
-  /** The control plane every face calls (src/tasks/control), built on first use; loads no worker code. */
-  control(): ControlPlane;
+  /** The control plane every face calls (src/tasks/control), built and loaded on first use; loads no worker code. */
+  control(): Promise<ControlPlane>;
   start(mode?: Mode): Promise<void>;
   /** Drains and releases everything; resolves 0, or 1 when something was still open at the deadline. */
   stop(graceMs?: number): Promise<number>;
@@ -125,10 +124,15 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
   await probot.load(julesApp(intake));
 
   const metered = meteredStore(store, metrics);
-  let services: TaskServices | null = null;
-  const taskServices = () => (services ??= createTaskServices({ settings, log, store: metered, app, webBase, githubBackoffMs: overrides.githubBackoffMs }));
-  let control: ControlPlane | null = null;
-  const controlPlane = () => (control ??= buildControlPlane({ settings, log, store: metered, queue, app, services: taskServices(), feed, webBase }));
+  // Loaded on first use: an idle web process holds neither the task services nor the use cases.
+  let services: Promise<TaskServices> | null = null;
+  const taskServices = () =>
+    (services ??= import("./task-services.ts").then((m) => m.createTaskServices({ settings, log, store: metered, app, webBase, githubBackoffMs: overrides.githubBackoffMs })));
+  let control: Promise<ControlPlane> | null = null;
+  const controlPlane = () =>
+    (control ??= Promise.all([import("./control.ts"), taskServices()]).then(([m, shared]) =>
+      m.buildControlPlane({ settings, log, store: metered, queue, app, services: shared, feed, webBase }),
+    ));
   const access = accessFrom(settings);
   const closing = new AbortController();
   const handler = facesHandler({ settings, log, access, control: controlPlane, ops: ops.handler, shutdown: closing.signal });
@@ -153,7 +157,7 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
       agent,
       workspaces,
       metrics,
-      services: taskServices(),
+      services: await taskServices(),
       ...(overrides.deliver ? { deliver: overrides.deliver } : {}),
     });
   };
