@@ -2,7 +2,8 @@ import type { Logger } from "pino";
 import type { Probot } from "probot";
 import type { Agent } from "./agent/port.ts";
 import { deliver } from "./delivery/deliver.ts";
-import type { TaskServices } from "./composition/task-services.ts";
+import type { GitHubGateways } from "./github/port.ts";
+import type { StatusPublisher } from "./tasks/status-publisher.ts";
 import type { Metrics } from "./ops/metrics.ts";
 import type { JobQueue } from "./queue/port.ts";
 import type { Settings } from "./settings.ts";
@@ -35,6 +36,18 @@ export interface RuntimeParts {
   services: TaskServices;
   /** Delivery (commit, push, pull request); the real one unless a test replaces it. */
   deliver?: TaskDeps["deliver"];
+}
+
+/**
+ * What the worker and the control plane of one process share, built once:
+ * the paced GitHub gateways (one pacer per process, so writes of the API and
+ * of the jobs are spaced together per installation) and the status
+ * publisher (one coalescing slot per task).
+ */
+export interface TaskServices {
+  github: GitHubGateways;
+  status: StatusPublisher;
+  now: () => Date;
 }
 
 export interface Runtime {

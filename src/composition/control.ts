@@ -7,7 +7,7 @@ import type { TaskStore } from "../store/port.ts";
 import { createControlPlane } from "../tasks/control/create-control-plane.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
 import type { GitHubApp } from "./github-app.ts";
-import type { TaskServices } from "./task-services.ts";
+import type { TaskServices } from "../runtime.ts";
 
 /**
  * The control plane of a process (every face's use cases, src/tasks/control)

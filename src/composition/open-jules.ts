@@ -27,7 +27,7 @@ import { openEventFeed } from "../events/open.ts";
 import { withEventFeed } from "../events/with-event-feed.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
 import { accessFrom, facesHandler } from "./faces.ts";
-import type { TaskServices } from "./task-services.ts";
+import type { TaskServices } from "../runtime.ts";
 
 /**
  * The composition root: the one place that builds an OpenJules process from

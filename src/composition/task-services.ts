@@ -1,23 +1,13 @@
 import type { Logger } from "pino";
 import { octokitGateways } from "../github/octokit-gateway.ts";
 import { GitHubPacer } from "../github/pacer.ts";
-import type { GitHubGateways } from "../github/port.ts";
 import type { Settings } from "../settings.ts";
 import type { TaskStore } from "../store/port.ts";
 import { StatusPublisher } from "../tasks/status-publisher.ts";
 import type { GitHubApp } from "./github-app.ts";
+import type { TaskServices } from "../runtime.ts";
 
-/**
- * What the worker and the control plane of one process share, built once:
- * the paced GitHub gateways (one pacer per process, so writes of the API and
- * of the jobs are spaced together per installation) and the status
- * publisher (one coalescing slot per task).
- */
-export interface TaskServices {
-  github: GitHubGateways;
-  status: StatusPublisher;
-  now: () => Date;
-}
+/** The TaskServices of a process (runtime.ts), built once and shared by its worker and its control plane. */
 
 export function createTaskServices(input: {
   settings: Settings;
