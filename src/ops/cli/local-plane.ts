@@ -6,17 +6,14 @@
  * not the process that works on tasks, so it learns of new events from
  * Redis pub/sub when REDIS_URL is set, else by polling the store (a
  * worker's in-process notices never reach it); its own writes notify that
- * feed. Until the composition root builds the control plane itself, this
- * is the factory main.ts hands to CliDeps.controlPlane.
+ * feed. The plane is the composition root's (OpenJules.control()), given
+ * that feed; main.ts hands this factory to CliDeps.controlPlane.
  */
 import type { Logger } from "pino";
 import type { Overrides } from "../../composition/open-jules.ts";
 import { openEventFeed } from "../../events/open.ts";
 import { createPollingFeed, type EventIdSource } from "../../events/polling.ts";
-import { withEventFeed } from "../../events/with-event-feed.ts";
-import { probotInstallations } from "../../github/installations.ts";
 import type { Settings } from "../../settings.ts";
-import { createControlPlane } from "../../tasks/control/create-control-plane.ts";
 import type { ControlPlane } from "../../tasks/control/port.ts";
 import type { Backends } from "./backends.ts";
 
@@ -33,21 +30,9 @@ export async function localControlPlane(
     ? await openEventFeed({ redisUrl: settings.redisUrl }, backends.store, { logger: log })
     : createPollingFeed(backends.store as TaskStoreWithIds, { logger: log });
   try {
-    const store = withEventFeed(backends.store, feed, { logger: log });
-    const jules = await createOpenJules(settings, { log, store, queue: backends.queue, agent: null, ...overrides });
-    const { deps } = await jules.runtime();
-    const plane = createControlPlane({
-      ...deps,
-      store,
-      feed,
-      installations: probotInstallations(jules.probot),
-      allowedModels: settings.agent.allowedModels,
-      caps: settings.agent.caps,
-      ownLogin: () => {
-        const slug = jules.app.slug();
-        return slug ? `${slug}[bot]` : null;
-      },
-    });
+    // The composition root wraps the store with this feed and builds the same control plane a server has.
+    const jules = await createOpenJules(settings, { log, store: backends.store, feed, queue: backends.queue, agent: null, ...overrides });
+    const plane = await jules.control();
     return { ...plane, close: () => feed.close() };
   } catch (error) {
     await feed.close();
