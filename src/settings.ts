@@ -1,3 +1,4 @@
+import { hkdfSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -108,6 +109,16 @@ const EnvSchema = z.object({
   JULES_READY_MIN_FREE_MB: int(1024, 0),
   JULES_EVENT_LOG_MAX: int(5000, 100),
   JULES_SHUTDOWN_GRACE_MS: int(30_000, 0),
+  // The web app (src/web): sign-in with the GitHub App's OAuth client, sessions, user keys, spoken summaries.
+  GITHUB_CLIENT_ID: optionalText,
+  GITHUB_CLIENT_SECRET: optionalText,
+  JULES_PUBLIC_URL: url,
+  JULES_OPERATORS: list,
+  JULES_SESSION_HOURS: num(24),
+  JULES_ALLOW_USER_KEYS: z.enum(["true", "false"]).default("false"),
+  JULES_SECRET_KEY: optionalText,
+  JULES_TTS: z.enum(["auto", "off"]).default("auto"),
+  JULES_FIRST_RUN: z.enum(["auto", "off"]).default("auto"),
 });
 
 /** Every environment variable OpenJules reads (each is documented in .env.example). */
@@ -188,6 +199,37 @@ export interface Settings {
     /** How long SIGTERM waits for running jobs before handing them back. */
     shutdownGraceMs: number;
   };
+  /** The web app and its sign-in (src/web). */
+  web: WebSettings;
+}
+
+export interface WebSettings {
+  /** JULES_PUBLIC_URL without a trailing slash: where people reach this server (OAuth callback, "watch live" links); undefined when not set. */
+  publicUrl: string | undefined;
+  /** Where the web app is served (its pages and assets). */
+  basePath: "/app";
+  /** The GitHub App's OAuth client (GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET); null: sign-in is off. */
+  oauth: { clientId: string; clientSecret: string } | null;
+  /** GitHub web host for the OAuth flow: https://github.com, or `<protocol>://<GHE_HOST>`. */
+  webHost: string;
+  /** JULES_OPERATORS: GitHub logins (lower case) that act as the operator when signed in. */
+  operators: string[];
+  /** How long a session lasts after sign-in (JULES_SESSION_HOURS). */
+  sessionMs: number;
+  /** JULES_ALLOW_USER_KEYS: signed-in users may store their own provider API keys (needs JULES_SECRET_KEY). */
+  allowUserKeys: boolean;
+  /**
+   * The 32-byte key for AES-256-GCM at rest (user provider keys, users' GitHub tokens): JULES_SECRET_KEY
+   * (base64 or hex of 32 bytes) when set, else derived from the App's private key (HKDF-SHA256), which
+   * serves the sessions' GitHub tokens only; user keys require JULES_SECRET_KEY itself.
+   */
+  secretKey: Buffer;
+  /** True when secretKey came from JULES_SECRET_KEY. */
+  secretKeyGiven: boolean;
+  /** JULES_TTS: `auto` looks for espeak-ng (then espeak) on PATH for spoken summaries; `off` leaves them to the browser. */
+  tts: "auto" | "off";
+  /** JULES_FIRST_RUN: `auto` serves the first-run page when the App has no credentials and the server is interactive; `off` refuses as before. */
+  firstRun: "auto" | "off";
 }
 
 export class SettingsError extends Error {
@@ -228,6 +270,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   } catch (error) {
     problems.push(`JULES_SETUP_ALLOW_HOSTS: ${(error as Error).message}`);
   }
+  const web = webSettings(e, privateKey, problems);
   const readOnlyPaths = sandboxReadOnlyPaths(e.JULES_SANDBOX_READONLY_PATHS, resolve(e.JULES_DATA_DIR), problems);
   if (problems.length > 0) throw new SettingsError(problems);
 
@@ -276,13 +319,19 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     redisUrl: e.REDIS_URL,
     eventLogMax: e.JULES_EVENT_LOG_MAX,
     redisPrefix: e.JULES_REDIS_PREFIX,
-    secrets: secretValues({ webhookSecret: e.WEBHOOK_SECRET, privateKey, apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY], apiToken: e.JULES_API_TOKEN }),
+    secrets: secretValues({
+      webhookSecret: e.WEBHOOK_SECRET,
+      privateKey,
+      apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GITHUB_CLIENT_SECRET, e.JULES_SECRET_KEY],
+      apiToken: e.JULES_API_TOKEN,
+    }),
     ops: {
       apiToken: e.JULES_API_TOKEN,
       apiTokensFile: e.JULES_API_TOKENS && resolve(e.JULES_API_TOKENS),
       readyMinFreeBytes: e.JULES_READY_MIN_FREE_MB * 1024 ** 2,
       shutdownGraceMs: e.JULES_SHUTDOWN_GRACE_MS,
     },
+    web,
     workspace: {
       cacheMaxBytes: Math.round(e.JULES_CACHE_MAX_GB * 1024 ** 3),
       repoMaxBytes: Math.round(e.JULES_REPO_MAX_MB * 1024 ** 2),
@@ -291,6 +340,44 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       sparesPerRepo: e.JULES_WORKSPACE_SPARES,
     },
   };
+}
+
+function webSettings(e: z.output<typeof EnvSchema>, privateKey: string, problems: string[]): WebSettings {
+  if (Boolean(e.GITHUB_CLIENT_ID) !== Boolean(e.GITHUB_CLIENT_SECRET)) {
+    problems.push("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together (both from the GitHub App's settings page, or neither: sign-in off)");
+  }
+  let given: Buffer | null = null;
+  if (e.JULES_SECRET_KEY) {
+    given = secretKeyBytes(e.JULES_SECRET_KEY);
+    if (!given) problems.push("JULES_SECRET_KEY must be 32 random bytes written as base64 or hex: make one with `openssl rand -base64 32`");
+  }
+  const allowUserKeys = e.JULES_ALLOW_USER_KEYS === "true";
+  if (allowUserKeys && !e.JULES_SECRET_KEY)
+    problems.push("JULES_SECRET_KEY is required when JULES_ALLOW_USER_KEYS is true (it encrypts the keys at rest): make one with `openssl rand -base64 32`");
+  const derived = () => Buffer.from(hkdfSync("sha256", privateKey, "openjules", "openjules web session tokens", 32));
+  return {
+    publicUrl: e.JULES_PUBLIC_URL?.replace(/\/+$/, ""),
+    basePath: "/app",
+    oauth: e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET ? { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET } : null,
+    webHost: e.GHE_HOST ? `${e.GHE_PROTOCOL}://${e.GHE_HOST}` : "https://github.com",
+    operators: e.JULES_OPERATORS.map((l) => l.toLowerCase()),
+    sessionMs: Math.round(e.JULES_SESSION_HOURS * 3_600_000),
+    allowUserKeys,
+    secretKey: given ?? (privateKey ? derived() : Buffer.alloc(32)),
+    secretKeyGiven: given !== null,
+    tts: e.JULES_TTS,
+    firstRun: e.JULES_FIRST_RUN,
+  };
+}
+
+/** 32 bytes from base64 (standard or URL-safe) or 64 hex digits; null otherwise. */
+function secretKeyBytes(text: string): Buffer | null {
+  if (/^[0-9a-fA-F]{64}$/.test(text)) return Buffer.from(text, "hex");
+  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(text)) {
+    const bytes = Buffer.from(text.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+    return bytes.length === 32 ? bytes : null;
+  }
+  return null;
 }
 
 function readPrivateKey(inline: string | undefined, path: string | undefined, problems: string[]): string {

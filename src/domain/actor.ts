@@ -19,7 +19,8 @@ export type TokenScope = (typeof TOKEN_SCOPES)[number];
  *   personal token further (a thread user has both scopes and every repository).
  */
 export type Principal =
-  | { kind: "operator" }
+  /** `login`: a GitHub user of JULES_OPERATORS signed in to the web app (recorded under that login); absent for the operator token and the local CLI. */
+  | { kind: "operator"; login?: string }
   | {
       kind: "user";
       login: string;
@@ -35,5 +36,5 @@ export interface Caller {
 
 /** The name written in the task's history for this principal. */
 export function actorName(principal: Principal): string {
-  return principal.kind === "operator" ? "operator" : principal.login;
+  return principal.kind === "operator" ? (principal.login ?? "operator") : principal.login;
 }

@@ -92,3 +92,66 @@ export interface TaskStore {
   takeMessages(taskId: string): Promise<TaskMessage[]>;
   close(): Promise<void>;
 }
+
+/**
+ * A web session (src/web). The cookie carries a random secret; the store keeps
+ * only its SHA-256 (`id`), so a copy of the database cannot be used to sign in.
+ * `githubToken` is the user-to-server token, sealed (AES-256-GCM, src/security/sealed.ts)
+ * before it reaches the store.
+ */
+export interface WebSession {
+  /** hex SHA-256 of the cookie's secret */
+  id: string;
+  login: string;
+  userId: number;
+  /** The synchronizer token every state-changing request must carry (X-CSRF-Token). */
+  csrfToken: string;
+  githubToken: string;
+  /** `owner/name` (lower case) the user can see among the app's installations, as of `repositoriesAt`. */
+  repositories: string[];
+  repositoriesAt: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+/** A user's own provider API key (JULES_ALLOW_USER_KEYS), sealed at rest; `last4` is all that is ever shown again. */
+export interface UserKey {
+  login: string;
+  provider: "openai" | "anthropic" | "openai-compatible";
+  sealed: string;
+  last4: string;
+  createdAt: string;
+}
+
+/** A finished task's spoken summary: its text, and the audio when a speech engine made one. */
+export interface SpokenSummary {
+  taskId: string;
+  /** hex SHA-256 of the text: a changed task (a follow-up) gets a new summary. */
+  textHash: string;
+  text: string;
+  /** audio/wav bytes; null when no engine was available (the page uses the browser's speech synthesis). */
+  audio: Uint8Array | null;
+  /** e.g. "espeak-ng 1.51", or null */
+  engine: string | null;
+  createdAt: string;
+}
+
+export interface AccountStore {
+  createSession(session: WebSession): Promise<void>;
+  /** The session, also when expired or revoked (the caller decides); null when unknown. */
+  findSession(id: string): Promise<WebSession | null>;
+  updateSessionRepositories(id: string, repositories: string[], at: string): Promise<void>;
+  revokeSession(id: string, at: string): Promise<void>;
+  /** Removes sessions expired or revoked before `before`; returns how many. */
+  pruneSessions(before: string): Promise<number>;
+  /** Saves (or replaces) the user's key for that provider. */
+  putUserKey(key: UserKey): Promise<void>;
+  /** The user's keys, newest first. */
+  listUserKeys(login: string): Promise<UserKey[]>;
+  getUserKey(login: string, provider: UserKey["provider"]): Promise<UserKey | null>;
+  /** True when there was one to delete. */
+  deleteUserKey(login: string, provider: UserKey["provider"]): Promise<boolean>;
+  putSummary(summary: SpokenSummary): Promise<void>;
+  getSummary(taskId: string): Promise<SpokenSummary | null>;
+}
