@@ -3,12 +3,14 @@ import { PersonalTokens } from "../access/personal-tokens.ts";
 import type { TokenSources } from "../access/resolve-principal.ts";
 import type { OpsHandler } from "../ops/http-routes.ts";
 import type { Settings } from "../settings.ts";
+import type { TaskStore } from "../store/port.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
 
 /** Paths whose handlers read and limit their own request bodies (the webhook guard lets their bodies through). */
-export const FACE_PATHS = /^\/(?:api\/v1|mcp)(?:\/|$)/;
+export const FACE_PATHS = /^\/(?:api\/v1|mcp|app)(?:\/|$)/;
 const API = /^\/api\/v1(?:\/|$)/;
 const MCP = /^\/mcp\/?$/;
+const WEB = /^\/app(?:\/|$)/;
 
 /**
  * The tokens a bearer token is resolved against (src/access), built once.
@@ -34,12 +36,16 @@ export function facesHandler(input: {
   access: TokenSources;
   control: () => Promise<ControlPlane>;
   ops: OpsHandler;
+  /** The store (the web app's sessions live in it). */
+  store: TaskStore;
   /** Aborted when the process stops: open event streams end. */
   shutdown: AbortSignal;
 }): OpsHandler {
   const { settings, log, access } = input;
   let api: Promise<OpsHandler> | null = null;
   let mcp: Promise<OpsHandler> | null = null;
+  let web: Promise<OpsHandler> | null = null;
+  const loadWeb = async () => (await import("../web/handler.ts")).createWebHandler({ settings, log, store: input.store });
   const off = access.operatorToken === undefined && access.tokens === null;
   const loadApi = async () => {
     const { createApiHandler } = await import("../api/handler.ts");
@@ -51,6 +57,7 @@ export function facesHandler(input: {
   };
   return async (req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (WEB.test(path)) return (await (web ??= loadWeb()))(req, res);
     const face = API.test(path) ? "api" : MCP.test(path) ? "mcp" : null;
     if (face === null) return input.ops(req, res);
     if (off) {

@@ -135,7 +135,7 @@ export async function createOpenJules(settings: Settings, overrides: Overrides =
     ));
   const access = accessFrom(settings);
   const closing = new AbortController();
-  const handler = facesHandler({ settings, log, access, control: controlPlane, ops: ops.handler, shutdown: closing.signal });
+  const handler = facesHandler({ settings, log, access, control: controlPlane, ops: ops.handler, store: metered, shutdown: closing.signal });
 
   let runtime: Promise<Runtime> | null = null;
   let sandboxes: StoppableRunner | null = null;
