@@ -2,7 +2,7 @@ import type { RepoConfig } from "../config/repo-config.ts";
 import type { Caller } from "../domain/actor.ts";
 import type { Task } from "../domain/model.ts";
 import type { JulesCommand } from "../github/commands/command.ts";
-import { taskOrigin, type CommentEvent } from "../github/events.ts";
+import { type CommentEvent, type InboundEvent, taskOrigin } from "../github/events.ts";
 import { renderHelp } from "../render/help.ts";
 import { planCommentUrl } from "../render/links.ts";
 import * as replies from "../render/replies.ts";
@@ -13,9 +13,9 @@ import { messageTask } from "../tasks/control/message-task.ts";
 import { pauseTask } from "../tasks/control/pause-task.ts";
 import type { UseCaseError } from "../tasks/control/port.ts";
 import { resumeTask } from "../tasks/control/resume-task.ts";
+import { requestTask, type StartWhere } from "../tasks/control/request-task.ts";
 import { reviseTask } from "../tasks/control/revise-task.ts";
 import { startFollowUp } from "../tasks/start-follow-up.ts";
-import { startTask } from "../tasks/start-task.ts";
 import type { InboundContext } from "./inbound-context.ts";
 import { rememberRoles } from "./role-memo.ts";
 
@@ -32,7 +32,8 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
   const who = event.author.login;
   const caller: Caller = { principal: { kind: "user", login: who, scopes: ["read", "write"], repositories: null }, face: "thread" };
   const github = rememberRoles(ctx.deps.github, { installationId: event.installationId, gateway: ctx.gh });
-  const deps = { ...ctx.deps, github, ownLogin: () => ctx.ownLogin };
+  // The thread names no model, so the operator's model list never applies to it.
+  const deps = { ...ctx.deps, github, ownLogin: () => ctx.ownLogin, allowedModels: [] };
   /** A refusal of the commenter: the reply names their role (looked up once, by the use case). */
   const refuse = (action: string) => say(replies.notAllowed({ login: who, role: github.knownRole(repo, who), action }));
 
@@ -52,25 +53,20 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
         if (!sent.ok) await answerError(sent.error, "send a message to a task");
         return;
       }
-      const allowed = await allow(deps, caller, "write", { installationId: event.installationId, ...repo });
-      if (!allowed.ok) return void (await refuse("start a task"));
-      if (event.isPullRequest) return followUp(ctx, event, command.text, config, say);
-      const issue = await ctx.gh.issue(repo, event.issueNumber);
-      const result = await startTask(
-        ctx.deps,
-        {
-          ...taskOrigin(event),
-          instruction: command.text,
-          issueTitle: issue.title,
-          requestedBy: who,
-          triggerCommentId: event.commentId,
-          baseBranch: command.base ?? event.repo.defaultBranch,
-          command: config.command,
-          face: "thread",
-        },
-        `/${config.command} by @${who}`,
+      if (event.isPullRequest) {
+        const allowed = await allow(deps, caller, "write", { installationId: event.installationId, ...repo });
+        if (!allowed.ok) return void (await refuse("start a task"));
+        return followUp(ctx, event, command.text, config, say);
+      }
+      const started = await requestTask(
+        deps,
+        caller,
+        eventRepository(event),
+        { instruction: command.text, issue: event.issueNumber, ...(command.base ? { base: command.base } : {}) },
+        { commentId: event.commentId, config, reason: `/${config.command} by @${who}` },
       );
-      if (result.kind === "busy") await say(replies.busy({ login: who, task: result.active, command: config.command }));
+      if (!started.ok) return answerError(started.error, "start a task");
+      if (started.value.kind === "busy") await say(replies.busy({ login: who, task: started.value.active, command: config.command }));
       return;
     }
   }
@@ -142,6 +138,9 @@ async function followUp(ctx: InboundContext, event: CommentEvent, text: string, 
   });
   if (result.kind === "busy") await say(replies.busy({ login: who, task: result.active, command: config.command }));
 }
+
+/** The repository of a webhook's event as a start needs it (the installation, clone URL and default branch come with the event). */
+export const eventRepository = (event: InboundEvent): StartWhere => ({ ...taskOrigin(event), defaultBranch: event.repo.defaultBranch });
 
 /** Where the current plan comment is, for a reply that points at it. */
 function planLink(ctx: InboundContext, task: Task): { planUrl?: string } {

@@ -1,12 +1,12 @@
 import { parseCommand } from "../github/commands/parse.ts";
-import { taskOrigin, type CommentEvent, type InboundEvent } from "../github/events.ts";
+import type { CommentEvent, InboundEvent } from "../github/events.ts";
 import type { Caller } from "../domain/actor.ts";
-import { allow } from "../tasks/control/access.ts";
+import { refusedCaller } from "../tasks/control/access.ts";
+import { requestTask } from "../tasks/control/request-task.ts";
 import { rememberRoles } from "./role-memo.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
-import { startTask } from "../tasks/start-task.ts";
 import { loadRepoConfig } from "../tasks/repo-config.ts";
-import { handleCommand } from "./commands.ts";
+import { eventRepository, handleCommand } from "./commands.ts";
 import * as replies from "../render/replies.ts";
 import { renderConfigError } from "../render/config-error.ts";
 
@@ -34,30 +34,24 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
   const triggered = event.kind === "labeled" ? event.label.toLowerCase() === label.toLowerCase() : event.labels.some((l) => l.toLowerCase() === label.toLowerCase());
   if (!triggered) return;
   if (!loaded.ok) return void (await ctx.gh.comment(repo, event.issueNumber, renderConfigError({ problems: loaded.problems })));
-  // The label's sender is the caller, checked by the same rule as every face (src/tasks/control/access.ts).
+  // The label's sender is the caller, and the start the same use case as every face's (src/tasks/control/request-task.ts).
   const github = rememberRoles(ctx.deps.github, { installationId: event.installationId, gateway: ctx.gh });
-  const caller: Caller = { principal: { kind: "user", login: event.sender.login, scopes: ["write"], repositories: null }, face: "thread" };
-  const allowed = await allow({ github }, caller, "write", { installationId: event.installationId, ...repo });
-  if (!allowed.ok) {
-    const role = github.knownRole(repo, event.sender.login);
-    await ctx.gh.comment(repo, event.issueNumber, replies.notAllowed({ login: event.sender.login, role, action: "start a task" }));
-    return;
-  }
-  const result = await startTask(
-    ctx.deps,
-    {
-      ...taskOrigin(event),
-      instruction: "",
-      issueTitle: event.issueTitle,
-      requestedBy: event.sender.login,
-      triggerCommentId: null,
-      baseBranch: event.repo.defaultBranch,
-      command: loaded.config.command,
-      face: "thread",
-    },
-    `label "${label}" added by @${event.sender.login}`,
+  const login = event.sender.login;
+  const caller: Caller = { principal: { kind: "user", login, scopes: ["write"], repositories: null }, face: "thread" };
+  const started = await requestTask(
+    { ...ctx.deps, github, allowedModels: [] },
+    caller,
+    eventRepository(event),
+    { instruction: "", issue: event.issueNumber },
+    { commentId: null, config: loaded.config, issueTitle: event.issueTitle, reason: `label "${label}" added by @${login}` },
   );
-  if (result.kind === "busy") await ctx.gh.comment(repo, event.issueNumber, replies.busy({ task: result.active, command: loaded.config.command }));
+  if (!started.ok) {
+    const reply = refusedCaller(started.error)
+      ? replies.notAllowed({ login, role: github.knownRole(repo, login), action: "start a task" })
+      : replies.cannotNow({ login, detail: started.error.detail });
+    return void (await ctx.gh.comment(repo, event.issueNumber, reply));
+  }
+  if (started.value.kind === "busy") await ctx.gh.comment(repo, event.issueNumber, replies.busy({ task: started.value.active, command: loaded.config.command }));
 }
 
 async function onClosed(ctx: InboundContext, repo: CommentEvent["repo"], number: number, isPullRequest: boolean, by: string) {

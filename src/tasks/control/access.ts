@@ -29,9 +29,14 @@ export async function allow(
 
 const NOT_ALLOWED = "Not allowed";
 
-/** Whether a use case refused the caller itself (no access, no write role or scope), as opposed to the task's state. */
+/**
+ * Whether a use case refused the caller itself (no access, no write role or
+ * scope), as opposed to the task's state or a missing issue: a repository or
+ * task the caller may not see is not found (allow, taskFor).
+ */
 export function refusedCaller(error: UseCaseError): boolean {
-  return error.code === "not_found" || (error.code === "forbidden" && error.title === NOT_ALLOWED);
+  if (error.code === "not_found") return error.title === "Repository not found" || error.title === "Task not found";
+  return error.code === "forbidden" && error.title === NOT_ALLOWED;
 }
 
 /** The task, when it exists and the caller may `action` it (a task the caller cannot read is not found, as on GitHub). */
