@@ -47,12 +47,19 @@ async function* watch(client: TaskClient, task: Task, stops: readonly TaskState[
     return;
   }
   const stream = await unwrap(client.follow(task.id, { after, signal }));
-  for await (const event of stream) {
-    yield event;
-    if (event.data.type === "state" && stops.includes(event.data.to)) {
-      const now = await unwrap(client.get(task.id));
-      if (now.task.state === event.data.to) return;
+  // Waiting for the next event holds no handle of its own, and the feed may hold none either (the polling feed's
+  // timer is unref'd): without this the local CLI would end (exit 13) after the history instead of waiting.
+  const alive = setInterval(() => undefined, 60_000);
+  try {
+    for await (const event of stream) {
+      yield event;
+      if (event.data.type === "state" && stops.includes(event.data.to)) {
+        const now = await unwrap(client.get(task.id));
+        if (now.task.state === event.data.to) return;
+      }
     }
+  } finally {
+    clearInterval(alive);
   }
 }
 
