@@ -25,6 +25,8 @@ export const PREREQUISITES: readonly Prerequisite[] = [
   { command: "rg", apt: "ripgrep", elsewhere: () => [] },
   { command: "go", apt: "golang-go", elsewhere: () => ["/usr/local/go/bin/go", "/usr/lib/go/bin/go"] },
   { command: "cargo", apt: "cargo", elsewhere: (home) => [join(home, ".cargo/bin/cargo"), "/usr/local/cargo/bin/cargo"] },
+  { command: "chromium", apt: "chromium", elsewhere: () => [] },
+  { command: "espeak-ng", apt: "espeak-ng", elsewhere: () => [] },
 ];
 
 const executable = (path: string): boolean => {

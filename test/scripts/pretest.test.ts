@@ -41,7 +41,7 @@ afterAll(async () => {
 
 describe("what the tests need from the OS (scripts/pretest-plan.ts)", () => {
   it("finds a program on PATH and reports the ones missing, with their Debian packages", async () => {
-    const path = await pathWith("all-but-bwrap", ["git", "rg", "go", "cargo"]);
+    const path = await pathWith("all-but-bwrap", ["git", "rg", "go", "cargo", "chromium", "espeak-ng"]);
     const missing = missingPrerequisites({ PATH: path, HOME: join(dir, "home") });
     expect(missing.map((p) => [p.command, p.apt])).toEqual([["bwrap", "bubblewrap"]]);
     expect(missingPrerequisites({ PATH: `${path}:${await pathWith("only-bwrap", ["bwrap"])}`, HOME: join(dir, "home") })).toEqual([]);
