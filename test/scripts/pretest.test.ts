@@ -79,7 +79,7 @@ describe("what the tests need from the OS (scripts/pretest-plan.ts)", () => {
 
 describe("npm test's pretest (scripts/pretest.ts)", () => {
   it("with PATH lacking bwrap: plans the apt-get install as root, stops with the command to run otherwise", async () => {
-    const result = await pretest(await pathWith("no-bwrap", ["git", "rg", "go", "cargo", "apt-get"]));
+    const result = await pretest(await pathWith("no-bwrap", ["git", "rg", "go", "cargo", "chromium", "espeak-ng", "apt-get"]));
     if (process.getuid?.() === 0) {
       expect(result.code).toBe(0);
       expect(result.stdout.split("\n")).toEqual([
@@ -96,7 +96,7 @@ describe("npm test's pretest (scripts/pretest.ts)", () => {
   });
 
   it("without apt-get stops before the tests, naming the packages, and starts no service", async () => {
-    const result = await pretest(await pathWith("no-apt", ["git", "rg", "go", "cargo"]));
+    const result = await pretest(await pathWith("no-apt", ["git", "rg", "go", "cargo", "chromium", "espeak-ng"]));
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("The tests need bwrap (bubblewrap), which this machine lacks.");
     expect(result.stderr).toContain("apt-get install -y bubblewrap");
@@ -104,7 +104,7 @@ describe("npm test's pretest (scripts/pretest.ts)", () => {
   });
 
   it("with everything in place only makes sure of the services", async () => {
-    const result = await pretest(await pathWith("complete", ["git", "bwrap", "rg", "go", "cargo"]));
+    const result = await pretest(await pathWith("complete", ["git", "bwrap", "rg", "go", "cargo", "chromium", "espeak-ng"]));
     expect(result).toMatchObject({ code: 0, stderr: "" });
     expect(result.stdout).toMatch(/^pretest: would run bash .*scripts\/ensure-services\.sh\n$/);
   });
