@@ -5,7 +5,7 @@ import { buildContextBlock } from "./context/prompt-context.ts";
 import { wrapUntrusted } from "./context/thread.ts";
 import { type ModelCallRecord, ToolLoop } from "./loop.ts";
 import { planToText } from "./plan.ts";
-import type { Agent, ExecuteOutcome, ExecuteRequest, PausedOutcome, PlanOutcome, PlanRequest, ResumePoint } from "./port.ts";
+import type { Agent, ExecuteOutcome, ExecuteRequest, PausedOutcome, PlanOutcome, PlanRequest } from "./port.ts";
 import { AgentError } from "./port.ts";
 import { parsePriceOverride } from "./prices.ts";
 import { PROMPTS, render } from "./prompts.ts";
@@ -16,6 +16,7 @@ import { taskRunner, type CommandRunner } from "./command-runner.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 import { estimateExecutionCost } from "./estimate.ts";
 import { conversationSummary, LoopPaused } from "./pause.ts";
+import { resumeNote } from "./resume-note.ts";
 import { executionTools, planningTools } from "./tools/tool-sets.ts";
 
 /**
@@ -159,6 +160,7 @@ export function createAgent(deps: AgentDeps): Agent {
             turns: loop.turns,
             reason: error.reason,
             secrets: s.secrets,
+            resumedFrom: request.resume,
           });
           return { kind: "paused", cause: error.pauseCause, reason: error.reason, summary, usage: s.meter.snapshot() };
         }
@@ -167,12 +169,4 @@ export function createAgent(deps: AgentDeps): Agent {
       }
     },
   };
-}
-
-/** The first turn of a resumed run: where the work stopped, so it goes on instead of starting over. */
-function resumeNote(resume: ResumePoint): string {
-  const where = resume.checkpointSha
-    ? `Its work so far was committed (${resume.checkpointSha.slice(0, 12)}${resume.branch ? ` on ${resume.branch}` : ""}) and is in the working copy.`
-    : "Nothing had been committed when it stopped.";
-  return `# Where the work stopped\n\nThis task was paused and is now resumed. ${where} Do not start over: check the state of the files, then carry on.\n\n${resume.summary}`;
 }

@@ -71,8 +71,8 @@ for (const format of FORMATS) {
       assert.equal(outcome.reason, "reached its limit of 2 model turns");
       assert.equal(llm.requests.length, 2);
       assert.equal(outcome.usage.calls, 2);
-      assert.match(outcome.summary, /^The run was paused after 2 model turns: it reached its limit of 2 model turns\./);
-      assert.match(outcome.summary, /Files changed so far: `src\/math\.ts`\./);
+      assert.match(outcome.summary, /^## Run 1, from the start of the approved plan\nThe run was paused after 2 model turns: it reached its limit of 2 model turns\./);
+      assert.match(outcome.summary, /Files changed in this run: `src\/math\.ts`\./);
       assert.match(outcome.summary, /Commands run:\n- `npm run build`/);
       assert.match(outcome.summary, /Last words before the pause:\n> Edited add\(\); building next\./);
       assert.match(await readFile(join(wd.root, "src/math.ts"), "utf8"), /return a \+ b;/, "the work stays in the working copy for the checkpoint");
@@ -109,7 +109,7 @@ for (const format of FORMATS) {
       assert.equal(outcome.cause, "time");
       assert.equal(outcome.reason, "reached its time limit of 1 second");
       assert.ok(Date.now() - started < 4_000, "the pending call was abandoned at the deadline");
-      assert.match(outcome.summary, /Files changed so far: `src\/math\.ts`/);
+      assert.match(outcome.summary, /Files changed in this run: `src\/math\.ts`/);
     });
 
     it("when a person asks for it, at the next turn", async () => {
@@ -131,7 +131,8 @@ for (const format of FORMATS) {
       llm.push(call("list_files", {}), call("list_files", {}), call("list_files", {}), call("finish", { summary: "add() adds." }));
       const resumed = task({ state: "working", extraBudget: { turns: 30, tokens: 0, costUsd: 0, minutes: 0 } });
       const resume = {
-        summary: "The run was paused after 2 model turns: it reached its limit of 2 model turns.\nFiles changed so far: `src/math.ts`.",
+        summary:
+          "## Run 1, from the start of the approved plan\nThe run was paused after 2 model turns: it reached its limit of 2 model turns.\nFiles changed in this run: `src/math.ts`.",
         checkpointSha: "a".repeat(40),
         branch: "jules/7-fix-add",
       };
@@ -141,7 +142,7 @@ for (const format of FORMATS) {
       assert.equal(outcome.summary, "add() adds.");
       const first = userTexts(llm.requests[0]!).join("\n");
       assert.match(first, /# Where the work stopped\n\nThis task was paused and is now resumed\. Its work so far was committed \(aaaaaaaaaaaa on jules\/7-fix-add\)/);
-      assert.match(first, /Files changed so far: `src\/math\.ts`/);
+      assert.match(first, /<(pause-summary-[0-9a-f]{12})>\n## Run 1, from the start of the approved plan\n[\s\S]*Files changed in this run: `src\/math\.ts`\.\n<\/\1>/);
       assert.match(first, /Carry on with the approved plan from where the work stopped/);
     });
   });
