@@ -69,6 +69,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     log,
     now,
     webBase,
+    publicUrl: settings.web.publicUrl,
     identity: app.identity,
     secrets: settings.secrets,
     deliver: parts.deliver ?? deliver,

@@ -26,6 +26,6 @@ export function createTaskServices(input: {
   });
   const github = octokitGateways(app.probot, pacer);
   const now = () => new Date();
-  const status = new StatusPublisher({ store, github, log, webBase, now });
+  const status = new StatusPublisher({ store, github, log, webBase, publicUrl: settings.web.publicUrl, now });
   return { github, status, now };
 }

@@ -37,7 +37,16 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
 
   const needsText = target.kind === "new_branch" || target.pullRequest === null;
   const title = pullRequestTitle(task);
-  const body = renderPullRequestBody({ task, plan, summary: outcome.summary, tests: outcome.tests, files: diff.files, leftOut: commit.leftOut, usage: input.usage });
+  const body = renderPullRequestBody({
+    task,
+    plan,
+    summary: outcome.summary,
+    tests: outcome.tests,
+    files: diff.files,
+    leftOut: commit.leftOut,
+    usage: input.usage,
+    taskPage: input.taskPage ?? null,
+  });
   const check = checkRunOutput(outcome.tests, commit.leftOut);
   const outgoing: OutgoingText[] = [
     ...(needsText

@@ -30,6 +30,8 @@ export interface DeliveryInput {
   secrets: readonly string[];
   /** GitHub's web address (https://github.com or the GHE host), for links and the noreply e-mail domain. */
   webBase: string;
+  /** The task's page in the web app (JULES_PUBLIC_URL set), linked from the pull request; null otherwise. */
+  taskPage?: string | null;
   log: Pick<Logger, "info" | "warn">;
   /**
    * Persists the branch as `task.branch` once it is on GitHub, before the pull

@@ -16,3 +16,8 @@ export function planCommentUrl(webBase: string, task: Where & Pick<Task, "planCo
   const issue = issueUrl(webBase, task);
   return task.planCommentId && issue ? `${issue}#issuecomment-${task.planCommentId}` : null;
 }
+
+/** The task's page in the web app, when the operator set JULES_PUBLIC_URL (`publicUrl`, no trailing slash); else null. */
+export function taskPageUrl(publicUrl: string | undefined, task: Pick<Task, "id">): string | null {
+  return publicUrl ? `${publicUrl}/app/tasks/${encodeURIComponent(task.id)}` : null;
+}

@@ -11,7 +11,7 @@
 import type { TestReport } from "../domain/test-report.ts";
 import type { Plan, Task, Usage } from "../domain/model.ts";
 import type { LeftOutPath } from "../domain/left-out.ts";
-import { block, code, inline, neutralize, user } from "./escape.ts";
+import { block, code, inline, link, neutralize, user } from "./escape.ts";
 import { formatCount } from "./format.ts";
 import { clip, fitComment, scaled } from "./limits.ts";
 import { commentMarker } from "./markers.ts";
@@ -33,6 +33,8 @@ export interface PullRequestBodyInput {
   leftOut?: readonly LeftOutPath[];
   /** The whole task's usage (planning, revisions and execution), the same count as the status comment's. */
   usage: Usage | null;
+  /** The task's page in the web app (JULES_PUBLIC_URL set): linked in the footer. */
+  taskPage?: string | null;
 }
 
 export const TITLE_MAX = 72;
@@ -163,9 +165,12 @@ function requestedLine(task: Pick<Task, "requestedBy" | "issueNumber" | "face">)
 export function renderPullRequestBody(input: PullRequestBodyInput): string {
   const { task, plan, tests, usage } = input;
   return fitComment((scale) => {
-    const footer = [hasUsage(usage) ? `Usage of the whole task (planning included): ${renderUsage(usage)}` : null, requestedLine(task), "Opened by OpenJules"].filter(
-      (part): part is string => part !== null,
-    );
+    const footer = [
+      hasUsage(usage) ? `Usage of the whole task (planning included): ${renderUsage(usage)}` : null,
+      requestedLine(task),
+      input.taskPage ? link("task page", input.taskPage) : null,
+      "Opened by OpenJules",
+    ].filter((part): part is string => part !== null);
     return (
       [
         commentMarker("pull-request", task.id),

@@ -20,6 +20,8 @@ export interface StatusLinks {
   answer?: string;
   branch?: string;
   pullRequest?: string;
+  /** The task's page in the web app (JULES_PUBLIC_URL set). */
+  live?: string;
 }
 
 export interface StatusInput {
@@ -86,6 +88,7 @@ function checklistLine(item: PhaseItem, task: Task): string {
 
 function linksLine(task: Task, links: StatusLinks): string | null {
   const parts = [
+    links.live ? link(isTerminal(task.state) ? "task page" : "watch live", links.live) : null,
     links.plan ? link(task.planVersion > 1 ? `plan v${task.planVersion}` : "plan", links.plan) : null,
     links.answer ? link("answer", links.answer) : null,
     links.branch ? link(`branch ${task.branch ? code(task.branch) : ""}`.trim(), links.branch) : null,

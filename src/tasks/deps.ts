@@ -21,6 +21,8 @@ export interface TaskDeps {
   now: () => Date;
   /** Web address of GitHub for links (https://github.com or the GHE host). */
   webBase: string;
+  /** JULES_PUBLIC_URL (no trailing slash): the web app's address, for links to a task's page; undefined when not set. */
+  publicUrl?: string | undefined;
   /** The app's bot user (commits are authored by it); learned from GitHub once, retried until it is known. */
   identity: (installationId: number) => Promise<BotIdentity>;
   /** Commit, check, push and open the pull request (delivery/deliver.ts). */

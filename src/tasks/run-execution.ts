@@ -3,6 +3,7 @@ import { type CheckpointResult, checkpoint } from "../delivery/checkpoint.ts";
 import type { DeliveryResult } from "../delivery/port.ts";
 import { commandWord } from "../render/escape.ts";
 import { issueEditedAfterPlan } from "../render/replies.ts";
+import { taskPageUrl } from "../render/links.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
 import { inWorkspace } from "./in-workspace.ts";
@@ -97,6 +98,7 @@ async function deliveryBase(deps: TaskDeps, task: Task, ctx: PlanningContext) {
     bot: await deps.identity(task.installationId),
     secrets: deps.secrets,
     webBase: deps.webBase,
+    taskPage: taskPageUrl(deps.publicUrl, task),
     log: deps.log.child({ taskId: task.id }),
     recordBranch: async (branch: string) => void (await deps.store.update(task.id, { branch })),
   };

@@ -1,6 +1,6 @@
 import type { Logger } from "probot";
 import { renderStatus, type StatusLinks } from "../render/status.ts";
-import { planCommentUrl } from "../render/links.ts";
+import { planCommentUrl, taskPageUrl } from "../render/links.ts";
 import type { TaskStore } from "../store/port.ts";
 import type { Task } from "../domain/model.ts";
 import type { GitHubGateways } from "../github/port.ts";
@@ -20,6 +20,8 @@ export interface StatusDeps {
   log: Logger;
   /** Web address of GitHub (https://github.com, or the GHE host), for links. */
   webBase: string;
+  /** JULES_PUBLIC_URL: where the web app is, for the "watch live" link (none when not set). */
+  publicUrl?: string | undefined;
   now: () => Date;
 }
 
@@ -46,6 +48,8 @@ export class StatusPublisher {
     if (comment) links[answered ? "answer" : "plan"] = comment;
     if (task.branch) links.branch = `${base}/tree/${task.branch}`;
     if (task.pullRequestUrl) links.pullRequest = task.pullRequestUrl;
+    const live = taskPageUrl(this.#deps.publicUrl, task);
+    if (live) links.live = live;
     return renderStatus({ task, now: this.#deps.now(), links, command: task.command, ...(notice ? { notice } : {}) });
   }
 
