@@ -91,6 +91,11 @@ export interface PauseInfo {
   checkpointSha: string | null;
   /** A summary of the conversation so far, given to the agent when it resumes. */
   summary: string | null;
+  /**
+   * On a pending request (summary null) of a task that was paused before: the completed pause its run went on
+   * from, so an execution restarted before it pauses still resumes from there (and not from the start).
+   */
+  resumedFrom?: { summary: string; checkpointSha: string | null };
 }
 
 /** Budget added on top of the repository's by `resume` (within the operator's caps). */

@@ -22,15 +22,17 @@ export function pauseRequest(task: Pick<Task, "state" | "pause">): string | null
   return pause && pause.cause === "operator" && pause.summary === null ? pause.reason : null;
 }
 
-/** A request as the pause use case writes it. */
-export function requestedPause(reason: string, at: Date): PauseInfo {
-  return { cause: "operator", reason, at: at.toISOString(), checkpointSha: null, summary: null };
+/** A request as the pause use case writes it, keeping the completed pause (if any) that the running execution went on from. */
+export function requestedPause(reason: string, at: Date, previous: PauseInfo | null = null): PauseInfo {
+  const from = previous?.summary != null ? { summary: previous.summary, checkpointSha: previous.checkpointSha } : previous?.resumedFrom;
+  return { cause: "operator", reason, at: at.toISOString(), checkpointSha: null, summary: null, ...(from ? { resumedFrom: from } : {}) };
 }
 
 /** Where a resumed execution goes on from: the last completed pause, if the task was paused before. */
 export function resumePoint(task: Pick<Task, "pause" | "branch">): ResumePoint | null {
   const pause = task.pause;
-  if (!pause || pause.summary === null) return null;
+  if (!pause) return null;
+  if (pause.summary === null) return pause.resumedFrom ? { ...pause.resumedFrom, branch: task.branch } : null;
   return { summary: pause.summary, checkpointSha: pause.checkpointSha, branch: task.branch };
 }
 

@@ -24,7 +24,7 @@ export async function pauseTask(deps: UseCaseDeps, caller: Caller, id: string, i
   if (pauseRequest(task) !== null) return ok(task);
   const by = actorName(caller.principal);
   const reason = input.reason?.trim() || `asked by ${by === "operator" ? "the operator" : `@${by}`}`;
-  const updated = await deps.store.update(id, { pause: requestedPause(reason.slice(0, 500), deps.now()) });
+  const updated = await deps.store.update(id, { pause: requestedPause(reason.slice(0, 500), deps.now(), task.pause) });
   await deps.status.refresh(updated, `Pause requested (${reason.slice(0, 200)}): the task stops at the agent's next turn and keeps its work.`);
   return ok(updated);
 }
