@@ -32,6 +32,8 @@ export interface ApiOptions {
   heartbeatMs?: number;
   /** Aborted when the server stops: open event streams end. */
   shutdown?: AbortSignal;
+  /** The process's own secrets (settings.secrets): redacted, with known secret shapes, from the events shown. */
+  secrets?: readonly string[];
 }
 
 const PREFIX = "/api/v1";
@@ -103,6 +105,7 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
         res,
         signal: gone.signal,
         heartbeatMs: options.heartbeatMs ?? 15_000,
+        secrets: options.secrets ?? [],
         onStreamError: (error) => options.log.error({ err: error, path: url.pathname }, "an event stream failed"),
       });
       render(res, outcome);

@@ -21,6 +21,8 @@ export interface RouteRequest<B> {
   /** Aborted when the client goes away or the server stops. */
   signal: AbortSignal;
   heartbeatMs: number;
+  /** The process's own secrets, redacted (with known secret shapes) from what the API shows of the event log. */
+  secrets: readonly string[];
   onStreamError(error: unknown): void;
 }
 

@@ -29,7 +29,7 @@ import { INSTALLATION_TOKEN } from "../helpers/github-mock.ts";
 import { startGitHubStandin, type GitHubStandin } from "../helpers/github-standin.ts";
 import { JulesProcesses, type JulesProcess } from "../helpers/jules-process.ts";
 import { issueComment } from "../helpers/payloads.ts";
-import { dataDirIn, eventually, processEnv, redisDatabase, valueRepoFiles } from "../helpers/scale-out.ts";
+import { dataDirIn, eventually, processEnv, redisDatabase, VALUE_ANSWERS, valueRepoFiles } from "../helpers/scale-out.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
 import { deliver } from "../helpers/signed-delivery.ts";
 import { freePort } from "../helpers/web-server.ts";
@@ -64,14 +64,7 @@ describe("scale-out: 2 web processes and 2 workers on PostgreSQL and Redis", { t
     github = await startGitHubStandin();
     llm = await startFakeLlm([], {
       respond: phaseResponder({
-        plan: {
-          summary: "Set the value to 42 so the test passes.",
-          steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
-          risks: [],
-          verification: "make test",
-        },
-        edit: { path: "src/value.txt", old_string: "41", new_string: "42" },
-        summary: "src/value.txt now holds 42, which the test expects.",
+        ...VALUE_ANSWERS,
         // The first execution of the marked task hangs until its worker is killed.
         executionDelayMs: (text) => (text.includes(SLOW) && !slowServed ? ((slowServed = true), 600_000) : 0),
       }),

@@ -6,12 +6,13 @@
  * data directory), a Redis database of its own (src/main.ts has no BullMQ
  * prefix setting, so isolation is by database number in REDIS_URL, flushed
  * before and after), a repository whose test passes once src/value.txt holds
- * 42, and polling with a deadline.
+ * 42 and the fake model's answers for it, and polling with a deadline.
  */
 import { chmod, mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Redis } from "ioredis";
+import type { PhaseResponderOptions } from "./fake-llm/by-phase.ts";
 import { testPrivateKey } from "./keys.ts";
 import { TEST_REDIS_URL } from "./services.ts";
 
@@ -95,6 +96,18 @@ export function valueRepoFiles(extraTest = ""): Record<string, string> {
     Makefile: `test:\n${extraTest ? `\t${extraTest}\n` : ""}\tsh test.sh\n`,
   };
 }
+
+/** What the fake model answers by phase (fake-llm/by-phase.ts) for valueRepoFiles(): a plan and the edit that makes the test pass. */
+export const VALUE_ANSWERS: Omit<PhaseResponderOptions, "executionDelayMs"> = {
+  plan: {
+    summary: "Set the value to 42 so the test passes.",
+    steps: [{ title: "Write 42 into src/value.txt", files: ["src/value.txt"] }],
+    risks: [],
+    verification: "make test",
+  },
+  edit: { path: "src/value.txt", old_string: "41", new_string: "42" },
+  summary: "src/value.txt now holds 42, which the test expects.",
+};
 
 /** Polls `read` until it returns something other than undefined; fails with `message` (and `detail()`) after `ms`. */
 export async function eventually<T>(ms: number, read: () => T | undefined | Promise<T | undefined>, message: string, detail: () => string = () => ""): Promise<T> {

@@ -8,6 +8,7 @@
 import { invalid } from "../problem.ts";
 import { answer, json, type Outcome, route, wantsJson } from "../route.ts";
 import { DiffSchema, EventPage } from "../schemas/bodies.ts";
+import { redactEvent, redactEvents } from "../redact-event.ts";
 import { streamEvents } from "../sse.ts";
 
 const DEFAULT_PAGE = 100;
@@ -33,7 +34,7 @@ const events = route({
     200: { description: "The events", schema: EventPage, other: { "text/event-stream": { type: "string" } } },
   },
   problems: [403, 404],
-  async handle({ caller, control, params, query, req, res, signal, heartbeatMs, onStreamError }): Promise<Outcome> {
+  async handle({ caller, control, params, query, req, res, signal, heartbeatMs, secrets, onStreamError }): Promise<Outcome> {
     const format = query.get("format");
     if (format !== null && format !== "sse" && format !== "json") return { problem: invalid(`format must be sse or json, got "${format}".`) };
     const header = req.headers["last-event-id"];
@@ -45,12 +46,12 @@ const events = route({
       const rawLimit = query.get("limit");
       const limit = rawLimit === null ? DEFAULT_PAGE : eventId(rawLimit);
       if (limit === null || limit < 1 || limit > MAX_PAGE) return { problem: invalid(`limit must be an integer from 1 to ${MAX_PAGE}, got "${rawLimit}".`) };
-      return answer(control.events(caller, id, { after, limit }), (page) => json(200, { events: page, lastEventId: page.at(-1)?.id ?? after }));
+      return answer(control.events(caller, id, { after, limit }), (page) => json(200, { events: page.map((e) => redactEvent(e, secrets)), lastEventId: page.at(-1)?.id ?? after }));
     }
     if (query.has("limit")) return { problem: invalid("limit applies to the JSON page only (add format=json); a stream has no limit.") };
     const followed = await control.follow(caller, id, { after, signal });
     if (!followed.ok) return answer(Promise.resolve(followed), () => ({ streamed: true }));
-    await streamEvents(res, followed.value, { heartbeatMs, signal, onError: onStreamError });
+    await streamEvents(res, redactEvents(followed.value, secrets), { heartbeatMs, signal, onError: onStreamError });
     return { streamed: true };
   },
 });
