@@ -36,6 +36,7 @@ const PauseSchema = z.strictObject({
   at: time(),
   checkpointSha: nullable(z.string()),
   summary: nullable(z.string()),
+  resumedFrom: z.strictObject({ summary: z.string(), checkpointSha: nullable(z.string()) }).optional(),
 });
 
 export const TaskSchema: z.ZodType<Task> = z
