@@ -1,10 +1,8 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, it } from "vitest";
 import type { LogEventData, Task } from "../../src/domain/model.ts";
 import { apiFixture, type ApiFixture, OPERATOR } from "../api/fixture.ts";
@@ -15,26 +13,7 @@ import { GitHubMock } from "../helpers/github-mock.ts";
 import { INSTALLATION_ID } from "../helpers/payloads.ts";
 import { taskIn } from "../tasks/control/harness.ts";
 import { freePort } from "../helpers/web-server.ts";
-
-const BIN = fileURLToPath(new URL("../../bin/openjules.js", import.meta.url));
-
-interface Child {
-  /** Everything printed so far. */
-  stdout(): string;
-  stderr(): string;
-  exit: Promise<number>;
-}
-
-/** The real `openjules` bin, spawned with a clean environment (stdout is a pipe: plain lines). */
-function openjules(args: string[], env: Record<string, string>, cwd: string): Child {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: cwd, ...env } });
-  let out = "";
-  let err = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (err += d));
-  const exit = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
-  return { stdout: () => out, stderr: () => err, exit };
-}
+import { spawnCli as openjules, until } from "../helpers/cli-child.ts";
 
 /** A TCP proxy in front of the API whose open connections the test can cut (a dropped stream, as a proxy or a network does). */
 async function cuttableProxy(target: string): Promise<{ origin: string; connections(): number; cut(): void; close(): Promise<void> }> {
@@ -64,13 +43,6 @@ async function cuttableProxy(target: string): Promise<{ origin: string; connecti
       await new Promise((r) => server.close(r));
     },
   };
-}
-
-/** Polls `check` until it holds, for at most 10 s. */
-async function until(what: string, check: () => boolean): Promise<void> {
-  for (const start = Date.now(); !check(); await new Promise((r) => setTimeout(r, 20))) {
-    if (Date.now() - start > 10_000) throw new Error(`still waiting for: ${what}`);
-  }
 }
 
 describe("openjules tasks monitor / events against a live /api/v1 server (spawned CLI)", () => {
