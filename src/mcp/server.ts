@@ -27,7 +27,7 @@ export interface McpServerOptions {
 const INSTRUCTIONS = [
   "OpenJules runs coding tasks on GitHub repositories: a task plans first, waits for its plan to be approved, then works, tests and opens a pull request.",
   "Start with list_repositories, then create_task; follow a task with wait_for_task (pass the state you last saw) rather than calling get_task in a loop.",
-  "approve_plan starts the work; revise_plan or send_message changes the plan; send_message while it works reaches the agent at its next turn; a paused task continues with resume_task.",
+  "approve_plan starts the work; revise_plan or send_message changes the plan; send_message while it works reaches the agent at its next turn; a paused task continues with resume_task (a message sent while it is paused waits for that).",
   "Each task's event log and agent transcript are resources: openjules://tasks/{id}/events and openjules://tasks/{id}/transcript.",
 ].join(" ");
 

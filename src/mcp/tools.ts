@@ -157,7 +157,7 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
     {
       title: "Send a message to a task",
       description:
-        "Sends text to a task: while the agent works it reaches the model at its next turn; while a plan waits for approval it revises the plan; on a finished task with a pull request it starts a follow-up. The answer says which (delivery: next_turn, revision or follow_up).",
+        "Sends text to a task: while the agent works it reaches the model at its next turn; while the task is paused it waits and reaches the model at its first turn once resumed; while a plan waits for approval it revises the plan; on a finished task with a pull request it starts a follow-up. The answer says which (delivery: next_turn, on_resume, revision or follow_up).",
       inputSchema: { id, text: z.string().min(1).max(20_000).describe("The message, in plain words.") },
       annotations: WRITE,
     },

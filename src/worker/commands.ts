@@ -24,7 +24,8 @@ import { rememberRoles } from "./role-memo.ts";
  * of the control plane. The commenter is the caller (face `thread`); the use
  * cases check their role (src/tasks/control/access.ts, the same rule as every
  * face) and this answers in the thread. `/jules <text>` on a task that is
- * working becomes a message for its agent's next turn.
+ * working becomes a message for its agent's next turn, and on a paused task
+ * a message its agent reads once the task is resumed.
  */
 export async function handleCommand(ctx: InboundContext, event: CommentEvent, command: JulesCommand, config: RepoConfig): Promise<void> {
   const repo = { owner: event.repo.owner, repo: event.repo.repo };
@@ -48,7 +49,7 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
     }
     case "start": {
       const running = await ctx.deps.store.findActive(repo.owner, repo.repo, event.issueNumber);
-      if (command.text && running && (running.state === "working" || running.state === "testing")) {
+      if (command.text && running && (running.state === "working" || running.state === "testing" || running.state === "paused")) {
         const sent = await messageTask(deps, caller, running.id, { text: command.text });
         if (!sent.ok) await answerError(sent.error, "send a message to a task");
         return;

@@ -85,6 +85,7 @@ describe("the OpenAPI document of /api/v1", () => {
     await check("POST /api/v1/tasks/{id}/revise", await api.request(`/api/v1/tasks/${revising.id}/revise`, json({ feedback: "smaller" })));
     await check("POST /api/v1/tasks/{id}/message", await api.request(`/api/v1/tasks/${working.id}/message`, json({ text: "also update the docs" })));
     await check("POST /api/v1/tasks/{id}/pause", await api.request(`/api/v1/tasks/${working.id}/pause`, { method: "POST" }));
+    await check("POST /api/v1/tasks/{id}/message", await api.request(`/api/v1/tasks/${paused.id}/message`, json({ text: "keep it short" }))); // on_resume
     await check("POST /api/v1/tasks/{id}/resume", await api.request(`/api/v1/tasks/${paused.id}/resume`, json({})));
     await check("POST /api/v1/tasks/{id}/retry", await api.request(`/api/v1/tasks/${failed.id}/retry`, { method: "POST" }));
     await check("POST /api/v1/tasks/{id}/cancel", await api.request(`/api/v1/tasks/${awaiting.id}/cancel`, json({ reason: "not needed" })));

@@ -95,6 +95,18 @@ describe("/api/v1 task routes on the control plane", () => {
     assert.deepEqual(events.events.at(-1)?.data, { type: "message", from: "operator", face: "api", text: "also update the docs" });
   });
 
+  it("keeps a message to a paused task until it resumes, and answers on_resume", async () => {
+    const paused = await taskIn(api.h, "paused");
+    const res = await api.request(`/api/v1/tasks/${paused.id}/message`, postJson({ text: "keep the README short" }));
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { task: Task; delivery: string };
+    assert.deepEqual([body.task.id, body.task.state, body.delivery], [paused.id, "paused", "on_resume"]);
+    assert.deepEqual(
+      (await api.h.deps.store.takeMessages(paused.id)).map((m) => [m.author, m.face, m.body]),
+      [["operator", "api", "keep the README short"]],
+    );
+  });
+
   it("answers the diff as text/x-diff by default and as JSON when asked", async () => {
     const task = await taskIn(api.h, "working", {}, { branch: "jules/empty-config" });
     const diff = "diff --git a/src/config.ts b/src/config.ts\n--- a/src/config.ts\n+++ b/src/config.ts\n@@ -1 +1 @@\n-a\n+b\n";

@@ -67,6 +67,18 @@ describe("MCP over Streamable HTTP, as the operator", () => {
     expect(events.map((e) => e.data)).toContainEqual(expect.objectContaining({ type: "message", from: "operator", face: "mcp", text: "also update the README" }));
   });
 
+  it("sends a message: to a paused task, kept until it resumes", async () => {
+    const client = await fx.connect(OPERATOR);
+    const working = await seedTask(fx.store, "working", { issueNumber: null });
+    const pause = { cause: "turns" as const, reason: "reached its limit of 2 model turns", at: new Date().toISOString(), checkpointSha: null, summary: "did half" };
+    const task = (await fx.store.transition(working.id, { from: "working", to: "paused", actor: "openjules", reason: "test", patch: { pause } }))!;
+    expect(await callJson(client, "send_message", { id: task.id, text: "keep the README short" })).toMatchObject({
+      delivery: "on_resume",
+      task: { id: task.id, state: "paused" },
+    });
+    expect((await fx.store.takeMessages(task.id)).map((m) => m.body)).toEqual(["keep the README short"]);
+  });
+
   it("pauses a working task, refuses to resume it beyond the operator's cap, resumes it, and cancels it", async () => {
     const client = await fx.connect(OPERATOR);
     const task = await seedTask(fx.store, "working", { issueNumber: null });

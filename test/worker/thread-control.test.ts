@@ -4,7 +4,7 @@ import { GitHubMock } from "../helpers/github-mock.ts";
 import { issueComment } from "../helpers/payloads.ts";
 import { taskIn, withHarness } from "../tasks/control/harness.ts";
 
-/** The thread as a face of the control plane: a message to a working task, /jules pause, /jules resume, refusals naming the role. */
+/** The thread as a face of the control plane: a message to a working or paused task, /jules pause, /jules resume, refusals naming the role. */
 describe("thread commands through the control plane", () => {
   const h = withHarness({ startWorker: true });
 
@@ -25,6 +25,20 @@ describe("thread commands through the control plane", () => {
       [["Codertocat", "thread", "also update the changelog"]],
     );
     assert.match(gh.edited().at(-1) ?? "", /Codertocat sent a message; the agent reads it at its next turn/);
+    assert.deepEqual(gh.posted(), []);
+    gh.assertClean();
+  });
+
+  it("turns /jules <text> on a paused task into a message kept until it resumes, noted in the status comment, without resuming it", async () => {
+    const task = await taskIn(h(), "paused", { issueNumber: 1, face: "thread" }, { statusCommentId: 77 });
+    const gh = new GitHubMock().token().config(null).role("Codertocat", "admin").anyEdits();
+    await say(gh, "/jules keep the README short");
+    assert.equal((await h().deps.store.get(task.id))?.state, "paused");
+    assert.deepEqual(
+      (await h().deps.store.takeMessages(task.id)).map((m) => [m.author, m.face, m.body]),
+      [["Codertocat", "thread", "keep the README short"]],
+    );
+    assert.match(gh.edited().at(-1) ?? "", /Codertocat sent a message; it is delivered when the task resumes/);
     assert.deepEqual(gh.posted(), []);
     gh.assertClean();
   });

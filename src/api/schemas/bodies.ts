@@ -62,7 +62,11 @@ export const TaskViewSchema: z.ZodType<TaskView> = z
 export const MessageAnswer = z
   .strictObject({
     task: TaskSchema,
-    delivery: z.enum(["next_turn", "revision", "follow_up"]).describe("next_turn: the agent's next turn; revision: the plan is revised; follow_up: a follow-up on the PR"),
+    delivery: z
+      .enum(["next_turn", "on_resume", "revision", "follow_up"])
+      .describe(
+        "next_turn: the agent's next turn; on_resume: the task is paused, the agent reads it at its first turn once resumed; revision: the plan is revised; follow_up: a follow-up on the PR",
+      ),
   })
   .meta({ id: "MessageAnswer" });
 

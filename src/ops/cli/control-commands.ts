@@ -115,13 +115,18 @@ export function registerControlCommands(tasks: Command, io: ControlIo): void {
 
   tasks
     .command("message <id> <text...>")
-    .description("send text to a task: the agent's next turn while it works, a revision while a plan waits, a follow-up once done")
+    .description("send text to a task: the agent's next turn while it works (or once resumed, while paused), a revision while a plan waits, a follow-up once done")
     .option(...SERVER)
     .option("--json", "print JSON")
     .action((id: string, words: string[], opts: Opts) =>
       io.withClient(opts.server, opts.json, async (client) => {
         const answer = await unwrap(client.message(id, { text: text(words) }));
-        const how = { next_turn: "reaches the agent at its next turn", revision: "revises the plan", follow_up: "starts a follow-up on the pull request" }[answer.delivery];
+        const how = {
+          next_turn: "reaches the agent at its next turn",
+          on_resume: "is delivered when the task resumes",
+          revision: "revises the plan",
+          follow_up: "starts a follow-up on the pull request",
+        }[answer.delivery];
         print(opts.json, answer, () => terminalSafe(`Message sent to task ${answer.task.id}: it ${how}. The task is ${answer.task.state}.`));
       }),
     );

@@ -17,6 +17,8 @@ type Delivered = Result<{ task: Task; delivery: MessageDelivery }>;
 /**
  * Text for a task, taken where the task is:
  * - working or testing: queued for the agent, which reads it at its next turn (store.addMessage);
+ * - paused: queued the same way, and so read at the agent's first turn once the task is resumed
+ *   (the resumed run takes the waiting messages like any other turn);
  * - awaiting approval: the feedback of a revision (a new plan);
  * - done with a pull request: a follow-up on that pull request, as `/jules <text>` on it would be;
  * - anything else: refused, with what to do instead.
@@ -30,10 +32,13 @@ export async function messageTask(deps: MessageDeps, caller: Caller, id: string,
   const by = actorName(caller.principal);
   switch (task.state) {
     case "working":
-    case "testing": {
+    case "testing":
+    case "paused": {
+      const later = task.state === "paused";
       await deps.store.addMessage(task.id, { author: by, face: caller.face, body: text });
-      await deps.status.refresh(task, `${by === "operator" ? "The operator" : `@${by}`} sent a message; the agent reads it at its next turn.`);
-      return ok({ task, delivery: "next_turn" });
+      const who = by === "operator" ? "The operator" : `@${by}`;
+      await deps.status.refresh(task, `${who} sent a message; ${later ? "it is delivered when the task resumes" : "the agent reads it at its next turn"}.`);
+      return ok({ task, delivery: later ? "on_resume" : "next_turn" });
     }
     case "awaiting_approval": {
       const result = revised(await revisePlan(deps, { task, by, feedback: text, face: caller.face }));
@@ -52,7 +57,6 @@ const WHAT_TO_DO: Partial<Record<Task["state"], string>> = {
   planning: "wait until its plan is ready, then send your text as a revision.",
   revising: "wait until the new plan is ready, then send your text as another revision.",
   approved: "its work is about to start; send your text once it is working.",
-  paused: "resume it first (with more budget if it ran out), then send your text.",
 };
 
 async function followUp(deps: MessageDeps, caller: Caller, origin: Task, text: string): Promise<Delivered> {

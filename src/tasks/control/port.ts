@@ -16,7 +16,7 @@ export interface ControlPlane {
   create(caller: Caller, input: CreateInput): Promise<Result<{ task: Task; created: boolean }>>;
   approve(caller: Caller, id: string, input: { note?: string }): Promise<Result<Task>>;
   revise(caller: Caller, id: string, input: { feedback: string }): Promise<Result<Task>>;
-  /** Text for the task: the agent's next turn (working), a revision (awaiting approval), a follow-up (done with a PR). */
+  /** Text for the task: the agent's next turn (working), its first turn once resumed (paused), a revision (awaiting approval), a follow-up (done with a PR). */
   message(caller: Caller, id: string, input: { text: string }): Promise<Result<{ task: Task; delivery: MessageDelivery }>>;
   cancel(caller: Caller, id: string, input: { reason?: string }): Promise<Result<Task>>;
   /** Stops a working task at its next turn, keeping its work (a WIP commit), as `paused`. */
@@ -65,7 +65,8 @@ export interface CreateInput {
   idempotencyKey?: string;
 }
 
-export type MessageDelivery = "next_turn" | "revision" | "follow_up";
+/** Where a message went: the agent's next turn; its first turn after a resume (the task is paused); a revision of the plan; a follow-up on the PR. */
+export type MessageDelivery = "next_turn" | "on_resume" | "revision" | "follow_up";
 
 export interface TaskSummary {
   id: string;

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach } from "vitest";
 import { samplePlan } from "../../helpers/agent-double.ts";
 import { GitHubMock } from "../../helpers/github-mock.ts";
-import { startTestApp, type TestApp } from "../../helpers/test-app.ts";
+import { startTestApp, type TestApp, type TestAppOptions } from "../../helpers/test-app.ts";
 import { INSTALLATION_ID } from "../../helpers/payloads.ts";
 import type { Agent } from "../../../src/agent/port.ts";
 import type { Caller, Face, TokenScope } from "../../../src/domain/actor.ts";
@@ -32,16 +32,22 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** `startWorker`: run jobs (for the thread's commands, which arrive as inbound jobs); off by default so jobs stay queued. */
-export async function startHarness(options: { allowedModels?: string[]; startWorker?: boolean; agent?: Agent } = {}): Promise<Harness> {
-  const app = await startTestApp({ startWorker: options.startWorker ?? false, ...(options.agent ? { agent: options.agent } : {}) });
+/**
+ * `startWorker`: run jobs (for the thread's commands, which arrive as inbound jobs); off by default so jobs stay queued.
+ * `agentFactory` and `env`: the real agent built from the app's settings (against a fake model server).
+ */
+export async function startHarness(
+  options: { allowedModels?: string[]; startWorker?: boolean; agent?: Agent } & Pick<TestAppOptions, "agentFactory" | "env"> = {},
+): Promise<Harness> {
+  const { allowedModels, startWorker, ...forApp } = options;
+  const app = await startTestApp({ ...forApp, startWorker: startWorker ?? false });
   const feed = createInProcessFeed();
   const deps: ControlDeps = {
     ...app.deps,
     store: withEventFeed(app.deps.store, feed),
     feed,
     installations: probotInstallations(app.probot),
-    allowedModels: options.allowedModels ?? ["openai:gpt-5-mini"],
+    allowedModels: allowedModels ?? ["openai:gpt-5-mini"],
     caps: CAPS,
     ownLogin: () => "openjules[bot]",
   };

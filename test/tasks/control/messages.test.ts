@@ -3,7 +3,7 @@ import { describe, it } from "vitest";
 import { GitHubMock } from "../../helpers/github-mock.ts";
 import { pauseRequest } from "../../../src/tasks/pause.ts";
 import type { TaskState } from "../../../src/domain/model.ts";
-import { operator, taskIn, withHarness } from "./harness.ts";
+import { operator, taskIn, user, withHarness } from "./harness.ts";
 
 /** A message in each state, pause and resume (with budget within the operator's caps). */
 describe("control plane: messages, pause and resume", () => {
@@ -24,6 +24,22 @@ describe("control plane: messages, pause and resume", () => {
     });
   }
 
+  it("keeps a message to a paused task for the agent's first turn once resumed, and says so", async () => {
+    const task = await taskIn(h(), "paused");
+    const gh = new GitHubMock().token().role("hubot", "write");
+    const sent = await h().plane.message(user("hubot", { face: "api" }), task.id, { text: "and keep the README short" });
+    assert.ok(sent.ok, sent.ok ? "" : sent.error.detail);
+    assert.deepEqual([sent.value.delivery, sent.value.task.state], ["on_resume", "paused"]);
+    assert.equal(await h().app.queue.depth(), 0, "a message does not resume the task");
+    const events = await h().deps.store.readEvents(task.id, 0, 100);
+    assert.deepEqual(events.at(-1)?.data, { type: "message", from: "hubot", face: "api", text: "and keep the README short" });
+    assert.deepEqual(
+      (await h().deps.store.takeMessages(task.id)).map((m) => [m.author, m.face, m.body]),
+      [["hubot", "api", "and keep the README short"]],
+    );
+    gh.assertClean();
+  });
+
   it("turns a message to a waiting plan into a revision, planned again", async () => {
     const task = await taskIn(h(), "awaiting_approval");
     const sent = await h().plane.message(operator("api"), task.id, { text: "keep the old flag" });
@@ -37,7 +53,6 @@ describe("control plane: messages, pause and resume", () => {
     ["queued", /wait until its plan is ready/],
     ["planning", /wait until its plan is ready/],
     ["approved", /about to start/],
-    ["paused", /resume it first/],
     ["failed", /start a new task/],
     ["cancelled", /start a new task/],
     ["done", /without a pull request/],
