@@ -13,6 +13,8 @@ import type { EventFeed } from "./port.ts";
 export interface EventFeedSettings {
   redisUrl?: string | undefined;
   databaseUrl?: string | undefined;
+  /** JULES_REDIS_PREFIX: deployments sharing one Redis get their own channel (`<prefix>:task-events`), as their own queues. */
+  redisPrefix?: string | undefined;
 }
 
 export type EventFeedKind = "redis" | "polling" | "in-process";
@@ -26,7 +28,7 @@ export async function openEventFeed(settings: EventFeedSettings, store: TaskStor
   const logger = options.logger ? { logger: options.logger } : {};
   const kind = eventFeedKind(settings);
   // ioredis is loaded only when configured.
-  if (kind === "redis") return (await import("./redis.ts")).createRedisFeed({ url: settings.redisUrl!, ...logger });
+  if (kind === "redis") return (await import("./redis.ts")).createRedisFeed({ url: settings.redisUrl!, channel: `${settings.redisPrefix ?? "openjules"}:task-events`, ...logger });
   if (kind === "polling") {
     if (!hasEventIds(store)) throw new TypeError("The polling event feed needs the store as opened (one with latestEventIds), not a wrapped one.");
     return createPollingFeed(store, { ...logger, ...(options.pollMs ? { intervalMs: options.pollMs } : {}) });

@@ -18,7 +18,7 @@ import { Subscribers } from "./subscribers.ts";
 export interface RedisFeedOptions {
   /** redis:// or rediss:// URL (REDIS_URL). */
   url: string;
-  /** The pub/sub channel; tests give each feed its own. Default "openjules:task-events". */
+  /** The pub/sub channel: `<JULES_REDIS_PREFIX>:task-events` (events/open.ts); tests give each feed its own. Default "openjules:task-events". */
   channel?: string;
   logger?: Logger;
 }

@@ -36,4 +36,29 @@ describe("openEventFeed", () => {
       await fixture.cleanup();
     }
   });
+
+  it("gives deployments with their own JULES_REDIS_PREFIX their own channel: one never hears the other's notices", async () => {
+    const fixture = await sqliteStoreFixture();
+    const tag = `${process.pid}-${Date.now()}`;
+    const a = await openEventFeed({ redisUrl: TEST_REDIS_URL, redisPrefix: `a-${tag}` }, fixture.store);
+    const a2 = await openEventFeed({ redisUrl: TEST_REDIS_URL, redisPrefix: `a-${tag}` }, fixture.store);
+    const b = await openEventFeed({ redisUrl: TEST_REDIS_URL, redisPrefix: `b-${tag}` }, fixture.store);
+    try {
+      const heard: string[] = [];
+      a2.subscribe("t1", () => heard.push("a2"));
+      b.subscribe("t1", () => heard.push("b"));
+      // Both subscriptions in place (each then tells its own subscribers once, to re-read): only later notices count.
+      await Promise.all([(a2 as RedisEventFeed).ready(), (b as RedisEventFeed).ready()]);
+      heard.length = 0;
+      await a.notify("t1");
+      for (let i = 0; i < 100 && !heard.includes("a2"); i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.ok(heard.includes("a2"), "the same prefix hears the notice");
+      assert.ok(!heard.includes("b"), "another prefix does not");
+    } finally {
+      await Promise.all([a.close(), a2.close(), b.close()]);
+      await fixture.store.close();
+      await fixture.cleanup();
+    }
+  });
 });

@@ -27,7 +27,7 @@ export async function localControlPlane(
 ): Promise<LocalPlane> {
   const { createOpenJules } = await import("../../composition/open-jules.ts");
   const feed = settings.redisUrl
-    ? await openEventFeed({ redisUrl: settings.redisUrl }, backends.store, { logger: log })
+    ? await openEventFeed({ redisUrl: settings.redisUrl, redisPrefix: settings.redisPrefix }, backends.store, { logger: log })
     : createPollingFeed(backends.store as TaskStoreWithIds, { logger: log });
   try {
     // The composition root wraps the store with this feed and builds the same control plane a server has.
