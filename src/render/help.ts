@@ -20,7 +20,7 @@ export function commandTable(command: string): string {
     [`${c} --base <branch> <what to do>`, "The same, with the pull request based on another branch."],
     ["/approve [note]", "Approve the latest plan, so the work starts."],
     ["/revise <feedback>", "Ask for a new plan that takes your feedback into account."],
-    [`${c} <message>`, "While the task works: a message the agent reads at its next turn."],
+    [`${c} <message>`, "While the task works: a message the agent reads at its next turn (while it is paused: once it resumes)."],
     ["/cancel [reason]", "Stop the task that is under way."],
     [`${c} pause`, "Stop a working task at its next turn, keeping its work."],
     [`${c} resume [budget]`, 'Go on with a paused task, with more budget if given ("$2", "20 turns", "30 minutes", "100k tokens").'],

@@ -14,7 +14,7 @@ describe("renderHelp", () => {
 | \`/bot --base <branch> <what to do>\` | The same, with the pull request based on another branch. |
 | \`/approve [note]\` | Approve the latest plan, so the work starts. |
 | \`/revise <feedback>\` | Ask for a new plan that takes your feedback into account. |
-| \`/bot <message>\` | While the task works: a message the agent reads at its next turn. |
+| \`/bot <message>\` | While the task works: a message the agent reads at its next turn (while it is paused: once it resumes). |
 | \`/cancel [reason]\` | Stop the task that is under way. |
 | \`/bot pause\` | Stop a working task at its next turn, keeping its work. |
 | \`/bot resume [budget]\` | Go on with a paused task, with more budget if given ("$2", "20 turns", "30 minutes", "100k tokens"). |
