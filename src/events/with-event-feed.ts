@@ -8,16 +8,19 @@
 import { errorMessage } from "../domain/error-message.ts";
 import type { Logger } from "../domain/logger.ts";
 import type { LogEventData, Task, TaskLogEvent, TaskMessage } from "../domain/model.ts";
-import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store/port.ts";
+import type { AccountStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store/port.ts";
 import type { EventFeed } from "./port.ts";
 
 class NotifyingStore implements TaskStore {
   readonly #store: TaskStore;
   readonly #feed: EventFeed;
   readonly #logger: Logger | undefined;
+  /** Accounts write nothing to a task's event log: the store's own, unwrapped. */
+  readonly accounts: AccountStore;
 
   constructor(store: TaskStore, feed: EventFeed, logger: Logger | undefined) {
     this.#store = store;
+    this.accounts = store.accounts;
     this.#feed = feed;
     this.#logger = logger;
   }

@@ -60,6 +60,7 @@ export function meteredStore(store: TaskStore, metrics: Pick<Metrics, "phase" | 
     readEvents: (taskId, afterId, limit) => store.readEvents(taskId, afterId, limit),
     addMessage: (taskId, message) => store.addMessage(taskId, message),
     takeMessages: (taskId) => store.takeMessages(taskId),
+    accounts: store.accounts,
     close: () => store.close(),
     async transition(id, input) {
       const task = await store.transition(id, input);

@@ -90,6 +90,8 @@ export interface TaskStore {
   addMessage(taskId: string, message: Pick<TaskMessage, "author" | "face" | "body">): Promise<TaskMessage>;
   /** The messages not yet delivered, oldest first, marked delivered in the same step (each is taken once, by one process). */
   takeMessages(taskId: string): Promise<TaskMessage[]>;
+  /** Web sessions, users' provider keys and spoken summaries, in the same database (closed with the store). */
+  readonly accounts: AccountStore;
   close(): Promise<void>;
 }
 

@@ -71,4 +71,15 @@ describe("in-process event feed", () => {
     assert.deepEqual(heard, [1]);
     assert.equal(warnings.length, 1);
   });
+
+  it("passes the store's accounts through (they write nothing to a task's log)", async () => {
+    assert.equal(store.accounts, fixture.store.accounts);
+    const created = await store.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    const heard: string[] = [];
+    feed.subscribe(created.task.id, () => heard.push("a"));
+    await store.accounts.putSummary({ taskId: created.task.id, textHash: "0".repeat(64), text: "Done.", audio: null, engine: null, createdAt: "2030-01-01T00:00:00.000Z" });
+    assert.equal((await fixture.store.accounts.getSummary(created.task.id))?.text, "Done.");
+    assert.deepEqual(heard, []);
+  });
 });

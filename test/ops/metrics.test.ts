@@ -150,6 +150,7 @@ describe("metered ports", () => {
     assert.equal(sampleValue(s, "openjules_phase_duration_seconds_sum", { phase: "planning" }), planningMs / 1000);
     assert.equal(sampleValue(s, "openjules_phase_duration_seconds_count", { phase: "awaiting_approval" }), 1);
     assert.equal(sampleValue(s, "openjules_tasks_finished_total", { state: "cancelled" }), 1);
+    assert.equal(store.accounts, fx.store.accounts, "the accounts are the store's own");
   });
 
   it("meteredIntake counts deliveries by GitHub event name and what the intake did", async () => {

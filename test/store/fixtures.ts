@@ -182,3 +182,34 @@ export async function assertHistoryAfterMigration5(store: TaskStore, { autoId, p
     assert.equal(task?.pause, null);
   }
 }
+
+/**
+ * After migration 6 (on a database with a task from before it): the task gets
+ * a spoken summary with audio, a session and a key can be kept, and the
+ * summary goes when its task's row is deleted (`deleteTask`: raw SQL, since
+ * the store deletes no tasks).
+ */
+export async function assertAccountsAfterMigration6(store: TaskStore, taskId: string, deleteTask: (id: string) => Promise<void>): Promise<void> {
+  const audio = new Uint8Array([82, 73, 70, 70, 0, 255]);
+  const summary = { taskId, textHash: "f".repeat(64), text: "Done.", audio, engine: "espeak-ng 1.51", createdAt: "2030-01-01T00:00:00.000Z" };
+  await store.accounts.putSummary(summary);
+  assert.deepEqual(await store.accounts.getSummary(taskId), summary);
+  const session = {
+    id: "e".repeat(64),
+    login: "alice",
+    userId: 1,
+    csrfToken: "c",
+    githubToken: "v1.a.b.c",
+    repositories: ["octo/hello-world"],
+    repositoriesAt: "2030-01-01T00:00:00.000Z",
+    createdAt: "2030-01-01T00:00:00.000Z",
+    expiresAt: "2030-01-02T00:00:00.000Z",
+    revokedAt: null,
+  };
+  await store.accounts.createSession(session);
+  assert.deepEqual(await store.accounts.findSession(session.id), session);
+  await store.accounts.putUserKey({ login: "alice", provider: "anthropic", sealed: "v1.a.b.c", last4: "wxyz", createdAt: "2030-01-01T00:00:00.000Z" });
+  assert.equal((await store.accounts.listUserKeys("ALICE")).length, 1);
+  await deleteTask(taskId);
+  assert.equal(await store.accounts.getSummary(taskId), null, "a summary goes with its task");
+}

@@ -14,7 +14,14 @@ import { TASK_STATES } from "../../src/domain/model.ts";
 import { SchemaTooNewError } from "../../src/store/migrate.ts";
 import { migrate, migratePostgres, openPostgresStore, PostgresTaskStore, schemaVersion, taskMigrations } from "../../src/store/postgres/index.ts";
 import { createTestSchema, type TestSchema } from "../helpers/services.ts";
-import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertHistoryAfterMigration5, assertUpgradedTask, newTask } from "./fixtures.ts";
+import {
+  approvedBeforeMigration3,
+  assertAccountsAfterMigration6,
+  assertApprovalKindsAfterMigration3,
+  assertHistoryAfterMigration5,
+  assertUpgradedTask,
+  newTask,
+} from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
 /** As in the SQLite test: today's writer needs migration 4's and 5's columns and log; they are dropped again so the database is as an older OpenJules left it. */
@@ -83,6 +90,22 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     try {
       await assertApprovalKindsAfterMigration3(store, ids);
       await assertHistoryAfterMigration5(store, ids);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("upgrades a database from before accounts: its tasks get spoken summaries, which go with the task", async () => {
+    const schema = await fresh();
+    const old = pool(schema);
+    await migrate(old, "tasks", taskMigrations.slice(0, 5));
+    const created = await new PostgresTaskStore(old).create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    const store = await openPostgresStore(schema.url);
+    try {
+      await assertAccountsAfterMigration6(store, created.task.id, async (id) => {
+        await old.query("DELETE FROM tasks WHERE id = $1", [id]);
+      });
     } finally {
       await store.close();
     }
@@ -167,6 +190,8 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
         (await store.history(created.task.id)).map((e) => e.reason),
         ["start\uFFFD", "tests\uFFFD"],
       );
+      await store.accounts.putSummary({ taskId: created.task.id, textHash: "a".repeat(64), text: "out\u0000put", audio: null, engine: null, createdAt: "2030-01-01T00:00:00Z" });
+      assert.equal((await store.accounts.getSummary(created.task.id))?.text, "out\uFFFDput");
     } finally {
       await store.close();
     }

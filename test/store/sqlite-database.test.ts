@@ -16,7 +16,14 @@ import { SchemaTooNewError } from "../../src/store/migrate.ts";
 import { migrate } from "../../src/store/sqlite/migrate.ts";
 import { taskMigrations } from "../../src/store/sqlite/migrations/all.ts";
 import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-task-store.ts";
-import { approvedBeforeMigration3, assertApprovalKindsAfterMigration3, assertHistoryAfterMigration5, assertUpgradedTask, newTask } from "./fixtures.ts";
+import {
+  approvedBeforeMigration3,
+  assertAccountsAfterMigration6,
+  assertApprovalKindsAfterMigration3,
+  assertHistoryAfterMigration5,
+  assertUpgradedTask,
+  newTask,
+} from "./fixtures.ts";
 
 const LATEST = taskMigrations.length;
 /**
@@ -107,6 +114,26 @@ describe("SQLite task store file", () => {
       await assertApprovalKindsAfterMigration3(store, ids);
       await assertHistoryAfterMigration5(store, ids);
     } finally {
+      await store.close();
+    }
+  });
+
+  it("upgrades a file from before accounts: its tasks get spoken summaries, which go with the task", async () => {
+    const file = path();
+    const old = openDatabase(file);
+    migrate(old, "tasks", taskMigrations.slice(0, 5));
+    const before = new SqliteTaskStore(old, file);
+    const created = await before.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    await before.close();
+    const store = openSqliteStore(file);
+    const raw = openDatabase(file);
+    try {
+      await assertAccountsAfterMigration6(store, created.task.id, async (id) => {
+        raw.prepare("DELETE FROM tasks WHERE id = ?").run(id);
+      });
+    } finally {
+      raw.close();
       await store.close();
     }
   });

@@ -18,7 +18,8 @@ import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { MigrationResult } from "../migrate.ts";
 import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
-import type { CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
+import type { AccountStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
+import { PostgresAccountStore } from "./accounts.ts";
 import { listQuery } from "../list-query.ts";
 import { NEW_TASK_COLUMN_COUNT, NEW_TASK_COLUMNS, newTaskValues, refusedCreate } from "../new-task.ts";
 import { checkEvents, checkMessage, checkRead, type NewMessage, PruneSchedule, stateEvent, type StoreOptions } from "../log.ts";
@@ -58,6 +59,7 @@ const numbered = (fragments: string[], first: number): string[] => fragments.map
 export class PostgresTaskStore implements TaskStore {
   #pool: Pool | null;
   readonly #prune: PruneSchedule;
+  readonly accounts: AccountStore = new PostgresAccountStore(() => this.#open());
 
   /** Use openPostgresStore(); the database must already be migrated. */
   constructor(pool: Pool, options: StoreOptions = {}) {

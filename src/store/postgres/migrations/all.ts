@@ -10,6 +10,7 @@ import { migration002PlanContext } from "./002-plan-context.ts";
 import { migration003ApprovalOrder } from "./003-approval-order.ts";
 import { migration004CommandWord } from "./004-command-word.ts";
 import { migration005CallersAndEventLog } from "./005-callers-and-event-log.ts";
+import { migration006Accounts } from "./006-accounts.ts";
 
 export { TASKS_COMPONENT } from "../../migrate.ts";
 
@@ -19,4 +20,5 @@ export const taskMigrations: readonly Migration[] = [
   migration003ApprovalOrder,
   migration004CommandWord,
   migration005CallersAndEventLog,
+  migration006Accounts,
 ];

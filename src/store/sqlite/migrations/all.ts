@@ -8,6 +8,7 @@ import { migration002PlanContext } from "./002-plan-context.ts";
 import { migration003ApprovalOrder } from "./003-approval-order.ts";
 import { migration004CommandWord } from "./004-command-word.ts";
 import { migration005CallersAndEventLog } from "./005-callers-and-event-log.ts";
+import { migration006Accounts } from "./006-accounts.ts";
 
 export { TASKS_COMPONENT } from "../../migrate.ts";
 
@@ -17,4 +18,5 @@ export const taskMigrations: readonly Migration[] = [
   migration003ApprovalOrder,
   migration004CommandWord,
   migration005CallersAndEventLog,
+  migration006Accounts,
 ];
