@@ -45,7 +45,11 @@ export interface NewToken {
  * Adds a token for `login` to the file and returns it (the only time the token exists in clear).
  * `repositories`: owner/name, lower-cased here; null for every repository the app is installed on.
  */
-export function addToken(path: string, request: { login: string; scopes: readonly TokenScope[]; repositories: readonly string[] | null }, now = new Date()): NewToken {
+export function addToken(
+  path: string,
+  request: { login: string; scopes: readonly TokenScope[]; repositories: readonly string[] | null; label?: string | undefined },
+  now = new Date(),
+): NewToken {
   return updateTokenFile(path, (tokens) => {
     let id: string;
     do id = randomBytes(6).toString("hex");
@@ -60,6 +64,7 @@ export function addToken(path: string, request: { login: string; scopes: readonl
       createdAt: now.toISOString(),
       revokedAt: null,
       lastFour: token.slice(-4),
+      ...(request.label ? { label: request.label } : {}),
     };
     return { tokens: [...tokens, entry], result: { token, entry } };
   });

@@ -20,6 +20,8 @@ export const REPOSITORY = /^[a-z0-9_.-]+\/[a-z0-9_.-]+$/;
 export const LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** Token ids: 12 lower-case hex characters, the part after `ojp_` in the token. */
 export const TOKEN_ID = /^[0-9a-f]{12}$/;
+/** The longest label a token may have. */
+export const LABEL_MAX = 100;
 
 const isoDate = z.iso.datetime({ message: "must be an ISO 8601 time such as 2026-01-31T12:00:00.000Z" });
 
@@ -36,6 +38,8 @@ const TokenEntrySchema = z.strictObject({
   createdAt: isoDate,
   revokedAt: isoDate.nullable(),
   lastFour: z.string().length(4).optional(),
+  /** What the person called it (the web app's Settings page asks for one). */
+  label: z.string().min(1).max(LABEL_MAX).optional(),
 });
 
 const TokenFileSchema = z.strictObject({
