@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TokenSources } from "../access/resolve-principal.ts";
+import type { AccountUseCases } from "../accounts/use-cases.ts";
 import type { Logger } from "../domain/logger.ts";
 import type { OpsHandler } from "../ops/http-routes.ts";
 import { TASK_ID } from "../ops/task-api.ts";
@@ -17,6 +18,7 @@ import { readJson } from "./body.ts";
 import { openApiDocument } from "./openapi.ts";
 import { invalid, type Problem, sendJson, sendProblem } from "./problem.ts";
 import type { ApiRoute, Outcome } from "./route.ts";
+import { accountRoutes } from "./routes/account.ts";
 import { EVENT_ROUTES } from "./routes/events.ts";
 import { REPO_ROUTES } from "./routes/repos.ts";
 import { TASK_ROUTES } from "./routes/tasks.ts";
@@ -25,6 +27,8 @@ export interface ApiOptions {
   control: ControlPlane;
   /** The operator token and the personal tokens (src/access). */
   access: TokenSources;
+  /** The caller's own tokens and provider keys (/me/tokens, /me/keys); absent: those routes answer 503. */
+  accounts?: AccountUseCases | null;
   log: Pick<Logger, "error">;
   /** Time for a request body to arrive (settings.server.bodyTimeoutMs). Default 10 s. */
   bodyTimeoutMs?: number;
@@ -52,7 +56,7 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
     problems: [],
     handle: async () => ({ status: 200, json: (document ??= openApiDocument(ROUTES)) }),
   };
-  const ROUTES = [openapi, ...TASK_ROUTES, ...EVENT_ROUTES, ...REPO_ROUTES] as ApiRoute<never>[];
+  const ROUTES = [openapi, ...TASK_ROUTES, ...EVENT_ROUTES, ...REPO_ROUTES, ...accountRoutes(options.accounts ?? null)] as ApiRoute<never>[];
   const table = ROUTES.map((r) => ({ route: r, pattern: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, "(?<$1>[^/]*)")}$`) }));
 
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -5,6 +5,8 @@
  * operation with its parameters, body and answers (problems included).
  */
 import { z } from "zod";
+import { TOKEN_ID } from "../access/token-file.ts";
+import { KEY_PROVIDERS } from "../accounts/keys.ts";
 import { TASK_ID } from "../ops/task-api.ts";
 import type { ApiRoute } from "./route.ts";
 import { ProblemSchema } from "./schemas/bodies.ts";
@@ -29,6 +31,8 @@ const PATH_PARAMS: Record<string, Json> = {
   id: { type: "string", pattern: TASK_ID.source },
   owner: { type: "string" },
   repo: { type: "string" },
+  tokenId: { type: "string", pattern: TOKEN_ID.source },
+  provider: { type: "string", enum: [...KEY_PROVIDERS] },
 };
 
 export function openApiDocument(routes: readonly ApiRoute<never>[]): Json {

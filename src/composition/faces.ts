@@ -49,7 +49,15 @@ export function facesHandler(input: {
   const off = access.operatorToken === undefined && access.tokens === null;
   const loadApi = async () => {
     const { createApiHandler } = await import("../api/handler.ts");
-    return createApiHandler({ control: await input.control(), access, log, bodyTimeoutMs: settings.server.bodyTimeoutMs, shutdown: input.shutdown, secrets: settings.secrets });
+    return createApiHandler({
+      control: await input.control(),
+      access,
+      accounts: (await import("./accounts.ts")).accountsFor(settings, access, input.store, input.control),
+      log,
+      bodyTimeoutMs: settings.server.bodyTimeoutMs,
+      shutdown: input.shutdown,
+      secrets: settings.secrets,
+    });
   };
   const loadMcp = async () => {
     const { createMcpHttpHandler, loopbackHosts } = await import("../mcp/http.ts");

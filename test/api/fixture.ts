@@ -10,11 +10,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { PersonalTokens } from "../../src/access/personal-tokens.ts";
+import { createAccountUseCases } from "../../src/accounts/use-cases.ts";
 import { API_PATHS, createApiHandler } from "../../src/api/handler.ts";
 import { guardWebhooks } from "../../src/github/webhook-guard.ts";
 import { type Harness, startHarness } from "../tasks/control/harness.ts";
 
 export const OPERATOR = "operator-token-0123456789";
+/** The sealing key (JULES_SECRET_KEY) of the fixture's provider keys. */
+export const SECRET_KEY = Buffer.alloc(32, 5);
 
 export interface ApiFixture {
   h: Harness;
@@ -25,13 +28,22 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number; shutdown?: AbortSignal } = {}): Promise<ApiFixture> {
+/** `allowUserKeys`: JULES_ALLOW_USER_KEYS (on by default here). */
+export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number; shutdown?: AbortSignal; allowUserKeys?: boolean } = {}): Promise<ApiFixture> {
   const h = await startHarness();
   const tokenFile = join(h.app.dataDir, "tokens.json");
   const errors: unknown[] = [];
+  const tokens = new PersonalTokens(tokenFile);
+  const accounts = createAccountUseCases({
+    tokens,
+    accounts: h.app.deps.store.accounts,
+    repositories: (caller) => h.plane.repositories(caller),
+    web: { allowUserKeys: options.allowUserKeys ?? true, secretKey: SECRET_KEY },
+  });
   const handler = createApiHandler({
     control: h.plane,
-    access: { operatorToken: OPERATOR, tokens: new PersonalTokens(tokenFile) },
+    access: { operatorToken: OPERATOR, tokens },
+    accounts,
     log: { error: (details) => errors.push(details) },
     heartbeatMs: options.heartbeatMs ?? 15_000,
     bodyTimeoutMs: options.bodyTimeoutMs ?? 10_000,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { mockAnyTokens, mockBranches, mockCompareDiff, mockInstallations, mockRepoInstallation, mockRepository } from "../helpers/github-app-mock.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
+import { addToken } from "../../src/access/personal-tokens.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { taskIn } from "../tasks/control/harness.ts";
 import { Conformance, type OpenApi } from "./conformance.ts";
@@ -24,6 +25,8 @@ describe("the OpenAPI document of /api/v1", () => {
   it("is OpenAPI 3.1 with a bearer scheme, every route of the table and every schema it refers to", async () => {
     assert.equal(doc.openapi, "3.1.0");
     assert.deepEqual(conformance.operations().sort(), [
+      "GET /api/v1/me/keys",
+      "GET /api/v1/me/tokens",
       "GET /api/v1/openapi.json",
       "GET /api/v1/repos",
       "GET /api/v1/repos/{owner}/{repo}/branches",
@@ -31,6 +34,10 @@ describe("the OpenAPI document of /api/v1", () => {
       "GET /api/v1/tasks/{id}",
       "GET /api/v1/tasks/{id}/diff",
       "GET /api/v1/tasks/{id}/events",
+      "POST /api/v1/me/keys",
+      "POST /api/v1/me/keys/{provider}/delete",
+      "POST /api/v1/me/tokens",
+      "POST /api/v1/me/tokens/{tokenId}/revoke",
       "POST /api/v1/tasks",
       "POST /api/v1/tasks/{id}/approve",
       "POST /api/v1/tasks/{id}/cancel",
@@ -100,6 +107,20 @@ describe("the OpenAPI document of /api/v1", () => {
     await check("GET /api/v1/repos", await api.request("/api/v1/repos"));
     await check("GET /api/v1/repos/{owner}/{repo}/branches", await api.request("/api/v1/repos/Codertocat/Hello-World/branches"));
     await check("GET /api/v1/repos/{owner}/{repo}/branches", await api.request("/api/v1/repos/Codertocat/nothing-here/branches"));
+
+    // The caller's own account: a personal token's user (the operator token has none).
+    const mona = addToken(api.tokenFile, { login: "mona", scopes: ["read", "write"], repositories: null }).token;
+    await check("GET /api/v1/me/tokens", await api.request("/api/v1/me/tokens", { token: mona }));
+    await check("GET /api/v1/me/tokens", await api.request("/api/v1/me/tokens"));
+    const made = (await check("POST /api/v1/me/tokens", await api.request("/api/v1/me/tokens", { ...json({ label: "ci" }), token: mona }))) as { entry: { id: string } };
+    await check("POST /api/v1/me/tokens/{tokenId}/revoke", await api.request(`/api/v1/me/tokens/${made.entry.id}/revoke`, { method: "POST", token: mona }));
+    await check(
+      "POST /api/v1/me/keys",
+      await api.request("/api/v1/me/keys", { ...json({ provider: "anthropic", apiKey: "sk-ant-a-users-own-key-0123456789abcdefghij" }), token: mona }),
+    );
+    await check("GET /api/v1/me/keys", await api.request("/api/v1/me/keys", { token: mona }));
+    await check("POST /api/v1/me/keys/{provider}/delete", await api.request("/api/v1/me/keys/anthropic/delete", { method: "POST", token: mona }));
+    await check("POST /api/v1/me/keys/{provider}/delete", await api.request("/api/v1/me/keys/anthropic/delete", { method: "POST", token: mona }));
 
     assert.deepEqual(api.errors, []);
     gh.assertClean();
