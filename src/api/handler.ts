@@ -13,13 +13,14 @@ import type { Logger } from "../domain/logger.ts";
 import type { OpsHandler } from "../ops/http-routes.ts";
 import { TASK_ID } from "../ops/task-api.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
-import { authenticate } from "./auth.ts";
+import { authenticate, type CookieAuth } from "./auth.ts";
 import { readJson } from "./body.ts";
 import { openApiDocument } from "./openapi.ts";
 import { invalid, type Problem, sendJson, sendProblem } from "./problem.ts";
-import type { ApiRoute, Outcome } from "./route.ts";
+import type { ApiRoute, Features, Outcome } from "./route.ts";
 import { accountRoutes } from "./routes/account.ts";
 import { EVENT_ROUTES } from "./routes/events.ts";
+import { ME_ROUTES } from "./routes/me.ts";
 import { REPO_ROUTES } from "./routes/repos.ts";
 import { TASK_ROUTES } from "./routes/tasks.ts";
 
@@ -29,6 +30,10 @@ export interface ApiOptions {
   access: TokenSources;
   /** The caller's own tokens and provider keys (/me/tokens, /me/keys); absent: those routes answer 503. */
   accounts?: AccountUseCases | null;
+  /** The web app's session cookie, accepted when a request has no Authorization header (absent: sign-in is off). */
+  cookies?: CookieAuth | null;
+  /** What GET /me says this server offers; by default nothing beyond what `access` and `cookies` tell. */
+  features?: Partial<Features>;
   log: Pick<Logger, "error">;
   /** Time for a request body to arrive (settings.server.bodyTimeoutMs). Default 10 s. */
   bodyTimeoutMs?: number;
@@ -56,7 +61,8 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
     problems: [],
     handle: async () => ({ status: 200, json: (document ??= openApiDocument(ROUTES)) }),
   };
-  const ROUTES = [openapi, ...TASK_ROUTES, ...EVENT_ROUTES, ...REPO_ROUTES, ...accountRoutes(options.accounts ?? null)] as ApiRoute<never>[];
+  const ROUTES = [openapi, ...ME_ROUTES, ...TASK_ROUTES, ...EVENT_ROUTES, ...REPO_ROUTES, ...accountRoutes(options.accounts ?? null)] as ApiRoute<never>[];
+  const features: Features = { signIn: Boolean(options.cookies), userKeys: false, personalTokens: options.access.tokens !== null, speech: "browser", ...options.features };
   const table = ROUTES.map((r) => ({ route: r, pattern: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, "(?<$1>[^/]*)")}$`) }));
 
   async function serve(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -80,10 +86,11 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
     }
     const { route, params } = match;
     let caller = null;
+    let session = null;
     if (route.auth !== false) {
-      const auth = authenticate(req, options.access);
+      const auth = await authenticate(req, options.access, options.cookies);
       if (!auth.ok) return sendProblem(res, auth.problem);
-      caller = auth.caller;
+      ({ caller, session } = auth);
     }
     const refused = checkParams(route, url.searchParams, params);
     if (refused) return sendProblem(res, refused);
@@ -101,6 +108,8 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
     try {
       const outcome = await route.handle({
         caller: caller!,
+        session,
+        features,
         control: options.control,
         params,
         query: url.searchParams,

@@ -15,8 +15,8 @@ type Json = Record<string, unknown>;
 
 const PROBLEMS: Record<number, string> = {
   400: "The request was refused: the detail says what to change",
-  401: "No valid token: send Authorization: Bearer <token>",
-  403: "The token may not do this",
+  401: "No valid token or session: send Authorization: Bearer <token>, or sign in to the web app again",
+  403: "The caller may not do this (or, with the session cookie, the request failed the CSRF check)",
   404: "No such task or repository (or one the token may not see)",
   409: "The task is not in a state that allows this, or the Idempotency-Key was used with another body",
   408: "The body did not arrive in time",
@@ -47,7 +47,9 @@ export function openApiDocument(routes: readonly ApiRoute<never>[]): Json {
   const problem = { "application/problem+json": { schema: ref(ProblemSchema) } };
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes) {
-    const statuses = [...new Set([400, 401, 500, ...(route.body ? [408, 411, 413, 415] : []), ...route.problems])].sort((a, b) => a - b);
+    // A write with the session cookie may fail the CSRF check (403).
+    const csrf = route.method === "POST" && route.auth !== false ? [403] : [];
+    const statuses = [...new Set([400, 401, 500, ...(route.body ? [408, 411, 413, 415] : []), ...csrf, ...route.problems])].sort((a, b) => a - b);
     const responses: Record<string, Json> = {};
     for (const [status, doc] of Object.entries(route.responses)) {
       const content: Json = {};
@@ -74,11 +76,20 @@ export function openApiDocument(routes: readonly ApiRoute<never>[]): Json {
     openapi: "3.1.0",
     info: { title: "OpenJules API", version: "1", description: "Drive OpenJules tasks: the same use cases and permission rules as the /jules commands in a GitHub thread." },
     jsonSchemaDialect: "https://json-schema.org/draft/2020-12/schema",
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
     components: {
       schemas: components,
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "The operator token (JULES_API_TOKEN) or a personal token (`openjules tokens add`)" } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "The operator token (JULES_API_TOKEN) or a personal token (`openjules tokens add`)" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "oj_session",
+          description:
+            "The web app's session (sign in at /app/auth/login), used when there is no Authorization header; every POST also needs X-CSRF-Token (GET /me gives it) and, when sent, an Origin of this server",
+        },
+      },
     },
   };
 }

@@ -7,11 +7,16 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { z } from "zod";
 import type { Caller } from "../domain/actor.ts";
+import type { WebSession } from "../store/port.ts";
 import type { ControlPlane, Result } from "../tasks/control/port.ts";
 import { fromUseCase, type Problem } from "./problem.ts";
 
 export interface RouteRequest<B> {
   caller: Caller;
+  /** The web session when the caller came with its cookie (face `web`), else null. */
+  session: Pick<WebSession, "csrfToken" | "expiresAt"> | null;
+  /** What this server offers (GET /me). */
+  features: Features;
   control: ControlPlane;
   params: Record<string, string>;
   query: URLSearchParams;
@@ -24,6 +29,17 @@ export interface RouteRequest<B> {
   /** The process's own secrets, redacted (with known secret shapes) from what the API shows of the event log. */
   secrets: readonly string[];
   onStreamError(error: unknown): void;
+}
+
+export interface Features {
+  /** Sign-in with GitHub is configured (GITHUB_CLIENT_ID). */
+  signIn: boolean;
+  /** Users may keep their own provider keys (JULES_ALLOW_USER_KEYS). */
+  userKeys: boolean;
+  /** Personal API tokens are on (JULES_API_TOKENS). */
+  personalTokens: boolean;
+  /** Spoken summaries made on the server (a speech engine), or left to the browser's speech synthesis. */
+  speech: "server" | "browser";
 }
 
 export type Outcome =

@@ -28,7 +28,8 @@ export function accessFrom(settings: Settings): TokenSources {
  * MCP over Streamable HTTP at /mcp (both over the control plane, loaded on
  * their first request so an idle process does not hold them), then the
  * operator endpoints. Without any token configured the faces are off (404,
- * saying how to turn them on), as the read-only task API was.
+ * saying how to turn them on), as the read-only task API was, except that
+ * /api/v1 is on with sign-in alone (the web app's session cookie).
  */
 export function facesHandler(input: {
   settings: Settings;
@@ -46,13 +47,18 @@ export function facesHandler(input: {
   let mcp: Promise<OpsHandler> | null = null;
   let web: Promise<OpsHandler> | null = null;
   const loadWeb = async () => (await import("../web/handler.ts")).createWebHandler({ settings, log, store: input.store });
-  const off = access.operatorToken === undefined && access.tokens === null;
+  const noTokens = access.operatorToken === undefined && access.tokens === null;
   const loadApi = async () => {
     const { createApiHandler } = await import("../api/handler.ts");
+    const { sessionsFor } = await import("../accounts/sessions.ts");
+    // With sign-in on, the web app's session cookie authenticates too (face web).
+    const cookies = settings.web.oauth ? { sessions: sessionsFor(settings, input.store.accounts, log), web: settings.web, log } : null;
     return createApiHandler({
       control: await input.control(),
       access,
       accounts: (await import("./accounts.ts")).accountsFor(settings, access, input.store, input.control),
+      cookies,
+      features: { userKeys: settings.web.allowUserKeys },
       log,
       bodyTimeoutMs: settings.server.bodyTimeoutMs,
       shutdown: input.shutdown,
@@ -68,14 +74,18 @@ export function facesHandler(input: {
     if (WEB.test(path)) return (await (web ??= loadWeb()))(req, res);
     const face = API.test(path) ? "api" : MCP.test(path) ? "mcp" : null;
     if (face === null) return input.ops(req, res);
-    if (off) {
+    // The API is on with a token source or sign-in; MCP only with a token source.
+    if (noTokens && (face === "mcp" || !settings.web.oauth)) {
       res.writeHead(404, { "content-type": "application/problem+json", "cache-control": "no-store" });
       res.end(
         `${JSON.stringify({
           type: "about:blank",
-          title: "The task API is off",
+          title: face === "mcp" ? "MCP is off" : "The task API is off",
           status: 404,
-          detail: "Set JULES_API_TOKEN (the operator token) or JULES_API_TOKENS (personal tokens) to turn on /api/v1 and /mcp.",
+          detail:
+            face === "mcp"
+              ? "Set JULES_API_TOKEN (the operator token) or JULES_API_TOKENS (personal tokens) to turn on /mcp."
+              : "Set JULES_API_TOKEN (the operator token) or JULES_API_TOKENS (personal tokens), or sign-in with GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET, to turn on /api/v1.",
         })}\n`,
       );
       return true;

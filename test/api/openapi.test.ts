@@ -25,6 +25,7 @@ describe("the OpenAPI document of /api/v1", () => {
   it("is OpenAPI 3.1 with a bearer scheme, every route of the table and every schema it refers to", async () => {
     assert.equal(doc.openapi, "3.1.0");
     assert.deepEqual(conformance.operations().sort(), [
+      "GET /api/v1/me",
       "GET /api/v1/me/keys",
       "GET /api/v1/me/tokens",
       "GET /api/v1/openapi.json",
@@ -104,6 +105,7 @@ describe("the OpenAPI document of /api/v1", () => {
     await check("GET /api/v1/tasks/{id}/diff", await api.request(`/api/v1/tasks/${working.id}/diff`));
     await check("GET /api/v1/tasks/{id}/diff", await api.request(`/api/v1/tasks/${working.id}/diff`, { headers: { accept: "application/json" } }));
 
+    await check("GET /api/v1/me", await api.request("/api/v1/me"));
     await check("GET /api/v1/repos", await api.request("/api/v1/repos"));
     await check("GET /api/v1/repos/{owner}/{repo}/branches", await api.request("/api/v1/repos/Codertocat/Hello-World/branches"));
     await check("GET /api/v1/repos/{owner}/{repo}/branches", await api.request("/api/v1/repos/Codertocat/nothing-here/branches"));

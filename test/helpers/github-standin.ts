@@ -11,7 +11,7 @@
  * each request and JSON answer is checked against GitHub's OpenAPI
  * description; problems land in `violations`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { issueCommentId } from "./github-clock.ts";
 import { appBody, commentBody, example, INSTALLATION_TOKEN, issueBody, pullBody, user } from "./github-mock.ts";
@@ -54,6 +54,17 @@ export interface StandinOptions {
   roles?: Record<string, string>;
   /** Check requests and answers against GitHub's OpenAPI description (default true; benchmarks turn it off). */
   validate?: boolean;
+  /** More of GitHub, asked first (GitHub's OAuth web flow and the signed-in user's endpoints: github-oauth.ts). */
+  extensions?: StandinExtension[];
+}
+
+/** A part of GitHub served beside the stand-in's routes; it checks its own requests, and records problems in `violations`. */
+export interface StandinExtension {
+  /** The answer to a request it serves (`drop`: the connection is cut, as when GitHub is unreachable), or null for one it does not. */
+  answer(
+    request: { method: string; url: URL; headers: IncomingHttpHeaders; text: string },
+    violations: string[],
+  ): { status: number; headers?: Record<string, string>; body: string } | { drop: true } | null;
 }
 
 export interface GitHubStandin {
@@ -245,6 +256,14 @@ export async function startGitHubStandin(options: StandinOptions = {}): Promise<
   const handle = (req: IncomingMessage, res: ServerResponse, text: string) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const method = req.method ?? "GET";
+    for (const extension of options.extensions ?? []) {
+      const given = extension.answer({ method, url, headers: req.headers, text }, violations);
+      if (!given) continue;
+      requests.push({ method, path: url.pathname.replace(/^\/api\/v3/, "") + url.search, body: text ? safeJson(text) : undefined, status: "drop" in given ? 0 : given.status });
+      if ("drop" in given) return void req.socket.destroy();
+      res.writeHead(given.status, given.headers);
+      return void res.end(given.body);
+    }
     const path = url.pathname.replace(/^\/api\/v3/, "");
     const body = text ? safeJson(text) : undefined;
     let answer: Answer | null = null;
