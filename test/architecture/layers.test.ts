@@ -44,6 +44,7 @@ const UNITS: ReadonlyArray<readonly [path: string, layer: Layer]> = [
   ["src/workspace/", "adapters and use cases"],
   ["src/delivery/", "adapters and use cases"],
   ["src/events/", "adapters and use cases"],
+  ["src/first-run/", "adapters and use cases"],
   ["src/access/", "adapters and use cases"],
   ["src/tasks/", "adapters and use cases"],
   ["src/worker/", "adapters and use cases"],
