@@ -15,8 +15,10 @@ import { fail, ok } from "../tasks/control/result.ts";
 import { gitHubStatus, type GitHubUser } from "./github-user.ts";
 import { sessionId } from "./sessions.ts";
 
+const PRUNE_AFTER_MS = 24 * 3_600_000;
+
 export interface SignInDeps {
-  accounts: Pick<AccountStore, "createSession">;
+  accounts: Pick<AccountStore, "createSession" | "pruneSessions">;
   github: GitHubUser;
   /** settings.web.secretKey */
   secretKey: Buffer;
@@ -66,6 +68,8 @@ export async function signIn(deps: SignInDeps, input: { code: string; redirectUr
     revokedAt: null,
   };
   await deps.accounts.createSession(session);
+  // Sessions that ended (expired or signed out) more than a day ago are of no more use: each sign-in clears them.
+  await deps.accounts.pruneSessions(new Date(now.getTime() - PRUNE_AFTER_MS).toISOString());
   return ok({ secret, session });
 }
 

@@ -71,6 +71,18 @@ describe("sign-in and sessions (SQLite store, GitHub stand-in over HTTP)", () =>
     expect(github.violations).toEqual([]);
   });
 
+  it("clears sessions that ended more than a day before a sign-in", async () => {
+    const old = await signedIn("alice");
+    t += 3_600_000 + 24 * 3_600_000 + 1;
+    try {
+      const fresh = await signedIn("alice");
+      expect(await accounts.findSession(old.session.id)).toBeNull();
+      expect(await accounts.findSession(fresh.session.id)).not.toBeNull();
+    } finally {
+      t -= 3_600_000 + 24 * 3_600_000 + 1;
+    }
+  });
+
   it("refuses a code GitHub refuses, and names GitHub when it cannot be reached", async () => {
     const bad = await signIn({ accounts, github: user, secretKey: KEY, sessionMs: 1000 }, { code: "0123456789abcdef0123", redirectUrl: REDIRECT });
     expect(bad).toMatchObject({ ok: false, error: { code: "invalid", title: "Sign-in code refused" } });
