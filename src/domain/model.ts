@@ -98,6 +98,18 @@ export interface PauseInfo {
   resumedFrom?: { summary: string; checkpointSha: string | null };
 }
 
+/**
+ * A task that runs on the provider key of the person who started it (their own
+ * key, saved on the web app's Settings page, JULES_ALLOW_USER_KEYS) instead of
+ * the operator's: whose key, for which provider, and its last four characters
+ * (what the task page shows its usage billed to). Never the key itself.
+ */
+export interface OwnKeyRef {
+  login: string;
+  provider: string;
+  last4: string;
+}
+
 /** Budget added on top of the repository's by `resume` (within the operator's caps). */
 export interface ExtraBudget {
   turns: number;
@@ -161,6 +173,8 @@ export interface Task extends TaskRef {
   extraBudget: ExtraBudget | null;
   /** The estimated cost of executing the current plan, in USD (agent/estimate), shown in the plan comment; null before a plan. */
   costEstimateUsd: number | null;
+  /** The requester's own provider key the task runs on (planning and execution), or null: the operator's. */
+  ownKey: OwnKeyRef | null;
   createdAt: string;
   updatedAt: string;
 }

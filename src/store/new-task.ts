@@ -10,8 +10,8 @@ type Row = Record<string, unknown>;
 
 /** The inserted columns, in the order of `newTaskValues` (state, plan version and times are the backend's). */
 export const NEW_TASK_COLUMNS = `id, installation_id, owner, repo, issue_number, kind, clone_url, instruction, issue_title, requested_by,
-  trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest`;
-export const NEW_TASK_COLUMN_COUNT = 17;
+  trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest, own_key`;
+export const NEW_TASK_COLUMN_COUNT = 18;
 
 export function newTaskValues(id: string, t: NewTask): (string | number | null)[] {
   return [
@@ -32,6 +32,7 @@ export function newTaskValues(id: string, t: NewTask): (string | number | null)[
     t.model ?? null,
     t.idempotency?.key ?? null,
     t.idempotency?.digest ?? null,
+    t.ownKey ? JSON.stringify(t.ownKey) : null,
   ];
 }
 

@@ -6,7 +6,7 @@ export type NewTask = Pick<
   Task,
   "installationId" | "owner" | "repo" | "issueNumber" | "kind" | "cloneUrl" | "instruction" | "issueTitle" | "requestedBy" | "triggerCommentId" | "baseBranch" | "command"
 > &
-  Partial<Pick<Task, "face" | "model">> & {
+  Partial<Pick<Task, "face" | "model" | "ownKey">> & {
     /**
      * A retried `POST /api/v1/tasks` with the same key creates nothing: the
      * store answers the task the key first created (`replayed`). The caller

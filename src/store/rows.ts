@@ -54,6 +54,7 @@ export const PATCH_COLUMNS = {
   pause: col("pause", "json"),
   extraBudget: col("extra_budget", "json"),
   costEstimateUsd: col("cost_estimate_usd", "real"),
+  ownKey: col("own_key", "json"),
 } satisfies Record<keyof Required<TaskPatch>, Column>;
 
 function toSql(field: string, column: Column, value: unknown): SqlValue {
@@ -137,6 +138,7 @@ export function rowToTask(row: Row): Task {
     pause: json(row, "pause"),
     extraBudget: json(row, "extra_budget"),
     costEstimateUsd: num(row.cost_estimate_usd),
+    ownKey: json(row, "own_key"),
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
   };

@@ -39,6 +39,11 @@ export function checkNewTask(input: NewTask, actor: string, reason: string): voi
     throw new TypeError(`command must be a command word (letters, digits or dashes, as jules.yml allows), got ${JSON.stringify(input.command)}.`);
   if (input.face !== undefined) checkFace(input.face);
   if (input.model !== undefined && input.model !== null) text("model", input.model);
+  if (input.ownKey !== undefined && input.ownKey !== null) {
+    text("ownKey.login", input.ownKey.login);
+    text("ownKey.provider", input.ownKey.provider);
+    text("ownKey.last4", input.ownKey.last4);
+  }
   if (input.idempotency !== undefined) {
     text("idempotency.key", input.idempotency.key);
     text("idempotency.digest", input.idempotency.digest);

@@ -46,6 +46,7 @@ export function makeTask(overrides: Partial<Task> = {}): Task {
     pause: null,
     extraBudget: null,
     costEstimateUsd: null,
+    ownKey: null,
     createdAt: CREATED,
     updatedAt: CREATED,
     ...overrides,

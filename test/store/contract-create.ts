@@ -52,11 +52,23 @@ export function createCases(t: ContractContext): void {
         pause: null,
         extraBudget: null,
         costEstimateUsd: null,
+        ownKey: null,
         createdAt: task.createdAt,
         updatedAt: task.updatedAt,
       };
       assert.deepEqual(task, expected);
       assert.deepEqual(await t.store.get(task.id), expected);
+    });
+
+    it("keeps the requester's own key a task runs on (never the key: whose, which provider, its last four)", async () => {
+      const ownKey = { login: "alice", provider: "openai", last4: "abcd" };
+      const created = await t.store.create(newTask({ ownKey }), "alice", "start");
+      assert.ok(created.created);
+      assert.deepEqual(created.task.ownKey, ownKey);
+      assert.deepEqual((await t.store.get(created.task.id))?.ownKey, ownKey);
+      const renewed = { ...ownKey, last4: "wxyz" };
+      assert.deepEqual((await t.store.update(created.task.id, { ownKey: renewed })).ownKey, renewed);
+      await assert.rejects(t.store.create(newTask({ ownKey: { login: "", provider: "openai", last4: "abcd" } }), "a", "r"), /ownKey.login must be a non-empty string/);
     });
 
     it("writes and reads back every patchable field, including JSON ones", async () => {

@@ -98,6 +98,7 @@ export const fullPatch = (): Required<TaskPatch> => ({
   pause: { cause: "cost", reason: "reached its budget of $2.00 (estimated)", at: "2024-05-01T12:30:00.000Z", checkpointSha: "a".repeat(40), summary: "Edited src/hello.ts." },
   extraBudget: { turns: 10, tokens: 50_000, costUsd: 1.5, minutes: 20 },
   costEstimateUsd: 0.42,
+  ownKey: { login: "bob", provider: "anthropic", last4: "WXYZ" },
 });
 
 /**
@@ -212,4 +213,13 @@ export async function assertAccountsAfterMigration6(store: TaskStore, taskId: st
   assert.equal((await store.accounts.listUserKeys("ALICE")).length, 1);
   await deleteTask(taskId);
   assert.equal(await store.accounts.getSummary(taskId), null, "a summary goes with its task");
+}
+
+/** After migration 7 (on a database with a task from before it): the old task runs on the operator's keys; a new one keeps its own key. */
+export async function assertOwnKeyAfterMigration7(store: TaskStore, taskId: string): Promise<void> {
+  assert.equal((await store.get(taskId))?.ownKey, null);
+  const ownKey = { login: "alice", provider: "openai", last4: "abcd" };
+  const created = await store.create(newTask({ ownKey }), "alice", "start");
+  assert.ok(created.created);
+  assert.deepEqual((await store.get(created.task.id))?.ownKey, ownKey);
 }

@@ -19,6 +19,7 @@ import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-
 import {
   approvedBeforeMigration3,
   assertAccountsAfterMigration6,
+  assertOwnKeyAfterMigration7,
   assertApprovalKindsAfterMigration3,
   assertHistoryAfterMigration5,
   assertUpgradedTask,
@@ -35,11 +36,15 @@ const LATEST = taskMigrations.length;
 const TODAYS_WRITER_COLUMNS = `ALTER TABLE tasks ADD COLUMN command TEXT NOT NULL DEFAULT 'jules';
 ALTER TABLE tasks ADD COLUMN face TEXT; ALTER TABLE tasks ADD COLUMN model TEXT;
 ALTER TABLE tasks ADD COLUMN idempotency_key TEXT; ALTER TABLE tasks ADD COLUMN idempotency_digest TEXT;
+ALTER TABLE tasks ADD COLUMN own_key TEXT;
 ALTER TABLE task_events ADD COLUMN face TEXT;
 CREATE TABLE task_log_events (id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT, at TEXT, type TEXT, data TEXT);`;
 const AS_THE_OLD_SCHEMA = `ALTER TABLE tasks DROP COLUMN command; ALTER TABLE tasks DROP COLUMN face; ALTER TABLE tasks DROP COLUMN model;
-ALTER TABLE tasks DROP COLUMN idempotency_key; ALTER TABLE tasks DROP COLUMN idempotency_digest;
+ALTER TABLE tasks DROP COLUMN idempotency_key; ALTER TABLE tasks DROP COLUMN idempotency_digest; ALTER TABLE tasks DROP COLUMN own_key;
 ALTER TABLE task_events DROP COLUMN face; DROP TABLE task_log_events;`;
+/** Today's writer on a file from before migration 7 (own keys), and back. */
+const OWN_KEY_COLUMN = "ALTER TABLE tasks ADD COLUMN own_key TEXT;";
+const WITHOUT_OWN_KEY = "ALTER TABLE tasks DROP COLUMN own_key;";
 
 describe("SQLite task store file", () => {
   let dir: string;
@@ -122,9 +127,11 @@ describe("SQLite task store file", () => {
     const file = path();
     const old = openDatabase(file);
     migrate(old, "tasks", taskMigrations.slice(0, 5));
+    old.exec(OWN_KEY_COLUMN);
     const before = new SqliteTaskStore(old, file);
     const created = await before.create(newTask(), "alice", "start");
     assert.ok(created.created);
+    old.exec(WITHOUT_OWN_KEY);
     await before.close();
     const store = openSqliteStore(file);
     const raw = openDatabase(file);
@@ -134,6 +141,24 @@ describe("SQLite task store file", () => {
       });
     } finally {
       raw.close();
+      await store.close();
+    }
+  });
+
+  it("upgrades a file from before own keys: its tasks run on the operator's keys, new ones keep theirs", async () => {
+    const file = path();
+    const old = openDatabase(file);
+    migrate(old, "tasks", taskMigrations.slice(0, 6));
+    old.exec(OWN_KEY_COLUMN);
+    const before = new SqliteTaskStore(old, file);
+    const created = await before.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    old.exec(WITHOUT_OWN_KEY);
+    await before.close();
+    const store = openSqliteStore(file);
+    try {
+      await assertOwnKeyAfterMigration7(store, created.task.id);
+    } finally {
       await store.close();
     }
   });

@@ -78,6 +78,13 @@ export const TaskSchema: z.ZodType<Task> = z
     pause: nullable(PauseSchema),
     extraBudget: nullable(z.strictObject({ turns: count(), tokens: count(), costUsd: z.number().nonnegative(), minutes: z.number().nonnegative() })),
     costEstimateUsd: nullable(z.number().nonnegative()),
+    ownKey: nullable(
+      z.strictObject({
+        login: z.string().describe("Whose key"),
+        provider: z.string().describe("openai, anthropic or openai-compatible"),
+        last4: z.string().describe("The key's last four characters"),
+      }),
+    ).describe("The requester's own provider key the task runs on, its usage billed to it (\"your openai key ••••abcd\"); null: the operator's keys"),
     createdAt: time(),
     updatedAt: time(),
   })

@@ -38,17 +38,18 @@ const NEWEST_FIRST = "ORDER BY created_at DESC, seq DESC";
 /** A refused create whose blocker ended before it could be read is tried again this many times. */
 const CREATE_TRIES = 5;
 
-/** $1-$17: the new task's values (new-task.ts); $18 actor, $19 reason, $20 the `state` event. */
+/** $1-$N: the new task's values (new-task.ts, N = NEW_TASK_COLUMN_COUNT); then the actor, the reason and the `state` event. */
+const [ACTOR, REASON, STATE_EVENT] = [1, 2, 3].map((i) => `$${NEW_TASK_COLUMN_COUNT + i}`);
 const INSERT_TASK = `WITH task AS (
     INSERT INTO tasks (${NEW_TASK_COLUMNS}, state, plan_version, created_at, updated_at)
     VALUES (${Array.from({ length: NEW_TASK_COLUMN_COUNT }, (_, i) => `$${i + 1}`).join(", ")}, 'queued', 0, now(), now())
     ON CONFLICT DO NOTHING RETURNING *
   ), event AS (
     INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason)
-    SELECT id, created_at, NULL, 'queued', $18, face, $19 FROM task
+    SELECT id, created_at, NULL, 'queued', ${ACTOR}, face, ${REASON} FROM task
   ), log AS (
     INSERT INTO task_log_events (task_id, at, type, data)
-    SELECT id, created_at, 'state', $20::jsonb FROM task
+    SELECT id, created_at, 'state', ${STATE_EVENT}::jsonb FROM task
   )
   SELECT * FROM task`;
 const INSERT_EVENT = "INSERT INTO task_events (task_id, at, from_state, to_state, actor, face, reason) VALUES ($1, now(), $2, $3, $4, $5, $6)";
