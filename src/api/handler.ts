@@ -22,6 +22,8 @@ import { accountRoutes } from "./routes/account.ts";
 import { EVENT_ROUTES } from "./routes/events.ts";
 import { ME_ROUTES } from "./routes/me.ts";
 import { REPO_ROUTES } from "./routes/repos.ts";
+import { SETTINGS_ROUTES } from "./routes/settings.ts";
+import { SUMMARY_ROUTES } from "./routes/summary.ts";
 import { TASK_ROUTES } from "./routes/tasks.ts";
 
 export interface ApiOptions {
@@ -61,7 +63,16 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
     problems: [],
     handle: async () => ({ status: 200, json: (document ??= openApiDocument(ROUTES)) }),
   };
-  const ROUTES = [openapi, ...ME_ROUTES, ...TASK_ROUTES, ...EVENT_ROUTES, ...REPO_ROUTES, ...accountRoutes(options.accounts ?? null)] as ApiRoute<never>[];
+  const ROUTES = [
+    openapi,
+    ...ME_ROUTES,
+    ...TASK_ROUTES,
+    ...EVENT_ROUTES,
+    ...SUMMARY_ROUTES,
+    ...REPO_ROUTES,
+    ...SETTINGS_ROUTES,
+    ...accountRoutes(options.accounts ?? null),
+  ] as ApiRoute<never>[];
   const features: Features = { signIn: Boolean(options.cookies), userKeys: false, personalTokens: options.access.tokens !== null, speech: "browser", ...options.features };
   const table = ROUTES.map((r) => ({ route: r, pattern: new RegExp(`^${r.path.replace(/\{(\w+)\}/g, "(?<$1>[^/]*)")}$`) }));
 
@@ -150,9 +161,10 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
 function render(res: ServerResponse, outcome: Outcome): void {
   if ("streamed" in outcome) return;
   if ("problem" in outcome) return sendProblem(res, outcome.problem);
-  if ("text" in outcome) {
-    res.writeHead(outcome.status, { "content-type": outcome.contentType, "cache-control": "no-store" });
-    res.end(outcome.text);
+  if ("text" in outcome || "bytes" in outcome) {
+    const body = "text" in outcome ? outcome.text : outcome.bytes;
+    res.writeHead(outcome.status, { "content-type": outcome.contentType, "content-length": String(Buffer.byteLength(body)), "cache-control": "no-store" });
+    res.end(body);
     return;
   }
   sendJson(res, outcome.status, outcome.json, outcome.headers);

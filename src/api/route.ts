@@ -45,6 +45,7 @@ export interface Features {
 export type Outcome =
   | { status: number; json: unknown; headers?: Record<string, string> }
   | { status: number; text: string; contentType: string }
+  | { status: number; bytes: Uint8Array; contentType: string }
   | { problem: Problem }
   /** The route wrote the answer itself (an event stream). */
   | { streamed: true };

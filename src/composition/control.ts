@@ -3,6 +3,7 @@ import type { EventFeed } from "../events/port.ts";
 import { probotInstallations } from "../github/installations.ts";
 import type { JobQueue } from "../queue/port.ts";
 import type { Settings } from "../settings.ts";
+import { espeakFinder } from "../speech/espeak.ts";
 import type { TaskStore } from "../store/port.ts";
 import { createControlPlane } from "../tasks/control/create-control-plane.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
@@ -40,6 +41,9 @@ export function buildControlPlane(input: {
     installations: probotInstallations(app.probot),
     allowedModels: settings.agent.allowedModels,
     caps: settings.agent.caps,
+    defaultModel: settings.agent.provider === "none" || !settings.agent.model ? null : `${settings.agent.provider}:${settings.agent.model}`,
+    // espeak-ng (or espeak) on the PATH, looked for at the first summary; none with JULES_TTS=off.
+    speech: espeakFinder({ tts: settings.web.tts }),
     ownLogin: () => {
       const slug = app.slug();
       return slug ? `${slug}[bot]` : null;

@@ -62,7 +62,8 @@ export function wavInfo(bytes: Uint8Array): WavInfo | null {
 export function withLengths(bytes: Uint8Array): Uint8Array | null {
   const data = chunks(bytes)?.find((c) => c.tag === "data");
   if (!data) return null;
-  const out = bytes.slice();
+  // A copy, as a plain Uint8Array (a Buffer's slice would share the engine's bytes).
+  const out = new Uint8Array(bytes);
   const view = new DataView(out.buffer);
   view.setUint32(data.at + 4, out.length - (data.at + 8), true);
   view.setUint32(4, out.length - 8, true);

@@ -13,7 +13,7 @@ import { PersonalTokens } from "../../src/access/personal-tokens.ts";
 import { createAccountUseCases } from "../../src/accounts/use-cases.ts";
 import { API_PATHS, createApiHandler } from "../../src/api/handler.ts";
 import { guardWebhooks } from "../../src/github/webhook-guard.ts";
-import { type Harness, startHarness } from "../tasks/control/harness.ts";
+import { type Harness, type HarnessOptions, startHarness } from "../tasks/control/harness.ts";
 
 export const OPERATOR = "operator-token-0123456789";
 /** The sealing key (JULES_SECRET_KEY) of the fixture's provider keys. */
@@ -28,9 +28,11 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-/** `allowUserKeys`: JULES_ALLOW_USER_KEYS (on by default here). */
-export async function apiFixture(options: { heartbeatMs?: number; bodyTimeoutMs?: number; shutdown?: AbortSignal; allowUserKeys?: boolean } = {}): Promise<ApiFixture> {
-  const h = await startHarness();
+/** `allowUserKeys`: JULES_ALLOW_USER_KEYS (on by default here); `control`: the control plane's optional dependencies (startHarness). */
+export async function apiFixture(
+  options: { heartbeatMs?: number; bodyTimeoutMs?: number; shutdown?: AbortSignal; allowUserKeys?: boolean; control?: HarnessOptions["control"] } = {},
+): Promise<ApiFixture> {
+  const h = await startHarness(options.control ? { control: options.control } : {});
   const tokenFile = join(h.app.dataDir, "tokens.json");
   const errors: unknown[] = [];
   const tokens = new PersonalTokens(tokenFile);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, it } from "vitest";
 import { mockAnyTokens, mockBranches, mockCompareDiff, mockInstallations, mockRepoInstallation, mockRepository } from "../helpers/github-app-mock.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { addToken } from "../../src/access/personal-tokens.ts";
+import { espeakFinder } from "../../src/speech/espeak.ts";
 import type { Task } from "../../src/domain/model.ts";
 import { taskIn } from "../tasks/control/harness.ts";
 import { Conformance, type OpenApi } from "./conformance.ts";
@@ -13,7 +14,7 @@ describe("the OpenAPI document of /api/v1", () => {
   let doc: OpenApi;
   let conformance: Conformance;
   beforeAll(async () => {
-    api = await apiFixture();
+    api = await apiFixture({ control: { defaultModel: "openai:gpt-5", speech: espeakFinder({ tts: "auto", path: "/usr/bin" }) } });
     doc = (await (await api.request("/api/v1/openapi.json", { token: null })).json()) as OpenApi;
     conformance = new Conformance(doc);
   });
@@ -28,13 +29,17 @@ describe("the OpenAPI document of /api/v1", () => {
       "GET /api/v1/me",
       "GET /api/v1/me/keys",
       "GET /api/v1/me/tokens",
+      "GET /api/v1/models",
       "GET /api/v1/openapi.json",
       "GET /api/v1/repos",
       "GET /api/v1/repos/{owner}/{repo}/branches",
+      "GET /api/v1/repos/{owner}/{repo}/settings",
       "GET /api/v1/tasks",
       "GET /api/v1/tasks/{id}",
       "GET /api/v1/tasks/{id}/diff",
       "GET /api/v1/tasks/{id}/events",
+      "GET /api/v1/tasks/{id}/summary",
+      "GET /api/v1/tasks/{id}/summary/audio",
       "POST /api/v1/me/keys",
       "POST /api/v1/me/keys/{provider}/delete",
       "POST /api/v1/me/tokens",
@@ -102,6 +107,20 @@ describe("the OpenAPI document of /api/v1", () => {
     const stop = new AbortController();
     await check("GET /api/v1/tasks/{id}/events", await api.request(`/api/v1/tasks/${working.id}/events`, { signal: stop.signal }), true);
     stop.abort();
+    const ended = await taskIn(api.h, "done");
+    await check("GET /api/v1/tasks/{id}/summary", await api.request(`/api/v1/tasks/${ended.id}/summary`));
+    await check("GET /api/v1/tasks/{id}/summary", await api.request(`/api/v1/tasks/${working.id}/summary`));
+    await check("GET /api/v1/tasks/{id}/summary/audio", await api.request(`/api/v1/tasks/${ended.id}/summary/audio`));
+    await check("GET /api/v1/tasks/{id}/summary/audio", await api.request(`/api/v1/tasks/${working.id}/summary/audio`));
+    await check("GET /api/v1/models", await api.request("/api/v1/models"));
+    mockRepoInstallation(gh, 1);
+    mockRepository(gh);
+    gh.config("approval: auto\n");
+    await check("GET /api/v1/repos/{owner}/{repo}/settings", await api.request("/api/v1/repos/Codertocat/Hello-World/settings"));
+    mockRepoInstallation(gh, 1);
+    mockRepository(gh);
+    gh.config("approval: sometimes\n");
+    await check("GET /api/v1/repos/{owner}/{repo}/settings", await api.request("/api/v1/repos/Codertocat/Hello-World/settings"));
     await check("GET /api/v1/tasks/{id}/diff", await api.request(`/api/v1/tasks/${working.id}/diff`));
     await check("GET /api/v1/tasks/{id}/diff", await api.request(`/api/v1/tasks/${working.id}/diff`, { headers: { accept: "application/json" } }));
 

@@ -2,6 +2,7 @@ import type { ControlDeps } from "./deps.ts";
 import { approvedOrWhy, approveTask } from "./approve-task.ts";
 import { cancelTaskUseCase } from "./cancel-task.ts";
 import { createTask } from "./create-task.ts";
+import { effectiveSettings, listModels } from "./effective-settings.ts";
 import { getTask } from "./get-task.ts";
 import { listTasks } from "./list-tasks.ts";
 import { messageTask } from "./message-task.ts";
@@ -13,6 +14,7 @@ import { retryTask } from "./retry-task.ts";
 import { reviseTask } from "./revise-task.ts";
 import { taskDiff } from "./task-diff.ts";
 import { followTask, taskEvents, waitForChange } from "./task-events.ts";
+import { taskSummary } from "./task-summary.ts";
 
 /**
  * The control plane every face calls (port.ts), each use case in its own
@@ -40,5 +42,8 @@ export function createControlPlane(deps: ControlDeps): ControlPlane {
     waitForChange: (caller, id, input) => waitForChange(deps, caller, id, input),
     repositories: (caller) => listRepositories(deps, caller),
     branches: (caller, repository) => listBranches(deps, caller, repository),
+    summary: (caller, id) => taskSummary(deps, caller, id),
+    models: (caller) => listModels(deps, caller),
+    repositorySettings: (caller, repository) => effectiveSettings(deps, caller, repository),
   };
 }

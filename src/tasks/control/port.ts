@@ -40,6 +40,34 @@ export interface ControlPlane {
   /** Repositories the app is installed on that the caller may use. */
   repositories(caller: Caller): Promise<Result<Repository[]>>;
   branches(caller: Caller, repository: string): Promise<Result<string[]>>;
+  /** A finished task's spoken summary: its text, and WAV audio when this server has a speech engine (else null: the page speaks the text). */
+  summary(caller: Caller, id: string): Promise<Result<SpokenSummaryView>>;
+  /** The models a task may ask for: the operator's default and JULES_ALLOWED_MODELS (any caller). */
+  models(caller: Caller): Promise<Result<ModelChoices>>;
+  /** The repository's `.github/jules.yml` with the operator's caps applied, as a task started now would get it. */
+  repositorySettings(caller: Caller, repository: string): Promise<Result<EffectiveSettings>>;
+}
+
+export interface SpokenSummaryView {
+  text: string;
+  audio: Uint8Array | null;
+  /** The engine that spoke it ("espeak-ng 1.51"); null without audio. */
+  engine: string | null;
+}
+
+export interface ModelChoices {
+  /** `provider:model` of the operator (JULES_PROVIDER, JULES_MODEL); null when none is configured. */
+  default: string | null;
+  allowed: string[];
+}
+
+export interface EffectiveSettings {
+  approval: "required" | "auto";
+  approvers: "writers" | "others";
+  budgets: { maxTurns: number; maxTokens: number; maxCostUsd: number; maxMinutes: number };
+  /** `provider:model` the task would use when it asks for none; null when the server has none. */
+  model: string | null;
+  command: string;
 }
 
 export interface ListQuery {

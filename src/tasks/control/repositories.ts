@@ -1,4 +1,5 @@
 import type { Caller } from "../../domain/actor.ts";
+import type { InstalledRepository } from "../../github/port.ts";
 import { allow } from "./access.ts";
 import type { ControlDeps } from "./deps.ts";
 import { readableRepositories } from "./list-tasks.ts";
@@ -15,14 +16,20 @@ export const MAX_BRANCHES = 1000;
 
 /** The branch names of a repository the caller may read. */
 export async function listBranches(deps: ControlDeps, caller: Caller, repository: string): Promise<Result<string[]>> {
+  const installed = await readableRepository(deps, caller, repository);
+  if (!installed.ok) return installed;
+  const gh = await deps.github.forInstallation(installed.value.installationId);
+  return ok(await gh.branches(installed.value, MAX_BRANCHES));
+}
+
+/** A repository (`owner/name`) the app is installed on and the caller may read. */
+export async function readableRepository(deps: ControlDeps, caller: Caller, repository: string): Promise<Result<InstalledRepository>> {
   const [owner, repo] = repository.split("/");
   if (!owner || !repo) return fail("invalid", "Invalid repository", `"${repository}" is not owner/name.`);
   const installed = await deps.installations.find({ owner, repo });
   if (!installed) return notInstalled(repository);
   const allowed = await allow(deps, caller, "read", installed);
-  if (!allowed.ok) return allowed;
-  const gh = await deps.github.forInstallation(installed.installationId);
-  return ok(await gh.branches(installed, MAX_BRANCHES));
+  return allowed.ok ? ok(installed) : allowed;
 }
 
 export const notInstalled = <T>(repository: string): Result<T> =>

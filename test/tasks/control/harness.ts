@@ -32,14 +32,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+export type HarnessOptions = { allowedModels?: string[]; startWorker?: boolean; agent?: Agent; control?: Pick<ControlDeps, "defaultModel" | "speech"> } & Pick<
+  TestAppOptions,
+  "agentFactory" | "env"
+>;
+
 /**
  * `startWorker`: run jobs (for the thread's commands, which arrive as inbound jobs); off by default so jobs stay queued.
  * `agentFactory` and `env`: the real agent built from the app's settings (against a fake model server).
+ * `control`: the control plane's optional dependencies (the operator's default model, the speech engine); none by default.
  */
-export async function startHarness(
-  options: { allowedModels?: string[]; startWorker?: boolean; agent?: Agent } & Pick<TestAppOptions, "agentFactory" | "env"> = {},
-): Promise<Harness> {
-  const { allowedModels, startWorker, ...forApp } = options;
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { allowedModels, startWorker, control, ...forApp } = options;
   const app = await startTestApp({ ...forApp, startWorker: startWorker ?? false });
   const feed = createInProcessFeed();
   const deps: ControlDeps = {
@@ -50,6 +54,7 @@ export async function startHarness(
     allowedModels: allowedModels ?? ["openai:gpt-5-mini"],
     caps: CAPS,
     ownLogin: () => "openjules[bot]",
+    ...control,
   };
   return {
     app,
