@@ -119,6 +119,7 @@ const EnvSchema = z.object({
   JULES_SECRET_KEY: optionalText,
   JULES_TTS: z.enum(["auto", "off"]).default("auto"),
   JULES_FIRST_RUN: z.enum(["auto", "off"]).default("auto"),
+  JULES_ASSIGNEE: optionalText,
 });
 
 /** Every environment variable OpenJules reads (each is documented in .env.example). */
@@ -140,6 +141,8 @@ export interface Settings {
     maxRetries: number;
     /** Bots (by app slug, e.g. `dependabot`, or login `name[bot]`) whose commands are honoured. */
     allowedBots: string[];
+    /** JULES_ASSIGNEE: the default of jules.yml's `assignee` (assigning an issue to this login starts a task); undefined: none. */
+    assignee: string | undefined;
   };
   /** bodyTimeoutMs: time for a request body to arrive once its head has (slow or endless bodies are cut). */
   server: { port: number; host: string; bodyTimeoutMs: number };
@@ -285,6 +288,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       writeIntervalMs: e.JULES_GITHUB_WRITE_INTERVAL_MS,
       maxRetries: e.JULES_GITHUB_MAX_RETRIES,
       allowedBots: e.JULES_ALLOWED_BOTS,
+      assignee: e.JULES_ASSIGNEE,
     },
     server: { port: e.PORT, host: e.HOST, bodyTimeoutMs: e.JULES_HTTP_BODY_TIMEOUT_MS },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },

@@ -24,6 +24,7 @@ const UNSET: Record<string, string> = {
   model: "the operator's default",
   setup: "detected",
   test: "detected",
+  assignee: "the operator's JULES_ASSIGNEE (no assignment trigger when neither is set)",
   "budgets.max_turns": "the operator's cap",
   "budgets.max_tokens": "the operator's cap",
   "budgets.max_cost_usd": "the operator's cap",

@@ -80,6 +80,26 @@ export const RepoConfigSchema = z
       .enum(["draft_pr", "branch_only", "abort"])
       .default("draft_pr")
       .describe("What to do when tests still fail at the end: open a draft PR marked as failing, push the branch only, or stop without pushing."),
+    assignee: z
+      .string()
+      .regex(/^[a-z\d](?:[a-z\d-]{0,38})$/i, "a GitHub login (letters, digits and dashes)")
+      .optional()
+      .describe(
+        "Assigning an issue to this GitHub account starts a task (GitHub Apps cannot be assignees, so it is a user or machine account you choose); unassigning it cancels a task that has not started its work. Defaults to the operator's JULES_ASSIGNEE; none when neither is set.",
+      ),
+    ci_fix: z
+      .enum(["auto", "ask", "off"])
+      .default("ask")
+      .describe(
+        "When checks fail on a pull request OpenJules opened: `auto` starts a follow-up with what failed, `ask` posts the failing checks and suggests `/jules fix-ci`, `off` does nothing.",
+      ),
+    max_ci_fix_attempts: z
+      .number()
+      .int()
+      .min(0)
+      .max(10)
+      .default(2)
+      .describe("Automatic CI fix attempts per pull request (`ci_fix: auto`); a person's `/jules fix-ci` is not counted against it."),
     draft: z.boolean().default(true).describe("Open pull requests as drafts."),
     labels: z.array(z.string().min(1)).default([]).describe("Labels added to the pull requests OpenJules opens."),
   })

@@ -14,8 +14,8 @@ describe("the App manifest the first-run page sends to GitHub", () => {
       callback_urls: ["https://jules.example.com/app/auth/callback"],
       request_oauth_on_install: false,
       setup_on_update: false,
-      default_events: ["issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment"],
-      default_permissions: { contents: "write", issues: "write", pull_requests: "write", checks: "write", metadata: "read" },
+      default_events: ["issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "check_suite", "check_run", "workflow_run"],
+      default_permissions: { contents: "write", issues: "write", pull_requests: "write", checks: "write", actions: "read", metadata: "read" },
     });
     expect(manifest.default_permissions).not.toHaveProperty("workflows");
   });
