@@ -58,7 +58,8 @@ export function facesHandler(input: {
       access,
       accounts: (await import("./accounts.ts")).accountsFor(settings, access, input.store, input.control),
       cookies,
-      features: { userKeys: settings.web.allowUserKeys },
+      // The page plays the server's audio when an engine is found here (the control plane finds it the same way), else speaks with the browser.
+      features: { userKeys: settings.web.allowUserKeys, speech: (await (await import("../speech/espeak.ts")).findEspeak({ tts: settings.web.tts })) ? "server" : "browser" },
       log,
       bodyTimeoutMs: settings.server.bodyTimeoutMs,
       shutdown: input.shutdown,

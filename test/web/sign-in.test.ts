@@ -11,6 +11,7 @@
  * login of JULES_OPERATORS, and a reader's write refused by the control plane.
  */
 import { randomBytes } from "node:crypto";
+import { findEspeak } from "../../src/speech/espeak.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sessionId } from "../../src/accounts/sessions.ts";
 import type { Task } from "../../src/domain/model.ts";
@@ -159,7 +160,9 @@ describe("sign-in with GitHub and the session cookie (real server, GitHub stand-
     const res = await fetch(`${base}/api/v1/me`, { headers: { cookie: alice.cookie } });
     const me = (await conformance.check("GET /api/v1/me", res)) as Record<string, unknown>;
     expect(me).toMatchObject({ login: "alice", operator: false, face: "web", csrfToken: alice.csrfToken });
-    expect(me.features).toEqual({ signIn: true, userKeys: false, personalTokens: false, speech: "browser" });
+    // espeak-ng is on this machine (the pretest installs it): the server speaks the summaries.
+    const engine = await findEspeak({ tts: "auto" });
+    expect(me.features).toEqual({ signIn: true, userKeys: false, personalTokens: false, speech: engine ? "server" : "browser" });
     expect(Date.parse(me.expiresAt as string)).toBeGreaterThan(Date.now());
     // No cookie, no token: 401 saying how to sign in.
     const anonymous = await fetch(`${base}/api/v1/me`);
