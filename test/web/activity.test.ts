@@ -36,6 +36,21 @@ describe("buildActivity", () => {
     expect(entries[0]).toMatchObject({ command: "ls", exitCode: 2, durationMs: 40, running: false, output: "a\nb\n" });
   });
 
+  it("ends a command whose end also has no exit code and no duration (killed at once)", () => {
+    const entries = buildActivity(
+      log(
+        { type: "command", source: "tests", command: "npm test", exitCode: null, durationMs: 0 },
+        { type: "command", source: "tests", command: "npm test", exitCode: null, durationMs: 0 },
+        { type: "command", source: "tests", command: "npm test", exitCode: null, durationMs: 0 },
+        { type: "output", source: "tests", chunk: "second run\n" },
+      ),
+    );
+    expect(entries.map((e) => e.kind === "command" && [e.running, e.output])).toEqual([
+      [false, ""],
+      [true, "second run\n"],
+    ]);
+  });
+
   it("shows output with no command yet as running, and keeps sources apart", () => {
     const entries = buildActivity(
       log({ type: "output", source: "setup", chunk: "fetching\n" }, { type: "output", source: "tests", chunk: "1..3\n" }, { type: "output", source: "setup", chunk: "done\n" }),

@@ -2,10 +2,11 @@
  * The task page's activity log and test results, from the event log: each
  * command with its output and exit code as one entry, everything else
  * (files read and edited, notes, state changes, the plan, messages) as a
- * note. Output chunks stream while a command runs and its `command` event
- * (exit code, duration) closes it; a `command` event with no exit code and
- * no duration opens one that later output belongs to. Pure, so it is tested
- * without a browser.
+ * note. A command is written as src/agent/command-events.ts writes it: a
+ * `command` event when it starts (no exit code, no duration), its output in
+ * chunks, then a `command` event with the exit code (null: killed or timed
+ * out) and the duration; output with no start before it is kept until a
+ * command event claims it. Pure, so it is tested without a browser.
  */
 import type { LogEventData, TaskLogEvent } from "../../src/domain/model.ts";
 import { summarizeOutput } from "../../src/sandbox/output-summary.ts";
@@ -57,6 +58,8 @@ export function buildActivity(events: readonly TaskLogEvent[]): ActivityEntry[] 
     } else if (data.type === "command") {
       const current = open.get(data.source);
       const claims = current && (current.command === null || current.command === data.command);
+      // A second "no exit code, no duration" for a command already open is its end (killed at once), not another start.
+      const start = isStart(data) && !(claims && current.command !== null);
       const entry: CommandEntry = claims
         ? current
         : { kind: "command", key: event.id, at: event.at, source: data.source, command: null, exitCode: null, durationMs: null, running: true, output: "" };
@@ -66,8 +69,8 @@ export function buildActivity(events: readonly TaskLogEvent[]): ActivityEntry[] 
       }
       entry.command = data.command;
       entry.exitCode = data.exitCode;
-      entry.durationMs = isStart(data) ? null : data.durationMs;
-      entry.running = isStart(data);
+      entry.durationMs = start ? null : data.durationMs;
+      entry.running = start;
       if (entry.running) open.set(data.source, entry);
       else open.delete(data.source);
     } else if (data.type !== "usage") {

@@ -6,18 +6,19 @@ import { DIFF_CONFIG } from "../diff-html.ts";
 export function DiffView({ diff }: { diff: string }) {
   const target = useRef<HTMLDivElement>(null);
   useEffect(() => {
-    if (!target.current) return;
-    const ui = new Diff2HtmlUI(target.current, diff, {
+    const element = target.current;
+    if (!element) return;
+    const ui = new Diff2HtmlUI(element, diff, {
       ...DIFF_CONFIG,
       highlight: true,
       synchronisedScroll: false,
-      fileListToggle: true,
-      fileListStartVisible: true,
+      // The list's show/hide switches are links without an address (not reachable by keyboard): the list stays shown.
+      fileListToggle: false,
       fileContentToggle: true,
     });
     ui.draw();
     return () => {
-      if (target.current) target.current.textContent = "";
+      element.textContent = "";
     };
   }, [diff]);
   return <div ref={target} data-testid="diff" className="overflow-x-auto text-sm" />;

@@ -62,7 +62,7 @@ export function PersonalTokens({ enabled }: { enabled: boolean }) {
           <p className="font-semibold text-green-950">Your new token. Copy it now: it is not shown again.</p>
           <div className="mt-2 flex flex-wrap gap-2">
             <label htmlFor="new-token" className="sr-only">
-              New token
+              Your new token
             </label>
             <input id="new-token" readOnly value={created.token} className={`${inputClass} flex-1 font-mono`} onFocus={(e) => e.currentTarget.select()} />
             <Button onClick={copy}>{copied ? "Copied" : "Copy"}</Button>
@@ -85,7 +85,7 @@ export function PersonalTokens({ enabled }: { enabled: boolean }) {
           </table>
         </div>
       )}
-      <form onSubmit={create} className="grid gap-3 sm:grid-cols-2" aria-label="New token">
+      <form onSubmit={create} className="grid gap-3 sm:grid-cols-2" aria-label="Create a token">
         <Field id="token-label" label="Label (optional)">
           <input id="token-label" className={inputClass} value={label} onChange={(e) => setLabel(e.target.value)} maxLength={100} />
         </Field>
