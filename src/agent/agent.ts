@@ -13,6 +13,7 @@ import { type Session, openSession } from "./session.ts";
 import { prepare, testAndFix, type RepoCommands } from "./test-phase.ts";
 import { recordedRunner } from "./changes.ts";
 import { taskRunner, type CommandRunner } from "./command-runner.ts";
+import { eventedRunner } from "./command-events.ts";
 import type { TranscriptEntry } from "./transcript.ts";
 import { estimateExecutionCost } from "./estimate.ts";
 import { conversationSummary, LoopPaused } from "./pause.ts";
@@ -56,7 +57,7 @@ export function createAgent(deps: AgentDeps): Agent {
   const commandTimeoutMs = deps.commandTimeoutMs ?? 600_000;
   const sessionDeps = { settings: deps.settings, dataDir: deps.dataDir, runner: deps.runner, prices, commandTimeoutMs, secrets: deps.secrets };
 
-  const loopFor = (s: Session, phase: "Planning" | "Execution", system: string, progress: PlanRequest["progress"], signal: AbortSignal, run?: ExecuteRequest) =>
+  const loopFor = (s: Session, phase: "Planning" | "Execution", system: string, request: PlanRequest | ExecuteRequest, run?: ExecuteRequest) =>
     new ToolLoop({
       phase,
       provider: s.provider,
@@ -67,8 +68,9 @@ export function createAgent(deps: AgentDeps): Agent {
       meter: s.meter,
       nudge: phase === "Planning" ? PLAN_NUDGE : EXECUTE_NUDGE,
       transcript: s.transcript,
-      progress,
-      signal,
+      progress: request.progress,
+      events: request.events,
+      signal: request.signal,
       onModelCall: deps.onModelCall,
       // Execution pauses on a budget (its work is kept); planning fails on one, as a half-made plan has nothing to keep.
       ...(run ? { messages: run.messages, pause: { requested: run.pauseRequested } } : {}),
@@ -88,7 +90,7 @@ export function createAgent(deps: AgentDeps): Agent {
         }
         parts.push("Explore the code as needed, then call submit_plan (or answer, if no code change is needed).");
         const system = render(PROMPTS.plan, { repo: `${request.task.owner}/${request.task.repo}` });
-        const outcome = await loopFor(s, "Planning", system, request.progress, request.signal).run(parts.join("\n\n"));
+        const outcome = await loopFor(s, "Planning", system, request).run(parts.join("\n\n"));
         const usage = s.meter.snapshot();
         if (outcome.kind === "plan") {
           const estimateUsd = estimateExecutionCost({ planning: usage, price: s.meter.price, steps: outcome.plan.steps.length });
@@ -102,8 +104,8 @@ export function createAgent(deps: AgentDeps): Agent {
     },
 
     async execute(request: ExecuteRequest): Promise<ExecuteOutcome | PausedOutcome> {
-      // One HOME and one `env:` for every command of the task: setup, the `run` tool and the tests.
-      const runner = deps.runner && taskRunner(deps.runner, { home: request.home, env: request.config.env });
+      // One HOME and one `env:` for every command of the task: setup, the `run` tool and the tests; each in the event log.
+      const runner = deps.runner && eventedRunner(taskRunner(deps.runner, { home: request.home, env: request.config.env }), request.events, deps.secrets);
       const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute");
       s.ctx.changes = request.changes;
       try {
@@ -139,7 +141,7 @@ export function createAgent(deps: AgentDeps): Agent {
           ? "Check your work with `run` (build, tests, linters). Commands run in a sandbox without network."
           : "Running commands is not available here: check your changes by re-reading them carefully.";
         const system = render(PROMPTS.execute, { repo: `${request.task.owner}/${request.task.repo}`, run_note: runNote });
-        const loop = loopFor(s, "Execution", system, request.progress, request.signal, request);
+        const loop = loopFor(s, "Execution", system, request, request);
         try {
           const outcome = await loop.run(parts.join("\n\n"));
           if (outcome.kind !== "finish") throw new AgentError("Execution ended without finishing.", "Try again.", s.meter.snapshot());

@@ -26,6 +26,8 @@ export interface CommandOptions {
   env?: Record<string, string>;
   /** Set by the test phase: the setup command or the test run (what they leave behind is never committed). */
   purpose?: "setup" | "tests";
+  /** Told the output as the command writes it, when the runner can stream it (the sandbox's can). */
+  onOutput?: ((text: string) => void) | undefined;
 }
 
 export interface CommandRunner {

@@ -1,4 +1,4 @@
-import type { PendingMessage, Progress } from "./port.ts";
+import type { PendingMessage, Progress, TaskEvents } from "./port.ts";
 import { AgentError } from "./port.ts";
 import { type Budget, budgetError, budgetReason, exceeded } from "./budget.ts";
 import { formatMessages } from "./context/messages.ts";
@@ -7,7 +7,7 @@ import { Conversation, estimateTokens } from "./conversation.ts";
 import { agentErrorFromProvider } from "./provider-failure.ts";
 import { type ModelProvider, type ModelResponse, ProviderError, type ToolSpec } from "./providers/provider.ts";
 import { runToolCall } from "./tool-call.ts";
-import { type LoopOutcome, type Tool, type ToolContext, toolSpec } from "./tools/tool.ts";
+import { type LoopOutcome, type Tool, type ToolContext, type ToolResult, toolSpec } from "./tools/tool.ts";
 import type { Transcript } from "./transcript.ts";
 import type { UsageMeter } from "./usage.ts";
 import { errorMessage } from "../domain/error-message.ts";
@@ -30,7 +30,9 @@ import { errorMessage } from "../domain/error-message.ts";
  * `pause` (execution only; planning keeps failing on a budget, since a plan
  * half made has nothing to keep), a budget hit, a next call whose estimated
  * cost would go over the cost budget, or a person's pause request throws
- * LoopPaused instead, and the agent keeps the work (pause.ts).
+ * LoopPaused instead, and the agent keeps the work (pause.ts). Every tool
+ * call is written to the task's event log (`events`) as one line: the
+ * tool's own summary, or for an error the first line of what it said.
  */
 
 export const TRIM_AT = 0.75;
@@ -51,6 +53,8 @@ export interface LoopOptions {
   maxOutputTokens?: number;
   transcript?: Transcript | undefined;
   progress?: Progress | undefined;
+  /** The task's event log: one `tool` event per call. */
+  events?: TaskEvents | undefined;
   signal?: AbortSignal | undefined;
   /** Told about every model call (for metrics): tokens and the estimated cost of that call. */
   onModelCall?: ((call: ModelCallRecord) => void) | undefined;
@@ -224,6 +228,7 @@ export class ToolLoop {
         result: result.content,
       });
       this.#push({ role: "tool", toolCallId: call.id, name: call.name, content: result.content, isError: result.isError === true });
+      this.#o.events?.emit({ type: "tool", tool: call.name, summary: toolSummary(call.name, result) });
       if (result.outcome && !result.isError) outcome = result.outcome;
     }
     return outcome;
@@ -238,4 +243,12 @@ export class ToolLoop {
       o.meter.snapshot(),
     );
   }
+}
+
+/** The event log's line for one call: the tool's summary, else (an error) the first line of what it said. */
+export function toolSummary(name: string, result: ToolResult): string {
+  if (result.summary) return result.summary;
+  if (!result.isError) return name;
+  const first = result.content.replace(/^Error: /, "").split("\n")[0] ?? "";
+  return `${name} failed: ${first.length > 200 ? `${first.slice(0, 200)}…` : first}`;
 }

@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../config/repo-config.ts";
 import type { Face } from "../domain/actor.ts";
-import type { PauseInfo, Plan, Task, Usage } from "../domain/model.ts";
+import type { LogEventData, PauseInfo, Plan, Task, Usage } from "../domain/model.ts";
 import type { TestReport } from "../domain/test-report.ts";
 
 /**
@@ -25,6 +25,15 @@ export interface Progress {
   phase?(phase: "working" | "testing"): void;
 }
 
+/**
+ * Where a run writes the task's event log (tasks/task-events.ts: batched
+ * over the store, every string redacted): the tools the agent calls, the
+ * commands it runs and their output. `emit` never throws and never waits.
+ */
+export interface TaskEvents {
+  emit(data: LogEventData): void;
+}
+
 export interface PlanRequest {
   task: Task;
   thread: ThreadContext;
@@ -34,6 +43,8 @@ export interface PlanRequest {
   previousPlan: Plan | null;
   feedback: string | null;
   progress: Progress;
+  /** The task's event log (tool calls); absent: nothing is written. */
+  events?: TaskEvents | undefined;
   signal: AbortSignal;
 }
 
@@ -84,6 +95,8 @@ export interface ExecuteRequest {
   /** Set when the task was paused before: the run goes on from there instead of starting over. */
   resume?: ResumePoint | null | undefined;
   progress: Progress;
+  /** The task's event log (tool calls, commands with their output); absent: nothing is written. */
+  events?: TaskEvents | undefined;
   signal: AbortSignal;
 }
 

@@ -6,19 +6,12 @@
  * the API the place a secret is shown.
  */
 import type { TaskLogEvent } from "../domain/model.ts";
-import { redactSecrets } from "../security/redact.ts";
+import { redactDeep } from "../security/redact.ts";
 
 export function redactEvent(event: TaskLogEvent, secrets: readonly string[]): TaskLogEvent {
-  return { ...event, data: redactStrings(event.data, secrets) };
+  return { ...event, data: redactDeep(event.data, secrets) };
 }
 
 export async function* redactEvents(events: AsyncIterable<TaskLogEvent>, secrets: readonly string[]): AsyncGenerator<TaskLogEvent> {
   for await (const event of events) yield redactEvent(event, secrets);
-}
-
-function redactStrings<T>(value: T, secrets: readonly string[]): T {
-  if (typeof value === "string") return redactSecrets(value, secrets) as T;
-  if (Array.isArray(value)) return value.map((v) => redactStrings(v, secrets)) as T;
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactStrings(v, secrets)])) as T;
-  return value;
 }

@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 import { OutputCapture } from "./output-capture.ts";
 
 /**
@@ -7,6 +8,8 @@ import { OutputCapture } from "./output-capture.ts";
  * SIGKILL. For bubblewrap that group is bwrap itself, whose death takes the
  * sandbox's pid namespace, and so every process in it, down with it. Extra
  * file descriptors (3, 4, ...) carry generated file contents to bwrap.
+ * `onOutput` is told the output as it is read (UTF-8 decoded per stream, so
+ * no character is split), before and apart from the capture's caps.
  */
 
 /** Who stopped the command: the wall-time limit, the output limit, the caller, or (set by the runner) the memory cgroup. */
@@ -22,6 +25,8 @@ export interface ProcessSpec {
   signal?: AbortSignal | undefined;
   outputKeepBytes: number;
   outputMaxBytes: number;
+  /** Told each piece of stdout and stderr as it arrives; an error it throws is ignored. */
+  onOutput?: ((text: string) => void) | undefined;
 }
 
 export interface ProcessResult {
@@ -54,11 +59,21 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
         child.kill("SIGKILL");
       }
     };
-    const onData = (chunk: Buffer) => {
+    const tell = (text: string) => {
+      if (text === "" || !spec.onOutput) return;
+      try {
+        spec.onOutput(text);
+      } catch {
+        // a listener's failure is not the command's
+      }
+    };
+    const decoders = [new StringDecoder("utf8"), new StringDecoder("utf8")] as const;
+    const onData = (decoder: StringDecoder) => (chunk: Buffer) => {
+      if (spec.onOutput) tell(decoder.write(chunk));
       if (!capture.push(chunk) && !killedBy) kill("output");
     };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
+    child.stdout?.on("data", onData(decoders[0]));
+    child.stderr?.on("data", onData(decoders[1]));
     fds.forEach((content, i) => {
       const stream = child.stdio[3 + i];
       if (stream && "end" in stream) {
@@ -80,6 +95,7 @@ export function runProcess(spec: ProcessSpec): Promise<ProcessResult> {
       spec.signal?.removeEventListener("abort", onAbort);
       child.stdout?.destroy();
       child.stderr?.destroy();
+      for (const decoder of decoders) tell(decoder.end());
       const result: ProcessResult = { exitCode, output: capture.text(), timedOut: killedBy === "timeout", truncated: capture.truncated || killedBy === "output" };
       if (killedBy) result.killedBy = killedBy;
       resolve(result);

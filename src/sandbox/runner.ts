@@ -28,7 +28,8 @@ import { allowEntries, openEgress, type EgressSession, type SetupNetworkOptions 
  * and a kill by the OOM killer is said in the output. With a disk quota, the
  * working copy and HOME are measured while each command runs and after it
  * (disk-quota.ts): over it the command is stopped and the run throws
- * SandboxQuotaError.
+ * SandboxQuotaError. `onOutput` streams a command's output as it runs
+ * (the task's event log shows it live); the caps apply to the result only.
  */
 
 export type SandboxMode = "bubblewrap" | "unsafe";
@@ -45,6 +46,8 @@ export interface RunOptions {
   root?: string;
   /** Host directory used as HOME (persists caches from setup to tests). Default: a private tmpfs. */
   home?: string;
+  /** Told the output as the command writes it (stdout and stderr, UTF-8), uncapped; the result's `output` keeps its caps. */
+  onOutput?: ((text: string) => void) | undefined;
 }
 
 export interface RunResult {
@@ -175,8 +178,9 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
         });
         // Sources under a directory the sandbox uid cannot enter (/root, a 0700 home) are bound from a staging mount (stage.ts).
         if (probe.dropTo) spec = await stageUnreachable({ command: spec, dropTo: probe.dropTo, host: probe.staging });
-        result = await runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: disk?.signal ?? opts.signal, ...output });
-        if (cgroup && (await cgroup.oomKills()) > 0) result = memoryKilled(result, limits.memoryBytes);
+        const { onOutput } = opts;
+        result = await runProcess({ ...spec, cwd: "/", env: { PATH: "/usr/bin:/bin" }, timeoutMs: opts.timeoutMs, signal: disk?.signal ?? opts.signal, onOutput, ...output });
+        if (cgroup && (await cgroup.oomKills()) > 0) result = memoryKilled(result, limits.memoryBytes, opts.onOutput);
         const network = egress.note();
         if (network) result = { ...result, network };
       } finally {
@@ -192,9 +196,11 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
 }
 
 /** The command hit its cgroup's memory limit: the kernel killed (some of) its processes. */
-function memoryKilled(result: RunResult, memoryBytes: number): RunResult {
+function memoryKilled(result: RunResult, memoryBytes: number, onOutput?: (text: string) => void): RunResult {
   const note = `[OpenJules: the command went over its memory limit of ${Math.round(memoryBytes / 1024 ** 2)} MiB (processes and files in /tmp, /dev/shm together; JULES_SANDBOX_MEMORY_MB) and the kernel killed it]`;
-  return { ...result, killedBy: result.killedBy ?? "memory", output: `${result.output}${result.output.endsWith("\n") || !result.output ? "" : "\n"}${note}\n` };
+  const added = `${result.output.endsWith("\n") || !result.output ? "" : "\n"}${note}\n`;
+  onOutput?.(added);
+  return { ...result, killedBy: result.killedBy ?? "memory", output: `${result.output}${added}` };
 }
 
 async function runUnsafe(command: string, opts: RunOptions, limits: Limits, output: { outputKeepBytes: number; outputMaxBytes: number }): Promise<RunResult> {
@@ -208,7 +214,7 @@ async function runUnsafe(command: string, opts: RunOptions, limits: Limits, outp
   const args = [`--data=${limits.memoryBytes}`, `--nproc=${limits.processes}`, `--fsize=${limits.fileSizeBytes}`, "--core=0", "--", "/bin/sh", "-c", command];
   const [file, ...rest] = hasPrlimit ? ["/usr/bin/prlimit", ...args] : args.slice(-3);
   try {
-    return await runProcess({ file: file as string, args: rest, cwd: opts.cwd, env, timeoutMs: opts.timeoutMs, signal: opts.signal, ...output });
+    return await runProcess({ file: file as string, args: rest, cwd: opts.cwd, env, timeoutMs: opts.timeoutMs, signal: opts.signal, onOutput: opts.onOutput, ...output });
   } finally {
     if (tmpHome) await rm(tmpHome, { recursive: true, force: true });
   }

@@ -26,3 +26,11 @@ export function redactFound(text: string, extra: readonly string[] = []): { text
   }
   return { text: out + text.slice(at), rules: spans.map((s) => s.rule) };
 }
+
+/** `value` with every string in it redacted (objects and arrays walked, other values kept): an event, a failure. */
+export function redactDeep<T>(value: T, extra: readonly string[] = []): T {
+  if (typeof value === "string") return redactSecrets(value, extra) as T;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, extra)) as T;
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, extra)])) as T;
+  return value;
+}

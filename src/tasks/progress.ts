@@ -1,12 +1,15 @@
-import type { Progress } from "../agent/port.ts";
+import type { Progress, TaskEvents } from "../agent/port.ts";
+import { redactSecrets } from "../security/redact.ts";
 import type { TaskDeps } from "./deps.ts";
 import type { Usage } from "../domain/model.ts";
 
 /**
  * Relays the agent's progress to the task record and the status comment.
  * `base` is the usage of earlier phases, so the comment shows the task's total.
+ * Each activity line is also an `activity` event of the task's log (`events`),
+ * and is stored redacted (it can quote a repository's command).
  */
-export function taskProgress(deps: Pick<TaskDeps, "store" | "status" | "log">, taskId: string, base: Usage | null): Progress {
+export function taskProgress(deps: Pick<TaskDeps, "store" | "status" | "log" | "secrets">, taskId: string, base: Usage | null, events?: TaskEvents): Progress {
   const save = (patch: Parameters<TaskDeps["store"]["update"]>[1]) => {
     deps.store
       .update(taskId, patch)
@@ -14,7 +17,10 @@ export function taskProgress(deps: Pick<TaskDeps, "store" | "status" | "log">, t
       .catch((err: unknown) => deps.log.warn({ err, taskId }, "could not record progress"));
   };
   return {
-    activity: (line) => save({ activity: line }),
+    activity: (line) => {
+      events?.emit({ type: "activity", line });
+      save({ activity: redactSecrets(line, deps.secrets) });
+    },
     usage: (usage) => save({ usage: addUsage(base, usage) }),
   };
 }

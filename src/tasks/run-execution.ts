@@ -15,6 +15,8 @@ import type { PlanningContext } from "./planning-context.ts";
 import { resumeFollowUp } from "./start-follow-up.ts";
 import { isTerminal } from "../domain/state-machine.ts";
 import { issueEditedSince } from "./thread-context.ts";
+import { redactSecrets } from "../security/redact.ts";
+import { endRun, type RunEvents, withRunEvents } from "./task-events.ts";
 
 /**
  * The `execute` job: 1. enter working  2. check out the repository (on the
@@ -28,7 +30,9 @@ import { issueEditedSince } from "./thread-context.ts";
  * the thread snapshot it was made from (never a new fetch of the thread): the
  * two are checked against the approved hash first. When the issue was edited
  * since the plan was written, the thread is told, and the work goes on from
- * the approved text.
+ * the approved text. The run writes the task's event log (task-events.ts):
+ * the agent's tool calls and activity, every command with its output and
+ * exit code, the pull request, the usage.
  */
 export async function runExecution(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterWorking(deps, taskId, ctx);
@@ -50,7 +54,24 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
   }
   const snapshot = context.snapshot;
   await tellIfIssueEdited(deps, task, ctx, snapshot);
-  const progress = taskProgress(deps, task.id, task.usage);
+  const { deps: run, events } = withRunEvents(deps, task.id);
+  try {
+    await execute(run, events, { task, plan, snapshot, ctx, agent });
+  } finally {
+    await endRun(deps, task.id, events);
+  }
+}
+
+interface Execution {
+  task: Task;
+  plan: Plan;
+  snapshot: ThreadSnapshot;
+  ctx: PlanningContext;
+  agent: NonNullable<TaskDeps["agent"]>;
+}
+
+async function execute(deps: TaskDeps, events: RunEvents, { task, plan, snapshot, ctx, agent }: Execution): Promise<void> {
+  const progress = taskProgress(deps, task.id, task.usage, events);
   await inWorkspace(
     deps,
     task,
@@ -75,16 +96,18 @@ export async function runExecution(deps: TaskDeps, taskId: string, ctx: Planning
         resume: resumePoint(task),
         signal,
         progress: { ...progress, phase: (phase) => void movePhase(deps, task.id, phase) },
+        events,
       });
       if (signal.aborted) return;
       const base = { ...(await deliveryBase(deps, task, ctx)), plan, workspace };
       if (isPaused(outcome)) {
+        events.emit({ type: "usage", usage: addUsage(task.usage, outcome.usage) });
         await keepPausedWork(deps, task, outcome, await checkpoint({ ...base, reason: outcome.reason }));
         return;
       }
       await movePhase(deps, task.id, "testing");
       const result = await deps.deliver({ ...base, outcome, usage: addUsage(task.usage, outcome.usage) });
-      await record(deps, task, outcome, result, ctx.config.command);
+      await record(deps, events, task, outcome, result, ctx.config.command);
     },
   );
 }
@@ -173,23 +196,29 @@ async function movePhase(deps: TaskDeps, taskId: string, phase: "working" | "tes
 }
 
 /** The delivery's result becomes the task's end: done with links, or failed with what to do. */
-async function record(deps: TaskDeps, task: Task, outcome: ExecuteOutcome, result: DeliveryResult, command: string): Promise<void> {
+async function record(deps: TaskDeps, events: RunEvents, task: Task, outcome: ExecuteOutcome, result: DeliveryResult, command: string): Promise<void> {
   const usage = addUsage(task.usage, outcome.usage);
   if (result.kind === "pull_request" || result.kind === "branch_only") {
     const failing = outcome.tests.passed === false;
     const patch = result.kind === "pull_request" ? { branch: result.branch, pullRequestNumber: result.number, pullRequestUrl: result.url } : { branch: result.branch };
+    if (result.kind === "pull_request") events.emit({ type: "pull_request", number: result.number, url: result.url });
+    // The model's summary: redacted before it is cut, so no part of a secret is left to show.
+    const activity = redactSecrets(outcome.summary, deps.secrets).slice(0, 300);
+    events.emit({ type: "activity", line: activity });
+    events.emit({ type: "usage", usage });
     const done = await deps.store.transition(task.id, {
       from: ["working", "testing"],
       to: "done",
       actor: "openjules",
       reason: result.kind === "pull_request" ? `pull request #${result.number}${failing ? " (tests failing)" : ""}` : "branch pushed, tests failing",
-      patch: { ...patch, usage, activity: outcome.summary.slice(0, 300) },
+      patch: { ...patch, usage, activity },
     });
     if (done) await deps.status.refresh(done, failing ? failingNotice(result, command) : environmentNotice(outcome));
     return;
   }
+  events.emit({ type: "usage", usage });
   await deps.store.update(task.id, { usage });
-  await failTask(deps, task.id, failureOf(result, outcome));
+  await failTask(deps, task.id, failureOf(result, outcome, deps.secrets));
 }
 
 /** Tests that could not run for a reason of the environment: no code change fixes that, so the person hears what to provide. */
@@ -204,12 +233,13 @@ function failingNotice(result: Extract<DeliveryResult, { kind: "pull_request" | 
     : "The tests still fail, so only the branch was pushed (`on_test_failure: branch_only`).";
 }
 
-function failureOf(result: Exclude<DeliveryResult, { kind: "pull_request" | "branch_only" }>, outcome: ExecuteOutcome): Failure {
+/** What the person reads; the model's summary is redacted before it is cut (failTask redacts the whole again). */
+function failureOf(result: Exclude<DeliveryResult, { kind: "pull_request" | "branch_only" }>, outcome: ExecuteOutcome, secrets: readonly string[]): Failure {
   switch (result.kind) {
     case "no_changes":
       return {
         phase: "working",
-        reason: `The agent finished without changing any file: ${outcome.summary.slice(0, 300)}`,
+        reason: `The agent finished without changing any file: ${redactSecrets(outcome.summary, secrets).slice(0, 300)}`,
         hint: "Start a new task with a more specific instruction.",
       };
     case "blocked":

@@ -10,8 +10,9 @@ import type { Plan, Task, ThreadSnapshot } from "../domain/model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import { inWorkspace } from "./in-workspace.ts";
 import { threadSnapshot } from "./thread-context.ts";
-
+import { endRun, type RunEvents, withRunEvents } from "./task-events.ts";
 import type { PlanningContext } from "./planning-context.ts";
+
 /**
  * The `plan` job: 1. enter planning  2. take a snapshot of the thread and check
  * out the repository (in-workspace.ts)  3. let the agent explore and plan
@@ -20,7 +21,8 @@ import type { PlanningContext } from "./planning-context.ts";
  * `approval: auto` (unless the four-eyes rule is on: config/approval.ts). A revision (`/revise`, asked by a writer) takes a new
  * snapshot of the current thread, by the same rules (writers' comments before
  * the trigger only): the new plan and its own snapshot then need their own
- * approval.
+ * approval. The run writes the task's event log (task-events.ts): the
+ * agent's tool calls and activity, the plan, the usage.
  */
 export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterPlanning(deps, taskId);
@@ -35,22 +37,28 @@ export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningC
   }
   const agent = deps.agent;
   const snapshot = () => threadSnapshot(ctx.gh, task, task.createdAt, ctx.ownLogin);
-  await inWorkspace(deps, task, ctx, "planning", snapshot, async ({ thread, workspace, signal }) => {
-    const outcome = await agent.plan({
-      task,
-      thread,
-      config: ctx.config,
-      workdir: workspace.dir,
-      previousPlan: task.state === "revising" ? task.plan : null,
-      feedback: task.revisionFeedback,
-      progress: taskProgress(deps, task.id, task.usage),
-      signal,
+  const { deps: run, events } = withRunEvents(deps, task.id);
+  try {
+    await inWorkspace(run, task, ctx, "planning", snapshot, async ({ thread, workspace, signal }) => {
+      const outcome = await agent.plan({
+        task,
+        thread,
+        config: ctx.config,
+        workdir: workspace.dir,
+        previousPlan: task.state === "revising" ? task.plan : null,
+        feedback: task.revisionFeedback,
+        progress: taskProgress(run, task.id, task.usage, events),
+        events,
+        signal,
+      });
+      if (signal.aborted) return;
+      const usage = addUsage(task.usage, outcome.usage);
+      if (outcome.kind === "answer") await answer(run, events, task, ctx, outcome.answer, usage);
+      else await publishPlan(run, events, task, ctx, { plan: outcome.plan, context: thread, usage, cost: outcome.cost });
     });
-    if (signal.aborted) return;
-    const usage = addUsage(task.usage, outcome.usage);
-    if (outcome.kind === "answer") await answer(deps, task, ctx, outcome.answer, usage);
-    else await publishPlan(deps, task, ctx, outcome.plan, thread, usage, outcome.cost);
-  });
+  } finally {
+    await endRun(deps, task.id, events);
+  }
 }
 
 async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | null> {
@@ -63,7 +71,14 @@ async function enterPlanning(deps: TaskDeps, taskId: string): Promise<Task | nul
   return planning;
 }
 
-async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, plan: Plan, context: ThreadSnapshot, usage: Task["usage"], cost?: CostEstimate) {
+interface Planned {
+  plan: Plan;
+  context: ThreadSnapshot;
+  usage: Task["usage"];
+  cost?: CostEstimate | undefined;
+}
+
+async function publishPlan(deps: TaskDeps, events: RunEvents, task: Task, ctx: PlanningContext, { plan, context, usage, cost }: Planned) {
   const hash = planHash(plan, context);
   const version = task.planVersion + 1;
   const body = renderPlan({ task, plan, hash, version, command: ctx.config.command, approvers: ctx.config.approvers, approval: ctx.config.approval, cost });
@@ -72,6 +87,8 @@ async function publishPlan(deps: TaskDeps, task: Task, ctx: PlanningContext, pla
   const issueNumber = task.issueNumber;
   const posted =
     issueNumber === null ? null : ((ctx.attempt > 1 ? await findPostedPlan(ctx, task, issueNumber, version) : null) ?? (await ctx.gh.comment(task, issueNumber, body)));
+  events.emit({ type: "plan", version, summary: plan.summary, steps: plan.steps.length, costEstimateUsd: cost?.estimateUsd ?? null });
+  if (usage) events.emit({ type: "usage", usage });
   const waiting = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "awaiting_approval",
@@ -107,8 +124,9 @@ async function findPostedPlan(ctx: PlanningContext, task: Task, issueNumber: num
   return mine ? { id: mine.id, createdAt: mine.createdAt } : null;
 }
 
-async function answer(deps: TaskDeps, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {
+async function answer(deps: TaskDeps, events: RunEvents, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {
   const posted = task.issueNumber === null ? null : await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text, command: ctx.config.command }));
+  if (usage) events.emit({ type: "usage", usage });
   const done = await deps.store.transition(task.id, {
     from: ["planning", "revising"],
     to: "done",

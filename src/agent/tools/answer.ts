@@ -15,6 +15,6 @@ export const answerTool = defineTool({
   description: "Answer the request directly instead of submitting a plan, only when it is a question that needs no code change. Ends planning.",
   schema,
   async execute(input) {
-    return { content: "Answer submitted.", outcome: { kind: "answer", answer: input.answer } };
+    return { content: "Answer submitted.", summary: "answered without a code change", outcome: { kind: "answer", answer: input.answer } };
   },
 });

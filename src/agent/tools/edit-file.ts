@@ -20,6 +20,25 @@ const schema = z.object({
   new_string: z.string().max(MAX_WRITE_CHARS).describe("Replacement text."),
 });
 
+/** Lines added and removed by replacing `before` with `after`, as a diff counts them (common first and last lines are not changes). */
+export function lineDelta(before: string, after: string): { added: number; removed: number } {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  return { added: b.length - head - tail, removed: a.length - head - tail };
+}
+
+/** The delta of replacing `length` characters at `at`: on the whole lines around them, so a change inside a line counts as that line changed. */
+function editDelta(before: string, after: string, at: number, length: number): { added: number; removed: number } {
+  const lineStart = at === 0 ? 0 : before.lastIndexOf("\n", at - 1) + 1;
+  const lineEnd = before.indexOf("\n", at + length);
+  const end = lineEnd === -1 ? before.length : lineEnd;
+  return lineDelta(before.slice(lineStart, end), after.slice(lineStart, end + after.length - before.length));
+}
+
 export function countOccurrences(haystack: string, needle: string): number {
   let count = 0;
   for (let at = haystack.indexOf(needle); at !== -1; at = haystack.indexOf(needle, at + needle.length)) count++;
@@ -52,6 +71,8 @@ export const editFileTool = defineTool({
     await writeRepoFile(file.real, file.rel, updated);
     ctx.stats.filesChanged.add(file.rel);
     const line = text.slice(0, at).split("\n").length;
-    return { content: `Edited ${file.rel} at line ${line}.${await recordWrite(ctx, file.rel)}` };
+    const delta = editDelta(text, updated, at, input.old_string.length);
+    const summary = `edited ${file.rel} (+${delta.added} −${delta.removed})`;
+    return { content: `Edited ${file.rel} at line ${line}.${await recordWrite(ctx, file.rel)}`, summary };
   },
 });

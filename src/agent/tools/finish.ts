@@ -15,6 +15,6 @@ export const finishTool = defineTool({
   description: "Call when the approved plan is implemented. Ends the work; the summary goes into the pull request.",
   schema,
   async execute(input) {
-    return { content: "Finished.", outcome: { kind: "finish", summary: input.summary } };
+    return { content: "Finished.", summary: "finished the work", outcome: { kind: "finish", summary: input.summary } };
   },
 });

@@ -37,10 +37,11 @@ export const listFilesTool = defineTool({
     const scoped = dir.rel === "" ? pattern : `${escapePath(dir.rel)}/${pattern}`;
     // Defence in depth: tinyglobby would follow "../" or absolute patterns out of the root.
     const files = (await listRepoFiles(ctx.root, [scoped])).files.filter((f) => !f.startsWith("../") && !f.startsWith("/"));
-    if (files.length === 0) return { content: `No files match "${pattern}" in ${dir.rel || "."}.` };
+    const summary = `listed ${files.length} file${files.length === 1 ? "" : "s"} (${pattern} in ${dir.rel || "."})`;
+    if (files.length === 0) return { content: `No files match "${pattern}" in ${dir.rel || "."}.`, summary };
     const shown = files.slice(0, input.limit);
     const more = files.length - shown.length;
     const note = more > 0 ? `\n... ${more} more files not shown (${files.length} in total); narrow the pattern or the path.` : "";
-    return { content: `${shown.join("\n")}${note}` };
+    return { content: `${shown.join("\n")}${note}`, summary };
   },
 });

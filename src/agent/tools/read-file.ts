@@ -51,8 +51,9 @@ export const readFileTool = defineTool({
     const file = await readForTool(ctx.root, input.path, ctx.signal);
     const { bytes } = file;
     ctx.stats.filesRead.add(file.rel);
-    if (isBinary(bytes)) return { content: `${file.rel} is a binary file (${bytes.length} bytes); it is not shown.` };
-    if (bytes.length === 0) return { content: `${file.rel} is empty.` };
+    const summary = `read ${file.rel}`;
+    if (isBinary(bytes)) return { content: `${file.rel} is a binary file (${bytes.length} bytes); it is not shown.`, summary: `${summary} (binary)` };
+    if (bytes.length === 0) return { content: `${file.rel} is empty.`, summary: `${summary} (empty)` };
 
     const lines = bytes.toString("utf8").split(/\r?\n/);
     if (lines.at(-1) === "") lines.pop();
@@ -79,6 +80,7 @@ export const readFileTool = defineTool({
         : start > 1
           ? `\n[showing lines ${start}-${last} of ${lines.length}]`
           : "";
-    return { content: `${out.join("\n")}${note}` };
+    const range = start > 1 || last < lines.length ? ` (lines ${start}-${last} of ${lines.length})` : "";
+    return { content: `${out.join("\n")}${note}`, summary: `${summary}${range}` };
   },
 });

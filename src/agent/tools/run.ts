@@ -68,6 +68,8 @@ export const runTool = defineTool({
     const result = tracked ? tracked.result : await once();
     const status = result.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)}s` : result.exitCode === null ? "killed" : `exit code ${result.exitCode}`;
     const output = headTail(result.output, RUN_OUTPUT_CHARS);
-    return { content: `${status}\n${output || "(no output)"}${tracked ? changesNote(tracked, keep) : ""}`, isError: result.exitCode !== 0 };
+    const shown = input.command.split("\n")[0]!.slice(0, 120);
+    const summary = `ran \`${shown}${shown.length < input.command.length ? " …" : ""}\` (${status})`;
+    return { content: `${status}\n${output || "(no output)"}${tracked ? changesNote(tracked, keep) : ""}`, isError: result.exitCode !== 0, summary };
   },
 });

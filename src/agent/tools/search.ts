@@ -119,9 +119,11 @@ export const searchTool = defineTool({
     if (result.code === 2 && result.lines.length === 0) {
       throw new ToolError(`search failed: ${result.stderr.trim().slice(0, 1500) || "ripgrep exited with an error"}`);
     }
-    if (result.lines.length === 0) return { content: `No matches for /${input.pattern}/ in ${target.rel || "."}.` };
+    const hits = `${result.lines.length}${result.truncated ? "+" : ""} hit${result.lines.length === 1 && !result.truncated ? "" : "s"}`;
+    const summary = `searched '${input.pattern}'${target.rel ? ` in ${target.rel}` : ""} (${hits})`;
+    if (result.lines.length === 0) return { content: `No matches for /${input.pattern}/ in ${target.rel || "."}.`, summary };
     const cut = result.truncated ? `\n[only the first ${input.max_results} matches are shown; narrow the pattern, path or glob]` : "";
     const note = unsafe.length > 0 ? `${cut}\n[ignore files that are not regular files were skipped: ${unsafe.slice(0, 3).join("; ")}]` : cut;
-    return { content: `${result.lines.join("\n")}${note}` };
+    return { content: `${result.lines.join("\n")}${note}`, summary };
   },
 });

@@ -11,6 +11,7 @@ export const submitPlanTool = defineTool({
   description: "Submit the implementation plan once you have read enough code. Ends planning; a person reviews the plan before any code changes.",
   schema: PlanSchema,
   async execute(plan) {
-    return { content: "Plan submitted.", outcome: { kind: "plan", plan } };
+    const steps = plan.steps.length;
+    return { content: "Plan submitted.", summary: `submitted the plan (${steps} step${steps === 1 ? "" : "s"})`, outcome: { kind: "plan", plan } };
   },
 });

@@ -35,6 +35,8 @@ export type LoopOutcome = { kind: "plan"; plan: Plan } | { kind: "answer"; answe
 export interface ToolResult {
   content: string;
   isError?: boolean;
+  /** One line for the task's event log on what the call did ("read src/a.ts", "edited src/a.ts (+3 −1)"); errors get one from the loop. */
+  summary?: string;
   /** Set by terminal tools: the loop stops with this outcome. */
   outcome?: LoopOutcome;
 }

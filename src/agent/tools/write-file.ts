@@ -44,6 +44,7 @@ export const writeFileTool = defineTool({
     await writeRepoFile(confined.real, confined.rel, input.content);
     ctx.stats.filesChanged.add(file.rel);
     const lines = input.content === "" ? 0 : input.content.split("\n").length;
-    return { content: `${existing ? "Overwrote" : "Created"} ${file.rel} (${lines} lines).${await recordWrite(ctx, file.rel)}` };
+    const summary = existing ? `wrote ${file.rel} (${lines} lines)` : `created ${file.rel} (+${lines})`;
+    return { content: `${existing ? "Overwrote" : "Created"} ${file.rel} (${lines} lines).${await recordWrite(ctx, file.rel)}`, summary };
   },
 });
