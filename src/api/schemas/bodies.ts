@@ -56,6 +56,11 @@ export const TaskViewSchema: z.ZodType<TaskView> = z
     task: TaskSchema,
     history: z.array(HistoryEntrySchema),
     links: z.strictObject({ issue: z.string().nullable(), plan: z.string().nullable(), pullRequest: z.string().nullable() }),
+    permissions: z
+      .strictObject({
+        write: z.boolean().describe("Whether this caller may change the task (approve, revise, message, cancel, pause, resume, retry); the four-eyes rule is checked on approval"),
+      })
+      .describe("What the caller may do to this task"),
   })
   .meta({ id: "TaskView" });
 

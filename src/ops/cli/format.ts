@@ -34,7 +34,7 @@ export function formatTaskPage(page: PageLike): string {
 }
 
 /** A task's view; the transcript's counts only on the machine that has the transcript. */
-export function formatTaskDetail(detail: TaskView & { transcript?: TranscriptSummary | null }): string {
+export function formatTaskDetail(detail: Omit<TaskView, "permissions"> & { transcript?: TranscriptSummary | null }): string {
   const { task, history, links, transcript } = detail;
   const out: string[] = [`Task ${task.id} (${task.kind === "follow_up" ? "follow-up" : "issue"})`];
   const field = (name: string, value: string | null | undefined) => {

@@ -1,5 +1,6 @@
 import { authorize, type Action } from "../../access/decide.ts";
 import type { Caller } from "../../domain/actor.ts";
+import type { Role } from "../../github/port.ts";
 import type { Task } from "../../domain/model.ts";
 import type { ControlDeps } from "./deps.ts";
 import { fail, noSuchTask, ok } from "./result.ts";
@@ -18,11 +19,22 @@ export async function allow(
   action: Action,
   where: { installationId: number; owner: string; repo: string },
 ): Promise<Result<true>> {
-  const repository = `${where.owner}/${where.repo}`;
-  const decision = await authorize(caller.principal, action, repository, async () => {
-    const gh = await deps.github.forInstallation(where.installationId);
-    return gh.role(where, caller.principal.kind === "user" ? caller.principal.login : "");
-  });
+  return allowWithRole(caller, action, where, roleLookup(deps, caller, where));
+}
+
+/** The caller's role on the repository, looked up through the installation once however often it is asked. */
+export function roleLookup(deps: Pick<ControlDeps, "github">, caller: Caller, where: { installationId: number; owner: string; repo: string }): () => Promise<Role> {
+  let role: Promise<Role> | null = null;
+  return () =>
+    (role ??= (async () => {
+      const gh = await deps.github.forInstallation(where.installationId);
+      return gh.role(where, caller.principal.kind === "user" ? caller.principal.login : "");
+    })());
+}
+
+/** `allow` with the role looked up by `role` (roleLookup), so several decisions about one repository share one lookup. */
+export async function allowWithRole(caller: Caller, action: Action, where: { owner: string; repo: string }, role: () => Promise<Role>): Promise<Result<true>> {
+  const decision = await authorize(caller.principal, action, `${where.owner}/${where.repo}`, role);
   if (decision.allowed) return ok(true);
   return decision.status === 404 ? fail("not_found", "Repository not found", decision.message) : fail("forbidden", NOT_ALLOWED, decision.message);
 }

@@ -124,6 +124,8 @@ export interface TaskView {
   task: Task;
   history: TaskEvent[];
   links: { issue: string | null; plan: string | null; pullRequest: string | null };
+  /** What the caller may do to this task (its repository's rule: a writer role and the token's write scope), so a face shows only the actions that would be allowed. */
+  permissions: { write: boolean };
 }
 
 export interface TaskDiff {
