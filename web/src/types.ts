@@ -3,8 +3,7 @@
  * server's own types (src/domain, src/tasks/control/port.ts), and the
  * account answers of the web app's design contract (issue 12).
  */
-export type { Face } from "../../src/domain/actor.ts";
-export type { LogEventData, Plan, Task, TaskEvent, TaskLogEvent, TaskState, Usage } from "../../src/domain/model.ts";
+export type { Task, TaskEvent, TaskLogEvent, TaskState } from "../../src/domain/model.ts";
 export type { MessageDelivery, Repository, TaskDiff, TaskPage, TaskSummary, TaskView } from "../../src/tasks/control/port.ts";
 
 export interface Me {
