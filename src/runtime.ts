@@ -48,6 +48,8 @@ export interface TaskServices {
   github: GitHubGateways;
   status: StatusPublisher;
   now: () => Date;
+  /** The users' own provider keys (src/tasks/own-key.ts); absent when JULES_ALLOW_USER_KEYS is off. */
+  ownKeys?: TaskDeps["ownKeys"];
 }
 
 export interface Runtime {
@@ -73,6 +75,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
     identity: app.identity,
     secrets: settings.secrets,
     deliver: parts.deliver ?? deliver,
+    ownKeys: parts.services.ownKeys,
   };
   return {
     deps,

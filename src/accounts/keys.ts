@@ -4,13 +4,14 @@
  * saved sealed with AES-256-GCM under JULES_SECRET_KEY (src/security/sealed.ts)
  * in the store (store.accounts), one per provider; listed by provider, last
  * four characters and date only, never the key; deletable. `openUserKey` is
- * the worker's way to the key of a task that runs on it (src/tasks/own-key.ts).
+ * and createOwnKeys are the pipeline's way to the key a task runs on (src/tasks/own-key.ts).
  */
 import type { Caller } from "../domain/actor.ts";
 import { open, seal } from "../security/sealed.ts";
 import type { AccountStore, UserKey } from "../store/port.ts";
 import type { Result } from "../tasks/control/port.ts";
 import { fail, ok } from "../tasks/control/result.ts";
+import type { OpenedKey, OwnKeys } from "../tasks/own-key.ts";
 import { accountOwner } from "./account-owner.ts";
 
 export const KEY_PROVIDERS = ["openai", "anthropic", "openai-compatible"] as const satisfies readonly UserKey["provider"][];
@@ -95,8 +96,24 @@ export function createKeyUseCases(deps: KeyDeps): KeyUseCases {
   };
 }
 
-/** A user's saved key, opened: the key, or why there is none (never saved or deleted; sealed under another JULES_SECRET_KEY). */
-export type OpenedKey = { found: true; apiKey: string; last4: string } | { found: false; reason: "missing" | "unreadable" };
+/**
+ * The pipeline's view of the saved keys (src/tasks/own-key.ts): which one a new task runs on, and the key itself
+ * when a phase runs. Logins are compared lower-cased.
+ */
+export function createOwnKeys(deps: { accounts: Pick<AccountStore, "getUserKey">; secretKey: Buffer; defaultProvider: string | null }): OwnKeys {
+  const known = (provider: string): provider is KeyProvider => (KEY_PROVIDERS as readonly string[]).includes(provider);
+  return {
+    defaultProvider: deps.defaultProvider,
+    async saved(login, provider) {
+      if (!known(provider)) return null;
+      return (await deps.accounts.getUserKey(keyLogin(login), provider))?.last4 ?? null;
+    },
+    async open(login, provider) {
+      if (!known(provider)) return { found: false, reason: "missing" };
+      return openUserKey(deps, login, provider);
+    },
+  };
+}
 
 export async function openUserKey(deps: { accounts: Pick<AccountStore, "getUserKey">; secretKey: Buffer }, login: string, provider: KeyProvider): Promise<OpenedKey> {
   const saved = await deps.accounts.getUserKey(keyLogin(login), provider);

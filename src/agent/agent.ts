@@ -80,7 +80,7 @@ export function createAgent(deps: AgentDeps): Agent {
 
   return {
     async plan(request: PlanRequest): Promise<PlanOutcome> {
-      const s = openSession(sessionDeps, request.task, request.config, request.workdir, "plan");
+      const s = openSession(sessionDeps, request.task, request.config, request.workdir, "plan", request.ownKey);
       try {
         request.progress.activity("exploring the repository");
         const parts = [await context(request)];
@@ -106,7 +106,7 @@ export function createAgent(deps: AgentDeps): Agent {
     async execute(request: ExecuteRequest): Promise<ExecuteOutcome | PausedOutcome> {
       // One HOME and one `env:` for every command of the task: setup, the `run` tool and the tests; each in the event log.
       const runner = deps.runner && eventedRunner(taskRunner(deps.runner, { home: request.home, env: request.config.env }), request.events, deps.secrets);
-      const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute");
+      const s = openSession({ ...sessionDeps, runner }, request.task, request.config, request.workdir, "execute", request.ownKey);
       s.ctx.changes = request.changes;
       try {
         request.progress.activity("starting on the approved plan");

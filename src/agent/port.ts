@@ -34,6 +34,15 @@ export interface TaskEvents {
   emit(data: LogEventData): void;
 }
 
+/**
+ * The requester's own provider key a task runs on (JULES_ALLOW_USER_KEYS, src/tasks/own-key.ts),
+ * used instead of the operator's for the task's provider; never logged, redacted from the transcript.
+ */
+export interface TaskKey {
+  provider: string;
+  apiKey: string;
+}
+
 export interface PlanRequest {
   task: Task;
   thread: ThreadContext;
@@ -45,6 +54,8 @@ export interface PlanRequest {
   progress: Progress;
   /** The task's event log (tool calls); absent: nothing is written. */
   events?: TaskEvents | undefined;
+  /** The requester's own key for the task's provider; absent: the operator's. */
+  ownKey?: TaskKey | undefined;
   signal: AbortSignal;
 }
 
@@ -97,6 +108,8 @@ export interface ExecuteRequest {
   progress: Progress;
   /** The task's event log (tool calls, commands with their output); absent: nothing is written. */
   events?: TaskEvents | undefined;
+  /** The requester's own key for the task's provider; absent: the operator's. */
+  ownKey?: TaskKey | undefined;
   signal: AbortSignal;
 }
 
@@ -138,6 +151,9 @@ export interface Agent extends Planner, Executor {}
  * An error the agent reports to the person in the thread (budget hit, model
  * unreachable, ...). `phase` and `hint` end up in the status comment.
  */
+/** What the person hears when the provider refuses the API key (a task on its requester's own key says otherwise: src/tasks/own-key.ts). */
+export const AUTH_HINT = "The operator must check the provider's API key (OPENAI_API_KEY or ANTHROPIC_API_KEY).";
+
 export class AgentError extends Error {
   readonly hint: string;
   readonly usage: Usage | undefined;

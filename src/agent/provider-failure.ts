@@ -1,5 +1,5 @@
 import type { Usage } from "../domain/model.ts";
-import { AgentError } from "./port.ts";
+import { AgentError, AUTH_HINT } from "./port.ts";
 import type { ProviderError } from "./providers/provider.ts";
 
 /**
@@ -13,7 +13,7 @@ const HINTS: Record<ProviderError["kind"], string> = {
   timeout: "The model did not answer in time. Try again later; the operator can raise JULES_LLM_TIMEOUT_MS.",
   connection: "The model server could not be reached. Try again later; the operator should check OPENAI_BASE_URL / ANTHROPIC_BASE_URL and the network.",
   context_overflow: "The conversation outgrew the model's context window even after trimming. Narrow the request, or use a model with a larger context window.",
-  auth: "The operator must check the provider's API key (OPENAI_API_KEY or ANTHROPIC_API_KEY).",
+  auth: AUTH_HINT,
   bad_request: "The model provider rejected the request. The operator should check JULES_MODEL and the provider settings; the task's transcript has details.",
 };
 

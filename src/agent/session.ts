@@ -6,6 +6,7 @@ import { type PriceTable, priceFor } from "./prices.ts";
 import { createProvider } from "./providers/create-provider.ts";
 import type { ModelProvider } from "./providers/provider.ts";
 import type { CommandRunner } from "./command-runner.ts";
+import type { TaskKey } from "./port.ts";
 import { ToolStats } from "./tools/stats.ts";
 import type { ToolContext } from "./tools/tool.ts";
 import { Transcript, transcriptPath } from "./transcript.ts";
@@ -40,9 +41,10 @@ export interface Session {
 
 export { transcriptPath };
 
-export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, workdir: string, mode: "plan" | "execute"): Session {
-  const provider = createProvider(deps.settings, config);
-  const { secrets } = deps;
+/** `ownKey`: the requester's own provider key the task runs on (instead of the operator's); redacted like the process's secrets. */
+export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, workdir: string, mode: "plan" | "execute", ownKey?: TaskKey): Session {
+  const provider = createProvider(deps.settings, config, { ownKey });
+  const secrets = ownKey ? [...deps.secrets, ownKey.apiKey] : deps.secrets;
   const meter = new UsageMeter({ before: task.usage, price: priceFor(deps.prices, provider.name, provider.model), model: provider.model });
   const transcript = new Transcript(transcriptPath(deps.dataDir, task.id), secrets);
   if (meter.note) transcript.record({ type: "note", text: meter.note });

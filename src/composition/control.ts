@@ -33,6 +33,7 @@ export function buildControlPlane(input: {
     github: services.github,
     status: services.status,
     now: services.now,
+    ownKeys: services.ownKeys,
     log: input.log,
     webBase: input.webBase,
     secrets: settings.secrets,

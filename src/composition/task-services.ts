@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { createOwnKeys } from "../accounts/keys.ts";
 import { octokitGateways } from "../github/octokit-gateway.ts";
 import { GitHubPacer } from "../github/pacer.ts";
 import type { Settings } from "../settings.ts";
@@ -27,5 +28,9 @@ export function createTaskServices(input: {
   const github = octokitGateways(app.probot, pacer);
   const now = () => new Date();
   const status = new StatusPublisher({ store, github, log, webBase, publicUrl: settings.web.publicUrl, now });
-  return { github, status, now };
+  // Own provider keys, when the operator allows them: which one a new task runs on, and the key when it runs.
+  const ownKeys = settings.web.allowUserKeys
+    ? createOwnKeys({ accounts: store.accounts, secretKey: settings.web.secretKey, defaultProvider: settings.agent.provider === "none" ? null : settings.agent.provider })
+    : undefined;
+  return { github, status, now, ...(ownKeys ? { ownKeys } : {}) };
 }

@@ -7,6 +7,7 @@ import type { TaskStore } from "../store/port.ts";
 import type { DeliveryInput, DeliveryResult } from "../delivery/port.ts";
 import type { BotIdentity } from "../workspace/port.ts";
 import type { Workspaces } from "../workspace/port.ts";
+import type { OwnKeys } from "./own-key.ts";
 
 /** What the use cases are handed by the process entry (or a test). */
 export interface TaskDeps {
@@ -29,6 +30,8 @@ export interface TaskDeps {
   deliver: (input: DeliveryInput) => Promise<DeliveryResult>;
   /** Values of this process that must never leave in a diff, comment or PR body (keys, secrets). */
   secrets: readonly string[];
+  /** The users' own provider keys (own-key.ts); absent when JULES_ALLOW_USER_KEYS is off. */
+  ownKeys?: OwnKeys | undefined;
 }
 
 /** What the use cases a person starts need (the control plane's): everything but the worker's own agent, workspaces and delivery. */

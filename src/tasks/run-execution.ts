@@ -7,6 +7,7 @@ import { taskPageUrl } from "../render/links.ts";
 import type { TaskDeps } from "./deps.ts";
 import { failTask } from "./fail-task.ts";
 import { inWorkspace } from "./in-workspace.ts";
+import { withOwnKey } from "./own-key.ts";
 import type { Failure, Plan, Task, ThreadSnapshot } from "../domain/model.ts";
 import { planHash } from "../domain/plan-hash.ts";
 import { pauseRequest, recordPause, resumePoint } from "./pause.ts";
@@ -35,6 +36,11 @@ import { endRun, type RunEvents, withRunEvents } from "./task-events.ts";
  * exit code, the pull request, the usage.
  */
 export async function runExecution(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
+  // A task on its requester's own provider key runs on it, and the key is one more secret of the run (own-key.ts).
+  await runExecutionWith(await withOwnKey(deps, taskId), taskId, ctx);
+}
+
+async function runExecutionWith(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterWorking(deps, taskId, ctx);
   if (!task) return;
   const agent = deps.agent;

@@ -9,6 +9,7 @@ import { failTask } from "./fail-task.ts";
 import type { Plan, Task, ThreadSnapshot } from "../domain/model.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import { inWorkspace } from "./in-workspace.ts";
+import { withOwnKey } from "./own-key.ts";
 import { threadSnapshot } from "./thread-context.ts";
 import { endRun, type RunEvents, withRunEvents } from "./task-events.ts";
 import type { PlanningContext } from "./planning-context.ts";
@@ -25,6 +26,11 @@ import type { PlanningContext } from "./planning-context.ts";
  * agent's tool calls and activity, the plan, the usage.
  */
 export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
+  // A task on its requester's own provider key plans with it (own-key.ts).
+  await runPlanningWith(await withOwnKey(deps, taskId), taskId, ctx);
+}
+
+async function runPlanningWith(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   const task = await enterPlanning(deps, taskId);
   if (!task) return;
   if (!deps.agent) {

@@ -1,6 +1,6 @@
 import type { RepoConfig } from "../../config/repo-config.ts";
 import type { ProviderName, Settings } from "../../settings.ts";
-import { AgentError } from "../port.ts";
+import { AgentError, type TaskKey } from "../port.ts";
 import { AnthropicProvider } from "./anthropic.ts";
 import { OpenAIProvider } from "./openai.ts";
 import type { ModelProvider } from "./provider.ts";
@@ -51,8 +51,18 @@ export function chooseModel(settings: AgentSettings, override: Override = {}): M
   return choice;
 }
 
-export function createProvider(settings: AgentSettings, override: Override = {}, options: { retry?: Partial<RetryPolicy> } = {}): ModelProvider {
+/**
+ * `ownKey`: the requester's own key for the task's provider (JULES_ALLOW_USER_KEYS), used instead of the
+ * operator's; a task whose provider is no longer the key's (the repository chose another since) is refused.
+ */
+export function createProvider(settings: AgentSettings, override: Override = {}, options: { retry?: Partial<RetryPolicy>; ownKey?: TaskKey | undefined } = {}): ModelProvider {
   const { provider, model } = chooseModel(settings, override);
+  const own = options.ownKey;
+  if (own && own.provider !== provider)
+    throw new AgentError(
+      `This task was started to run on your own ${own.provider} key, but it now runs on ${provider} (the repository's .github/jules.yml chose it since).`,
+      "Retry the task: it then runs on your key for that provider if you saved one on the Settings page, else on the operator's.",
+    );
   const common = {
     model,
     timeoutMs: settings.timeoutMs,
@@ -63,16 +73,18 @@ export function createProvider(settings: AgentSettings, override: Override = {},
     new AgentError(`The ${provider} provider is not configured on this server (${variable} is not set).`, `Ask the operator to set ${variable}, or choose another model.`);
   switch (provider) {
     case "anthropic": {
-      if (!settings.anthropic.apiKey) throw missing("ANTHROPIC_API_KEY");
-      return new AnthropicProvider({ ...common, apiKey: settings.anthropic.apiKey, baseUrl: settings.anthropic.baseUrl });
+      const apiKey = own?.apiKey ?? settings.anthropic.apiKey;
+      if (!apiKey) throw missing("ANTHROPIC_API_KEY");
+      return new AnthropicProvider({ ...common, apiKey, baseUrl: settings.anthropic.baseUrl });
     }
     case "openai": {
-      if (!settings.openai.apiKey) throw missing("OPENAI_API_KEY");
-      return new OpenAIProvider({ ...common, name: "openai", apiKey: settings.openai.apiKey, baseUrl: settings.openai.baseUrl });
+      const apiKey = own?.apiKey ?? settings.openai.apiKey;
+      if (!apiKey) throw missing("OPENAI_API_KEY");
+      return new OpenAIProvider({ ...common, name: "openai", apiKey, baseUrl: settings.openai.baseUrl });
     }
     case "openai-compatible": {
       if (!settings.openai.baseUrl) throw missing("OPENAI_BASE_URL");
-      return new OpenAIProvider({ ...common, name: "openai-compatible", apiKey: settings.openai.apiKey, baseUrl: settings.openai.baseUrl });
+      return new OpenAIProvider({ ...common, name: "openai-compatible", apiKey: own?.apiKey ?? settings.openai.apiKey, baseUrl: settings.openai.baseUrl });
     }
   }
 }

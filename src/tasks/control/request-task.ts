@@ -8,6 +8,7 @@ import { httpStatus } from "../../github/http-status.ts";
 import type { InstalledRepository } from "../../github/port.ts";
 import type { NewTask } from "../../store/port.ts";
 import type { UseCaseDeps } from "../deps.ts";
+import { ownKeyAtStart } from "../own-key.ts";
 import { type StartResult, startTask } from "../start-task.ts";
 import { allow } from "./access.ts";
 import type { ControlDeps } from "./deps.ts";
@@ -85,6 +86,7 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
     command: config.value.command,
     face: caller.face,
     model,
+    ownKey: await ownKeyAtStart(deps, caller, config.value.provider),
     idempotency: input.idempotencyKey ? { key: `${who}:${input.idempotencyKey}`, digest: requestDigest(repository, instruction, base, input.issue, model) } : undefined,
   };
   return ok(await startTask(deps, request, thread?.reason ?? `created through ${caller.face} by ${who}`));

@@ -1,5 +1,6 @@
 import { actorName, type Caller } from "../../domain/actor.ts";
 import type { Task } from "../../domain/model.ts";
+import { ownKeyAtStart } from "../own-key.ts";
 import { enqueueTaskJob } from "../task-jobs.ts";
 import { taskFor } from "./access.ts";
 import type { ControlDeps } from "./deps.ts";
@@ -26,8 +27,13 @@ export async function retryTask(deps: ControlDeps, caller: Caller, id: string): 
   }
   const actor = actorName(caller.principal);
   const { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command, model } = old;
+  // A task that ran on an own key is retried on the retrier's key for that provider, if they saved one; else on the operator's.
+  const ownKey = old.ownKey && (await ownKeyAtStart(deps, caller, old.ownKey.provider));
   const created = await deps.store.create(
-    { installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command, model, face: caller.face, triggerCommentId: null },
+    {
+      ...{ installationId, owner, repo, issueNumber, kind, cloneUrl, instruction, issueTitle, requestedBy, baseBranch, command, model },
+      ...{ face: caller.face, triggerCommentId: null, ownKey },
+    },
     actor,
     `retry of task ${old.id}`,
   );
