@@ -13,6 +13,7 @@ import type { Logger } from "../domain/logger.ts";
 import type { OpsHandler } from "../ops/http-routes.ts";
 import { TASK_ID } from "../ops/task-api.ts";
 import type { ControlPlane } from "../tasks/control/port.ts";
+import { httpStatus } from "../github/http-status.ts";
 import { authenticate, type CookieAuth } from "./auth.ts";
 import { readJson } from "./body.ts";
 import { openApiDocument } from "./openapi.ts";
@@ -145,7 +146,15 @@ export function createApiHandler(options: ApiOptions): OpsHandler {
       await serve(req, res, url);
     } catch (error) {
       options.log.error({ err: error, path: url.pathname }, "an API request failed");
-      if (!res.headersSent)
+      const github = httpStatus(error);
+      if (!res.headersSent && github !== undefined)
+        sendProblem(res, {
+          code: "bad_gateway",
+          status: 502,
+          title: "GitHub request failed",
+          detail: `GitHub answered ${github} to a request this needed; try again in a minute. If it keeps failing, the app may lack a permission or installation: the OpenJules logs name the request.`,
+        });
+      else if (!res.headersSent)
         sendProblem(res, {
           code: "internal",
           status: 500,

@@ -24,6 +24,7 @@ const PROBLEMS: Record<number, string> = {
   413: "The body is larger than the API takes",
   415: "The body is not application/json",
   500: "An error on the server; see its logs",
+  502: "GitHub failed or refused a request this needed (the detail names GitHub's answer); try again later",
   503: "GitHub or the token file cannot be reached right now; try again",
 };
 
@@ -49,7 +50,7 @@ export function openApiDocument(routes: readonly ApiRoute<never>[]): Json {
   for (const route of routes) {
     // A write with the session cookie may fail the CSRF check (403).
     const csrf = route.method === "POST" && route.auth !== false ? [403] : [];
-    const statuses = [...new Set([400, 401, 500, ...(route.body ? [408, 411, 413, 415] : []), ...csrf, ...route.problems])].sort((a, b) => a - b);
+    const statuses = [...new Set([400, 401, 500, 502, ...(route.body ? [408, 411, 413, 415] : []), ...csrf, ...route.problems])].sort((a, b) => a - b);
     const responses: Record<string, Json> = {};
     for (const [status, doc] of Object.entries(route.responses)) {
       const content: Json = {};
