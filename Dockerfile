@@ -2,14 +2,24 @@
 #   docker build -t openjules .
 #   docker run --env-file .env -p 3000:3000 -v openjules-data:/data openjules          # web + worker
 #   docker run ... openjules node src/main.ts worker                                   # a worker only
-# Node 24 runs the TypeScript sources directly (type stripping): there is no build step.
+# Node 24 runs the TypeScript sources directly (type stripping); the only build is the web app's (web/dist, stage `web`).
 # Workers run repository code in bubblewrap, which needs user namespaces: see compose.yaml.
 
 # --- dependencies: production packages only (the `node` runtime package is a dev dependency; the image's Node 24 runs the app)
+# (no install scripts: `prepare` builds the web app, which is the `web` stage's job, and no production package needs one)
 FROM node:24-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+# --- the web app (React + Vite + Tailwind, dev dependencies): static files in web/dist, served under /app
+FROM node:24-bookworm-slim AS web
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY web ./web
+COPY src ./src
+RUN npm run build:web
 
 # --- runtime
 FROM node:24-bookworm-slim AS runtime
@@ -28,6 +38,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json app.yml ./
 COPY bin ./bin
 COPY src ./src
+COPY --from=web /app/web/dist ./web/dist
 RUN ln -s /app/bin/openjules.js /usr/local/bin/openjules \
  && mkdir -p /data && chown node:node /data && chmod 0711 /data
 VOLUME ["/data"]
