@@ -46,7 +46,10 @@ describe("Dockerfile", () => {
 
   it("builds the web app in a stage of its own and copies only web/dist; installs run no scripts (prepare is the web stage's build)", () => {
     const runs = all("RUN");
-    assert.ok(runs.some((r) => /npm ci --omit=dev --ignore-scripts/.test(r)), "the production install runs no prepare (vite is a dev dependency)");
+    assert.ok(
+      runs.some((r) => /npm ci --omit=dev --ignore-scripts/.test(r)),
+      "the production install runs no prepare (vite is a dev dependency)",
+    );
     assert.ok(runs.some((r) => /npm run build:web/.test(r)));
     assert.ok(all("FROM").some((f) => / AS web$/.test(f)));
     assert.ok(all("COPY").some((c) => /^--from=web \/app\/web\/dist \.\/web\/dist$/.test(c)));
