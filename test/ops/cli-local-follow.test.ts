@@ -63,7 +63,7 @@ const SETUPS: [string, Setup][] = [
 async function openBackend(setup: Setup): Promise<Backend> {
   const dataDir = await mkdtemp(join(tmpdir(), "jules-cli-follow-"));
   const { env, drop } = await setup(dataDir);
-  const settings = { dataDir, databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL };
+  const settings = { dataDir, databaseUrl: env.DATABASE_URL, redisUrl: env.REDIS_URL, redisPrefix: env.JULES_REDIS_PREFIX };
   const opened = await openStore(settings);
   const store = withEventFeed(opened, await openEventFeed(settings, opened));
   return {
