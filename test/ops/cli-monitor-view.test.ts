@@ -119,6 +119,15 @@ describe("the monitor screen (pure)", () => {
     ];
     assert.deepEqual(outputTail(events, 3), { source: "tests", lines: ["b", "c", "d"], length: 3 });
     assert.deepEqual(outputTail(events.slice(0, 2), 3).lines, []);
+    // Once the command has ended (its end event written after its output), the tail is still its output.
+    const ended = [...events, ev(5, { type: "command", source: "tests", command: "npm test", exitCode: 1, durationMs: 1200 })];
+    assert.deepEqual(outputTail(ended, 3), { source: "tests", lines: ["b", "c", "d"], length: 3 });
+    // A killed command ends with no exit code but a duration.
+    const killed = [...events, ev(5, { type: "command", source: "tests", command: "npm test", exitCode: null, durationMs: 600_000 })];
+    assert.deepEqual(outputTail(killed, 3).lines, ["b", "c", "d"]);
+    // A newer command that has not written yet shows nothing of the older one's.
+    const next = [...ended, ev(6, { type: "command", source: "agent", command: "ls", exitCode: null, durationMs: 0 })];
+    assert.deepEqual(outputTail(next, 3).lines, []);
   });
 });
 

@@ -100,9 +100,19 @@ function nextStep(task: Task): string | null {
 export function outputTail(events: readonly TaskLogEvent[], count: number): { source: string; lines: string[]; length: number } {
   const chunks: string[] = [];
   let source: string | null = null;
+  let closing = true;
   for (let i = events.length - 1; i >= 0; i--) {
     const data = events[i]!.data;
-    if (data.type === "command") break;
+    // A command is written when it starts (exit code null, no duration) and when it ends: the output of the newest
+    // command lies between the two, so the end event it closes with is stepped over, and any other command stops the walk.
+    if (data.type === "command") {
+      const ended = data.exitCode !== null || data.durationMs > 0;
+      if (closing && ended && chunks.length === 0) {
+        closing = false;
+        continue;
+      }
+      break;
+    }
     if (data.type !== "output") continue;
     if (source !== null && data.source !== source) break;
     source = data.source;
