@@ -3,6 +3,7 @@ import type { Job, JobHandlers } from "../queue/port.ts";
 import { PermanentJobError } from "../queue/port.ts";
 import type { TaskDeps } from "../tasks/deps.ts";
 import { failTask } from "../tasks/fail-task.ts";
+import { redactSecrets } from "../security/redact.ts";
 import { runExecution } from "../tasks/run-execution.ts";
 import { runPlanning } from "../tasks/run-planning.ts";
 import { handleInbound } from "./inbound.ts";
@@ -43,7 +44,7 @@ export function jobHandlers(
         phase: job.name === "plan" ? "planning" : "working",
         reason: interrupted
           ? "The worker running this task stopped (restart or crash) more often than allowed, so the task was marked interrupted."
-          : `It kept failing after ${job.maxAttempts} attempts: ${error.message.slice(0, 300)}`,
+          : `It kept failing after ${job.maxAttempts} attempts: ${redactSecrets(error.message, deps.secrets).slice(0, 300)}`,
         hint: `${startAgain(task)} If this keeps happening, the operator should check the OpenJules logs.`,
       });
     },
