@@ -3,7 +3,7 @@ import type { Settings } from "../settings.ts";
 import type { Task } from "../domain/model.ts";
 import { type Budget, effectiveBudget, extendBudget } from "./budget.ts";
 import { type PriceTable, priceFor } from "./prices.ts";
-import { createProvider } from "./providers/create-provider.ts";
+import { createProvider, taskModelChoice } from "./providers/create-provider.ts";
 import type { ModelProvider } from "./providers/provider.ts";
 import type { CommandRunner } from "./command-runner.ts";
 import type { TaskKey } from "./port.ts";
@@ -43,7 +43,7 @@ export { transcriptPath };
 
 /** `ownKey`: the requester's own provider key the task runs on (instead of the operator's); redacted like the process's secrets. */
 export function openSession(deps: SessionDeps, task: Task, config: RepoConfig, workdir: string, mode: "plan" | "execute", ownKey?: TaskKey): Session {
-  const provider = createProvider(deps.settings, config, { ownKey });
+  const provider = createProvider(deps.settings, taskModelChoice(task.model, config), { ownKey });
   const secrets = ownKey ? [...deps.secrets, ownKey.apiKey] : deps.secrets;
   const meter = new UsageMeter({ before: task.usage, price: priceFor(deps.prices, provider.name, provider.model), model: provider.model });
   const transcript = new Transcript(transcriptPath(deps.dataDir, task.id), secrets);

@@ -25,6 +25,24 @@ type Override = Pick<RepoConfig, "provider" | "model">;
 const allowed = (settings: AgentSettings, choice: ModelChoice): boolean =>
   settings.allowedModels.some((entry) => entry === choice.model || entry === `${choice.provider}:${choice.model}`);
 
+const PROVIDERS: readonly ProviderName[] = ["openai", "anthropic", "openai-compatible"];
+
+/**
+ * The model a task runs on: the one asked for when it was created (`task.model`, `provider:model` or a bare model,
+ * already checked against JULES_ALLOWED_MODELS by the create use case and checked again by chooseModel), else the
+ * repository's `provider`/`model`. A bare model keeps the repository's (or the operator's) provider.
+ */
+export function taskModelChoice(taskModel: string | null | undefined, config: Override): Override {
+  if (!taskModel) return { provider: config.provider, model: config.model };
+  const colon = taskModel.indexOf(":");
+  if (colon < 0) return { provider: config.provider, model: taskModel };
+  const provider = taskModel.slice(0, colon);
+  if (!PROVIDERS.includes(provider as ProviderName)) {
+    throw new AgentError(`The task asked for ${taskModel}, but ${provider} is not a provider OpenJules knows.`, `Start the task again with a model of ${PROVIDERS.join(", ")}.`);
+  }
+  return { provider: provider as ProviderName, model: taskModel.slice(colon + 1) };
+}
+
 export function chooseModel(settings: AgentSettings, override: Override = {}): ModelChoice {
   const operator = settings.provider === "none" || !settings.model ? null : { provider: settings.provider, model: settings.model };
   if (!override.provider && !override.model) {

@@ -86,7 +86,8 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
     command: config.value.command,
     face: caller.face,
     model,
-    ownKey: await ownKeyAtStart(deps, caller, config.value.provider),
+    // The provider the task will run on: the one of the model asked for, else the repository's (session.ts decides the same way).
+    ownKey: await ownKeyAtStart(deps, caller, model?.includes(":") ? model.slice(0, model.indexOf(":")) : config.value.provider),
     idempotency: input.idempotencyKey ? { key: `${who}:${input.idempotencyKey}`, digest: requestDigest(repository, instruction, base, input.issue, model) } : undefined,
   };
   return ok(await startTask(deps, request, thread?.reason ?? `created through ${caller.face} by ${who}`));
