@@ -120,6 +120,7 @@ const EnvSchema = z.object({
   JULES_TTS: z.enum(["auto", "off"]).default("auto"),
   JULES_FIRST_RUN: z.enum(["auto", "off"]).default("auto"),
   JULES_ASSIGNEE: optionalText,
+  JULES_AGENTS: optionalText,
 });
 
 /** Every environment variable OpenJules reads (each is documented in .env.example). */
@@ -161,6 +162,8 @@ export interface Settings {
     contextWindow?: number | undefined;
     /** Operator price table override (JSON text or a path to a JSON file), parsed by agent/usage. */
     prices: string | undefined;
+    /** JULES_AGENTS: the external agents a repository may choose (JSON text or a path to a JSON file), parsed by the agent backends; undefined: builtin only. */
+    externalAgents?: string | undefined;
   };
   worker: { concurrency: number; jobAttempts: number; leaseMs: number };
   sandbox: {
@@ -303,6 +306,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       timeoutMs: e.JULES_LLM_TIMEOUT_MS,
       contextWindow: e.JULES_CONTEXT_WINDOW,
       prices: e.JULES_PRICES,
+      externalAgents: e.JULES_AGENTS,
     },
     worker: { concurrency: e.JULES_WORKER_CONCURRENCY, jobAttempts: e.JULES_JOB_ATTEMPTS, leaseMs: e.JULES_JOB_LEASE_MS },
     sandbox: {

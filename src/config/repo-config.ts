@@ -80,6 +80,13 @@ export const RepoConfigSchema = z
       .enum(["draft_pr", "branch_only", "abort"])
       .default("draft_pr")
       .describe("What to do when tests still fail at the end: open a draft PR marked as failing, push the branch only, or stop without pushing."),
+    agent: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/, "an agent name: lower-case letters, digits and dashes")
+      .default("builtin")
+      .describe(
+        "Which coding agent does the work: `builtin` (OpenJules's own tool loop) or the name of an external agent the operator defines in JULES_AGENTS (e.g. `claude-code`, `codex`, `aider`); it runs in the same sandbox, behind the same approval, tests, secret scan and pull request.",
+      ),
     assignee: z
       .string()
       .regex(/^[a-z\d](?:[a-z\d-]{0,38})$/i, "a GitHub login (letters, digits and dashes)")

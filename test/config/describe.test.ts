@@ -29,6 +29,7 @@ describe("describeEffectiveConfig", () => {
         "env",
         "on_setup_failure",
         "on_test_failure",
+        "agent",
         "assignee",
         "ci_fix",
         "max_ci_fix_attempts",

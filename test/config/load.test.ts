@@ -10,7 +10,7 @@ function problems(raw: unknown): ConfigProblem[] {
 }
 
 const ALL_KEYS =
-  "one of the keys: `command`, `label`, `approval`, `approvers`, `instructions`, `provider`, `model`, `budgets`, `deny_paths`, `setup`, `test`, `setup_network`, `env`, `on_setup_failure`, `on_test_failure`, `assignee`, `ci_fix`, `max_ci_fix_attempts`, `draft`, `labels`";
+  "one of the keys: `command`, `label`, `approval`, `approvers`, `instructions`, `provider`, `model`, `budgets`, `deny_paths`, `setup`, `test`, `setup_network`, `env`, `on_setup_failure`, `on_test_failure`, `agent`, `assignee`, `ci_fix`, `max_ci_fix_attempts`, `draft`, `labels`";
 
 describe("validateRepoConfig", () => {
   it("gives the defaults when there is no file or an empty one", () => {
