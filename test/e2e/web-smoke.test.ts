@@ -7,10 +7,9 @@
  * loads under it without a console error; axe-core finds no serious
  * accessibility violation on it, on a desktop and on a phone.
  */
-import AxeBuilder from "@axe-core/playwright";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchBrowser, watch } from "../helpers/browser.ts";
+import { launchBrowser, seriousViolations, watch } from "../helpers/browser.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { ensureWebBuild } from "../helpers/web-build.ts";
 
@@ -33,14 +32,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
 });
-
-/** Serious and critical axe-core violations, as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
-  return results.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-}
 
 /** Console errors other than the browser's own line for the 401 of /api/v1/me, which is how the app learns nobody is signed in. */
 const unexpected = (problems: ReturnType<typeof watch>) => problems.filter((p) => !(p.url.endsWith("/api/v1/me") && /status of 401/.test(p.text))).map((p) => `${p.text} ${p.url}`);
