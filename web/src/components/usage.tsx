@@ -10,6 +10,9 @@ export function UsageView({ task }: { task: Task }) {
     rows.push(["Input tokens", formatCount(usage.inputTokens)], ["Output tokens", formatCount(usage.outputTokens)], ["Model calls", formatCount(usage.calls)]);
     rows.push(["Model time", formatDuration(usage.wallMs)], ["Cost", formatCost(usage.costUsd)]);
   }
+  // A task on its requester's own provider key (JULES_ALLOW_USER_KEYS): whose key the usage is billed to.
+  if (task.ownKey) rows.push(["Billed to", `${task.ownKey.login}'s own ${task.ownKey.provider} key ••••${task.ownKey.last4}`]);
+  else if (usage) rows.push(["Billed to", "the operator's key"]);
   if (task.costEstimateUsd !== null) rows.push(["Estimated cost of the plan", formatCost(task.costEstimateUsd)]);
   if (task.extraBudget) {
     const extra = task.extraBudget;
