@@ -3,7 +3,20 @@ import type { Probot, ProbotOctokit } from "probot";
 import { CONFIG_PATH } from "../config/repo-config.ts";
 import { problemsFromLoadError } from "../config/load-error.ts";
 import { mergeConfigs } from "../config/merge.ts";
-import type { ConfigLoad, GitHubGateway, GitHubGateways, NewCheckRun, NewPullRequest, PullRequestInfo, Reaction, RepoId, Role, SoftResult, ThreadComment } from "./port.ts";
+import type {
+  ConfigLoad,
+  GitHubGateway,
+  GitHubGateways,
+  NewCheckRun,
+  NewPullRequest,
+  PullRequestInfo,
+  Reaction,
+  RepoId,
+  ReviewLineComment,
+  Role,
+  SoftResult,
+  ThreadComment,
+} from "./port.ts";
 import type { GitHubPacer } from "./pacer.ts";
 import { errorMessage } from "../domain/error-message.ts";
 import { httpStatus } from "./http-status.ts";
@@ -147,6 +160,23 @@ class OctokitGateway implements GitHubGateway {
       output: { title: run.title, summary: run.summary, ...(run.text ? { text: run.text } : {}) },
     });
     return { id: data.id, url: data.html_url ?? data.url };
+  }
+
+  async reviewComments(repo: RepoId, pullNumber: number, reviewId: number): Promise<ReviewLineComment[]> {
+    const params = { ...only(repo), pull_number: pullNumber, review_id: reviewId, per_page: 100 };
+    const comments = await this.#octokit.paginate(this.#octokit.rest.pulls.listCommentsForReview, params);
+    return comments.map((c) => ({
+      id: c.id,
+      threadId: c.in_reply_to_id ?? c.id,
+      path: c.path,
+      line: c.line ?? c.original_line ?? null,
+      body: c.body,
+      author: c.user?.login ?? "ghost",
+    }));
+  }
+
+  async replyToReviewComment(repo: RepoId, pullNumber: number, commentId: number, body: string) {
+    await this.#octokit.rest.pulls.createReplyForReviewComment({ ...only(repo), pull_number: pullNumber, comment_id: commentId, body });
   }
 
   async branches(repo: RepoId, limit: number): Promise<string[]> {

@@ -78,6 +78,18 @@ export interface NewCheckRun {
   externalId?: string | undefined;
 }
 
+/** A line comment of a pull request review (GET .../pulls/{n}/reviews/{id}/comments). */
+export interface ReviewLineComment {
+  id: number;
+  /** The comment that starts its thread (`in_reply_to_id`), or its own id when it starts one: where a reply goes. */
+  threadId: number;
+  path: string;
+  /** The line in the diff (`line`, else `original_line` when the diff moved on); null for a comment on the whole file. */
+  line: number | null;
+  body: string;
+  author: string;
+}
+
 /** A reaction GitHub offers on comments (the same set for issue and review comments). */
 export type Reaction = Rest["reactions"]["createForIssueComment"]["parameters"]["content"] & Rest["reactions"]["createForPullRequestReviewComment"]["parameters"]["content"];
 
@@ -109,6 +121,10 @@ export interface GitHubGateway {
   /** Labels that do not exist yet are created by GitHub. A 422 (invalid label) is returned, not thrown. */
   addLabels(repo: RepoId, issueNumber: number, labels: readonly string[]): Promise<SoftResult>;
   createCheckRun(repo: RepoId, run: NewCheckRun): Promise<{ id: number; url: string }>;
+  /** The line comments of one review, oldest first (paginated). */
+  reviewComments(repo: RepoId, pullNumber: number, reviewId: number): Promise<ReviewLineComment[]>;
+  /** Replies in the thread of a review comment (`commentId` starts the thread). */
+  replyToReviewComment(repo: RepoId, pullNumber: number, commentId: number, body: string): Promise<void>;
   /** The repository's branch names (paginated, at most `limit`). */
   branches(repo: RepoId, limit: number): Promise<string[]>;
   /** `git diff base...head` as GitHub's compare gives it (unified diff text); null when either ref does not exist. */
