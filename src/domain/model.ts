@@ -53,6 +53,14 @@ export interface ThreadSnapshot {
   comments: { author: string; body: string }[];
   /** sha256 of the issue's title and body as GitHub returned them, to tell later whether the issue was edited. */
   issueDigest: string;
+  /** A follow-up from a review that requested changes: the review and the threads of its line comments, each answered after the push. */
+  review?: ReviewThreads | undefined;
+}
+
+/** The review a follow-up answers: its id, and one entry per thread its line comments are in (`threadId` is where a reply goes). */
+export interface ReviewThreads {
+  id: number;
+  threads: { threadId: number; path: string; line: number | null }[];
 }
 
 export interface Usage {

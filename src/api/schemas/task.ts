@@ -28,6 +28,13 @@ const ThreadSchema = z.strictObject({
   body: z.string(),
   comments: z.array(z.strictObject({ author: z.string(), body: z.string() })),
   issueDigest: z.string(),
+  review: z
+    .strictObject({
+      id: z.number().int(),
+      threads: z.array(z.strictObject({ threadId: z.number().int(), path: z.string(), line: nullable(z.number().int()) })),
+    })
+    .optional()
+    .describe("A follow-up from a review that requested changes: the review, and the threads of its line comments it replies on"),
 });
 
 const PauseSchema = z.strictObject({
