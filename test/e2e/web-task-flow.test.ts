@@ -33,7 +33,8 @@ beforeAll(async () => {
       [REPO]: [{ files: valueFiles(), message: "initial" }],
       "octo-org/docs": [{ files: { "README.md": "# Docs\n" }, message: "initial" }],
     },
-    scripts: [valueScript(MARKER, { holdMs: 2500 })],
+    // The model holds its edit a moment once the command has run: the page shows the command while the task works.
+    scripts: [valueScript(MARKER, { holdMs: 3000, holdStep: 1 })],
   });
   // A second branch, from main, with a commit of its own: the task starts there.
   const bare = world.git.repoPath("octo-org", "app");
@@ -85,6 +86,7 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     await expect.poll(() => page.locator("#effective-settings-title").locator("..").locator("..").textContent()).toContain("a writer approves the plan");
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "new-task");
+    await screenshot(page, "new-task", { phone: true });
 
     await page.getByRole("button", { name: "Start task" }).click();
     await page.waitForURL(/\/app\/tasks\/[^/]+$/);
@@ -110,8 +112,9 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     const command = activity.locator("li", { hasText: "$ cat src/value.txt && echo checked-the-value" });
     await command.waitFor({ timeout: 120_000 });
     await expect.poll(() => command.textContent(), { timeout: 60_000 }).toMatch(/exit 0/);
+    expect(await page.getByText("The task is working on the changes.").count()).toBe(1);
     await command.getByText(/^Output \(\d+ lines?\)$/).click();
-    expect(await command.locator("pre").textContent()).toContain("checked-the-value");
+    expect(await command.locator("pre").textContent()).toBe("41\nchecked-the-value\n");
     await page.getByText("The task is done.").waitFor({ timeout: 120_000 });
     expect(await page.evaluate("window.__samePage")).toBe(true);
     const states = await seenTexts(page);
@@ -168,6 +171,8 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, "task");
     await screenshot(page, "task", { phone: true });
+    await screenshot(page, "task-activity", { at: page.getByRole("heading", { name: "Activity" }) });
+    await screenshot(page, "task-changes", { at: page.getByRole("heading", { name: "Tests" }) });
 
     // The list shows it, done, with its pull request.
     await page.route("https://github.com/**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>The pull request on GitHub</title>" }));

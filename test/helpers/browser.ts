@@ -12,7 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { type Browser, chromium, type ConsoleMessage, type Page } from "playwright-core";
+import { type Browser, chromium, type ConsoleMessage, type Locator, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -58,9 +58,10 @@ export const PHONE = { width: 390, height: 844 };
  * A screenshot of the page as a test artifact: the whole page at its desktop
  * size, or at a phone's width (`phone`; the viewport is put back after).
  * With SCREENSHOTS_FOR_DOCS=1 a desktop one is also kept for the README as
- * docs/screenshots/<name>.png: the viewport only (1280×800), small.
+ * docs/screenshots/<name>.png: the viewport only (1280×800), small, scrolled
+ * to `at` when given.
  */
-export async function screenshot(page: Page, name: string, options: { phone?: boolean } = {}): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { phone?: boolean; at?: Locator } = {}): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize();
   if (options.phone) await page.setViewportSize(PHONE);
@@ -68,6 +69,7 @@ export async function screenshot(page: Page, name: string, options: { phone?: bo
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${options.phone ? "phone" : "desktop"}.png`), fullPage: true, animations: "disabled" });
     if (!options.phone && process.env.SCREENSHOTS_FOR_DOCS === "1") {
       await mkdir(join(ROOT, "docs", "screenshots"), { recursive: true });
+      await options.at?.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(ROOT, "docs", "screenshots", `${name}.png`), animations: "disabled" });
     }
   } finally {

@@ -15,6 +15,8 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { TaskState } from "../../src/domain/model.ts";
+import { STATE_WORDS } from "../../src/render/words.ts";
 import { createAgentFromSettings } from "../../src/agent/from-settings.ts";
 import { deliver } from "../../src/delivery/deliver.ts";
 import { createSandboxRunner, resolveTestCommands } from "../../src/sandbox/index.ts";
@@ -53,8 +55,10 @@ export interface TaskScript {
   /** The execution's tool calls before `finish`, in order (run, edit_file, write_file…). */
   work: { name: "run" | "edit_file" | "write_file" | "read_file"; input: Record<string, unknown> }[];
   summary: string;
-  /** Holds the first execution answer this long (once per task), so a test sees the task working or pauses it. */
+  /** Holds an execution answer this long (once per task), so a test sees the task working or pauses it. */
   holdMs?: number;
+  /** Which of the work calls is held (0, the first, unless told). */
+  holdStep?: number;
 }
 
 /** The value repository's tests (valueRepoFiles in scale-out.ts): pass once src/value.txt holds 42. */
@@ -202,7 +206,37 @@ function scriptedResponder(scripts: TaskScript[]) {
     const done = calledTools(format, body).filter((name) => WORK_TOOLS.has(name)).length;
     const next = script.work[done];
     if (!next) return call("finish", { summary: script.summary });
-    const hold = script.holdMs && !held.has(script.marker) ? (held.add(script.marker), script.holdMs) : 0;
+    const hold = script.holdMs && done === (script.holdStep ?? 0) && !held.has(script.marker) ? (held.add(script.marker), script.holdMs) : 0;
     return call(next.name, next.input, hold > 0 ? { delayMs: hold } : {});
   };
+}
+
+/** Starts a task from the New task page (the first repository matching `repository`, its default branch unless told); resolves with its id once the task page shows. */
+export async function startTaskInPage(page: Page, base: string, instruction: string, options: { repository?: string; branch?: string } = {}): Promise<string> {
+  await page.goto(`${base}/app/new`);
+  if (options.repository) await page.getByLabel("Search repositories").fill(options.repository);
+  if (options.branch) await page.getByLabel("Branch").selectOption(options.branch);
+  await page.getByLabel("What should OpenJules do?").fill(instruction);
+  await page.getByRole("button", { name: "Start task" }).click();
+  await page.waitForURL(/\/app\/tasks\/[^/]+$/);
+  return decodeURIComponent(new URL(page.url()).pathname.split("/").pop()!);
+}
+
+/** Waits until the task page says the task is in `state` (the words of src/render/words.ts). */
+export async function stateShown(page: Page, state: TaskState, timeout = 120_000): Promise<void> {
+  await page.getByText(`The task is ${STATE_WORDS[state]}.`).waitFor({ timeout });
+}
+
+/** A POST to /api/v1 from the page, as its own code makes it: the session cookie and (unless `csrf: false`) the CSRF token of GET /api/v1/me. */
+export async function postFromPage(page: Page, path: string, body: unknown = {}, options: { csrf?: boolean } = {}): Promise<{ status: number; body: any }> {
+  return page.evaluate(
+    async ({ path, body, csrf }) => {
+      const me = (await (await fetch("/api/v1/me", { credentials: "same-origin" })).json()) as { csrfToken: string };
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (csrf) headers["x-csrf-token"] = me.csrfToken;
+      const res = await fetch(`/api/v1${path}`, { method: "POST", credentials: "same-origin", headers, body: JSON.stringify(body) });
+      return { status: res.status, body: await res.json().catch(() => null) };
+    },
+    { path, body, csrf: options.csrf !== false },
+  );
 }
