@@ -37,6 +37,7 @@ export async function resolveTarget(input: DeliveryInput): Promise<Target> {
         draft: earlier.draft,
         testsPassed: input.outcome.tests.passed,
         created: false,
+        headSha: earlier.headSha,
       };
       return { kind: "settled", result };
     }

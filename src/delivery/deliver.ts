@@ -78,5 +78,5 @@ export async function deliver(input: DeliveryInput): Promise<DeliveryResult> {
     existing,
   });
   await reportTests(input, headSha, commit.leftOut);
-  return { kind: "pull_request", number: pr.number, url: pr.url, branch, draft: pr.draft, testsPassed: outcome.tests.passed, created };
+  return { kind: "pull_request", number: pr.number, url: pr.url, branch, draft: pr.draft, testsPassed: outcome.tests.passed, created, headSha };
 }

@@ -51,6 +51,8 @@ export type DeliveryResult =
       testsPassed: boolean | null;
       /** False when an open pull request for the branch was reused (a follow-up, or a retried job). */
       created: boolean;
+      /** The commit at the head of the branch: the one this delivery pushed (or, for a retried job that found its pull request, that pull request's head). */
+      headSha: string;
     }
   /** Tests failed and `on_test_failure: branch_only`: pushed, no pull request. */
   | { kind: "branch_only"; branch: string; url: string }

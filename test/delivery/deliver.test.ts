@@ -39,7 +39,16 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
 
       const result = await deliver(input);
 
-      assert.deepEqual(result, { kind: "pull_request", number: 7, url: "https://github.com/acme/widget/pull/7", branch: BRANCH, draft: true, testsPassed: true, created: true });
+      assert.deepEqual(result, {
+        kind: "pull_request",
+        number: 7,
+        url: "https://github.com/acme/widget/pull/7",
+        branch: BRANCH,
+        draft: true,
+        testsPassed: true,
+        created: true,
+        headSha: await branchSha(remote(), BRANCH),
+      });
       assert.deepEqual(input.recorded, [BRANCH]);
       assert.equal(await fx.readFromClone(BRANCH, "src/index.js"), "export const answer = 42;\n");
       const message = await gitOut(remote(), "log", "-1", "--format=%an <%ae>%n%B", BRANCH);
@@ -79,7 +88,16 @@ describe("deliver: from the agent's work to a pull request", { timeout: 180_000 
 
       const result = await deliver(input);
 
-      assert.deepEqual(result, { kind: "pull_request", number: 8, url: "https://github.com/acme/widget/pull/8", branch, draft: true, testsPassed: true, created: false });
+      assert.deepEqual(result, {
+        kind: "pull_request",
+        number: 8,
+        url: "https://github.com/acme/widget/pull/8",
+        branch,
+        draft: true,
+        testsPassed: true,
+        created: false,
+        headSha: before,
+      });
       assert.deepEqual(gh.bodies("POST", /\/pulls$/), [], "no second pull request");
       assert.equal(await branchSha(remote(), branch), before, "the branch is unchanged");
       assert.equal(gh.bodies<Record<string, string>>("POST", /\/check-runs$/)[0]?.head_sha, before);

@@ -46,7 +46,16 @@ describe("deliver: follow-ups on an existing pull request", { timeout: 180_000 }
       (dir) => writeFile(join(dir, "docs/guide.md"), "The answer is 42.\n"),
       (m) => m.userLookup("Codertocat", REQUESTER_ID).reviewRequest(40).checkRun(),
     );
-    assert.deepEqual(result, { kind: "pull_request", number: 40, url: "https://github.com/acme/widget/pull/40", branch, draft: true, testsPassed: true, created: false });
+    assert.deepEqual(result, {
+      kind: "pull_request",
+      number: 40,
+      url: "https://github.com/acme/widget/pull/40",
+      branch,
+      draft: true,
+      testsPassed: true,
+      created: false,
+      headSha: await branchSha(remote(), branch),
+    });
     assert.equal(await gitOut(remote(), "rev-parse", `${branch}^`), tip, "a fast-forward on top of the earlier commit");
     assert.equal(await fx.readFromClone(branch, "docs/guide.md"), "The answer is 42.\n");
     assert.equal(await fx.readFromClone(branch, "src/index.js"), "export const answer = 42;\n");

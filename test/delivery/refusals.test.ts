@@ -207,7 +207,16 @@ describe("deliver: refusals and failing tests", { timeout: 180_000 }, () => {
       outcome: fx.outcome({ passed: false, summary: "SyntaxError: Unexpected end of input" }),
       config: config({ on_test_failure: "draft_pr", draft: false }),
     });
-    assert.deepEqual(result, { kind: "pull_request", number: 26, url: "https://github.com/acme/widget/pull/26", branch, draft: true, testsPassed: false, created: true });
+    assert.deepEqual(result, {
+      kind: "pull_request",
+      number: 26,
+      url: "https://github.com/acme/widget/pull/26",
+      branch,
+      draft: true,
+      testsPassed: false,
+      created: true,
+      headSha: await branchSha(remote(), branch),
+    });
     const [pr] = gh.bodies<{ draft: boolean; body: string }>("POST", /\/pulls$/);
     assert.equal(pr!.draft, true);
     assert.match(pr!.body, /\[!WARNING\]\n> \*\*The tests fail on this branch\.\*\*/);

@@ -91,6 +91,7 @@ export class DeliveryDouble {
     draft: true,
     testsPassed: true,
     created: true,
+    headSha: "0a1b2c3d4e5f60718293a4b5c6d7e8f901234567",
   };
   readonly deliver = async (input: DeliveryInput): Promise<DeliveryResult> => {
     this.inputs.push(input);
