@@ -85,8 +85,12 @@ export interface Failure {
 export const APPROVAL_KINDS = ["person", "auto"] as const;
 export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
 
-/** `issue`: a task started from an issue; `follow_up`: more commits on a pull request OpenJules opened. */
-export type TaskKind = "issue" | "follow_up";
+/**
+ * `issue`: a task started from an issue; `follow_up`: more commits on a pull request OpenJules opened;
+ * `ask`: a question (`/jules ask`) answered from the code in the thread, which never changes anything
+ * (no approval, no branch, no pull request: the state machine gives it no way there).
+ */
+export type TaskKind = "issue" | "follow_up" | "ask";
 
 /** Why a task is `paused`, and where it can go on from. */
 export interface PauseInfo {

@@ -10,8 +10,8 @@ type Row = Record<string, unknown>;
 
 /** The inserted columns, in the order of `newTaskValues` (state, plan version and times are the backend's). */
 export const NEW_TASK_COLUMNS = `id, installation_id, owner, repo, issue_number, kind, clone_url, instruction, issue_title, requested_by,
-  trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest, own_key`;
-export const NEW_TASK_COLUMN_COUNT = 18;
+  trigger_comment_id, base_branch, command, face, model, idempotency_key, idempotency_digest, own_key, ask`;
+export const NEW_TASK_COLUMN_COUNT = 19;
 
 export function newTaskValues(id: string, t: NewTask): (string | number | null)[] {
   return [
@@ -20,7 +20,8 @@ export function newTaskValues(id: string, t: NewTask): (string | number | null)[
     t.owner,
     t.repo,
     t.issueNumber,
-    t.kind,
+    // A question is kind `issue` with `ask` set (migration 8); rows.ts reads it back as `ask`.
+    t.kind === "ask" ? "issue" : t.kind,
     t.cloneUrl,
     t.instruction,
     t.issueTitle,
@@ -33,6 +34,7 @@ export function newTaskValues(id: string, t: NewTask): (string | number | null)[
     t.idempotency?.key ?? null,
     t.idempotency?.digest ?? null,
     t.ownKey ? JSON.stringify(t.ownKey) : null,
+    t.kind === "ask" ? 1 : 0,
   ];
 }
 

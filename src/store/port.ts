@@ -16,8 +16,8 @@ export type NewTask = Pick<
     idempotency?: { key: string; digest: string } | undefined;
   };
 
-/** Fields that may change without a state transition. */
-export type TaskPatch = Partial<Omit<Task, "id" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber" | "command">>;
+/** Fields that may change without a state transition (a task's kind never changes: a question stays one). */
+export type TaskPatch = Partial<Omit<Task, "id" | "kind" | "state" | "createdAt" | "updatedAt" | "installationId" | "owner" | "repo" | "issueNumber" | "command">>;
 
 export type CreateResult =
   | { created: true; task: Task }

@@ -8,7 +8,6 @@
 import { FACES, type Face } from "../domain/actor.ts";
 import { APPROVAL_KINDS, type ApprovalKind, type Task, type TaskEvent, type TaskKind, type TaskState } from "../domain/model.ts";
 import type { TaskPatch } from "./port.ts";
-import { TASK_KINDS } from "./validate.ts";
 
 /** What a column takes: node:sqlite and pg both bind these. */
 type SqlValue = string | number | null;
@@ -24,7 +23,6 @@ interface Column {
 const col = (name: string, kind: Kind, nullable = true): Column => ({ name, kind, nullable });
 
 export const PATCH_COLUMNS = {
-  kind: { ...col("kind", "text", false), oneOf: TASK_KINDS },
   cloneUrl: col("clone_url", "text", false),
   instruction: col("instruction", "text", false),
   issueTitle: col("issue_title", "text", false),
@@ -97,6 +95,11 @@ function json<T>(row: Row, name: string): T | null {
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The task's kind from its two columns: a question (`ask` = 1, migration 8) is stored with kind `issue`. */
+export function kindOf(row: Row): TaskKind {
+  return Number(row.ask ?? 0) === 1 ? "ask" : (row.kind as TaskKind);
+}
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 export function rowToTask(row: Row): Task {
@@ -106,7 +109,7 @@ export function rowToTask(row: Row): Task {
     owner: String(row.owner),
     repo: String(row.repo),
     issueNumber: num(row.issue_number),
-    kind: row.kind as TaskKind,
+    kind: kindOf(row),
     state: row.state as TaskState,
     cloneUrl: String(row.clone_url),
     instruction: String(row.instruction),

@@ -9,7 +9,7 @@ import type { NewTask, TaskFilter, TransitionInput } from "./port.ts";
 
 export const DEFAULT_LIST_LIMIT = 50;
 export const MAX_LIST_LIMIT = 500;
-export const TASK_KINDS: readonly TaskKind[] = ["issue", "follow_up"];
+export const TASK_KINDS: readonly TaskKind[] = ["issue", "follow_up", "ask"];
 /** What jules.yml accepts as `command` (config/repo-config.ts). */
 const COMMAND_WORD = /^[a-z][a-z0-9-]{0,31}$/i;
 

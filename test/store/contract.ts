@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe } from "vitest";
 import type { StoreOptions } from "../../src/store/log.ts";
 import type { TaskStore } from "../../src/store/port.ts";
 import { accountCases } from "./contract-accounts.ts";
+import { askCases } from "./contract-ask.ts";
 import { callerCases } from "./contract-callers.ts";
 import { commandWordCases } from "./contract-command-word.ts";
 import { createCases } from "./contract-create.ts";
@@ -45,6 +46,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     retentionCases(context);
     callerCases(context);
     accountCases(context);
+    askCases(context);
   });
 }
 

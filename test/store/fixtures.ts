@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import assert from "node:assert/strict";
 import type { NewTask, TaskPatch, TaskStore } from "../../src/store/port.ts";
 import type { ThreadSnapshot } from "../../src/domain/model.ts";
+import { IllegalTransitionError } from "../../src/domain/state-machine.ts";
 
 let sequence = 0;
 
@@ -60,7 +61,6 @@ export async function assertUpgradedTask(store: TaskStore, taskId: string): Prom
 }
 
 export const fullPatch = (): Required<TaskPatch> => ({
-  kind: "follow_up",
   cloneUrl: "https://ghe.example.com/octo/hello-world.git",
   instruction: "Use an environment variable",
   issueTitle: "Greeting is hard-coded (edited)",
@@ -216,6 +216,15 @@ export async function assertAccountsAfterMigration6(store: TaskStore, taskId: st
 }
 
 /** After migration 7 (on a database with a task from before it): the old task runs on the operator's keys; a new one keeps its own key. */
+/** After migrating a database from before questions: the old task keeps its kind; a new question is one, and the store refuses to approve it. */
+export async function assertAskAfterMigration8(store: TaskStore, taskId: string): Promise<void> {
+  assert.equal((await store.get(taskId))?.kind, "issue");
+  const created = await store.create(newTask({ kind: "ask" }), "alice", "start");
+  assert.ok(created.created);
+  assert.equal((await store.get(created.task.id))?.kind, "ask");
+  await assert.rejects(store.transition(created.task.id, { from: "queued", to: "approved", actor: "alice", reason: "approve" }), IllegalTransitionError);
+}
+
 export async function assertOwnKeyAfterMigration7(store: TaskStore, taskId: string): Promise<void> {
   assert.equal((await store.get(taskId))?.ownKey, null);
   const ownKey = { login: "alice", provider: "openai", last4: "abcd" };

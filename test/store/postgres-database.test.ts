@@ -17,6 +17,7 @@ import { createTestSchema, type TestSchema } from "../helpers/services.ts";
 import {
   approvedBeforeMigration3,
   assertAccountsAfterMigration6,
+  assertAskAfterMigration8,
   assertOwnKeyAfterMigration7,
   assertApprovalKindsAfterMigration3,
   assertHistoryAfterMigration5,
@@ -27,15 +28,18 @@ import {
 const LATEST = taskMigrations.length;
 /** As in the SQLite test: today's writer needs migration 4's and 5's columns and log; they are dropped again so the database is as an older OpenJules left it. */
 const TODAYS_WRITER_COLUMNS = `ALTER TABLE tasks ADD COLUMN command text NOT NULL DEFAULT 'jules', ADD COLUMN face text, ADD COLUMN model text,
-  ADD COLUMN idempotency_key text, ADD COLUMN idempotency_digest text, ADD COLUMN own_key jsonb;
+  ADD COLUMN idempotency_key text, ADD COLUMN idempotency_digest text, ADD COLUMN own_key jsonb, ADD COLUMN ask smallint NOT NULL DEFAULT 0;
 ALTER TABLE task_events ADD COLUMN face text;
 CREATE TABLE task_log_events (id bigint GENERATED ALWAYS AS IDENTITY, task_id text, at timestamptz DEFAULT now(), type text, data text);`;
 const AS_THE_OLD_SCHEMA = `ALTER TABLE tasks DROP COLUMN command, DROP COLUMN face, DROP COLUMN model, DROP COLUMN idempotency_key, DROP COLUMN idempotency_digest,
-  DROP COLUMN own_key;
+  DROP COLUMN own_key, DROP COLUMN ask;
 ALTER TABLE task_events DROP COLUMN face; DROP TABLE task_log_events;`;
 /** Today's writer on a database from before migration 7 (own keys), and back. */
-const OWN_KEY_COLUMN = "ALTER TABLE tasks ADD COLUMN own_key jsonb;";
-const WITHOUT_OWN_KEY = "ALTER TABLE tasks DROP COLUMN own_key;";
+const OWN_KEY_COLUMN = "ALTER TABLE tasks ADD COLUMN own_key jsonb, ADD COLUMN ask smallint NOT NULL DEFAULT 0;";
+const WITHOUT_OWN_KEY = "ALTER TABLE tasks DROP COLUMN own_key, DROP COLUMN ask;";
+/** Today's writer on a database from before migration 8 (questions), and back. */
+const ASK_COLUMN = "ALTER TABLE tasks ADD COLUMN ask smallint NOT NULL DEFAULT 0;";
+const WITHOUT_ASK = "ALTER TABLE tasks DROP COLUMN ask;";
 const ALL = taskMigrations.map((m) => m.version);
 
 describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
@@ -129,6 +133,22 @@ describe("PostgreSQL task store database", { timeout: 120_000 }, () => {
     const store = await openPostgresStore(schema.url);
     try {
       await assertOwnKeyAfterMigration7(store, created.task.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("upgrades a database from before questions: its tasks keep their kind, a new question is one and cannot be approved", async () => {
+    const schema = await fresh();
+    const old = pool(schema);
+    await migrate(old, "tasks", taskMigrations.slice(0, 7));
+    await old.query(ASK_COLUMN);
+    const created = await new PostgresTaskStore(old).create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    await old.query(WITHOUT_ASK);
+    const store = await openPostgresStore(schema.url);
+    try {
+      await assertAskAfterMigration8(store, created.task.id);
     } finally {
       await store.close();
     }

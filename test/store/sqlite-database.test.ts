@@ -19,6 +19,7 @@ import { openSqliteStore, SqliteTaskStore } from "../../src/store/sqlite/sqlite-
 import {
   approvedBeforeMigration3,
   assertAccountsAfterMigration6,
+  assertAskAfterMigration8,
   assertOwnKeyAfterMigration7,
   assertApprovalKindsAfterMigration3,
   assertHistoryAfterMigration5,
@@ -36,15 +37,19 @@ const LATEST = taskMigrations.length;
 const TODAYS_WRITER_COLUMNS = `ALTER TABLE tasks ADD COLUMN command TEXT NOT NULL DEFAULT 'jules';
 ALTER TABLE tasks ADD COLUMN face TEXT; ALTER TABLE tasks ADD COLUMN model TEXT;
 ALTER TABLE tasks ADD COLUMN idempotency_key TEXT; ALTER TABLE tasks ADD COLUMN idempotency_digest TEXT;
-ALTER TABLE tasks ADD COLUMN own_key TEXT;
+ALTER TABLE tasks ADD COLUMN own_key TEXT; ALTER TABLE tasks ADD COLUMN ask INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE task_events ADD COLUMN face TEXT;
 CREATE TABLE task_log_events (id INTEGER PRIMARY KEY AUTOINCREMENT, task_id TEXT, at TEXT, type TEXT, data TEXT);`;
 const AS_THE_OLD_SCHEMA = `ALTER TABLE tasks DROP COLUMN command; ALTER TABLE tasks DROP COLUMN face; ALTER TABLE tasks DROP COLUMN model;
 ALTER TABLE tasks DROP COLUMN idempotency_key; ALTER TABLE tasks DROP COLUMN idempotency_digest; ALTER TABLE tasks DROP COLUMN own_key;
+ALTER TABLE tasks DROP COLUMN ask;
 ALTER TABLE task_events DROP COLUMN face; DROP TABLE task_log_events;`;
 /** Today's writer on a file from before migration 7 (own keys), and back. */
-const OWN_KEY_COLUMN = "ALTER TABLE tasks ADD COLUMN own_key TEXT;";
-const WITHOUT_OWN_KEY = "ALTER TABLE tasks DROP COLUMN own_key;";
+const OWN_KEY_COLUMN = "ALTER TABLE tasks ADD COLUMN own_key TEXT; ALTER TABLE tasks ADD COLUMN ask INTEGER NOT NULL DEFAULT 0;";
+const WITHOUT_OWN_KEY = "ALTER TABLE tasks DROP COLUMN own_key; ALTER TABLE tasks DROP COLUMN ask;";
+/** Today's writer on a file from before migration 8 (questions), and back. */
+const ASK_COLUMN = "ALTER TABLE tasks ADD COLUMN ask INTEGER NOT NULL DEFAULT 0;";
+const WITHOUT_ASK = "ALTER TABLE tasks DROP COLUMN ask;";
 
 describe("SQLite task store file", () => {
   let dir: string;
@@ -158,6 +163,24 @@ describe("SQLite task store file", () => {
     const store = openSqliteStore(file);
     try {
       await assertOwnKeyAfterMigration7(store, created.task.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("upgrades a file from before questions: its tasks keep their kind, a new question is one and cannot be approved", async () => {
+    const file = path();
+    const old = openDatabase(file);
+    migrate(old, "tasks", taskMigrations.slice(0, 7));
+    old.exec(ASK_COLUMN);
+    const before = new SqliteTaskStore(old, file);
+    const created = await before.create(newTask(), "alice", "start");
+    assert.ok(created.created);
+    old.exec(WITHOUT_ASK);
+    await before.close();
+    const store = openSqliteStore(file);
+    try {
+      await assertAskAfterMigration8(store, created.task.id);
     } finally {
       await store.close();
     }

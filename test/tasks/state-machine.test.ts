@@ -34,4 +34,25 @@ describe("task state machine", () => {
       if (isTerminal(s)) for (const t of TASK_STATES) assert.equal(canTransition(s, t), false);
     }
   });
+
+  it("gives a question (kind ask) only its own moves: answered from planning, never approved or worked on", () => {
+    const ask = "ask" as const;
+    assertTransition("queued", "planning", ask);
+    assertTransition("planning", "done", ask);
+    for (const s of TASK_STATES) {
+      for (const t of TASK_STATES) {
+        const allowed = !isTerminal(s) && (t === "failed" || t === "cancelled" || (s === "queued" && t === "planning") || (s === "planning" && t === "done"));
+        assert.equal(canTransition(s, t, ask), allowed, `${s} → ${t}`);
+      }
+    }
+    for (const to of ["awaiting_approval", "approved", "working", "testing", "paused"] as TaskState[]) {
+      assert.throws(
+        () => assertTransition("planning", to, ask),
+        (e: unknown) => e instanceof IllegalTransitionError && /question/.test(e.message),
+      );
+    }
+    // Other kinds keep every move they had.
+    assert.equal(canTransition("planning", "awaiting_approval", "issue"), true);
+    assert.equal(canTransition("queued", "approved", "follow_up"), true);
+  });
 });

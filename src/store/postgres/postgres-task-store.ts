@@ -17,7 +17,7 @@ import type { LogEventData, Task, TaskEvent, TaskLogEvent, TaskMessage, TaskStat
 import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { MigrationResult } from "../migrate.ts";
-import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
+import { kindOf, patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 import type { AccountStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { PostgresAccountStore } from "./accounts.ts";
 import { listQuery } from "../list-query.ts";
@@ -186,11 +186,11 @@ export class PostgresTaskStore implements TaskStore {
 
   /** The body of `transition`, inside its transaction: the row is locked until commit. */
   async #transitionLocked(client: PoolClient, id: string, input: TransitionInput, from: readonly TaskState[], sql: string[], values: unknown[]): Promise<Task | null> {
-    const current = (await client.query<Row>("SELECT state, plan_hash FROM tasks WHERE id = $1 FOR UPDATE", [id])).rows[0];
+    const current = (await client.query<Row>("SELECT state, plan_hash, kind, ask FROM tasks WHERE id = $1 FOR UPDATE", [id])).rows[0];
     if (!current) throw new TaskNotFoundError(id);
     const state = current.state as TaskState;
     if (!from.includes(state)) return null;
-    assertTransition(state, input.to);
+    assertTransition(state, input.to, kindOf(current));
     if (input.planHash !== undefined && current.plan_hash !== input.planHash) return null;
     const params: unknown[] = [id, from, input.to, ...values];
     const hashCondition = input.planHash === undefined ? "" : ` AND plan_hash = $${params.push(input.planHash)}`;

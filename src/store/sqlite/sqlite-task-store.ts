@@ -19,7 +19,7 @@ import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { inImmediateTransaction, openDatabase } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { TASKS_COMPONENT, taskMigrations } from "./migrations/all.ts";
-import { patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
+import { kindOf, patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
 import { appendLog, insertMessage, latestIds, readLog, takeWaiting } from "./event-log.ts";
 import { listQuery } from "../list-query.ts";
 import { NEW_TASK_COLUMN_COUNT, NEW_TASK_COLUMNS, newTaskValues, refusedCreate } from "../new-task.ts";
@@ -100,11 +100,11 @@ export class SqliteTaskStore implements TaskStore {
     const { sql, values } = patchAssignments(input.patch ?? {});
     const db = this.#open();
     return inImmediateTransaction(db, () => {
-      const current = this.#stmt("SELECT state, plan_hash FROM tasks WHERE id = ?").get(id) as Row | undefined;
+      const current = this.#stmt("SELECT state, plan_hash, kind, ask FROM tasks WHERE id = ?").get(id) as Row | undefined;
       if (!current) throw new TaskNotFoundError(id);
       const state = current.state as Task["state"];
       if (!from.includes(state)) return null;
-      assertTransition(state, input.to);
+      assertTransition(state, input.to, kindOf(current));
       if (input.planHash !== undefined && current.plan_hash !== input.planHash) return null;
       const now = new Date().toISOString();
       const hashCondition = input.planHash === undefined ? "" : " AND plan_hash = ?";

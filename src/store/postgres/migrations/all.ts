@@ -12,6 +12,7 @@ import { migration004CommandWord } from "./004-command-word.ts";
 import { migration005CallersAndEventLog } from "./005-callers-and-event-log.ts";
 import { migration006Accounts } from "./006-accounts.ts";
 import { migration007OwnKey } from "./007-own-key.ts";
+import { migration008Ask } from "./008-ask.ts";
 
 export { TASKS_COMPONENT } from "../../migrate.ts";
 
@@ -23,4 +24,5 @@ export const taskMigrations: readonly Migration[] = [
   migration005CallersAndEventLog,
   migration006Accounts,
   migration007OwnKey,
+  migration008Ask,
 ];
