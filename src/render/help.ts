@@ -18,6 +18,7 @@ export function commandTable(command: string): string {
     [`${c}`, "Start a task from this issue as it is written."],
     [`${c} <what to do>`, "Start a task with your instruction; the issue is context."],
     [`${c} --base <branch> <what to do>`, "The same, with the pull request based on another branch."],
+    [`${c} ask <question>`, "Answer a question from the repository's code (on a pull request: about its changes); changes nothing, needs no approval."],
     ["/approve [note]", "Approve the latest plan, so the work starts."],
     ["/revise <feedback>", "Ask for a new plan that takes your feedback into account."],
     [`${c} <message>`, "While the task works: a message the agent reads at its next turn (while it is paused: once it resumes)."],

@@ -109,9 +109,11 @@ export function unknownCommand(input: Addressed & { word: string; config: RepoCo
   const intro =
     input.word === "revise"
       ? "`/revise` needs feedback after it: what should change in the plan, e.g. `/revise also update the README`."
-      : input.word === "--base"
-        ? `\`--base\` needs a valid branch name after it, e.g. \`${c} --base release/1.x fix the crash\`.`
-        : `${code(input.word, 40)} is not a command I know. To start a task, write what you want after the command, e.g. \`${c} fix the crash on empty lists\`, or \`${c}\` alone to work on the issue as written.`;
+      : input.word === "ask"
+        ? `\`${c} ask\` needs a question after it, e.g. \`${c} ask where is the retry limit set?\`.`
+        : input.word === "--base"
+          ? `\`--base\` needs a valid branch name after it, e.g. \`${c} --base release/1.x fix the crash\`.`
+          : `${code(input.word, 40)} is not a command I know. To start a task, write what you want after the command, e.g. \`${c} fix the crash on empty lists\`, or \`${c}\` alone to work on the issue as written.`;
   return `${to(input.login, intro)}\n${helpBody(input.config)}\n`;
 }
 

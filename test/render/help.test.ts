@@ -12,6 +12,7 @@ describe("renderHelp", () => {
 | \`/bot\` | Start a task from this issue as it is written. |
 | \`/bot <what to do>\` | Start a task with your instruction; the issue is context. |
 | \`/bot --base <branch> <what to do>\` | The same, with the pull request based on another branch. |
+| \`/bot ask <question>\` | Answer a question from the repository's code (on a pull request: about its changes); changes nothing, needs no approval. |
 | \`/approve [note]\` | Approve the latest plan, so the work starts. |
 | \`/revise <feedback>\` | Ask for a new plan that takes your feedback into account. |
 | \`/bot <message>\` | While the task works: a message the agent reads at its next turn (while it is paused: once it resumes). |

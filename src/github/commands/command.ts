@@ -5,7 +5,8 @@
  *
  * `unknown` carries the word that was not understood so the reply can explain
  * it: an unknown `/jules <word>` subcommand, `revise` when `/revise` came
- * without feedback, and `--base` when `/jules --base` named no valid branch.
+ * without feedback, `ask` when `/jules ask` came without a question, and
+ * `--base` when `/jules --base` named no valid branch.
  */
 import { z } from "zod";
 import { isValidBranchName } from "./branch-name.ts";
@@ -34,6 +35,8 @@ export const JulesCommandSchema = z.discriminatedUnion("kind", [
   /** `/jules pause`: a working task stops at its next turn, keeping its work. */
   z.object({ kind: z.literal("pause") }),
   z.object({ kind: z.literal("help") }),
+  /** `/jules ask <question>`: answered from the code in the thread (on a pull request: about its diff); never changes code. */
+  z.object({ kind: z.literal("ask"), question: text.min(1) }),
   z.object({ kind: z.literal("unknown"), word: z.string().min(1).max(MAX_UNKNOWN_WORD) }),
 ]);
 

@@ -12,6 +12,9 @@
  *   /jules status | help | pause   exactly that word (a trailing . ! or ? is tolerated)
  *   /jules resume [budget]      resume a paused task; the budget starts with `$` or a digit
  *                               ("$2", "20 turns"); `/jules resume <other text>` is a start
+ *   /jules ask <question>       a question, answered without changing code; the question is
+ *                               the rest of the line and all following lines; `/jules ask`
+ *                               alone → unknown "ask"
  *   /jules approve|revise|cancel …   aliases of the slash commands below
  *   /jules <word>               one lowercase word (letters, dashes, ≤ 24) that is not a
  *                               subcommand → unknown <word>, answered with help
@@ -78,6 +81,7 @@ function jules(rest: string): JulesCommand {
   const word = asciiLower(first);
   if (isAlias(word)) return alias(word, remainder);
   if (word === "resume" && /^[$\d]/.test(remainder)) return { kind: "resume", budget: clip(remainder) };
+  if (word === "ask") return remainder ? { kind: "ask", question: clip(remainder) } : { kind: "unknown", word: "ask" };
   if (word === "--base" || word.startsWith("--base=")) return withBase(first, remainder);
   if (UNKNOWN_WORD.test(all)) return { kind: "unknown", word: all };
   return { kind: "start", text: clip(all), base: null };
