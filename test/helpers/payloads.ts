@@ -10,7 +10,8 @@ const examples = require("@octokit/webhooks-examples") as { name: string; exampl
 
 export const INSTALLATION_ID = 2;
 
-function example(name: string, action: string, pick: (e: Record<string, unknown>) => boolean = () => true): Record<string, any> {
+/** A copy of the first example of `name`.`action` (that `pick` accepts), on installation INSTALLATION_ID. */
+export function example(name: string, action: string, pick: (e: Record<string, unknown>) => boolean = () => true): Record<string, any> {
   const found = examples.find((e) => e.name === name)?.examples.find((e) => e.action === action && pick(e));
   if (!found) throw new Error(`no example ${name}.${action}`);
   const copy = structuredClone(found) as Record<string, any>;
