@@ -20,6 +20,7 @@ import type {
 import type { GitHubPacer } from "./pacer.ts";
 import { errorMessage } from "../domain/error-message.ts";
 import { httpStatus } from "./http-status.ts";
+import { downloadJobLog, listAnnotations, listCheckRuns, listPullCommits } from "./octokit-ci.ts";
 
 /**
  * The GitHub port over Probot's installation-authenticated Octokit. Every
@@ -196,6 +197,22 @@ class OctokitGateway implements GitHubGateway {
       if (httpStatus(error) === 404) return null;
       throw error;
     }
+  }
+
+  checkRuns(repo: RepoId, ref: string) {
+    return listCheckRuns(this.#octokit, only(repo), ref);
+  }
+
+  checkRunAnnotations(repo: RepoId, checkRunId: number, max: number) {
+    return listAnnotations(this.#octokit, only(repo), checkRunId, max);
+  }
+
+  jobLog(repo: RepoId, jobId: number, maxBytes: number) {
+    return downloadJobLog(this.#octokit, only(repo), jobId, maxBytes);
+  }
+
+  pullRequestCommits(repo: RepoId, pullNumber: number) {
+    return listPullCommits(this.#octokit, only(repo), pullNumber);
   }
 }
 

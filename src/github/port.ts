@@ -90,6 +90,46 @@ export interface ReviewLineComment {
   author: string;
 }
 
+/** A check run of a commit as CI fixing reads it (GET .../commits/{ref}/check-runs). */
+export interface CheckRunInfo {
+  id: number;
+  name: string;
+  headSha: string;
+  status: string;
+  /** null until completed */
+  conclusion: string | null;
+  /** The app that made it (`github-actions` for GitHub Actions jobs). */
+  app: { id: number; slug: string | null } | null;
+  /** Its page on GitHub. */
+  url: string;
+  detailsUrl: string | null;
+  completedAt: string | null;
+  output: { title: string | null; summary: string | null; text: string | null; annotationsCount: number };
+}
+
+/** An annotation of a check run (a file, lines and a message). */
+export interface CheckAnnotation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  level: string;
+  title: string | null;
+  message: string;
+}
+
+/** A commit of a pull request, with who made it as GitHub knows them (the account's login, else the git name). */
+export interface PullCommit {
+  sha: string;
+  author: string;
+  committer: string;
+}
+
+/** The end of a GitHub Actions job's log, as downloaded; `truncated` when its beginning was left out. */
+export interface JobLog {
+  text: string;
+  truncated: boolean;
+}
+
 /** A reaction GitHub offers on comments (the same set for issue and review comments). */
 export type Reaction = Rest["reactions"]["createForIssueComment"]["parameters"]["content"] & Rest["reactions"]["createForPullRequestReviewComment"]["parameters"]["content"];
 
@@ -129,6 +169,17 @@ export interface GitHubGateway {
   branches(repo: RepoId, limit: number): Promise<string[]>;
   /** `git diff base...head` as GitHub's compare gives it (unified diff text); null when either ref does not exist. */
   compareDiff(repo: RepoId, base: string, head: string): Promise<string | null>;
+  /** The latest check run of each name on a commit (`ref`: a sha or a branch), at most 300. */
+  checkRuns(repo: RepoId, ref: string): Promise<CheckRunInfo[]>;
+  /** A check run's annotations, at most `max`. */
+  checkRunAnnotations(repo: RepoId, checkRunId: number, max: number): Promise<CheckAnnotation[]>;
+  /**
+   * The end of a GitHub Actions job's log: GitHub answers with a redirect to a short-lived download address, which is
+   * followed without the installation token; at most `maxBytes` of its end are kept. Null when the log is gone (expired or never written).
+   */
+  jobLog(repo: RepoId, jobId: number, maxBytes: number): Promise<JobLog | null>;
+  /** A pull request's commits, oldest first (at most 250, GitHub's limit). */
+  pullRequestCommits(repo: RepoId, pullNumber: number): Promise<PullCommit[]>;
 }
 
 /** A repository the app is installed on, with what a task needs of it. */
