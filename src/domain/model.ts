@@ -55,6 +55,20 @@ export interface ThreadSnapshot {
   issueDigest: string;
   /** A follow-up from a review that requested changes: the review and the threads of its line comments, each answered after the push. */
   review?: ReviewThreads | undefined;
+  /** A follow-up that fixes its pull request's failing checks: what failed, kept with the approved snapshot (bound by the plan hash). */
+  ci?: CiFailure | undefined;
+}
+
+/**
+ * The failing checks a CI fix follow-up works from (src/tasks/ci-fix): the commit they failed on, their names, whether
+ * `ci_fix: auto` started it (else a person's `/jules fix-ci`), and what they said (output, annotations, the end of the
+ * GitHub Actions jobs' logs), sanitized: CI output is data, given to the agent delimited as untrusted.
+ */
+export interface CiFailure {
+  headSha: string;
+  checks: string[];
+  automatic: boolean;
+  evidence: string;
 }
 
 /** The review a follow-up answers: its id, and one entry per thread its line comments are in (`threadId` is where a reply goes). */

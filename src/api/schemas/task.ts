@@ -35,6 +35,10 @@ const ThreadSchema = z.strictObject({
     })
     .optional()
     .describe("A follow-up from a review that requested changes: the review, and the threads of its line comments it replies on"),
+  ci: z
+    .strictObject({ headSha: z.string(), checks: z.array(z.string()), automatic: z.boolean(), evidence: z.string() })
+    .optional()
+    .describe("A follow-up that fixes the pull request's failing checks: the commit they failed on, their names, whether ci_fix: auto started it, and what they said"),
 });
 
 const PauseSchema = z.strictObject({
