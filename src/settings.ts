@@ -2,6 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { agentSecrets, type ExternalAgentDefinition, isInlineJson, parseAgentDefinitions } from "./config/agent-definitions.ts";
 import { parseAllowList } from "./security/egress-allowlist.ts";
 import { secretValues } from "./security/secret-values.ts";
 
@@ -164,6 +165,8 @@ export interface Settings {
     prices: string | undefined;
     /** JULES_AGENTS: the external agents a repository may choose (JSON text or a path to a JSON file), parsed by the agent backends; undefined: builtin only. */
     externalAgents?: string | undefined;
+    /** JULES_AGENTS parsed at start-up (config/agent-definitions.ts): their secret variables are in `secrets`. */
+    external?: ExternalAgentDefinition[] | undefined;
   };
   worker: { concurrency: number; jobAttempts: number; leaseMs: number };
   sandbox: {
@@ -278,6 +281,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
   }
   const web = webSettings(e, privateKey, problems);
   const readOnlyPaths = sandboxReadOnlyPaths(e.JULES_SANDBOX_READONLY_PATHS, resolve(e.JULES_DATA_DIR), problems);
+  const external = externalAgents(e.JULES_AGENTS, env, problems);
   if (problems.length > 0) throw new SettingsError(problems);
 
   return {
@@ -307,6 +311,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
       contextWindow: e.JULES_CONTEXT_WINDOW,
       prices: e.JULES_PRICES,
       externalAgents: e.JULES_AGENTS,
+      external,
     },
     worker: { concurrency: e.JULES_WORKER_CONCURRENCY, jobAttempts: e.JULES_JOB_ATTEMPTS, leaseMs: e.JULES_JOB_LEASE_MS },
     sandbox: {
@@ -330,7 +335,7 @@ export function loadSettings(env: Record<string, string | undefined> = process.e
     secrets: secretValues({
       webhookSecret: e.WEBHOOK_SECRET,
       privateKey,
-      apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GITHUB_CLIENT_SECRET, e.JULES_SECRET_KEY],
+      apiKeys: [e.OPENAI_API_KEY, e.ANTHROPIC_API_KEY, e.GITHUB_CLIENT_SECRET, e.JULES_SECRET_KEY, ...agentSecrets(external)],
       apiToken: e.JULES_API_TOKEN,
     }),
     ops: {
@@ -386,6 +391,23 @@ function secretKeyBytes(text: string): Buffer | null {
     return bytes.length === 32 ? bytes : null;
   }
   return null;
+}
+
+/** JULES_AGENTS: JSON text or the path of a file holding it; problems name the entry and the field. */
+function externalAgents(value: string | undefined, env: Record<string, string | undefined>, problems: string[]): ExternalAgentDefinition[] {
+  if (!value?.trim()) return [];
+  let text = value;
+  if (!isInlineJson(value)) {
+    try {
+      text = readFileSync(value.trim(), "utf8");
+    } catch (error) {
+      problems.push(`JULES_AGENTS names the file ${value.trim()}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      return [];
+    }
+  }
+  const parsed = parseAgentDefinitions(text, env);
+  problems.push(...parsed.problems);
+  return parsed.agents;
 }
 
 function readPrivateKey(inline: string | undefined, path: string | undefined, problems: string[]): string {

@@ -29,6 +29,10 @@ export type TranscriptEntry =
   | { type: "trim"; elided: number; reason: string }
   | { type: "note"; text: string }
   | { type: "command"; purpose: "setup" | "test"; command: string; exitCode: number | null; timedOut: boolean; output: string }
+  /** A file of an external agent's channel (src/agent/external/): the inbox and prompt OpenJules wrote, the outbox it read. */
+  | { type: "channel"; agent: string; file: string; content: string }
+  /** One run of an external agent: its command line and its output (stdout and stderr together, and stdout alone when it reports there). */
+  | { type: "agent"; agent: string; command: string; exitCode: number | null; timedOut: boolean; output: string; stdout?: string | undefined }
   | { type: "end"; phase: string; outcome: string };
 
 const MAX_FIELD = 20_000;
@@ -50,7 +54,8 @@ export class Transcript {
     if (this.#failed) return;
     const line = JSON.stringify({ at: new Date().toISOString(), ...entry }, (key, value: unknown) => {
       if (typeof value !== "string") return value;
-      const max = entry.type === "command" && key === "output" ? MAX_COMMAND_OUTPUT : MAX_FIELD;
+      const whole = (entry.type === "command" && key === "output") || (entry.type === "agent" && (key === "output" || key === "stdout")) || entry.type === "channel";
+      const max = whole ? MAX_COMMAND_OUTPUT : MAX_FIELD;
       const cut = value.length > max ? `${value.slice(0, max)}[... ${value.length - max} characters cut]` : value;
       return redactSecrets(cut, this.#secrets);
     });

@@ -4,6 +4,7 @@ import { parsePriceOverride } from "../agent/prices.ts";
 import { meteredRunner } from "../ops/metered-runner.ts";
 import type { Metrics } from "../ops/metrics.ts";
 import { createSandboxRunner, probeSandbox, resolveTestCommands, sandboxReach } from "../sandbox/index.ts";
+import { environmentSnapshots } from "../sandbox/snapshot/index.ts";
 import { stoppableRunner, type StoppableRunner } from "../sandbox/stoppable.ts";
 import type { Settings } from "../settings.ts";
 
@@ -50,18 +51,23 @@ export async function createAgentParts(settings: Settings, log: Logger, metrics:
       metrics,
     ),
   );
-  if (settings.agent.provider === "none") return { agent: null, sandboxes };
+  // External agents (JULES_AGENTS) need no provider of OpenJules's own: then the built-in agent fails each phase it is asked for, saying why.
+  if (settings.agent.provider === "none" && !settings.agent.external?.length) return { agent: null, sandboxes };
   parsePriceOverride(settings.agent.prices);
   let loaded: Promise<Agent> | null = null;
   const real = () =>
-    (loaded ??= import("../agent/from-settings.ts").then(({ createAgentFromSettings }) =>
-      createAgentFromSettings(settings, {
+    (loaded ??= Promise.all([import("../agent/from-settings.ts"), import("../agent/external/from-settings.ts")]).then(([{ createAgentFromSettings }, { withExternalAgents }]) => {
+      // One set of environment snapshots for both kinds of agent.
+      const environments = environmentSnapshots(settings);
+      const builtin = createAgentFromSettings(settings, {
+        environments,
         runner: sandboxes.runner,
         commandTimeoutMs: sandbox.commandTimeoutMs,
         detectCommands: resolveTestCommands,
         onModelCall: (call) => metrics.llmUsage(call.provider, call.model, call.usage),
-      }),
-    ));
+      });
+      return withExternalAgents(builtin, settings, { runner: sandboxes.runner, commandTimeoutMs: sandbox.commandTimeoutMs, detectCommands: resolveTestCommands, environments });
+    }));
   const agent: Agent = {
     plan: async (request) => (await real()).plan(request),
     execute: async (request) => (await real()).execute(request),

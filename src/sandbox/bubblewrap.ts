@@ -86,8 +86,32 @@ export interface BwrapPlan {
   dropTo: { uid: number; gid: number; setprivPath: string } | null;
   /** `cgroup.procs` files the command enters before anything else runs (empty: no cgroup). */
   cgroupProcs?: readonly string[];
+  /** The workspace bound read-only (an external agent's planning phase: it may read, never write). */
+  readOnlyWorkspace?: boolean;
+  /** A host directory bound read-write at CHANNEL_DIR: an external agent's file channel (inbox, outbox). */
+  channel?: string | null;
+  /** Variables for this command alone, given through a file descriptor (never on a command line): an external agent's keys. */
+  secretEnv?: Record<string, string>;
   command: string;
 }
+
+/** Where an external agent finds its file channel (src/agent/external/). */
+export const CHANNEL_DIR = "/run/openjules/channel";
+/** The file the secret variables of one command are read from, inside its sandbox only. */
+export const SECRET_ENV_FILE = "/run/openjules/agent.env";
+
+/** `NAME='value'` lines for `set -a; . file`: names checked like every variable, values single-quoted. */
+export function secretEnvFile(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([name, value]) => {
+      if (!ENV_NAME.test(name) || reservedEnvName(name)) throw new Error(`The environment variable ${JSON.stringify(name)} cannot be set for repository commands`);
+      return `${name}='${value.replace(/'/g, "'\\''")}'\n`;
+    })
+    .join("");
+}
+
+/** Reads the secret variables, then runs the command (`sh -c SCRIPT sh <command>`). */
+const WITH_SECRET_ENV = `set -a; . ${SECRET_ENV_FILE} || exit 125; set +a; exec /bin/sh -c "$1"`;
 
 export interface BwrapCommand {
   file: string;
@@ -187,7 +211,7 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
   a.push("--proc", "/proc", "--dev", "/dev", ...tmpfs("/dev/shm"), ...tmpfs("/tmp"), "--symlink", "../tmp", "/var/tmp");
   // After the private /tmp, so an extra path under /tmp (a toolchain unpacked there) is not hidden by it.
   for (const path of plan.extraReadOnly) a.push("--ro-bind-try", path, path);
-  a.push("--bind", plan.workspace, WORKSPACE);
+  a.push(plan.readOnlyWorkspace ? "--ro-bind" : "--bind", plan.workspace, WORKSPACE);
   if (plan.gitEntry === "file") {
     // The pointer into the mirror is replaced: by one to the read-only view, or by an empty file.
     const view = plan.gitView ?? null;
@@ -211,9 +235,16 @@ export function buildBwrapCommand(plan: BwrapPlan): BwrapCommand {
     fds.push(FORWARDER_SOURCE);
     a.push(...egressMountArgs(plan.egress, 2 + fds.length));
   }
+  if (plan.channel) a.push("--bind", plan.channel, CHANNEL_DIR);
+  const secrets = plan.secretEnv && Object.keys(plan.secretEnv).length > 0 ? secretEnvFile(plan.secretEnv) : null;
+  if (secrets !== null) {
+    fds.push(secrets);
+    a.push("--ro-bind-data", String(2 + fds.length), SECRET_ENV_FILE);
+  }
   a.push("--remount-ro", "/", "--chdir", plan.cwd ? `${WORKSPACE}/${plan.cwd}` : WORKSPACE, "--clearenv");
   for (const [name, value] of Object.entries({ ...trustStoreEnv(layout), ...sandboxEnv(plan.env, plan.extraReadOnly) })) a.push("--setenv", name, value);
-  a.push("--", ...limitArgs(plan), ...(plan.egress ? egressCommandPrefix() : []), "/bin/sh", "-c", plan.command);
+  const run = secrets === null ? ["/bin/sh", "-c", plan.command] : ["/bin/sh", "-c", WITH_SECRET_ENV, "sh", plan.command];
+  a.push("--", ...limitArgs(plan), ...(plan.egress ? egressCommandPrefix() : []), ...run);
   const argv = plan.dropTo
     ? [plan.dropTo.setprivPath, `--reuid=${plan.dropTo.uid}`, `--regid=${plan.dropTo.gid}`, "--clear-groups", "--", plan.bwrapPath, ...a]
     : [plan.bwrapPath, ...a];

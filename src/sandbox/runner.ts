@@ -10,7 +10,7 @@ import { handOver, SandboxSetupError } from "./ownership.ts";
 import { readGitView } from "./git-view.ts";
 import { runProcess, type KilledBy } from "./process.ts";
 import { stageUnreachable } from "./stage.ts";
-import { allowEntries, openEgress, type EgressSession, type SetupNetworkOptions } from "./egress/session.ts";
+import { allowEntries, openEgress, openHostsEgress, type EgressSession, type SetupNetworkOptions } from "./egress/session.ts";
 
 /**
  * The one way repository code runs (setup, tests, the agent's `run` tool).
@@ -48,6 +48,14 @@ export interface RunOptions {
   home?: string;
   /** Told the output as the command writes it (stdout and stderr, UTF-8), uncapped; the result's `output` keeps its caps. */
   onOutput?: ((text: string) => void) | undefined;
+  /** The workspace bound read-only: an external agent's planning phase. */
+  readOnly?: boolean;
+  /** A host directory bound read-write at /run/openjules/channel: an external agent's file channel (given to the sandbox user, counted in the disk quota). */
+  channel?: string;
+  /** Variables for this command alone, through a file descriptor, never on a command line: an external agent's keys (no other command gets them). */
+  secretEnv?: Record<string, string>;
+  /** Network to these hosts only (host or host:port) through an egress proxy of its own, whatever JULES_SETUP_NETWORK says: an external agent's API. */
+  egressHosts?: readonly string[];
 }
 
 export interface RunResult {
@@ -145,21 +153,25 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
       const { root, cwd } = await resolvePaths(opts);
       const home = opts.home ? await realpath(opts.home) : null;
       const git = await lstat(join(root, ".git")).catch(() => null);
+      const channel = opts.channel ? await realpath(opts.channel) : null;
+      const owned = [root, ...(home ? [home] : []), ...(channel ? [channel] : [])];
       if (probe.dropTo) {
         // Handing a directory to the sandbox user is only ever right for a working copy.
         if (!git) throw new SandboxSetupError(`Refusing to give ${root} to the sandbox user: it is not a working copy (no .git)`);
         const { uid, gid } = probe.dropTo;
-        await handOver(home ? [root, home] : [root], uid, gid);
+        await handOver(owned, uid, gid);
       }
       const cgroup = await createCommandCgroup(probe.cgroups, limits).catch((error: Error) => {
         throw new SandboxSetupError(error.message);
       });
-      const disk = options.diskQuotaBytes ? watchDisk(home ? [root, home] : [root], options.diskQuotaBytes, opts.signal, options.diskPollMs) : null;
+      const disk = options.diskQuotaBytes ? watchDisk(owned, options.diskQuotaBytes, opts.signal, options.diskPollMs) : null;
       let result: RunResult;
       let egress: EgressSession | null = null;
       let cleanup: PromiseRejectedResult | undefined;
       try {
-        egress = await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
+        egress = opts.egressHosts?.length
+          ? await openHostsEgress(opts.egressHosts, probe.dropTo, options.logger)
+          : await openEgress(opts.network ?? false, setupNetwork, allow, probe.dropTo, options.logger);
         let spec = buildBwrapCommand({
           bwrapPath: probe.bwrapPath,
           layout: probe.layout,
@@ -175,6 +187,9 @@ export function createSandboxRunner(options: SandboxRunnerOptions): SandboxRunne
           dropTo: probe.dropTo,
           command,
           cgroupProcs: cgroup?.procs ?? [],
+          readOnlyWorkspace: opts.readOnly ?? false,
+          channel,
+          secretEnv: opts.secretEnv ?? {},
         });
         // Sources under a directory the sandbox uid cannot enter (/root, a 0700 home) are bound from a staging mount (stage.ts).
         if (probe.dropTo) spec = await stageUnreachable({ command: spec, dropTo: probe.dropTo, host: probe.staging });
@@ -204,6 +219,8 @@ function memoryKilled(result: RunResult, memoryBytes: number, onOutput?: (text: 
 }
 
 async function runUnsafe(command: string, opts: RunOptions, limits: Limits, output: { outputKeepBytes: number; outputMaxBytes: number }): Promise<RunResult> {
+  if (opts.readOnly || opts.channel || opts.secretEnv || opts.egressHosts)
+    throw new SandboxUnavailableError("an external agent runs only in the bubblewrap sandbox (JULES_SANDBOX=unsafe cannot confine it)");
   // A throwaway HOME when none is given, so caches never land in the working copy.
   const tmpHome = opts.home ? null : await mkdtemp(join(tmpdir(), "openjules-unsafe-home-"));
   const env = { ...sandboxEnv(opts.env ?? {}), PATH: "/usr/local/bin:/usr/bin:/bin", HOME: opts.home ?? (tmpHome as string) };

@@ -4,7 +4,7 @@ import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import type { AllowEntry } from "../../security/egress-allowlist.ts";
+import { isAllowed, type AllowEntry } from "../../security/egress-allowlist.ts";
 import { decide, systemLookup, type Lookup } from "./decide.ts";
 
 /**
@@ -21,6 +21,8 @@ import { decide, systemLookup, type Lookup } from "./decide.ts";
 
 export interface EgressProxyOptions {
   allow: readonly AllowEntry[];
+  /** Refuse every host not in `allow` (an external agent's proxy: only the hosts its definition names). */
+  onlyAllowed?: boolean;
   /** Host uid/gid of the sandbox (when the app runs as root): the socket is handed to it. */
   owner?: { uid: number; gid: number } | null;
   logger?: { warn(message: string): void };
@@ -47,9 +49,11 @@ function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return out;
 }
 
-const refusalText = (target: string, reason: string) =>
-  `OpenJules refused setup's connection to ${target}: ${reason}. Setup may reach public hosts only (not loopback, private, link-local or metadata addresses); ` +
-  `an operator can allow a private registry with JULES_SETUP_ALLOW_HOSTS=host:port.\n`;
+const refusalText = (target: string, reason: string, only: boolean) =>
+  only
+    ? `OpenJules refused the agent's connection to ${target}: ${reason}. The agent may reach only the hosts its definition names (JULES_AGENTS \`network\`).\n`
+    : `OpenJules refused setup's connection to ${target}: ${reason}. Setup may reach public hosts only (not loopback, private, link-local or metadata addresses); ` +
+      `an operator can allow a private registry with JULES_SETUP_ALLOW_HOSTS=host:port.\n`;
 
 function rawAnswer(socket: Duplex, status: number, text: string): void {
   const title = status === 403 ? "Forbidden" : status === 502 ? "Bad Gateway" : "Bad Request";
@@ -90,19 +94,23 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     s.once("close", () => open.delete(s));
   };
 
+  const only = options.onlyAllowed ?? false;
   const check = async (host: string, port: number) => {
-    const decision = await decide(host, port, options.allow, lookup);
+    const decision: Awaited<ReturnType<typeof decide>> =
+      only && !isAllowed(options.allow, host, port)
+        ? { ok: false, status: 403, reason: `${host}:${port} is not one of the agent's hosts` }
+        : await decide(host, port, options.allow, lookup);
     if (!decision.ok) {
       const target = `${host}:${port}`;
       // Kept and logged up to a bound: a setup looping on refused connections must not grow memory or flood the log.
       if (refused.length < MAX_REFUSALS_KEPT) {
         refused.push(`${target}: ${decision.reason}`);
-        options.logger?.warn(`setup egress refused ${target}: ${decision.reason}`);
+        options.logger?.warn(`${only ? "agent" : "setup"} egress refused ${target}: ${decision.reason}`);
       } else if (refused.length === MAX_REFUSALS_KEPT) {
         refused.push(`… further refusals not listed`);
         options.logger?.warn(`setup egress refused more than ${MAX_REFUSALS_KEPT} connections; no more are logged for this command`);
       }
-      return { ...decision, text: refusalText(target, decision.reason) };
+      return { ...decision, text: refusalText(target, decision.reason, only) };
     }
     return decision;
   };

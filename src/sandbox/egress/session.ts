@@ -46,6 +46,25 @@ async function forwarderNode(dropTo: { uid: number; gid: number } | null): Promi
   return node;
 }
 
+/**
+ * The network of an external agent's command: only the hosts its definition
+ * names (JULES_AGENTS `network`), through a proxy of its own that refuses
+ * every other host. The operator named them, so, like JULES_SETUP_ALLOW_HOSTS,
+ * they skip the address and port rules.
+ */
+export async function openHostsEgress(hosts: readonly string[], dropTo: { uid: number; gid: number } | null, logger?: { warn(message: string): void }): Promise<EgressSession> {
+  const node = await forwarderNode(dropTo);
+  const proxy = await startEgressProxy({ allow: hosts.map(parseAllowEntry), onlyAllowed: true, owner: dropTo, ...(logger ? { logger } : {}) });
+  return {
+    mount: { socket: proxy.socketPath, node },
+    note() {
+      const base = `network: only ${hosts.join(", ")}, through OpenJules's egress proxy (HTTP_PROXY/HTTPS_PROXY)`;
+      return proxy.refused.length === 0 ? base : `${base}; refused: ${proxy.refused.slice(0, SHOWN_REFUSALS).join("; ")}`;
+    },
+    close: () => proxy.close(),
+  };
+}
+
 export async function openEgress(
   requested: boolean,
   options: SetupNetworkOptions,
