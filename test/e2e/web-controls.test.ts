@@ -122,6 +122,13 @@ describe("the task page's controls", { timeout: 240_000 }, () => {
       expect(answer.status, path).toBe(403);
     }
     expect((await world.app.store.get(id))?.state).toBe("awaiting_approval");
+
+    // The list: this file's tasks in their states, for the writer.
+    await alice.getByRole("link", { name: "Tasks", exact: true }).click();
+    await expect.poll(() => alice.getByRole("row").count()).toBe(4);
+    expect(await seriousViolations(alice)).toEqual([]);
+    await screenshot(alice, "tasks", { docs: true });
+    await screenshot(alice, "tasks", { phone: true });
     expect(world.github.violations).toEqual([]);
     await reader.context().close();
     await alice.context().close();

@@ -97,7 +97,7 @@ describe("the Settings page", { timeout: 120_000 }, () => {
     expect(stored.last4).toBe("Q7zW");
     expect(stored.sealed).not.toContain(PROVIDER_KEY.slice(0, -4));
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "settings");
+    await screenshot(page, "settings", { docs: true });
     await screenshot(page, "settings", { phone: true });
 
     await page.reload();
@@ -148,7 +148,7 @@ describe("CSRF and session expiry", { timeout: 120_000 }, () => {
     const real = (await world.app.store.accounts.findSession(sessionId(cookie.value)))!;
     await first.context().close();
     const secret = randomBytes(32).toString("base64url");
-    const ends = Date.now() + 4000;
+    const ends = Date.now() + 8000;
     await world.app.store.accounts.createSession({ ...real, id: sessionId(secret), csrfToken: randomBytes(16).toString("hex"), expiresAt: new Date(ends).toISOString() });
 
     const context = await world.browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -162,7 +162,11 @@ describe("CSRF and session expiry", { timeout: 120_000 }, () => {
     // The next request the page makes (going to the tasks) meets the expired session.
     await page.getByRole("link", { name: "Tasks", exact: true }).click();
     await page.getByRole("heading", { name: "Sign in to OpenJules" }).waitFor();
-    expect(await page.getByRole("alert").textContent()).toBe("Your session expired; sign in again.");
+    const alert = page.getByRole("alert");
+    await alert.waitFor({ timeout: 5000 }).catch(async () => {
+      throw new Error(`no alert on the sign-in page: ${await page.locator("main").textContent()}`);
+    });
+    expect(await alert.textContent()).toBe("Your session expired; sign in again.");
     const signIn = page.getByRole("link", { name: "Sign in with GitHub" });
     expect(await signIn.getAttribute("href")).toBe(`/app/auth/login?next=${encodeURIComponent("/app/")}`);
     expect(await page.getByText("Signed in as alice").count()).toBe(0);

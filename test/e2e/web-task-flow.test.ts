@@ -85,7 +85,7 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     await page.getByRole("heading", { name: `Settings for ${REPO}` }).waitFor();
     await expect.poll(() => page.locator("#effective-settings-title").locator("..").locator("..").textContent()).toContain("a writer approves the plan");
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "new-task");
+    await screenshot(page, "new-task", { docs: true });
     await screenshot(page, "new-task", { phone: true });
 
     await page.getByRole("button", { name: "Start task" }).click();
@@ -104,7 +104,7 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     expect(await plan.getByText("Write 42 into src/value.txt").isVisible()).toBe(true);
     await expect.poll(() => page.getByText("The task is waiting for approval of its plan.").count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "plan");
+    await screenshot(page, "plan", { docs: true });
     await plan.getByRole("button", { name: "Approve" }).click();
 
     // States and the command arrive live while the worker runs.
@@ -169,10 +169,10 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     expect(duration).toBeGreaterThan(0);
     expect(Number.isFinite(duration)).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "task");
+    await screenshot(page, "task", { docs: true });
     await screenshot(page, "task", { phone: true });
-    await screenshot(page, "task-activity", { at: page.getByRole("heading", { name: "Activity" }) });
-    await screenshot(page, "task-changes", { at: page.getByRole("heading", { name: "Tests" }) });
+    await screenshot(page, "task-activity", { docs: true, at: command });
+    await screenshot(page, "task-changes", { docs: true, at: page.getByRole("heading", { name: "Changes" }) });
 
     // The list shows it, done, with its pull request.
     await page.route("https://github.com/**", (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>The pull request on GitHub</title>" }));
@@ -181,8 +181,6 @@ describe("the web app: from sign-in to a pull request", { timeout: 240_000 }, ()
     await row.waitFor();
     expect(await row.getByText("done").count()).toBe(1);
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, "tasks");
-    await screenshot(page, "tasks", { phone: true });
     await page.goto(`${world.base}/app/tasks/${encodeURIComponent(id)}`);
     await link.click();
     await page.waitForURL(htmlUrl);

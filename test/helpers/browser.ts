@@ -57,19 +57,20 @@ export const PHONE = { width: 390, height: 844 };
 /**
  * A screenshot of the page as a test artifact: the whole page at its desktop
  * size, or at a phone's width (`phone`; the viewport is put back after).
- * With SCREENSHOTS_FOR_DOCS=1 a desktop one is also kept for the README as
- * docs/screenshots/<name>.png: the viewport only (1280×800), small, scrolled
- * to `at` when given.
+ * With SCREENSHOTS_FOR_DOCS=1 one marked `docs` is also kept for the README
+ * as docs/screenshots/<name>.png: the viewport only (1280×800), small, at
+ * the top of the page or scrolled to `at`.
  */
-export async function screenshot(page: Page, name: string, options: { phone?: boolean; at?: Locator } = {}): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { phone?: boolean; docs?: boolean; at?: Locator } = {}): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize();
   if (options.phone) await page.setViewportSize(PHONE);
   try {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${options.phone ? "phone" : "desktop"}.png`), fullPage: true, animations: "disabled" });
-    if (!options.phone && process.env.SCREENSHOTS_FOR_DOCS === "1") {
+    if (options.docs && !options.phone && process.env.SCREENSHOTS_FOR_DOCS === "1") {
       await mkdir(join(ROOT, "docs", "screenshots"), { recursive: true });
-      await options.at?.scrollIntoViewIfNeeded();
+      if (options.at) await options.at.scrollIntoViewIfNeeded();
+      else await page.evaluate("window.scrollTo(0, 0)");
       await page.screenshot({ path: join(ROOT, "docs", "screenshots", `${name}.png`), animations: "disabled" });
     }
   } finally {
