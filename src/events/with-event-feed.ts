@@ -8,7 +8,7 @@
 import { errorMessage } from "../domain/error-message.ts";
 import type { Logger } from "../domain/logger.ts";
 import type { LogEventData, Task, TaskLogEvent, TaskMessage } from "../domain/model.ts";
-import type { AccountStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store/port.ts";
+import type { AccountStore, CiFixStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../store/port.ts";
 import type { EventFeed } from "./port.ts";
 
 class NotifyingStore implements TaskStore {
@@ -17,10 +17,13 @@ class NotifyingStore implements TaskStore {
   readonly #logger: Logger | undefined;
   /** Accounts write nothing to a task's event log: the store's own, unwrapped. */
   readonly accounts: AccountStore;
+  /** CI fix records write nothing to a task's event log either. */
+  readonly ciFixes: CiFixStore;
 
   constructor(store: TaskStore, feed: EventFeed, logger: Logger | undefined) {
     this.#store = store;
     this.accounts = store.accounts;
+    this.ciFixes = store.ciFixes;
     this.#feed = feed;
     this.#logger = logger;
   }

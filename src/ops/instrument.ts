@@ -61,6 +61,7 @@ export function meteredStore(store: TaskStore, metrics: Pick<Metrics, "phase" | 
     addMessage: (taskId, message) => store.addMessage(taskId, message),
     takeMessages: (taskId) => store.takeMessages(taskId),
     accounts: store.accounts,
+    ciFixes: store.ciFixes,
     close: () => store.close(),
     async transition(id, input) {
       const task = await store.transition(id, input);

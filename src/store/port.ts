@@ -92,6 +92,8 @@ export interface TaskStore {
   takeMessages(taskId: string): Promise<TaskMessage[]>;
   /** Web sessions, users' provider keys and spoken summaries, in the same database (closed with the store). */
   readonly accounts: AccountStore;
+  /** What was done about failing checks on OpenJules's pull requests (src/tasks/ci-fix), in the same database. */
+  readonly ciFixes: CiFixStore;
   close(): Promise<void>;
 }
 
@@ -137,6 +139,69 @@ export interface SpokenSummary {
   /** e.g. "espeak-ng 1.51", or null */
   engine: string | null;
   createdAt: string;
+}
+
+/**
+ * What OpenJules did about the checks that failed on one head commit of one of its pull requests (src/tasks/ci-fix):
+ * `pending` while deciding; `started` (a follow-up it started, `automatic`), `suggested` (`ci_fix: ask`: it posted
+ * the failing checks and `/jules fix-ci`), `requested` (a person's `/jules fix-ci` started one), or `skipped` (why in `reason`).
+ */
+export type CiFixDecision = "pending" | "started" | "suggested" | "requested" | "skipped";
+/** `base`: they fail on the base branch too; `human`: a person pushed after OpenJules's last commit; `limit`: max_ci_fix_attempts reached; `busy`: another task works on the pull request. */
+export type CiFixReason = "base" | "human" | "limit" | "busy";
+
+export interface CiFixCheck {
+  name: string;
+  url: string;
+  /** The same check fails on the base branch's head too. */
+  onBase: boolean;
+}
+
+export interface CiFixKey {
+  owner: string;
+  repo: string;
+  pullRequestNumber: number;
+  headSha: string;
+}
+
+export interface CiFixRecord extends CiFixKey {
+  decision: CiFixDecision;
+  /** Counted against max_ci_fix_attempts (started by `ci_fix: auto`). */
+  automatic: boolean;
+  reason: CiFixReason | null;
+  /** For `human`: who pushed, and their commit. */
+  detail: string | null;
+  checks: CiFixCheck[];
+  /** The follow-up that works on it. */
+  taskId: string | null;
+  /** The commit that follow-up pushed, once known. */
+  fixSha: string | null;
+  /** What the checks said on that commit. */
+  verdict: "passed" | "failed" | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type CiFixPatch = Partial<Pick<CiFixRecord, "decision" | "reason" | "detail" | "checks" | "taskId" | "fixSha" | "verdict">>;
+
+/** One record per failing head commit of a pull request (owner and repository names compared without case). */
+export interface CiFixStore {
+  /** Records a failing head commit once (`pending`); `created` false with the record already kept for it. */
+  record(key: CiFixKey, checks: CiFixCheck[]): Promise<{ created: boolean; record: CiFixRecord }>;
+  /**
+   * Takes one of the pull request's automatic attempts for this head: the record becomes `started` and `automatic`,
+   * unless `max` attempts of the pull request were taken already (then null, the record unchanged). Atomic across
+   * processes; a record that already holds its attempt is returned as it is (a retried job).
+   */
+  claimAttempt(key: CiFixKey, max: number): Promise<CiFixRecord | null>;
+  update(key: CiFixKey, patch: CiFixPatch): Promise<CiFixRecord>;
+  get(key: CiFixKey): Promise<CiFixRecord | null>;
+  /** The pull request's records, oldest first. */
+  list(owner: string, repo: string, pullRequestNumber: number): Promise<CiFixRecord[]>;
+  findByTask(taskId: string): Promise<CiFixRecord | null>;
+  /** The pull request's comment that shows the records (edited in place), once posted. */
+  statusComment(owner: string, repo: string, pullRequestNumber: number): Promise<number | null>;
+  setStatusComment(owner: string, repo: string, pullRequestNumber: number, commentId: number): Promise<void>;
 }
 
 export interface AccountStore {

@@ -11,6 +11,7 @@ import type { TaskStore } from "../../src/store/port.ts";
 import { accountCases } from "./contract-accounts.ts";
 import { askCases } from "./contract-ask.ts";
 import { callerCases } from "./contract-callers.ts";
+import { ciFixCases } from "./contract-ci-fixes.ts";
 import { commandWordCases } from "./contract-command-word.ts";
 import { createCases } from "./contract-create.ts";
 import { logCases, retentionCases } from "./contract-log.ts";
@@ -46,6 +47,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreFixtur
     retentionCases(context);
     callerCases(context);
     accountCases(context);
+    ciFixCases(context);
     askCases(context);
   });
 }

@@ -30,7 +30,7 @@ describe("openStore", () => {
   it("opens SQLite under the data directory when DATABASE_URL is unset", async () => {
     const settings = { dataDir: join(dir, "data"), databaseUrl: undefined };
     assert.equal(storeBackend(settings), "sqlite");
-    assert.deepEqual(await migrateStore(settings), { backend: "sqlite", applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 });
+    assert.deepEqual(await migrateStore(settings), { backend: "sqlite", applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 });
     const store = await openStore(settings);
     try {
       assert.ok(store instanceof SqliteTaskStore);
@@ -39,13 +39,13 @@ describe("openStore", () => {
     } finally {
       await store.close();
     }
-    assert.deepEqual(await migrateStore(settings), { backend: "sqlite", applied: [], version: 8 });
+    assert.deepEqual(await migrateStore(settings), { backend: "sqlite", applied: [], version: 9 });
   });
 
   it("opens PostgreSQL when DATABASE_URL is set, and writes nothing under the data directory", async () => {
     const settings = { dataDir: join(dir, "unused"), databaseUrl: schema.url };
     assert.equal(storeBackend(settings), "postgres");
-    assert.deepEqual(await migrateStore(settings), { backend: "postgres", applied: [1, 2, 3, 4, 5, 6, 7, 8], version: 8 });
+    assert.deepEqual(await migrateStore(settings), { backend: "postgres", applied: [1, 2, 3, 4, 5, 6, 7, 8, 9], version: 9 });
     const store = await openStore(settings);
     try {
       assert.ok(store instanceof PostgresTaskStore);

@@ -18,8 +18,9 @@ import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
 import type { MigrationResult } from "../migrate.ts";
 import { kindOf, patchAssignments, rowToEvent, rowToTask } from "../rows.ts";
-import type { AccountStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
+import type { AccountStore, CiFixStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { PostgresAccountStore } from "./accounts.ts";
+import { PostgresCiFixStore } from "./ci-fixes.ts";
 import { listQuery } from "../list-query.ts";
 import { NEW_TASK_COLUMN_COUNT, NEW_TASK_COLUMNS, newTaskValues, refusedCreate } from "../new-task.ts";
 import { checkEvents, checkMessage, checkRead, type NewMessage, PruneSchedule, stateEvent, type StoreOptions } from "../log.ts";
@@ -61,6 +62,7 @@ export class PostgresTaskStore implements TaskStore {
   #pool: Pool | null;
   readonly #prune: PruneSchedule;
   readonly accounts: AccountStore = new PostgresAccountStore(() => this.#open());
+  readonly ciFixes: CiFixStore = new PostgresCiFixStore(() => this.#open());
 
   /** Use openPostgresStore(); the database must already be migrated. */
   constructor(pool: Pool, options: StoreOptions = {}) {

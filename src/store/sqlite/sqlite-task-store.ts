@@ -12,8 +12,9 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { LogEventData, Task, TaskEvent, TaskLogEvent, TaskMessage } from "../../domain/model.ts";
 import { assertTransition } from "../../domain/state-machine.ts";
 import { StoreClosedError, TaskNotFoundError } from "../errors.ts";
-import type { AccountStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
+import type { AccountStore, CiFixStore, CreateResult, NewTask, TaskFilter, TaskPatch, TaskStore, TransitionInput } from "../port.ts";
 import { SqliteAccountStore } from "./accounts.ts";
+import { SqliteCiFixStore } from "./ci-fixes.ts";
 import { checkEvents, checkMessage, checkRead, type NewMessage, PruneSchedule, stateEvent, type StoreOptions } from "../log.ts";
 import { checkFilter, checkNewTask, checkTransition } from "../validate.ts";
 import { inImmediateTransaction, openDatabase } from "./database.ts";
@@ -42,6 +43,7 @@ export class SqliteTaskStore implements TaskStore {
   readonly #prune: PruneSchedule;
   readonly #stmtFn = (sql: string) => this.#stmt(sql);
   readonly accounts: AccountStore = new SqliteAccountStore(this.#stmtFn);
+  readonly ciFixes: CiFixStore = new SqliteCiFixStore(this.#stmtFn);
 
   /** Use openSqliteStore(); the handle must already be migrated. */
   constructor(db: DatabaseSync, path: string, options: StoreOptions = {}) {

@@ -13,6 +13,7 @@ import { migration005CallersAndEventLog } from "./005-callers-and-event-log.ts";
 import { migration006Accounts } from "./006-accounts.ts";
 import { migration007OwnKey } from "./007-own-key.ts";
 import { migration008Ask } from "./008-ask.ts";
+import { migration009CiFixes } from "./009-ci-fixes.ts";
 
 export { TASKS_COMPONENT } from "../../migrate.ts";
 
@@ -25,4 +26,5 @@ export const taskMigrations: readonly Migration[] = [
   migration006Accounts,
   migration007OwnKey,
   migration008Ask,
+  migration009CiFixes,
 ];
