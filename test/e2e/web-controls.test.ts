@@ -71,6 +71,7 @@ describe("the task page's controls", { timeout: 240_000 }, () => {
     expect(paused.state).toBe("paused");
     expect(paused.pause).toMatchObject({ cause: "operator", reason: "asked by @alice" });
     await page.getByText(/^Paused: /).waitFor();
+    await page.getByRole("list", { name: "Activity" }).getByText("Paused on request: asked by @alice", { exact: true }).waitFor();
     const resume = page.getByRole("form", { name: "Resume the task" });
     expect(await resume.isVisible()).toBe(true);
     expect(await seriousViolations(page)).toEqual([]);

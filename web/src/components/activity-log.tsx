@@ -103,10 +103,7 @@ function Note({ data }: { data: NoteData }) {
         </span>
       );
     case "paused":
-      return (
-        <span>
-          Paused ({data.cause}): {data.reason}
-        </span>
-      );
+      // As the status comment says it (render/status.ts): a person's pause is "on request", a budget's reason says which.
+      return <span>{data.cause === "operator" ? `Paused on request: ${data.reason}` : `Paused: it ${data.reason}`}</span>;
   }
 }
