@@ -14,9 +14,9 @@ if (existsSync(".env")) process.loadEnvFile(".env");
 
 const root = () => import("../../composition/open-jules.ts");
 
-// The first Ctrl-C ends `tasks monitor` and `tasks events --follow` cleanly (terminal restored, exit 130); a second one kills.
+// The first Ctrl-C ends `tasks monitor`, `tasks events --follow` and `channel` cleanly (terminal restored, state saved, exit 130); a second one kills.
 const interrupt = new AbortController();
-if (process.argv[2] === "tasks") process.once("SIGINT", () => interrupt.abort());
+if (process.argv[2] === "tasks" || process.argv[2] === "channel") process.once("SIGINT", () => interrupt.abort());
 const out = process.stdout;
 
 process.exitCode = await runCli(process.argv.slice(2), {

@@ -1,6 +1,6 @@
 /**
  * The `openjules` command line (commander): `tasks list|show|logs` and the
- * control-plane commands (control-commands.ts), `tokens add|list|revoke`, `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
+ * control-plane commands (control-commands.ts), `channel` (channel-command.ts), `tokens add|list|revoke`, `migrate`, `doctor`, and `start|web|worker` to run the server. Every command
  * takes `--json` for scripts. `runCli` returns the exit code instead of
  * exiting, and everything it touches (environment, backends, output, GitHub)
  * comes in through CliDeps, so tests drive it in-process.
@@ -21,6 +21,7 @@ import { localClient, unwrap } from "./client.ts";
 import { clientSession } from "./client-session.ts";
 import { registerControlCommands, remoteOr, serverOption } from "./control-commands.ts";
 import type { Screen } from "./monitor.ts";
+import { registerChannelCommand } from "./channel-command.ts";
 
 export interface CliDeps {
   env: Record<string, string | undefined>;
@@ -151,6 +152,7 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     );
 
   registerControlCommands(tasks, control);
+  registerChannelCommand(program, control);
 
   registerTokenCommands(program, { env: deps.env, out: deps.out, err: deps.err, setCode: (c) => void (code = c) });
 
