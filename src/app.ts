@@ -1,6 +1,6 @@
 import type { Probot } from "probot";
 import { onIssueComment, onReview, onReviewComment } from "./github/handlers/comments.ts";
-import { onClosed, onIssueLabeled, onIssueOpened } from "./github/handlers/issues.ts";
+import { onClosed, onIssueAssignment, onIssueLabeled, onIssueOpened } from "./github/handlers/issues.ts";
 import type { Intake } from "./github/intake.ts";
 
 /**
@@ -14,6 +14,7 @@ export function julesApp(intake: Intake) {
     app.on("pull_request_review.submitted", (context) => onReview(context, intake));
     app.on("issues.labeled", (context) => onIssueLabeled(context, intake));
     app.on("issues.opened", (context) => onIssueOpened(context, intake));
+    app.on(["issues.assigned", "issues.unassigned"], (context) => onIssueAssignment(context, intake));
     app.on(["issues.closed", "pull_request.closed"], (context) => onClosed(context, intake));
   };
 }

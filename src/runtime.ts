@@ -85,7 +85,7 @@ export function createRuntime(parts: RuntimeParts): Runtime {
         const slug = app.slug();
         return slug ? `${slug}[bot]` : null;
       };
-      await queue.start(jobHandlers(deps, { ownLogin, metrics, caps: settings.agent.caps }), settings.worker.concurrency);
+      await queue.start(jobHandlers(deps, { ownLogin, metrics, caps: settings.agent.caps, assignee: settings.github.assignee }), settings.worker.concurrency);
     },
   };
 }

@@ -65,7 +65,25 @@ export interface ClosedEvent extends Base {
   sender: Actor;
 }
 
-export type InboundEvent = CommentEvent | LabelEvent | OpenedEvent | ClosedEvent;
+/** `issues.assigned` / `issues.unassigned`: the worker compares `assignee` with jules.yml's `assignee` (else JULES_ASSIGNEE). */
+export interface AssignmentEvent extends Base {
+  kind: "assignment";
+  action: "assigned" | "unassigned";
+  assignee: string;
+  issueTitle: string;
+  sender: Actor;
+}
+
+/** `pull_request_review.submitted` with "Request changes": the review's body and line comments are one piece of feedback. */
+export interface ChangesRequestedEvent extends Base {
+  kind: "changes_requested";
+  reviewId: number;
+  body: string;
+  author: Actor;
+  submittedAt: string;
+}
+
+export type InboundEvent = CommentEvent | LabelEvent | OpenedEvent | ClosedEvent | AssignmentEvent | ChangesRequestedEvent;
 
 /** The webhook events the handlers (handlers/) turn into inbound events. */
 type HandledEventName =
@@ -75,6 +93,8 @@ type HandledEventName =
   | "issues.labeled"
   | "issues.opened"
   | "issues.closed"
+  | "issues.assigned"
+  | "issues.unassigned"
   | "pull_request.closed";
 type Payload = EmitterWebhookEvent<HandledEventName>["payload"];
 type IssueComment = EmitterWebhookEvent<"issue_comment.created">["payload"]["comment"];
@@ -112,9 +132,16 @@ export function eventKey(event: InboundEvent, deliveryId: string): string {
       return `comment:${event.source}:${event.commentId}`;
     case "opened":
       return `opened:${where}#${event.issueNumber}`;
+    case "changes_requested":
+      return `review:${event.reviewId}`;
     default:
       return `delivery:${deliveryId}`;
   }
+}
+
+/** Who did what the event reports: the gate's subject. */
+export function eventActor(event: InboundEvent): Actor {
+  return event.kind === "comment" || event.kind === "changes_requested" ? event.author : event.sender;
 }
 
 /** The fields of a new issue task that come from where the event happened. */

@@ -1,7 +1,7 @@
 import type { Logger } from "probot";
 import type { JobQueue } from "../queue/port.ts";
 import { mentionsCommand } from "./commands/parse.ts";
-import { eventKey, type InboundEvent } from "./events.ts";
+import { eventActor, eventKey, type InboundEvent } from "./events.ts";
 import { gateActor, type GateOptions } from "./gate.ts";
 
 /**
@@ -20,8 +20,7 @@ export function createIntake(deps: { queue: JobQueue; gate: GateOptions; log: Lo
     async accept(event, deliveryId) {
       const log = deps.log.child({ deliveryId, repo: `${event.repo.owner}/${event.repo.repo}`, issue: event.issueNumber });
       if (event.kind === "comment" && !mentionsCommand(event.body)) return "ignored";
-      const who = event.kind === "comment" ? event.author : event.sender;
-      const verdict = gateActor(who, deps.gate);
+      const verdict = gateActor(eventActor(event), deps.gate);
       if (!verdict.pass) {
         log.debug({ reason: verdict.reason }, "event ignored");
         return "ignored";

@@ -23,6 +23,10 @@ export function webhookName(event: InboundEvent): string {
       return "issues.opened";
     case "closed":
       return event.isPullRequest ? "pull_request.closed" : "issues.closed";
+    case "assignment":
+      return `issues.${event.action}`;
+    case "changes_requested":
+      return "pull_request_review";
   }
 }
 

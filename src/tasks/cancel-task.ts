@@ -1,16 +1,20 @@
 import type { UseCaseDeps } from "./deps.ts";
 import type { Face } from "../domain/actor.ts";
-import type { Task } from "../domain/model.ts";
+import type { Task, TaskState } from "../domain/model.ts";
 import { ACTIVE } from "../domain/state-machine.ts";
 
 /**
  * `/cancel`, or the issue or pull request being closed. Running jobs notice
  * (they watch the task's state) and stop; nothing is pushed after this.
  */
-export async function cancelTask(deps: UseCaseDeps, input: { task: Task; by: string; reason: string; face?: Face }): Promise<Task | null> {
+export async function cancelTask(
+  deps: UseCaseDeps,
+  /** `from`: only from these states (by default any active one); null when the task is in none of them by then. */
+  input: { task: Task; by: string; reason: string; face?: Face; from?: readonly TaskState[] },
+): Promise<Task | null> {
   const phase = input.task.state;
   const cancelled = await deps.store.transition(input.task.id, {
-    from: ACTIVE,
+    from: input.from ?? ACTIVE,
     to: "cancelled",
     actor: input.by,
     face: input.face ?? "thread",

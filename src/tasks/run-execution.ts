@@ -14,6 +14,7 @@ import { pauseRequest, recordPause, resumePoint } from "./pause.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import type { PlanningContext } from "./planning-context.ts";
 import { resumeFollowUp } from "./start-follow-up.ts";
+import { replyOnReviewThreads } from "./review-replies.ts";
 import { isTerminal } from "../domain/state-machine.ts";
 import { issueEditedSince } from "./thread-context.ts";
 import { redactSecrets } from "../security/redact.ts";
@@ -114,6 +115,7 @@ async function execute(deps: TaskDeps, events: RunEvents, { task, plan, snapshot
       await movePhase(deps, task.id, "testing");
       const result = await deps.deliver({ ...base, outcome, usage: addUsage(task.usage, outcome.usage) });
       await record(deps, events, task, outcome, result, ctx.config.command);
+      await replyOnReviewThreads(deps, ctx.gh, task, result);
     },
   );
 }

@@ -4,7 +4,8 @@ import { planHash } from "../domain/plan-hash.ts";
 import type { UseCaseDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
 import { failTask } from "./fail-task.ts";
-import type { Plan, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
+import type { Plan, ReviewThreads, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
+import { where } from "./review-feedback.ts";
 import { threadSnapshot } from "./thread-context.ts";
 
 /**
@@ -35,13 +36,16 @@ export interface FollowUpInput {
   /** GitHub for the thread snapshot, and the app's own login (its comments stay out of it). */
   gh: GitHubGateway;
   ownLogin: string | null;
+  /** A review that requested changes (its body and line comments are the feedback): kept with the snapshot, its threads answered after the push. */
+  review?: ReviewThreads | undefined;
 }
 
 export async function startFollowUp(deps: UseCaseDeps, input: FollowUpInput): Promise<FollowUpResult> {
   const { origin } = input;
   const ref = { owner: origin.owner, repo: origin.repo, issueNumber: input.pullRequestNumber, triggerCommentId: input.triggerCommentId };
   // Before the task exists: a GitHub failure here is retried without leaving a task half-started.
-  const context = await threadSnapshot(input.gh, ref, input.triggerCreatedAt, input.ownLogin);
+  const thread = await threadSnapshot(input.gh, ref, input.triggerCreatedAt, input.ownLogin);
+  const context = input.review ? { ...thread, review: input.review } : thread;
   const created = await deps.store.create(
     {
       installationId: origin.installationId,
@@ -99,9 +103,20 @@ export async function resumeFollowUp(deps: UseCaseDeps, task: Task, gh: GitHubGa
 
 type PlanInput = Pick<FollowUpInput, "pullRequestNumber" | "feedback" | "location" | "requestedBy"> & { face: Face };
 
+/** The plan of a follow-up from a review: a step per thread it answers (their text is in the feedback, given to the agent as data). */
+function reviewPlan(input: PlanInput, review: ReviewThreads): Plan {
+  const threads = review.threads.map((t) => ({ title: `Answer the review comment on ${where(t)}`, files: [t.path] }));
+  return {
+    summary: `Make the changes @${input.requestedBy}'s review asks for on pull request #${input.pullRequestNumber}.`,
+    steps: [{ title: "Make the changes the review's text asks for on the pull request's branch", files: [] }, ...threads],
+    risks: [],
+    verification: "Run the repository's tests.",
+  };
+}
+
 /** The writer's comment is the approval: its plan, bound to the thread snapshot, approved in one move, and the status comment posted. */
 async function approveFollowUp(deps: UseCaseDeps, task: Task, origin: Task, input: PlanInput, context: ThreadSnapshot): Promise<Task | null> {
-  const plan = followUpPlan(input);
+  const plan = context.review ? reviewPlan(input, context.review) : followUpPlan(input);
   const hash = planHash(plan, context);
   const approved = await deps.store.transition(task.id, {
     from: NOT_YET_APPROVED,

@@ -9,4 +9,6 @@ export interface InboundContext {
   ownLogin: string | null;
   /** The operator's budget caps (settings.agent.caps): `/jules resume` adds budget within them. */
   caps?: Settings["agent"]["caps"] | undefined;
+  /** The operator's JULES_ASSIGNEE (settings.github.assignee): the assignment trigger's login where jules.yml sets none. */
+  assignee?: string | undefined;
 }

@@ -1,13 +1,11 @@
 import { parseCommand } from "../github/commands/parse.ts";
 import type { CommentEvent, InboundEvent } from "../github/events.ts";
-import type { Caller } from "../domain/actor.ts";
-import { refusedCaller } from "../tasks/control/access.ts";
-import { requestTask } from "../tasks/control/request-task.ts";
-import { rememberRoles } from "./role-memo.ts";
+import { handleAssignment } from "./assignment.ts";
+import { startFromIssueEvent } from "./issue-start.ts";
+import { handleChangesRequested } from "./review-feedback.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { loadRepoConfig } from "../tasks/repo-config.ts";
-import { eventRepository, handleCommand } from "./commands.ts";
-import * as replies from "../render/replies.ts";
+import { handleCommand } from "./commands.ts";
 import { renderConfigError } from "../render/config-error.ts";
 
 import type { InboundContext } from "./inbound-context.ts";
@@ -18,6 +16,11 @@ import type { InboundContext } from "./inbound-context.ts";
  */
 export async function handleInbound(ctx: InboundContext, event: InboundEvent): Promise<void> {
   if (event.kind === "closed") return onClosed(ctx, event.repo, event.issueNumber, event.isPullRequest, event.sender.login);
+  if (event.kind === "changes_requested") {
+    // Only a pull request OpenJules opened takes a review as feedback (the store says so before GitHub is asked); elsewhere it is a review's body.
+    const asComment = await handleChangesRequested(ctx, event);
+    return asComment ? handleInbound(ctx, asComment) : undefined;
+  }
   const repo = { owner: event.repo.owner, repo: event.repo.repo };
   const loaded = await loadRepoConfig(ctx.gh, repo);
 
@@ -30,28 +33,14 @@ export async function handleInbound(ctx: InboundContext, event: InboundEvent): P
     return handleCommand(ctx, event, command, loaded.config);
   }
 
+  if (event.kind === "assignment") return handleAssignment(ctx, event, loaded);
+
   const label = loaded.ok ? loaded.config.label : loaded.labelGuess;
   const triggered = event.kind === "labeled" ? event.label.toLowerCase() === label.toLowerCase() : event.labels.some((l) => l.toLowerCase() === label.toLowerCase());
   if (!triggered) return;
   if (!loaded.ok) return void (await ctx.gh.comment(repo, event.issueNumber, renderConfigError({ problems: loaded.problems })));
   // The label's sender is the caller, and the start the same use case as every face's (src/tasks/control/request-task.ts).
-  const github = rememberRoles(ctx.deps.github, { installationId: event.installationId, gateway: ctx.gh });
-  const login = event.sender.login;
-  const caller: Caller = { principal: { kind: "user", login, scopes: ["write"], repositories: null }, face: "thread" };
-  const started = await requestTask(
-    { ...ctx.deps, github, allowedModels: [] },
-    caller,
-    eventRepository(event),
-    { instruction: "", issue: event.issueNumber },
-    { commentId: null, config: loaded.config, issueTitle: event.issueTitle, reason: `label "${label}" added by @${login}` },
-  );
-  if (!started.ok) {
-    const reply = refusedCaller(started.error)
-      ? replies.notAllowed({ login, role: github.knownRole(repo, login), action: "start a task" })
-      : replies.cannotNow({ login, detail: started.error.detail });
-    return void (await ctx.gh.comment(repo, event.issueNumber, reply));
-  }
-  if (started.value.kind === "busy") await ctx.gh.comment(repo, event.issueNumber, replies.busy({ task: started.value.active, command: loaded.config.command }));
+  await startFromIssueEvent(ctx, event, loaded.config, { reason: `label "${label}" added by @${event.sender.login}`, action: "start a task" });
 }
 
 async function onClosed(ctx: InboundContext, repo: CommentEvent["repo"], number: number, isPullRequest: boolean, by: string) {

@@ -21,7 +21,14 @@ import type { Settings } from "../settings.ts";
  */
 export function jobHandlers(
   deps: TaskDeps,
-  options: { ownLogin: () => string | null; metrics?: Pick<Metrics, "jobWait"> /** settings.agent.caps, for `/jules resume`. */; caps?: Settings["agent"]["caps"] },
+  options: {
+    ownLogin: () => string | null;
+    metrics?: Pick<Metrics, "jobWait">;
+    /** settings.agent.caps, for `/jules resume`. */
+    caps?: Settings["agent"]["caps"];
+    /** settings.github.assignee (JULES_ASSIGNEE), the assignment trigger's default login. */
+    assignee?: string | undefined;
+  },
 ): JobHandlers {
   return {
     async run(job) {
@@ -54,7 +61,7 @@ export function jobHandlers(
     if (job.name === "inbound") {
       const event = job.data as InboundEvent;
       const gh = await deps.github.forInstallation(event.installationId);
-      await handleInbound({ deps, gh, ownLogin: options.ownLogin(), caps: options.caps }, event);
+      await handleInbound({ deps, gh, ownLogin: options.ownLogin(), caps: options.caps, assignee: options.assignee }, event);
       return;
     }
     const taskId = taskIdOf(job);

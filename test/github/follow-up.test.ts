@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { planHash } from "../../src/domain/plan-hash.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { githubClock, githubTime } from "../helpers/github-clock.ts";
+import { deliverIssueOne } from "../helpers/delivered-task.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
 import { issueComment, reviewComment } from "../helpers/payloads.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -23,17 +24,7 @@ describe("follow-ups on a pull request", () => {
   async function delivered(dataDir?: string) {
     agent = new AgentDouble();
     app = await startTestApp({ agent, ...(dataDir ? { dataDir } : {}) });
-    const gh = new GitHubMock();
-    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
-    for (const body of ["/jules fix the crash", "/approve"]) {
-      const c = issueComment({ body });
-      gh.reaction(c.comment.id);
-      await app.receive("issue_comment", c);
-      await app.settle();
-    }
-    const origin = await app.store.findByPullRequest("Codertocat", "Hello-World", 7);
-    assert.equal(origin?.state, "done");
-    return { gh, origin: origin! };
+    return deliverIssueOne(app);
   }
 
   it("runs the agent again on the pull request's branch with the feedback, without a new plan or approval", async () => {

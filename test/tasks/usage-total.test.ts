@@ -4,7 +4,7 @@ import { renderPullRequestBody } from "../../src/render/pull-request.ts";
 import { renderUsage } from "../../src/render/usage.ts";
 import { AgentDouble } from "../helpers/agent-double.ts";
 import { GitHubMock } from "../helpers/github-mock.ts";
-import { issueComment } from "../helpers/payloads.ts";
+import { deliverIssueOne } from "../helpers/delivered-task.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 
 /** The PR body and the status comment count the same usage: the whole task's, planning included. */
@@ -18,16 +18,7 @@ describe("usage of a task", () => {
   it("gives the pull request the whole task's usage (planning and execution), as the status comment counts it", async () => {
     const agent = new AgentDouble();
     app = await startTestApp({ agent });
-    const gh = new GitHubMock();
-    gh.token().config(null, 4).role("Codertocat", "admin", 2).issue(1, {}, 3).threadComments(1).comments(1, { times: 2 }).anyEdits().identity();
-    for (const body of ["/jules fix the crash", "/approve"]) {
-      const c = issueComment({ body });
-      gh.reaction(c.comment.id);
-      await app.receive("issue_comment", c);
-      await app.settle();
-    }
-    const done = await app.store.findLatest("Codertocat", "Hello-World", 1);
-    assert.equal(done?.state, "done", JSON.stringify(done?.failure));
+    const { gh, origin: done } = await deliverIssueOne(app);
     const one = agent.outcome.usage;
     assert.equal(done?.usage?.calls, 2 * one.calls, "the status counts planning and execution");
     const input = app.delivery.inputs[0]!;

@@ -44,10 +44,21 @@ export async function onReviewComment(context: Context<"pull_request_review_comm
   );
 }
 
-/** `pull_request_review.submitted`: the body of a review. */
+/**
+ * `pull_request_review.submitted`: a review with "Request changes" is feedback
+ * as a whole (its body and line comments, no command needed); any other
+ * review's body is read for a command.
+ */
 export async function onReview(context: Context<"pull_request_review.submitted">, intake: Intake) {
   const { review, pull_request, repository, installation } = context.payload;
-  if (!installation || !review.body) return;
+  if (!installation) return;
+  if (review.state === "changes_requested") {
+    const base = { installationId: installation.id, repo: repoInfo(repository), issueNumber: pull_request.number, isPullRequest: true };
+    const submittedAt = review.submitted_at ?? new Date().toISOString();
+    await intake.accept({ kind: "changes_requested", ...base, reviewId: review.id, body: review.body ?? "", author: actor(review.user), submittedAt }, context.id);
+    return;
+  }
+  if (!review.body) return;
   await intake.accept(
     {
       kind: "comment",

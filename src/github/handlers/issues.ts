@@ -41,6 +41,26 @@ export async function onIssueOpened(context: Context<"issues.opened">, intake: I
   );
 }
 
+/** `issues.assigned` / `issues.unassigned`: assigning the configured account (checked by the worker) starts a task, unassigning it cancels one not yet at work. */
+export async function onIssueAssignment(context: Context<"issues.assigned"> | Context<"issues.unassigned">, intake: Intake) {
+  const { issue, assignee, repository, installation, sender } = context.payload;
+  if (!installation || !assignee) return;
+  await intake.accept(
+    {
+      kind: "assignment",
+      action: context.payload.action,
+      installationId: installation.id,
+      repo: repoInfo(repository),
+      issueNumber: issue.number,
+      isPullRequest: false,
+      assignee: assignee.login,
+      issueTitle: issue.title,
+      sender: actor(sender),
+    },
+    context.id,
+  );
+}
+
 /** `issues.closed` / `pull_request.closed`: closing the thread cancels its active task. */
 export async function onClosed(context: Context<"issues.closed"> | Context<"pull_request.closed">, intake: Intake) {
   const { repository, installation, sender } = context.payload;
