@@ -18,11 +18,16 @@ import type { TranscriptEntry } from "./transcript.ts";
 import { estimateExecutionCost } from "./estimate.ts";
 import { conversationSummary, LoopPaused } from "./pause.ts";
 import { resumeNote } from "./resume-note.ts";
-import { executionTools, planningTools } from "./tools/tool-sets.ts";
+import { askTools, executionTools, planningTools } from "./tools/tool-sets.ts";
+import { formatPullRequestDiff } from "./context/pull-request.ts";
+import { commandWord } from "../render/escape.ts";
 
 /**
  * The agent the task pipeline calls: `plan` explores the working copy with
- * read-only tools and ends with a plan (or an answer); `execute` implements
+ * read-only tools and ends with a plan (or an answer; for a question, task
+ * kind `ask`, only an answer: its tools are the read-only ones and `answer`,
+ * its prompt prompts/ask.md, with the pull request's diff when it was asked
+ * on one); `execute` implements
  * the approved plan with the editing tools, then runs the tests (when a
  * runner is available) and lets the model fix failures. Both open a session
  * (provider, budgets, usage, transcript), build the first message from the
@@ -50,6 +55,7 @@ export interface AgentDeps {
 }
 
 const PLAN_NUDGE = "You replied without calling a tool. Keep exploring with the tools, then call submit_plan (or answer, if no code change is needed).";
+const ASK_NUDGE = "You replied without calling a tool. Keep exploring with the read-only tools, then call answer with your answer to the question.";
 const EXECUTE_NUDGE = "You replied without calling a tool. Keep working with the tools, and call finish when the plan is implemented.";
 
 export function createAgent(deps: AgentDeps): Agent {
@@ -62,11 +68,11 @@ export function createAgent(deps: AgentDeps): Agent {
       phase,
       provider: s.provider,
       system,
-      tools: phase === "Planning" ? planningTools() : executionTools(),
+      tools: phase === "Execution" ? executionTools() : asking(request) ? askTools() : planningTools(),
       ctx: s.ctx,
       budget: s.budget,
       meter: s.meter,
-      nudge: phase === "Planning" ? PLAN_NUDGE : EXECUTE_NUDGE,
+      nudge: phase === "Execution" ? EXECUTE_NUDGE : asking(request) ? ASK_NUDGE : PLAN_NUDGE,
       transcript: s.transcript,
       progress: request.progress,
       events: request.events,
@@ -82,14 +88,17 @@ export function createAgent(deps: AgentDeps): Agent {
     async plan(request: PlanRequest): Promise<PlanOutcome> {
       const s = openSession(sessionDeps, request.task, request.config, request.workdir, "plan", request.ownKey);
       try {
-        request.progress.activity("exploring the repository");
+        const ask = asking(request);
+        request.progress.activity(ask ? "looking for the answer" : "exploring the repository");
         const parts = [await context(request)];
-        if (request.previousPlan) {
+        if (ask && request.pullRequest) parts.push(formatPullRequestDiff(request.pullRequest));
+        if (request.previousPlan && !ask) {
           const feedback = wrapUntrusted("feedback", request.feedback ?? "(no feedback given)");
           parts.push(render(PROMPTS.revise, { previous_plan: planToText(request.previousPlan), feedback }));
         }
-        parts.push("Explore the code as needed, then call submit_plan (or answer, if no code change is needed).");
-        const system = render(PROMPTS.plan, { repo: `${request.task.owner}/${request.task.repo}` });
+        parts.push(ask ? "Read the code as needed, then call answer." : "Explore the code as needed, then call submit_plan (or answer, if no code change is needed).");
+        const repo = `${request.task.owner}/${request.task.repo}`;
+        const system = ask ? render(PROMPTS.ask, { repo, command: commandWord(request.task.command) }) : render(PROMPTS.plan, { repo });
         const outcome = await loopFor(s, "Planning", system, request).run(parts.join("\n\n"));
         const usage = s.meter.snapshot();
         if (outcome.kind === "plan") {
@@ -172,3 +181,6 @@ export function createAgent(deps: AgentDeps): Agent {
     },
   };
 }
+
+/** A question (`/jules ask`): answered with the read-only tools, never planned. */
+const asking = (request: PlanRequest | ExecuteRequest): boolean => request.task.kind === "ask";

@@ -43,6 +43,24 @@ export interface TaskKey {
   apiKey: string;
 }
 
+/**
+ * The pull request a question (`/jules ask` on a pull request) is about: its
+ * changed files and their patches as GitHub lists them (capped), and what the
+ * working copy is: the head branch, or the base when the head is in a fork.
+ */
+export interface PullRequestDiff {
+  number: number;
+  title: string;
+  baseRef: string;
+  /** The branch checked out for the agent to read. */
+  checkedOut: string;
+  /** Whether that is the pull request's head (its changes are in the working copy). */
+  checkedOutHead: boolean;
+  files: { path: string; previousPath: string | null; status: string; additions: number; deletions: number; patch: string | null }[];
+  /** The pull request changes more files than these. */
+  more: boolean;
+}
+
 export interface PlanRequest {
   task: Task;
   thread: ThreadContext;
@@ -51,6 +69,8 @@ export interface PlanRequest {
   workdir: string;
   previousPlan: Plan | null;
   feedback: string | null;
+  /** A question asked on a pull request (task kind `ask`): the diff it is about. */
+  pullRequest?: PullRequestDiff | null | undefined;
   progress: Progress;
   /** The task's event log (tool calls); absent: nothing is written. */
   events?: TaskEvents | undefined;

@@ -11,6 +11,7 @@ const load = (name: string): string => readFileSync(new URL(`./prompts/${name}.m
 
 export const PROMPTS = {
   plan: load("plan"),
+  ask: load("ask"),
   execute: load("execute"),
   revise: load("revise"),
 } as const;

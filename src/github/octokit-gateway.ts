@@ -9,6 +9,7 @@ import type {
   GitHubGateways,
   NewCheckRun,
   NewPullRequest,
+  PullRequestFile,
   PullRequestInfo,
   Reaction,
   RepoId,
@@ -189,6 +190,20 @@ class OctokitGateway implements GitHubGateway {
     return names.slice(0, limit);
   }
 
+  async pullRequestFiles(repo: RepoId, pullNumber: number, max: number): Promise<{ files: PullRequestFile[]; more: boolean }> {
+    const files: PullRequestFile[] = [];
+    const perPage = 100;
+    // One page past `max` at most: whether there are more files is known without counting them all.
+    for (let page = 1; files.length <= max; page++) {
+      const { data } = await this.#octokit.rest.pulls.listFiles({ ...only(repo), pull_number: pullNumber, per_page: perPage, page });
+      for (const f of data) {
+        files.push({ path: f.filename, previousPath: f.previous_filename ?? null, status: f.status, additions: f.additions, deletions: f.deletions, patch: f.patch ?? null });
+      }
+      if (data.length < perPage) return { files: files.slice(0, max), more: files.length > max };
+    }
+    return { files: files.slice(0, max), more: true };
+  }
+
   async compareDiff(repo: RepoId, base: string, head: string): Promise<string | null> {
     try {
       const { data } = await this.#octokit.rest.repos.compareCommitsWithBasehead({ ...only(repo), basehead: `${base}...${head}`, mediaType: { format: "diff" } });
@@ -230,7 +245,7 @@ async function soft422(request: () => Promise<unknown>): Promise<SoftResult> {
 type Rest = RestEndpointMethodTypes;
 /** A pull request as the pulls endpoints answer: one (get, create) or a list item. */
 type PullData = Rest["pulls"]["get"]["response"]["data"] | Rest["pulls"]["list"]["response"]["data"][number];
-type PullShape = Pick<PullData, "number" | "html_url" | "state" | "draft" | "merged_at" | "head" | "user">;
+type PullShape = Pick<PullData, "number" | "html_url" | "state" | "draft" | "merged_at" | "head" | "base" | "user">;
 
 function pullRequestInfo(pr: PullShape): PullRequestInfo {
   return {
@@ -241,6 +256,7 @@ function pullRequestInfo(pr: PullShape): PullRequestInfo {
     draft: pr.draft === true,
     headRef: pr.head.ref,
     headSha: pr.head.sha,
+    baseRef: pr.base.ref,
     // GitHub's description types the head repository as always present, but GitHub sends null once a fork is deleted.
     headRepo: pr.head.repo?.full_name ?? null,
     author: pr.user?.login ?? "ghost",

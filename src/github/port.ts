@@ -50,10 +50,24 @@ export interface PullRequestInfo {
   draft: boolean;
   headRef: string;
   headSha: string;
+  /** The branch it is based on (and would be merged into). */
+  baseRef: string;
   /** `owner/repo` of the head branch; null when the head repository was deleted. */
   headRepo: string | null;
   /** Login of who opened it (`<slug>[bot]` for the app's own). */
   author: string;
+}
+
+/** One changed file of a pull request (GET .../pulls/{n}/files), as `/jules ask` on a pull request shows it to the model. */
+export interface PullRequestFile {
+  path: string;
+  /** For a renamed (or copied) file, its path before. */
+  previousPath: string | null;
+  status: Rest["pulls"]["listFiles"]["response"]["data"][number]["status"];
+  additions: number;
+  deletions: number;
+  /** The unified diff hunks; null when GitHub gives none (binary files, or a diff too large for it). */
+  patch: string | null;
 }
 
 export interface NewPullRequest {
@@ -167,6 +181,11 @@ export interface GitHubGateway {
   replyToReviewComment(repo: RepoId, pullNumber: number, commentId: number, body: string): Promise<void>;
   /** The repository's branch names (paginated, at most `limit`). */
   branches(repo: RepoId, limit: number): Promise<string[]>;
+  /**
+   * A pull request's changed files with their patches, oldest listing first (paginated, at most `max`);
+   * `more` is true when the pull request has files beyond those (GitHub lists at most 3,000).
+   */
+  pullRequestFiles(repo: RepoId, pullNumber: number, max: number): Promise<{ files: PullRequestFile[]; more: boolean }>;
   /** `git diff base...head` as GitHub's compare gives it (unified diff text); null when either ref does not exist. */
   compareDiff(repo: RepoId, base: string, head: string): Promise<string | null>;
   /** The latest check run of each name on a commit (`ref`: a sha or a branch), at most 300. */

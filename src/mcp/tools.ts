@@ -96,6 +96,12 @@ export function registerTools(server: McpServer, control: ControlPlane, caller: 
         issue: z.number().int().positive().optional().describe("An issue number: the task lives in that issue's thread."),
         model: z.string().min(1).optional().describe("provider:model or a model, within the operator's allowed models."),
         idempotency_key: z.string().min(1).max(200).optional().describe("Repeat a call with the same key to get the same task instead of a second one."),
+        kind: z
+          .enum(["issue", "ask"])
+          .optional()
+          .describe(
+            "ask: the instruction is a question, answered from the code without changing anything (no plan or approval; the answer is the task's answer); issue (default): a change.",
+          ),
       },
       annotations: WRITE,
     },

@@ -4,7 +4,8 @@
  * current, which were skipped (approval under `approval: auto`, everything
  * after an answer, the pull request when only a branch was pushed), and where
  * a failed or cancelled task stopped. An automatic approval (`approvalKind`
- * `auto`, or no `approvedBy` in older records) shows as skipped.
+ * `auto`, or no `approvedBy` in older records) shows as skipped, and so does
+ * everything after planning for a question (kind `ask`): it never goes there.
  */
 import type { Phase, Task, TaskEvent } from "../domain/model.ts";
 import { PHASE_OF_STATE, PHASES } from "./words.ts";
@@ -59,6 +60,6 @@ export function phaseChecklist(task: Task, events: readonly TaskEvent[] = []): P
   return PHASES.map((phase, index) => {
     if (index < stopIndex) return { phase, status: passedStatus(task, phase) };
     if (index === stopIndex) return { phase, status: stopStatus };
-    return { phase, status: "pending" };
+    return { phase, status: task.kind === "ask" && index > PHASES.indexOf("planning") ? "skipped" : "pending" };
   });
 }

@@ -43,7 +43,7 @@ function headline(task: Task, events: readonly TaskEvent[]): string {
     case "queued":
       return "⏳ Queued: waiting for a worker";
     case "planning":
-      return "🧠 Planning";
+      return task.kind === "ask" ? "🔎 Looking for the answer to a question" : "🧠 Planning";
     case "revising":
       return `🧠 Revising the plan (v${task.planVersion + 1})`;
     case "awaiting_approval":
@@ -70,7 +70,9 @@ function headline(task: Task, events: readonly TaskEvent[]): string {
 
 function note(item: PhaseItem, task: Task): string {
   if (item.phase === "approval" && item.status === "done" && task.approvedBy) return ` (approved by ${user(task.approvedBy)})`;
+  if (item.phase === "planning" && task.kind === "ask") return " (a question: answered from the code, read-only)";
   if (item.status === "skipped") {
+    if (task.kind === "ask") return " (not for a question)";
     if (task.plan === null && task.answer !== null) return " (not needed)";
     if (item.phase === "approval") return " (approved automatically: `approval: auto` in `.github/jules.yml`)";
     if (item.phase === "pull_request") return " (branch only)";

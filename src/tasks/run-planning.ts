@@ -1,6 +1,6 @@
 import type { CostEstimate } from "../agent/port.ts";
 import { autoApproval } from "../config/approval.ts";
-import { renderAnswer } from "../render/answer.ts";
+import { planAsAnswer, renderAnswer } from "../render/answer.ts";
 import { parsePlanMarker, renderPlan } from "../render/plan.ts";
 import { planHash } from "../domain/plan-hash.ts";
 import { approvePlan } from "./approve-plan.ts";
@@ -13,6 +13,7 @@ import { withOwnKey } from "./own-key.ts";
 import { threadSnapshot } from "./thread-context.ts";
 import { endRun, type RunEvents, withRunEvents } from "./task-events.ts";
 import type { PlanningContext } from "./planning-context.ts";
+import { checkoutOf, pullRequestAsked } from "./ask-context.ts";
 
 /**
  * The `plan` job: 1. enter planning  2. take a snapshot of the thread and check
@@ -24,6 +25,13 @@ import type { PlanningContext } from "./planning-context.ts";
  * the trigger only): the new plan and its own snapshot then need their own
  * approval. The run writes the task's event log (task-events.ts): the
  * agent's tool calls and activity, the plan, the usage.
+ *
+ * A question (task kind `ask`, `/jules ask`) runs the same job and always
+ * ends answered: the agent gets only the read-only tools and `answer` (on a
+ * pull request, its diff, with its head checked out: ask-context.ts), and a
+ * plan it returns anyway (an agent that ignores its tools) is posted as the
+ * answer, never as a plan to approve. The state machine refuses a question
+ * every other way on (domain/state-machine.ts).
  */
 export async function runPlanning(deps: TaskDeps, taskId: string, ctx: PlanningContext): Promise<void> {
   // A task on its requester's own provider key plans with it (own-key.ts).
@@ -45,7 +53,8 @@ async function runPlanningWith(deps: TaskDeps, taskId: string, ctx: PlanningCont
   const snapshot = () => threadSnapshot(ctx.gh, task, task.createdAt, ctx.ownLogin);
   const { deps: run, events } = withRunEvents(deps, task.id);
   try {
-    await inWorkspace(run, task, ctx, "planning", snapshot, async ({ thread, workspace, signal }) => {
+    const pullRequest = await pullRequestAsked(ctx.gh, task);
+    await inWorkspace(run, checkoutOf(task, pullRequest), ctx, "planning", snapshot, async ({ thread, workspace, signal }) => {
       const outcome = await agent.plan({
         task,
         thread,
@@ -53,6 +62,7 @@ async function runPlanningWith(deps: TaskDeps, taskId: string, ctx: PlanningCont
         workdir: workspace.dir,
         previousPlan: task.state === "revising" ? task.plan : null,
         feedback: task.revisionFeedback,
+        pullRequest,
         progress: taskProgress(run, task.id, task.usage, events),
         events,
         signal,
@@ -60,6 +70,7 @@ async function runPlanningWith(deps: TaskDeps, taskId: string, ctx: PlanningCont
       if (signal.aborted) return;
       const usage = addUsage(task.usage, outcome.usage);
       if (outcome.kind === "answer") await answer(run, events, task, ctx, outcome.answer, usage);
+      else if (task.kind === "ask") await answer(run, events, task, ctx, planAsAnswer(outcome.plan), usage);
       else await publishPlan(run, events, task, ctx, { plan: outcome.plan, context: thread, usage, cost: outcome.cost });
     });
   } finally {
@@ -131,7 +142,7 @@ async function findPostedPlan(ctx: PlanningContext, task: Task, issueNumber: num
 }
 
 async function answer(deps: TaskDeps, events: RunEvents, task: Task, ctx: PlanningContext, text: string, usage: Task["usage"]) {
-  const posted = task.issueNumber === null ? null : await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text, command: ctx.config.command }));
+  const posted = task.issueNumber === null ? null : await ctx.gh.comment(task, task.issueNumber, renderAnswer({ task, answer: text, command: ctx.config.command, usage }));
   if (usage) events.emit({ type: "usage", usage });
   const done = await deps.store.transition(task.id, {
     from: ["planning", "revising"],

@@ -25,7 +25,9 @@ import { rememberRoles } from "./role-memo.ts";
  * cases check their role (src/tasks/control/access.ts, the same rule as every
  * face) and this answers in the thread. `/jules <text>` on a task that is
  * working becomes a message for its agent's next turn, and on a paused task
- * a message its agent reads once the task is resumed.
+ * a message its agent reads once the task is resumed. `/jules ask <question>`
+ * starts a question (task kind `ask`) on an issue or a pull request: the same
+ * start as every face's, answered in the thread, never changing code.
  */
 export async function handleCommand(ctx: InboundContext, event: CommentEvent, command: JulesCommand, config: RepoConfig): Promise<void> {
   const repo = { owner: event.repo.owner, repo: event.repo.repo };
@@ -46,6 +48,18 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
     case "status": {
       const task = await ctx.deps.store.findLatest(repo.owner, repo.repo, event.issueNumber);
       return void (await say(task ? ctx.deps.status.render(task) : replies.noTask({ login: who, command: config.command })));
+    }
+    case "ask": {
+      const asked = await requestTask(
+        deps,
+        caller,
+        eventRepository(event),
+        { instruction: command.question, issue: event.issueNumber, kind: "ask" },
+        { commentId: event.commentId, config, reason: `/${config.command} ask by @${who}` },
+      );
+      if (!asked.ok) return answerError(asked.error, "ask a question");
+      if (asked.value.kind === "busy") await say(replies.busy({ login: who, task: asked.value.active, command: config.command }));
+      return;
     }
     case "start": {
       const running = await ctx.deps.store.findActive(repo.owner, repo.repo, event.issueNumber);

@@ -40,6 +40,7 @@ describe("delivery steps", () => {
       headRef: "jules/1-x",
       headSha: "a".repeat(40),
       headRepo: "Acme/Widget",
+      baseRef: "main",
       author: "OpenJules[bot]",
     };
     const expected = { branch: "jules/1-x", repo: "acme/widget", botLogin: "openjules[bot]", command: "bot" };

@@ -12,10 +12,14 @@ import { writeFileTool } from "./write-file.ts";
 /**
  * The tool sets of the two phases: planning gets the read-only tools plus
  * `submit_plan` and `answer`; execution gets every working tool plus `finish`.
+ * A question (`/jules ask`) gets the read-only tools and `answer` only: no
+ * plan to submit, nothing that edits or runs.
  */
 
 const readOnlyTools: Tool[] = [listFilesTool, readFileTool, searchTool];
 
 export const planningTools = (): Tool[] => [...readOnlyTools, submitPlanTool, answerTool];
+
+export const askTools = (): Tool[] => [...readOnlyTools, answerTool];
 
 export const executionTools = (): Tool[] => [...readOnlyTools, editFileTool, writeFileTool, runTool, finishTool];

@@ -17,6 +17,12 @@ export const CreateBody = z
     base: z.string().min(1).max(255).optional().describe("The base branch; the repository's default when not given"),
     issue: z.number().int().positive().optional().describe("Live in this issue's thread (status and plan comments), as if /jules had been written there"),
     model: z.string().min(1).max(200).optional().describe("provider:model or a model, within JULES_ALLOWED_MODELS"),
+    kind: z
+      .enum(["issue", "ask"])
+      .optional()
+      .describe(
+        "ask: the instruction is a question, answered from the code without changing it (no plan, approval, branch or pull request; with an issue that is a pull request, about its diff); issue (the default): a change",
+      ),
   })
   .meta({ id: "CreateTask" });
 export const ApproveBody = z.strictObject({ note: text(2000).optional() }).meta({ id: "Approve" });
@@ -30,7 +36,7 @@ const summary: z.ZodType<TaskSummary> = z.strictObject({
   id: z.string(),
   repository: z.string(),
   issueNumber: z.number().int().positive().nullable(),
-  kind: z.enum(["issue", "follow_up"]),
+  kind: z.enum(["issue", "follow_up", "ask"]),
   state: StateSchema,
   title: z.string(),
   requestedBy: z.string(),

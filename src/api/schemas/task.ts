@@ -57,7 +57,7 @@ export const TaskSchema: z.ZodType<Task> = z
     owner: z.string(),
     repo: z.string(),
     issueNumber: nullable(z.number().int().positive()).describe("The issue or pull request the task lives in; null for a task created without one"),
-    kind: z.enum(["issue", "follow_up"]),
+    kind: z.enum(["issue", "follow_up", "ask"]),
     state: StateSchema,
     cloneUrl: z.string(),
     instruction: z.string(),

@@ -91,6 +91,11 @@ export interface CreateInput {
   model?: string;
   /** A retried request with the same key creates one task (namespaced per caller). */
   idempotencyKey?: string;
+  /**
+   * `ask`: the instruction is a question, answered from the code and never changing it (no plan, approval,
+   * branch or pull request; with an issue that is a pull request, about its diff). `issue` (the default): a change.
+   */
+  kind?: "issue" | "ask";
 }
 
 /** Where a message went: the agent's next turn; its first turn after a resume (the task is paused); a revision of the plan; a follow-up on the PR. */

@@ -55,6 +55,7 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
   const checked = checkRequest(input, deps.allowedModels);
   if (!checked.ok) return checked;
   const { instruction, model } = checked.value;
+  const kind = input.kind ?? "issue";
   const allowed = await allow(deps, caller, "write", where);
   if (!allowed.ok) return allowed;
   const config = thread ? ok(thread.config) : await repoSettings(deps, where);
@@ -65,7 +66,8 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
   else if (input.issue !== undefined) {
     const issue = await findIssue(deps, where, input.issue);
     if (!issue) return fail("not_found", "Issue not found", `${where.owner}/${where.repo} has no issue #${input.issue}.`);
-    if (issue.isPullRequest) return fail("invalid", "Not an issue", `#${input.issue} is a pull request; send a message to the task that opened it instead.`);
+    // A question may be asked on a pull request (about its diff); a change there is a follow-up of the task that opened it.
+    if (issue.isPullRequest && kind !== "ask") return fail("invalid", "Not an issue", `#${input.issue} is a pull request; send a message to the task that opened it instead.`);
     issueTitle = issue.title;
   }
   const who = actorName(caller.principal);
@@ -76,7 +78,7 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
     owner: where.owner,
     repo: where.repo,
     issueNumber: input.issue ?? null,
-    kind: "issue",
+    kind,
     cloneUrl: where.cloneUrl,
     instruction,
     issueTitle,
@@ -88,7 +90,7 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
     model,
     // The provider the task will run on: the one of the model asked for, else the repository's (session.ts decides the same way).
     ownKey: await ownKeyAtStart(deps, caller, model?.includes(":") ? model.slice(0, model.indexOf(":")) : config.value.provider),
-    idempotency: input.idempotencyKey ? { key: `${who}:${input.idempotencyKey}`, digest: requestDigest(repository, instruction, base, input.issue, model) } : undefined,
+    idempotency: input.idempotencyKey ? { key: `${who}:${input.idempotencyKey}`, digest: requestDigest(repository, instruction, base, input.issue, model, kind) } : undefined,
   };
   return ok(await startTask(deps, request, thread?.reason ?? `created through ${caller.face} by ${who}`));
 }
@@ -97,7 +99,9 @@ export async function requestTask(deps: StartDeps, caller: Caller, where: StartW
 export function checkRequest(input: StartRequest, allowedModels: readonly string[]): Result<{ instruction: string; model: string | null }> {
   const instruction = input.instruction.trim();
   if (instruction.length > MAX_COMMAND_TEXT) return fail("invalid", "Instruction too long", `Keep the instruction under ${MAX_COMMAND_TEXT} characters.`);
+  if (!instruction && input.kind === "ask") return fail("invalid", "Question missing", "Say what you want to know: a question's instruction is the question.");
   if (!instruction && input.issue === undefined) return fail("invalid", "Instruction missing", "Say what to do (or name an issue whose text is the task).");
+  if (input.kind !== undefined && input.kind !== "issue" && input.kind !== "ask") return fail("invalid", "Invalid kind", "A task's kind is issue (a change) or ask (a question).");
   if (input.base !== undefined && !isValidBranchName(input.base)) return fail("invalid", "Invalid base branch", `"${input.base.slice(0, 100)}" is not a valid branch name.`);
   if (input.issue !== undefined && (!Number.isSafeInteger(input.issue) || input.issue <= 0)) return fail("invalid", "Invalid issue", "The issue is a positive number.");
   const model = input.model?.trim() || null;
@@ -114,9 +118,10 @@ export function modelAllowed(model: string, allowed: readonly string[]): boolean
   return allowed.some((entry) => entry === model || entry === bare || (!model.includes(":") && entry.endsWith(`:${model}`)));
 }
 
-function requestDigest(repository: string, instruction: string, base: string, issue: number | undefined, model: string | null): string {
+function requestDigest(repository: string, instruction: string, base: string, issue: number | undefined, model: string | null, kind: "issue" | "ask"): string {
+  // A question's digest names its kind; a change's is as it always was, so keys stored before questions still match.
   return createHash("sha256")
-    .update(canonicalJson({ repository: repository.toLowerCase(), instruction, base, issue: issue ?? null, model }))
+    .update(canonicalJson({ repository: repository.toLowerCase(), instruction, base, issue: issue ?? null, model, ...(kind === "ask" ? { kind } : {}) }))
     .digest("hex");
 }
 
