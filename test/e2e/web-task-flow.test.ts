@@ -34,7 +34,7 @@ beforeAll(async () => {
       "octo-org/docs": [{ files: { "README.md": "# Docs\n" }, message: "initial" }],
     },
     // The model holds its edit a moment once the command has run: the page shows the command while the task works.
-    scripts: [valueScript(MARKER, { holdMs: 3000, holdStep: 1 })],
+    scripts: [valueScript(MARKER, { holdMs: 5000, holdStep: 1 })],
   });
   // A second branch, from main, with a commit of its own: the task starts there.
   const bare = world.git.repoPath("octo-org", "app");
