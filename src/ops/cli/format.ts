@@ -36,7 +36,7 @@ export function formatTaskPage(page: PageLike): string {
 /** A task's view; the transcript's counts only on the machine that has the transcript. */
 export function formatTaskDetail(detail: Omit<TaskView, "permissions"> & { transcript?: TranscriptSummary | null }): string {
   const { task, history, links, transcript } = detail;
-  const out: string[] = [`Task ${task.id} (${task.kind === "follow_up" ? "follow-up" : "issue"})`];
+  const out: string[] = [`Task ${task.id} (${task.kind === "follow_up" ? "follow-up" : task.kind === "ask" ? "question" : "issue"})`];
   const field = (name: string, value: string | null | undefined) => {
     if (value) out.push(`  ${pad(name, 13)}${value}`);
   };
