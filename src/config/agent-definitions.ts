@@ -43,11 +43,6 @@ const Argv = z
   })
   .describe("The command line as a list of arguments (no shell): the program, then its arguments, with placeholders such as {prompt_file}.");
 
-const EnvName = z
-  .string()
-  .regex(ENV_NAME, "a variable name in capitals, digits and underscores")
-  .refine((name) => !reservedEnvName(name), "is set by the sandbox itself (HOME, PATH, proxies, LD_*, GIT_*, …) and cannot be set for an agent");
-
 const EnvValue = z.union([
   z.string().describe("A literal value (not a secret: it may be shown)."),
   z
@@ -66,7 +61,7 @@ export const AgentDefinitionSchema = z
       .union([Argv, z.object({ plan: Argv.optional(), execute: Argv.optional() }).strict()])
       .describe("The command line, or one per phase: { plan: [...], execute: [...] }."),
     stdin: z.enum(["{prompt_file}", "{inbox}"]).optional().describe("A channel file given to the command as its standard input; default none (/dev/null)."),
-    env: z.record(EnvName, EnvValue).default({}).describe("Variables of the agent's process: literal values, or { from: HOST_VARIABLE, secret: true }."),
+    env: z.record(z.string(), EnvValue).default({}).describe("Variables of the agent's process: literal values, or { from: HOST_VARIABLE, secret: true }."),
     network: z
       .array(z.string().min(1))
       .max(50)
@@ -133,6 +128,13 @@ function resolveDefinition(raw: unknown, index: number, keyName: string | undefi
   const literal: Record<string, string> = {};
   const secretEnv: Record<string, string> = {};
   for (const [variable, value] of Object.entries(d.env)) {
+    if (!ENV_NAME.test(variable) || reservedEnvName(variable)) {
+      const why = ENV_NAME.test(variable)
+        ? "is set by the sandbox itself (HOME, PATH, proxies, LD_*, GIT_*, …) and cannot be set for an agent"
+        : "not a variable name (capitals, digits and underscores)";
+      problems.push(`JULES_AGENTS: ${label}: env.${variable}: ${why}`);
+      continue;
+    }
     if (typeof value === "string") {
       literal[variable] = value;
       continue;

@@ -9,7 +9,7 @@ import { eventedRunner } from "../command-events.ts";
 import type { CommandRunner } from "../command-runner.ts";
 import { AgentError, type TaskEvents } from "../port.ts";
 import type { Transcript } from "../transcript.ts";
-import { FILES, type Inbox, outboxJsonSchema } from "./channel.ts";
+import { FILES, type Inbox, InboxSchema, outboxJsonSchema } from "./channel.ts";
 import { commandLine, type LineValues } from "./command-line.ts";
 import { renderPrompt } from "./prompt.ts";
 
@@ -91,7 +91,8 @@ export async function runExternalAgent(deps: RunDeps, agent: ExternalAgentDefini
   const started = Date.now();
   try {
     const prompt = renderPrompt(input.inbox);
-    const inboxText = `${JSON.stringify(input.inbox, null, 2)}\n`;
+    // Our own side of the channel is checked too: an inbox always follows version 1.
+    const inboxText = `${JSON.stringify(InboxSchema.parse(input.inbox), null, 2)}\n`;
     await writeFile(join(dir, FILES.inbox), inboxText, { mode: 0o644 });
     await writeFile(join(dir, FILES.prompt), prompt, { mode: 0o644 });
     await writeFile(join(dir, FILES.schema), `${JSON.stringify(outboxJsonSchema(), null, 2)}\n`, { mode: 0o644 });
