@@ -19,6 +19,10 @@
  * host delegates cgroups, a tiny shell first moves itself into the command's
  * own cgroup (cgroup.ts) and then execs the rest, so every process of the
  * command, tmpfs pages included, is charged to it before anything can fork.
+ * An external agent's run (src/agent/external/) may have the workspace bound
+ * read-only (planning), its file channel bound at CHANNEL_DIR, and secret
+ * variables read from a file given on a descriptor (never on a command line,
+ * so no other process of the host sees them in /proc).
  */
 
 import { ENV_NAME, reservedEnvName } from "../config/env-names.ts";

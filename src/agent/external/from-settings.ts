@@ -7,12 +7,12 @@ import { createExternalAgent, type ExternalAgentDeps } from "./external-agent.ts
 /**
  * The worker's agent when the operator defines external agents
  * (settings.agent.external, from JULES_AGENTS): the built-in agent and one
- * external agent per definition, chosen per task by `agent:` in jules.yml.
- * Without definitions it is the built-in agent itself.
+ * external agent per definition, chosen per task by `agent:` in jules.yml
+ * (without definitions only `builtin` is offered, and a repository naming
+ * another agent hears so).
  */
 export function withExternalAgents(builtin: Agent, settings: Settings, deps: Omit<ExternalAgentDeps, "settings" | "secrets" | "prices" | "builtin" | "dataDir">): Agent {
   const definitions = settings.agent.external ?? [];
-  if (definitions.length === 0) return builtin;
   const shared: ExternalAgentDeps = {
     ...deps,
     settings: settings.agent,

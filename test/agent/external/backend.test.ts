@@ -11,6 +11,9 @@ import { promisify } from "node:util";
 import { type ExternalAgentDefinition, parseAgentDefinitions } from "../../../src/config/agent-definitions.ts";
 import { type RepoConfig, RepoConfigSchema } from "../../../src/config/repo-config.ts";
 import { chooseAgent } from "../../../src/agent/external/choose.ts";
+import { withExternalAgents } from "../../../src/agent/external/from-settings.ts";
+import { loadSettings } from "../../../src/settings.ts";
+import { testPrivateKey } from "../../helpers/keys.ts";
 import { createExternalAgent } from "../../../src/agent/external/external-agent.ts";
 import { AgentError, type Agent, type ExecuteOutcome, type ExecuteRequest, type PlanRequest, type Progress } from "../../../src/agent/port.ts";
 import { transcriptPath } from "../../../src/agent/transcript.ts";
@@ -308,6 +311,12 @@ describe("external agent backend: the stand-in agent in the real sandbox", { tim
     await assert.rejects(agentFor(definition()).plan({ ...planRequest(seen()), task: spent }), /Planning stopped: the task reached its budget of \$5\.00/);
   });
 
+  it("refuses to run an external agent without the bubblewrap sandbox", async () => {
+    const unsafe = createSandboxRunner({ mode: "unsafe", logger: { warn: () => {} } });
+    const agent = createExternalAgent(definition(), { runner: unsafe, dataDir, settings, secrets: [], prices: {}, builtin, pollMs: 50, graceMs: 500 });
+    await assert.rejects(agent.plan(planRequest(seen())), /an external agent runs only in the bubblewrap sandbox/);
+  });
+
   it("fails a task whose jules.yml names an agent the operator does not offer, naming those it does", async () => {
     const choice = chooseAgent(builtin, new Map([["standin", agentFor(definition())]]));
     await assert.rejects(choice.plan(planRequest(seen(), config({ agent: "claude-code" }))), (error: unknown) => {
@@ -316,5 +325,14 @@ describe("external agent backend: the stand-in agent in the real sandbox", { tim
       assert.match(error.hint, /JULES_AGENTS/);
       return true;
     });
+  });
+
+  it("offers only the built-in agent when the operator defines none", async () => {
+    const plain = loadSettings({ APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s3cret", JULES_DATA_DIR: dataDir });
+    const agent = withExternalAgents(builtin, plain, { runner });
+    await assert.rejects(
+      agent.plan(planRequest(seen(), config({ agent: "aider" }))),
+      /asks for the agent `aider`, which this OpenJules installation does not offer \(it offers `builtin`\)/,
+    );
   });
 });
