@@ -1,3 +1,4 @@
+import { sanitizeUntrusted } from "../../security/sanitize.ts";
 import { formatThread, wrapUntrusted } from "../context/thread.ts";
 import { planToText } from "../plan.ts";
 import type { Inbox } from "./channel.ts";
@@ -30,7 +31,7 @@ export function renderPrompt(inbox: Inbox): string {
   sections.push(`The working copy is ${inbox.workdir}. You have about ${Math.max(1, Math.round(inbox.budget.wall_seconds / 60))} minutes; after that you are stopped.`);
   sections.push(
     inbox.instruction.trim()
-      ? `## What was asked\n\nThe person who asked (a writer of the repository) wrote:\n\n${wrapUntrusted("instruction", inbox.instruction)}`
+      ? `## What was asked\n\nThe person who asked (they have write access to the repository) wrote:\n\n${sanitizeUntrusted(inbox.instruction).trim()}`
       : "## What was asked\n\nNo further instruction: resolve the issue described in the thread.",
   );
   if (inbox.plan) sections.push(`## Approved plan\n\n${planToText(inbox.plan)}`);
