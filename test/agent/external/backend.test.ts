@@ -216,6 +216,21 @@ describe("external agent backend: the stand-in agent in the real sandbox", { tim
     assert.deepEqual(sources, ["setup", "agent", "tests"]);
   });
 
+  it("runs the agent again with the failing test output, up to its fix rounds, then reports the tests as failing", async () => {
+    const s = seen();
+    const outcome = (await agentFor(definition({ fix_rounds: 1 })).execute(executeRequest(s, config({ test: 'echo "expected 43"; exit 1' })))) as ExecuteOutcome;
+    assert.equal(outcome.tests.passed, false);
+    const lines = (await transcript())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const inboxes = lines.filter((l) => l.file === "inbox.json").map((l) => JSON.parse(String(l.content)) as { tests: { output: string } | null });
+    assert.equal(inboxes.length, 2, "one run, then one fix round");
+    assert.equal(inboxes[0]?.tests, null);
+    assert.match(inboxes[1]?.tests?.output ?? "", /expected 43/);
+    assert.equal(lines.filter((l) => l.type === "command" && l.purpose === "test").length, 2);
+  });
+
   it("stops a hung agent at its deadline with a clear failure", async () => {
     const started = Date.now();
     const def = definition({ env: { STANDIN_MODE: "hang" }, timeout_seconds: 2 });
