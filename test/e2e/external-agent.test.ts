@@ -183,29 +183,27 @@ describe("an external agent through the whole pipeline (real sandbox, git and de
     assert.deepEqual(pending, []);
   });
 
-  it("an agent whose outbox is malformed fails the task in the thread, saying which field", async () => {
-    const repo = "external-broken";
+  /** A task whose planning fails: the status comment as last edited. */
+  async function failedPlanning(repo: string, config: string): Promise<string> {
     const cloneUrl = await git.createRepo("Codertocat", repo, [{ files: repoFiles, message: "initial" }]);
     const gh = new GitHubMock("Codertocat", repo);
-    gh.token().config("agent: standin-broken\n", 2).role("Codertocat", "admin", 1).issue(1, {}, 2).threadComments(1).comments(1).anyEdits();
+    gh.token().config(config, 2).role("Codertocat", "admin", 1).issue(1, {}, 2).threadComments(1).comments(1).anyEdits();
     const task = await runTask(gh, repo, cloneUrl, false);
     assert.equal(task.state, "failed");
+    gh.assertClean();
     const status = gh.edited().at(-1) ?? "";
     assert.match(status, /### ❌ Failed/);
+    return status;
+  }
+
+  it("an agent whose outbox is malformed fails the task in the thread, saying which field", async () => {
+    const status = await failedPlanning("external-broken", "agent: standin-broken\n");
     assert.match(status, /The agent standin-broken wrote an outbox that does not follow the file channel \(version 1\): status: Invalid option/);
     assert.match(status, /JULES_AGENTS/);
-    gh.assertClean();
   });
 
   it("a repository naming an agent the operator does not offer fails in the thread, naming those it does", async () => {
-    const repo = "external-unknown";
-    const cloneUrl = await git.createRepo("Codertocat", repo, [{ files: repoFiles, message: "initial" }]);
-    const gh = new GitHubMock("Codertocat", repo);
-    gh.token().config("agent: claude-code\n", 2).role("Codertocat", "admin", 1).issue(1, {}, 2).threadComments(1).comments(1).anyEdits();
-    const task = await runTask(gh, repo, cloneUrl, false);
-    assert.equal(task.state, "failed");
-    const status = gh.edited().at(-1) ?? "";
+    const status = await failedPlanning("external-unknown", "agent: claude-code\n");
     assert.match(status, /asks for the agent `claude-code`, which this OpenJules installation does not offer \(it offers `builtin`, `standin`, `standin-leak`, `standin-broken`\)/);
-    gh.assertClean();
   });
 });
