@@ -1,0 +1,5 @@
+"""Roman numerals for the report generator."""
+
+from .convert import to_roman
+
+__all__ = ["to_roman"]
