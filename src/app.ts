@@ -1,4 +1,5 @@
 import type { Probot } from "probot";
+import { onCheckRun, onCheckSuite, onWorkflowRun } from "./github/handlers/checks.ts";
 import { onIssueComment, onReview, onReviewComment } from "./github/handlers/comments.ts";
 import { onClosed, onIssueAssignment, onIssueLabeled, onIssueOpened } from "./github/handlers/issues.ts";
 import type { Intake } from "./github/intake.ts";
@@ -16,5 +17,8 @@ export function julesApp(intake: Intake) {
     app.on("issues.opened", (context) => onIssueOpened(context, intake));
     app.on(["issues.assigned", "issues.unassigned"], (context) => onIssueAssignment(context, intake));
     app.on(["issues.closed", "pull_request.closed"], (context) => onClosed(context, intake));
+    app.on("check_suite.completed", (context) => onCheckSuite(context, intake));
+    app.on("check_run.completed", (context) => onCheckRun(context, intake));
+    app.on("workflow_run.completed", (context) => onWorkflowRun(context, intake));
   };
 }

@@ -6,6 +6,7 @@
  */
 
 import type { EmitterWebhookEvent } from "@octokit/webhooks";
+import { type CiEvent, ciEventKey } from "./ci-events.ts";
 
 export interface RepoInfo {
   owner: string;
@@ -83,7 +84,7 @@ export interface ChangesRequestedEvent extends Base {
   submittedAt: string;
 }
 
-export type InboundEvent = CommentEvent | LabelEvent | OpenedEvent | ClosedEvent | AssignmentEvent | ChangesRequestedEvent;
+export type InboundEvent = CommentEvent | LabelEvent | OpenedEvent | ClosedEvent | AssignmentEvent | ChangesRequestedEvent | CiEvent;
 
 /** The webhook events the handlers (handlers/) turn into inbound events. */
 type HandledEventName =
@@ -134,6 +135,8 @@ export function eventKey(event: InboundEvent, deliveryId: string): string {
       return `opened:${where}#${event.issueNumber}`;
     case "changes_requested":
       return `review:${event.reviewId}`;
+    case "ci":
+      return ciEventKey(event);
     default:
       return `delivery:${deliveryId}`;
   }

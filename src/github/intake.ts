@@ -1,6 +1,7 @@
 import type { Logger } from "probot";
 import type { JobQueue } from "../queue/port.ts";
 import { mentionsCommand } from "./commands/parse.ts";
+import { gateCi } from "./ci-events.ts";
 import { eventActor, eventKey, type InboundEvent } from "./events.ts";
 import { gateActor, type GateOptions } from "./gate.ts";
 
@@ -20,7 +21,8 @@ export function createIntake(deps: { queue: JobQueue; gate: GateOptions; log: Lo
     async accept(event, deliveryId) {
       const log = deps.log.child({ deliveryId, repo: `${event.repo.owner}/${event.repo.repo}`, issue: event.issueNumber });
       if (event.kind === "comment" && !mentionsCommand(event.body)) return "ignored";
-      const verdict = gateActor(eventActor(event), deps.gate);
+      // A check's sender is whoever pushed (often OpenJules itself): checks are gated on whose check it is instead.
+      const verdict = event.kind === "ci" ? gateCi(event, deps.gate) : gateActor(eventActor(event), deps.gate);
       if (!verdict.pass) {
         log.debug({ reason: verdict.reason }, "event ignored");
         return "ignored";

@@ -27,6 +27,8 @@ export function webhookName(event: InboundEvent): string {
       return `issues.${event.action}`;
     case "changes_requested":
       return "pull_request_review";
+    case "ci":
+      return `${event.source}.completed`;
   }
 }
 

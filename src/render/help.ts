@@ -24,6 +24,7 @@ export function commandTable(command: string): string {
     [`${c} <message>`, "While the task works: a message the agent reads at its next turn (while it is paused: once it resumes)."],
     ["/cancel [reason]", "Stop the task that is under way."],
     [`${c} pause`, "Stop a working task at its next turn, keeping its work."],
+    [`${c} fix-ci`, "On a pull request I opened: fix the checks that fail on its latest commit (their output and logs are what I work from)."],
     [`${c} resume [budget]`, 'Go on with a paused task, with more budget if given ("$2", "20 turns", "30 minutes", "100k tokens").'],
     [`${c} status`, "Post where the task stands."],
     [`${c} help`, "Show this help."],

@@ -74,6 +74,7 @@ function note(item: PhaseItem, task: Task): string {
   if (item.status === "skipped") {
     if (task.kind === "ask") return " (not for a question)";
     if (task.plan === null && task.answer !== null) return " (not needed)";
+    if (item.phase === "approval" && task.planContext?.ci?.automatic) return " (started automatically: `ci_fix: auto` in `.github/jules.yml`)";
     if (item.phase === "approval") return " (approved automatically: `approval: auto` in `.github/jules.yml`)";
     if (item.phase === "pull_request") return " (branch only)";
   }

@@ -14,6 +14,7 @@ import { pauseRequest, recordPause, resumePoint } from "./pause.ts";
 import { addUsage, taskProgress } from "./progress.ts";
 import type { PlanningContext } from "./planning-context.ts";
 import { resumeFollowUp } from "./start-follow-up.ts";
+import { followUpFeedback } from "./ci-fix/plan.ts";
 import { replyOnReviewThreads } from "./review-replies.ts";
 import { isTerminal } from "../domain/state-machine.ts";
 import { issueEditedSince } from "./thread-context.ts";
@@ -94,7 +95,7 @@ async function execute(deps: TaskDeps, events: RunEvents, { task, plan, snapshot
         workdir: workspace.dir,
         home: workspace.homeDir,
         changes: workspace.changes,
-        feedback: task.kind === "follow_up" ? task.instruction : null,
+        feedback: task.kind === "follow_up" ? followUpFeedback(task) : null,
         messages: () => deps.store.takeMessages(task.id),
         pauseRequested: async () => {
           const current = await deps.store.get(task.id);

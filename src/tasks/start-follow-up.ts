@@ -4,7 +4,8 @@ import { planHash } from "../domain/plan-hash.ts";
 import type { UseCaseDeps } from "./deps.ts";
 import { enqueueTaskJob } from "./task-jobs.ts";
 import { failTask } from "./fail-task.ts";
-import type { Plan, ReviewThreads, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
+import type { CiFailure, Plan, ReviewThreads, Task, TaskState, ThreadSnapshot } from "../domain/model.ts";
+import { ciPlan } from "./ci-fix/plan.ts";
 import { where } from "./review-feedback.ts";
 import { threadSnapshot } from "./thread-context.ts";
 
@@ -38,6 +39,8 @@ export interface FollowUpInput {
   ownLogin: string | null;
   /** A review that requested changes (its body and line comments are the feedback): kept with the snapshot, its threads answered after the push. */
   review?: ReviewThreads | undefined;
+  /** Failing checks to fix (src/tasks/ci-fix): kept with the snapshot; `automatic` ones are approved by `ci_fix: auto`, not by a person. */
+  ci?: CiFailure | undefined;
 }
 
 export async function startFollowUp(deps: UseCaseDeps, input: FollowUpInput): Promise<FollowUpResult> {
@@ -45,7 +48,7 @@ export async function startFollowUp(deps: UseCaseDeps, input: FollowUpInput): Pr
   const ref = { owner: origin.owner, repo: origin.repo, issueNumber: input.pullRequestNumber, triggerCommentId: input.triggerCommentId };
   // Before the task exists: a GitHub failure here is retried without leaving a task half-started.
   const thread = await threadSnapshot(input.gh, ref, input.triggerCreatedAt, input.ownLogin);
-  const context = input.review ? { ...thread, review: input.review } : thread;
+  const context: ThreadSnapshot = { ...thread, ...(input.review ? { review: input.review } : {}), ...(input.ci ? { ci: input.ci } : {}) };
   const created = await deps.store.create(
     {
       installationId: origin.installationId,
@@ -116,20 +119,21 @@ function reviewPlan(input: PlanInput, review: ReviewThreads): Plan {
 
 /** The writer's comment is the approval: its plan, bound to the thread snapshot, approved in one move, and the status comment posted. */
 async function approveFollowUp(deps: UseCaseDeps, task: Task, origin: Task, input: PlanInput, context: ThreadSnapshot): Promise<Task | null> {
-  const plan = context.review ? reviewPlan(input, context.review) : followUpPlan(input);
+  const plan = context.review ? reviewPlan(input, context.review) : context.ci ? ciPlan(input.pullRequestNumber, context.ci) : followUpPlan(input);
+  const automatic = context.ci?.automatic === true;
   const hash = planHash(plan, context);
   const approved = await deps.store.transition(task.id, {
     from: NOT_YET_APPROVED,
     to: "approved",
-    actor: input.requestedBy,
-    face: input.face,
-    reason: "follow-up requested on the pull request",
+    actor: automatic ? "openjules" : input.requestedBy,
+    face: automatic ? "system" : input.face,
+    reason: automatic ? "checks failed on the pull request (ci_fix: auto)" : "follow-up requested on the pull request",
     patch: {
       plan,
       planHash: hash,
       planContext: context,
-      approvedBy: input.requestedBy,
-      approvalKind: "person",
+      approvedBy: automatic ? null : input.requestedBy,
+      approvalKind: automatic ? "auto" : "person",
       approvedPlanHash: hash,
       branch: origin.branch,
       pullRequestNumber: input.pullRequestNumber,

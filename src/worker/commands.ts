@@ -16,6 +16,7 @@ import { resumeTask } from "../tasks/control/resume-task.ts";
 import { requestTask, type StartWhere } from "../tasks/control/request-task.ts";
 import { reviseTask } from "../tasks/control/revise-task.ts";
 import { startFollowUp } from "../tasks/start-follow-up.ts";
+import { requestCiFix } from "../tasks/ci-fix/fix-ci.ts";
 import type { InboundContext } from "./inbound-context.ts";
 import { rememberRoles } from "./role-memo.ts";
 
@@ -43,6 +44,14 @@ export async function handleCommand(ctx: InboundContext, event: CommentEvent, co
   switch (command.kind) {
     case "help":
       return void (await say(renderHelp({ config })));
+    case "fix_ci": {
+      if (!event.isPullRequest) return void (await say(replies.notOnPullRequest({ login: who, command: config.command })));
+      const allowed = await allow(deps, caller, "write", { installationId: event.installationId, ...repo });
+      if (!allowed.ok) return void (await refuse("fix failing checks"));
+      const request = { ...repo, installationId: event.installationId, pullRequestNumber: event.issueNumber, login: who, commentId: event.commentId };
+      const reply = await requestCiFix(ctx, { ...request, createdAt: event.createdAt, config, defaultBranch: event.repo.defaultBranch });
+      return void (reply && (await say(reply)));
+    }
     case "unknown":
       return void (await say(replies.unknownCommand({ login: who, word: command.word, config })));
     case "status": {

@@ -6,6 +6,7 @@ import { handleChangesRequested } from "./review-feedback.ts";
 import { cancelTask } from "../tasks/cancel-task.ts";
 import { loadRepoConfig } from "../tasks/repo-config.ts";
 import { handleCommand } from "./commands.ts";
+import { onChecksCompleted } from "../tasks/ci-fix/on-checks.ts";
 import { renderConfigError } from "../render/config-error.ts";
 
 import type { InboundContext } from "./inbound-context.ts";
@@ -16,6 +17,7 @@ import type { InboundContext } from "./inbound-context.ts";
  */
 export async function handleInbound(ctx: InboundContext, event: InboundEvent): Promise<void> {
   if (event.kind === "closed") return onClosed(ctx, event.repo, event.issueNumber, event.isPullRequest, event.sender.login);
+  if (event.kind === "ci") return onChecksCompleted(ctx, event);
   if (event.kind === "changes_requested") {
     // Only a pull request OpenJules opened takes a review as feedback (the store says so before GitHub is asked); elsewhere it is a review's body.
     const asComment = await handleChangesRequested(ctx, event);

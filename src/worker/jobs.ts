@@ -6,6 +6,7 @@ import { failTask } from "../tasks/fail-task.ts";
 import { redactSecrets } from "../security/redact.ts";
 import { runExecution } from "../tasks/run-execution.ts";
 import { runPlanning } from "../tasks/run-planning.ts";
+import { afterCiFixRun } from "../tasks/ci-fix/after-run.ts";
 import { handleInbound } from "./inbound.ts";
 import { loadRepoConfig } from "../tasks/repo-config.ts";
 import { commandWord } from "../render/escape.ts";
@@ -86,7 +87,10 @@ export function jobHandlers(
     // Every log line of the task's work carries its id, repository and issue.
     const taskDeps = { ...deps, log: log.child(taskLogBindings(task)) };
     if (job.name === "plan") await runPlanning(taskDeps, taskId, ctx);
-    else await runExecution(taskDeps, taskId, ctx);
+    else {
+      await runExecution(taskDeps, taskId, ctx);
+      await afterCiFixRun(taskDeps, gh, taskId, loaded.config);
+    }
   }
 }
 

@@ -34,6 +34,8 @@ export const JulesCommandSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("resume"), budget: text }),
   /** `/jules pause`: a working task stops at its next turn, keeping its work. */
   z.object({ kind: z.literal("pause") }),
+  /** `/jules fix-ci` on a pull request OpenJules opened: a follow-up that fixes the checks failing on its head commit. */
+  z.object({ kind: z.literal("fix_ci") }),
   z.object({ kind: z.literal("help") }),
   /** `/jules ask <question>`: answered from the code in the thread (on a pull request: about its diff); never changes code. */
   z.object({ kind: z.literal("ask"), question: text.min(1) }),

@@ -9,7 +9,7 @@
  *   /jules <text>               start; text = rest of the line and all following lines, trimmed
  *   /jules --base <branch> [text]   start on another base branch (`--base=<branch>` too);
  *                               a missing or invalid branch → unknown "--base"
- *   /jules status | help | pause   exactly that word (a trailing . ! or ? is tolerated)
+ *   /jules status | help | pause | fix-ci   exactly that word (a trailing . ! or ? is tolerated)
  *   /jules resume [budget]      resume a paused task; the budget starts with `$` or a digit
  *                               ("$2", "20 turns"); `/jules resume <other text>` is a start
  *   /jules ask <question>       a question, answered without changing code; the question is
@@ -76,6 +76,7 @@ function jules(rest: string): JulesCommand {
   if (bare === "status") return { kind: "status" };
   if (bare === "help") return { kind: "help" };
   if (bare === "pause") return { kind: "pause" };
+  if (bare === "fix-ci") return { kind: "fix_ci" };
   if (bare === "resume") return { kind: "resume", budget: "" };
   const [first, remainder] = splitFirst(all);
   const word = asciiLower(first);
