@@ -70,9 +70,9 @@ describe("fixing its own failing CI", () => {
   }
 
   /** The follow-up started with the evidence: what failed is read, the pull request's thread snapshotted, its status and the CI comment posted, then it runs. */
-  function followUpStarts(gh: GitHubMock, yaml: string | null, opts: { fixedHead?: string; ciCommentExists?: boolean } = {}) {
+  function followUpStarts(gh: GitHubMock, yaml: string | null, opts: { fixedHead?: string; ciCommentExists?: boolean; logRefused?: boolean } = {}) {
     mockAnnotations(gh, 555001, [{ path: "test/value.test.js", line: 7, message: "AssertionError: expected 42, got 41" }]);
-    mockJobLog(gh, 555001, actionsLog(LOG_LINES));
+    mockJobLog(gh, 555001, actionsLog(LOG_LINES), { refused: opts.logRefused === true });
     gh.issue(7)
       .threadComments(7)
       .comments(7, { times: opts.ciCommentExists ? 1 : 2 });
@@ -169,6 +169,21 @@ describe("fixing its own failing CI", () => {
       "a person's request is not an automatic attempt",
     );
     assert.match(ciEdited(gh).at(-1)!, /Fix asked for by @\u200bhubot with `\/jules fix-ci` \| .*✅ done, without a new commit/);
+    gh.assertClean();
+  });
+
+  it("goes on from the check's own output when GitHub refuses the job's log (no actions: read)", async () => {
+    const { gh, origin } = await delivered();
+    gh.anyEdits();
+    failureSeen(gh, origin, "ci_fix: auto\n");
+    mockPullCommits(gh, 7, [{ sha: HEAD, by: "openjules[bot]" }]);
+    followUpStarts(gh, "ci_fix: auto\n", { logRefused: true });
+    await app!.receive("check_run", checkRunCompleted({ headSha: HEAD, branch: BRANCH, pullNumber: 7, conclusion: "failure", checkRunId: 555001 }));
+    await app!.settle();
+    const feedback = agent.executeRequests.at(-1)?.feedback ?? "";
+    assert.match(feedback, /Title: 1 failing test[\s\S]*AssertionError: expected 42, got 41/);
+    assert.match(feedback, /\(The job's log could not be read: GitHub answered 403 \(the app may lack the actions: read permission on this installation\)\.\)/);
+    assert.equal((await records())[0]?.decision, "started");
     gh.assertClean();
   });
 

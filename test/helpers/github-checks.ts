@@ -127,10 +127,20 @@ export function mockPullCommits(gh: GitHubMock, number: number, commits: { sha: 
  * GET .../actions/jobs/{id}/logs answers 302 with a signed download address
  * on LOG_HOST (GitHub's documented answer, checked against its description),
  * and the download answers the log as plain text, refusing a request that
- * carries an Authorization header. `gone` answers 410 there (an expired log).
+ * carries an Authorization header. `gone` answers 410 there (an expired log);
+ * `refused` is GitHub's 403 to an installation without `actions: read`.
  */
-export function mockJobLog(gh: GitHubMock, jobId: number, log: string, opts: { gone?: boolean } = {}) {
+export function mockJobLog(gh: GitHubMock, jobId: number, log: string, opts: { gone?: boolean; refused?: boolean } = {}) {
   const path = `${gh.repoPath}/actions/jobs/${jobId}/logs`;
+  if (opts.refused) {
+    // GitHub's answer to an installation without `actions: read` (its description documents only the 302).
+    gh.scope.get(path).reply(403, {
+      message: "Resource not accessible by integration",
+      documentation_url: "https://docs.github.com/rest/actions/workflow-jobs#download-job-logs-for-a-workflow-run",
+      status: "403",
+    });
+    return gh;
+  }
   const download = `/${gh.owner}/${gh.repo}/jobs/${jobId}/signedlogcontent`;
   const location = `${LOG_HOST}${download}?urlExpires=2030-01-01T00%3A00%3A00Z&urlSigningMethod=HMACV1&urlSignature=c2lnbmVk`;
   assert.deepEqual(checkResponse("GET", path, 302, undefined), [], "GitHub documents the log's 302");

@@ -1,4 +1,5 @@
 import type { CheckAnnotation, CheckRunInfo, GitHubGateway, JobLog, RepoId } from "../../github/port.ts";
+import { httpStatus } from "../../github/http-status.ts";
 import { trimOutput } from "../../sandbox/trim-output.ts";
 import { redactSecrets } from "../../security/redact.ts";
 import { sanitizeUntrusted } from "../../security/sanitize.ts";
@@ -40,6 +41,8 @@ export interface FailingCheck {
   jobId: number | null;
   /** The end of that job's log around the failure, cleaned; null when not a job or the log is gone. */
   log: string | null;
+  /** Why the job's log could not be read (GitHub refused it: no `actions: read`), or null. */
+  logError?: string | null;
 }
 
 /** Whether a check run is OpenJules's own (its app, or its test check's name): those are never fixed from CI. */
@@ -64,10 +67,16 @@ export async function readFailures(gh: GitHubGateway, repo: RepoId, failing: rea
   return Promise.all(
     failing.slice(0, MAX_CHECKS).map(async (run) => {
       const jobId = actionsJobId(run);
-      const [annotations, log] = await Promise.all([
-        run.output.annotationsCount > 0 ? gh.checkRunAnnotations(repo, run.id, MAX_ANNOTATIONS) : Promise.resolve([]),
-        jobId !== null ? gh.jobLog(repo, jobId, LOG_TAIL_BYTES) : Promise.resolve(null),
-      ]);
+      let logError: string | null = null;
+      // A refused log (an installation without `actions: read`) leaves the check's own output to go on.
+      const log =
+        jobId === null
+          ? null
+          : await gh.jobLog(repo, jobId, LOG_TAIL_BYTES).catch((error: unknown) => {
+              logError = refusal(error);
+              return null;
+            });
+      const annotations = run.output.annotationsCount > 0 ? await gh.checkRunAnnotations(repo, run.id, MAX_ANNOTATIONS) : [];
       return {
         id: run.id,
         name: run.name,
@@ -80,9 +89,17 @@ export async function readFailures(gh: GitHubGateway, repo: RepoId, failing: rea
         annotations,
         jobId,
         log: log ? logExcerpt(log) : null,
+        logError,
       };
     }),
   );
+}
+
+/** Why GitHub refused a job's log, in a few words; anything but a refusal is thrown on (retried by the job). */
+function refusal(error: unknown): string {
+  const status = httpStatus(error);
+  if (status === 403 || status === 401) return `GitHub answered ${status} (the app may lack the actions: read permission on this installation)`;
+  throw error;
 }
 
 const TIMESTAMP = /^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/;
@@ -137,6 +154,7 @@ export function evidenceText(failures: readonly FailingCheck[], headSha: string,
       section.push(`Annotations:\n${lines.join("\n")}`);
     }
     if (f.log) section.push(`The end of the job's log:\n${fence(f.log)}`);
+    else if (f.logError) section.push(`(The job's log could not be read: ${f.logError}.)`);
     if (section.length === 1) section.push("(It said nothing more: no output, annotations or log.)");
     parts.push(section.join("\n\n"));
   }
