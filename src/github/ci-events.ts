@@ -12,7 +12,7 @@ import type { GateOptions, GateVerdict } from "./gate.ts";
 /** Conclusions CI fixing acts on. */
 export const FAILED_CONCLUSIONS: readonly string[] = ["failure", "timed_out"];
 /** The name of the check run OpenJules reports its own tests as (delivery/8-report-tests.ts). */
-const OWN_CHECK = "OpenJules tests";
+export const OWN_CHECK = "OpenJules tests";
 
 export interface CiEvent {
   kind: "ci";

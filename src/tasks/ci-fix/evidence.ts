@@ -1,4 +1,5 @@
 import type { CheckAnnotation, CheckRunInfo, GitHubGateway, JobLog, RepoId } from "../../github/port.ts";
+import { FAILED_CONCLUSIONS, OWN_CHECK } from "../../github/ci-events.ts";
 import { httpStatus } from "../../github/http-status.ts";
 import { trimOutput } from "../../sandbox/trim-output.ts";
 import { redactSecrets } from "../../security/redact.ts";
@@ -13,10 +14,6 @@ import { sanitizeUntrusted } from "../../security/sanitize.ts";
  * capped; the agent gets it delimited as untrusted data (CI output can say
  * anything).
  */
-
-export const FAILING_CONCLUSIONS: readonly string[] = ["failure", "timed_out"];
-/** The check run OpenJules reports its own test run as (delivery/8-report-tests.ts). */
-export const OWN_CHECK_NAME = "OpenJules tests";
 
 const MAX_CHECKS = 6;
 const MAX_ANNOTATIONS = 20;
@@ -47,12 +44,12 @@ export interface FailingCheck {
 
 /** Whether a check run is OpenJules's own (its app, or its test check's name): those are never fixed from CI. */
 export function isOwnCheck(run: Pick<CheckRunInfo, "name" | "app">, ownSlug: string | null): boolean {
-  return run.name === OWN_CHECK_NAME || (ownSlug !== null && run.app?.slug === ownSlug);
+  return run.name === OWN_CHECK || (ownSlug !== null && run.app?.slug === ownSlug);
 }
 
 /** The completed check runs that failed, OpenJules's own left out. */
 export function failingRuns(runs: readonly CheckRunInfo[], ownSlug: string | null): CheckRunInfo[] {
-  return runs.filter((r) => r.status === "completed" && r.conclusion !== null && FAILING_CONCLUSIONS.includes(r.conclusion) && !isOwnCheck(r, ownSlug));
+  return runs.filter((r) => r.status === "completed" && r.conclusion !== null && FAILED_CONCLUSIONS.includes(r.conclusion) && !isOwnCheck(r, ownSlug));
 }
 
 /** The job id of a GitHub Actions check run (its details address names it; the check run's id is the job's). */
