@@ -71,7 +71,10 @@ describe("the account routes of /api/v1", () => {
     assert.deepEqual([listed.enabled, listed.keys.map((k) => `${k.provider} ${k.last4}`)], [true, ["openai WXYZ"]]);
 
     assert.deepEqual(await check("POST /api/v1/me/keys/{provider}/delete", await api.request("/api/v1/me/keys/openai/delete", { method: "POST", token: mona })), { deleted: true });
-    assert.equal((await check("POST /api/v1/me/keys/{provider}/delete", await api.request("/api/v1/me/keys/openai/delete", { method: "POST", token: mona })) as { status: number }).status, 404);
+    assert.equal(
+      ((await check("POST /api/v1/me/keys/{provider}/delete", await api.request("/api/v1/me/keys/openai/delete", { method: "POST", token: mona }))) as { status: number }).status,
+      404,
+    );
     assert.equal((await problemOf(await api.request("/api/v1/me/keys/bedrock/delete", { method: "POST", token: mona }))).status, 400);
     const unknown = await api.request("/api/v1/me/keys", { ...json({ provider: "openai", apiKey: API_KEY, extra: 1 }), token: mona });
     assert.equal(unknown.status, 400);

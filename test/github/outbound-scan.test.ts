@@ -32,10 +32,10 @@ describe("outbound secret scan of every text posted to GitHub", () => {
     testPrivateKey()
       .split("\n")
       .find((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l)) ?? "";
-  const SECRETS = () => [FAKE.githubClassic, FAKE.anthropic, FAKE.openaiLegacy, WEBHOOK_SECRET, "api-token-for-the-task-api-0123", keyLine()];
+  const secretValues = () => [FAKE.githubClassic, FAKE.anthropic, FAKE.openaiLegacy, WEBHOOK_SECRET, "api-token-for-the-task-api-0123", keyLine()];
 
   function leaked(texts: readonly string[]): string[] {
-    return SECRETS().filter((secret) => texts.some((t) => t.includes(secret)));
+    return secretValues().filter((secret) => texts.some((t) => t.includes(secret)));
   }
 
   async function start(gh: GitHubMock) {
