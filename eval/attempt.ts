@@ -125,7 +125,8 @@ export async function runAttempt(ctx: AttemptContext, spec: AttemptSpec): Promis
   const dir = await cloneBranch(cloneUrl, ended.branch, ctx.local.token, ctx.workDir);
   try {
     const grade = await gradeWorkingCopy(ctx.grader, task, dir, { timeoutMs: ctx.instance.settings.sandbox.commandTimeoutMs, homeParent: ctx.workDir });
-    return { ...result, solved: grade.solved, note: grade.problem ?? (grade.solved ? null : `hidden tests failed (exit ${grade.exitCode})`) };
+    const unscriptable = ctx.scripted && model.scripted && !task.reference ? " (the task has no reference solution for the scripted model to make)" : "";
+    return { ...result, solved: grade.solved, note: grade.problem ?? (grade.solved ? null : `hidden tests failed (exit ${grade.exitCode})${unscriptable}`) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

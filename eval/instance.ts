@@ -3,7 +3,8 @@ import { chmod, mkdir } from "node:fs/promises";
 import { pino, type Logger } from "pino";
 import { DEFAULT_PRICES, parsePriceOverride } from "../src/agent/prices.ts";
 import { createOpenJules, type OpenJules } from "../src/composition/open-jules.ts";
-import { loadSettings, type Settings } from "../src/settings.ts";
+import { redactSecrets } from "../src/security/redact.ts";
+import { loadSettings, SETTING_NAMES, type Settings } from "../src/settings.ts";
 import { testPrivateKey } from "../test/helpers/keys.ts";
 import { cargoToolchain, goToolchain } from "../test/helpers/toolchains.ts";
 import type { ModelSpec } from "./models.ts";
@@ -14,8 +15,9 @@ import { SCRIPTED_PREFIX, SCRIPTED_PRICE_OF } from "./scripted.ts";
  * root as `npm start` builds it (real store and queue in its own data
  * directory, the real agent, workspaces, bubblewrap sandbox and delivery),
  * with GitHub at the local stand-in and the worker running in this process.
- * From the caller's environment it takes only what concerns models, agents,
+ * Of the caller's OpenJules settings it takes only those of models, agents,
  * budgets and the sandbox (PASSED); never a database, Redis or GitHub App.
+ * Variables that are no setting pass (an external agent's keys).
  * Toolchains outside /usr (rustup's ~/.cargo, a Go tarball) are given to the
  * sandbox when JULES_SANDBOX_READONLY_PATHS is not set, as the tests do.
  */
@@ -74,8 +76,11 @@ export interface InstanceOptions {
 
 export function instanceSettings(o: InstanceOptions): Settings {
   const passed = Object.fromEntries(PASSED.filter((name) => (o.env[name] ?? "").trim() !== "").map((name) => [name, o.env[name]!]));
+  // Variables that are not OpenJules settings stay visible: an external agent's definition reads its keys from them (`"from": "MY_AGENT_API_KEY"`).
+  const others = Object.fromEntries(Object.entries(o.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !SETTING_NAMES.includes(entry[0])));
   const scripted = o.model.scripted ? { OPENAI_BASE_URL: o.scriptedBaseUrl ?? "", OPENAI_API_KEY: "sk-eval-scripted-model" } : {};
   return loadSettings({
+    ...others,
     APP_ID: "1",
     PRIVATE_KEY: testPrivateKey(),
     WEBHOOK_SECRET: randomBytes(16).toString("hex"),
@@ -105,7 +110,11 @@ export async function startInstance(o: InstanceOptions): Promise<Instance> {
   await mkdir(o.dataDir, { recursive: true });
   await chmod(o.dataDir, 0o711);
   const settings = instanceSettings(o);
-  const log: Logger = o.verbose ? pino({ level: "info", base: { model: o.model.label } }, pino.destination(2)) : pino({ level: "silent" });
+  // --verbose: OpenJules's log on stderr (stdout is the report), with the process's secrets redacted as its own logger does.
+  const secrets = [...new Set(settings.secrets.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
+  const log: Logger = o.verbose
+    ? pino({ level: "info", base: { model: o.model.label }, hooks: { streamWrite: (line) => redactSecrets(line, secrets) } }, pino.destination(2))
+    : pino({ level: "silent" });
   const jules = await createOpenJules(settings, { log });
   await (await jules.runtime()).startWorker();
   return {

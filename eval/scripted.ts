@@ -57,13 +57,16 @@ function answer(attempt: ScriptedAttempt, behaviour: ScriptedBehaviour, body: an
   const called = calledTools("openai", body);
   const paths = attempt.files.map((f) => f.path);
   if (phase === "planning") {
-    if (!called.includes("read_file")) {
+    if (called.length === 0) {
       const reads = attempt.files.filter((f) => f.before !== null).map((f): ToolCall => ({ name: "read_file", input: { path: f.path } }));
       return reply(reads.length > 0 ? reads : [{ name: "list_files", input: {} }]);
     }
     const plan = {
       summary: `Change ${paths.join(", ")} as the issue asks.`,
-      steps: attempt.files.map((f) => ({ title: `${f.before === null ? "Create" : f.after === null ? "Delete" : "Fix"} ${f.path}`, files: [f.path] })),
+      steps:
+        attempt.files.length > 0
+          ? attempt.files.map((f) => ({ title: `${f.before === null ? "Create" : f.after === null ? "Delete" : "Fix"} ${f.path}`, files: [f.path] }))
+          : [{ title: "Nothing to change: no reference solution is known", files: [] }],
       risks: [],
       verification: attempt.verification,
     };
@@ -73,7 +76,7 @@ function answer(attempt: ScriptedAttempt, behaviour: ScriptedBehaviour, body: an
     const changed = called.some((name) => name === "edit_file" || name === "write_file" || name === "run");
     const calls = behaviour === "solve" ? solvingCalls(attempt.files) : wrongCalls(attempt.files);
     if (!changed && calls.length > 0) return reply(calls);
-    return reply([{ name: "finish", input: { summary: `scripted:${behaviour}: changed ${paths.join(", ")}.` } }]);
+    return reply([{ name: "finish", input: { summary: `scripted:${behaviour}: changed ${paths.join(", ") || "nothing"}.` } }]);
   }
   return { kind: "fail", status: 400, message: "scripted model: the request offers neither submit_plan nor finish" };
 }
