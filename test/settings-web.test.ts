@@ -1,20 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, it } from "vitest";
-import { loadSettings, SettingsError } from "../src/settings.ts";
+import { loadSettings } from "../src/settings.ts";
 import { testPrivateKey } from "./helpers/keys.ts";
+import { baseEnv, settingsProblems } from "./helpers/settings-env.ts";
 
-const base = () => ({ APP_ID: "123", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s3cret" });
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    assert.ok(error instanceof SettingsError);
-    return error.problems;
-  }
-  assert.fail("expected a SettingsError");
-}
+const base = baseEnv;
+const problems = settingsProblems;
 
 describe("web settings", () => {
   it("are off by default: no sign-in, no user keys, the browser's speech, github.com", () => {

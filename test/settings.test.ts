@@ -4,20 +4,12 @@ import { readFileSync, writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { addToken } from "../src/access/personal-tokens.ts";
-import { loadSettings, SETTING_NAMES, SettingsError } from "../src/settings.ts";
+import { loadSettings, SETTING_NAMES } from "../src/settings.ts";
 import { testPrivateKey } from "./helpers/keys.ts";
+import { baseEnv, settingsProblems } from "./helpers/settings-env.ts";
 
-const base = () => ({ APP_ID: "123", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s3cret" });
-
-function problems(env: Record<string, string>): string[] {
-  try {
-    loadSettings(env);
-  } catch (error) {
-    assert.ok(error instanceof SettingsError);
-    return error.problems;
-  }
-  assert.fail("expected a SettingsError");
-}
+const base = baseEnv;
+const problems = settingsProblems;
 
 describe("settings", () => {
   it("reads a minimal environment with documented defaults", () => {
